@@ -1,0 +1,3 @@
+from baotong.cli.main import app
+
+app(prog_name="baotong")

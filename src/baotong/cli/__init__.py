@@ -1,0 +1,1 @@
+"""The ``baotong`` command line: thin commands that parse, call a service or engine, print."""

@@ -1,0 +1,21 @@
+"""Entry point of the ``baotong`` command: one sub-app per area."""
+
+from __future__ import annotations
+
+import typer
+
+from baotong.cli import network
+
+app = typer.Typer(
+    name="baotong",
+    help="Baotong (保通): keep supplies and mail moving through a lockdown.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(network.app, name="network")
+
+
+@app.command()
+def run() -> None:
+    """Run Baotong's main job on the embedded defaults."""
+    network.show(region=None)

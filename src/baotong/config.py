@@ -1,0 +1,46 @@
+"""Settings from the environment (``BAOTONG_*``), with embedded defaults.
+
+The default database is an SQLite file in the data directory (``BAOTONG_DATA_DIR``,
+``./var`` unless set); production points ``BAOTONG_DATABASE_URL`` at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BAOTONG_", extra="ignore")
+
+    environment: str = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    secret_key: str | None = None
+    token_ttl_minutes: int = 12 * 60
+    host: str = "127.0.0.1"
+    port: int = 8000
+    plan_workers: int = 2
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production":
+            if not self.secret_key or len(self.secret_key) < 32:
+                raise ValueError("BAOTONG_SECRET_KEY must be set to at least 32 characters")
+            if not self.database_url:
+                raise ValueError("BAOTONG_DATABASE_URL must be set in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'baotong.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,87 @@
+"""Domain errors that carry data.
+
+Engines and services raise these; the API translates them to problem+json in one place
+(``baotong.api.errors``) and the CLI prints their message. A message is written for the
+person who caused it: it names the file, row and field, or the request field, and says
+what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class BaotongError(Exception):
+    """Base of every error Baotong shows to a user."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, **data: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.data: Mapping[str, Any] = data
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(BaotongError):
+    """Input that cannot be used: names where it is and what is wrong with it."""
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        value: Any = None,
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                f"{file}" if file else "",
+                f"row {row}" if row is not None else "",
+                f"field '{field}'" if field else "",
+            )
+            if part
+        )
+        super().__init__(
+            f"{where}: {message}" if where else message,
+            file=file,
+            row=row,
+            field=field,
+            value=value,
+        )
+        self.file = file
+        self.row = row
+        self.field = field
+        self.value = value
+        self.reason = message
+
+
+class NotFoundError(BaotongError):
+    status = 404
+    title = "Not found"
+
+
+class ConflictError(BaotongError):
+    status = 409
+    title = "Conflict"
+
+
+class PermissionDeniedError(BaotongError):
+    status = 403
+    title = "Forbidden"
+
+
+class InfeasibleError(BaotongError):
+    """A request that cannot be met (not enough capacity, no vehicle with a pass)."""
+
+    status = 422
+    title = "Infeasible"
