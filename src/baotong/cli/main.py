@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import network
+from baotong.cli import mainjob, network
 
 app = typer.Typer(
     name="baotong",
@@ -13,9 +13,4 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(network.app, name="network")
-
-
-@app.command()
-def run() -> None:
-    """Run Baotong's main job on the embedded defaults."""
-    network.show(region=None)
+app.command("run")(mainjob.run)

@@ -6,6 +6,6 @@ delivery stations (揽投部) that deliver to grids (网格) and segments (段�
 and air links, with a baseline sort plan that says which centre sorts mail for each
 destination, and the daily volumes that flow between prefectures.
 
-``model`` holds the plain typed data; ``reference`` loads the bundled network of
+``entities`` holds the plain typed data; ``reference`` loads the bundled network of
 mainland China; ``io`` reads and writes a user's own network.
 """
