@@ -1,0 +1,1 @@
+"""Performance measurements, run on demand with ``make bench`` (never timed asserts in tests)."""
