@@ -6,12 +6,15 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench clean
+ASSETS := src/baotong/web/assets
+VENDOR := src/baotong/web/static/vendor
 
-run: $(STAMP_RUN)
+.PHONY: run test lint typecheck pytest bench assets browser clean
+
+run: $(STAMP_RUN) assets
 	$(BIN)/baotong run
 
-test: $(STAMP_DEV) lint typecheck pytest
+test: $(STAMP_DEV) assets browser lint typecheck pytest
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -20,8 +23,24 @@ lint: $(STAMP_DEV)
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
-pytest: $(STAMP_DEV)
+pytest: $(STAMP_DEV) assets browser
 	$(BIN)/pytest
+
+# Console libraries (ECharts, htmx) from the npm registry through the committed lock file.
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: $(ASSETS)/package.json $(ASSETS)/package-lock.json
+	cd $(ASSETS) && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(ASSETS)/node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	cp $(ASSETS)/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
+
+# Browser tests drive Debian's Chromium (playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei >/dev/null; }
 
 bench: $(STAMP_DEV)
 	$(BIN)/python -m benchmarks
@@ -39,4 +58,4 @@ $(STAMP_DEV): $(BIN)/python pyproject.toml
 	touch $@ $(STAMP_RUN)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(VENDOR) $(ASSETS)/node_modules
