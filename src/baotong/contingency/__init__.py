@@ -1,0 +1,22 @@
+"""Contingency planning: who sorts a locked-down area's mail, and how the network re-routes.
+
+When a province locks down, centres in neighbouring provinces each take over one zone of it
+(异地分区覆盖); when a city locks down, nearby centres sort its mail straight down to
+station, grid or segment. The planner picks those backup centres, assigns every zone to
+exactly one of them within capacity, chutes and road time, and derives the new sort &
+dispatch relations, transit relations, transport and delays.
+
+Engine API (pure, no database; stable for the service, simulator and sweeps)::
+
+    from baotong.contingency.scenario import Scenario, ManualPlan
+    from baotong.contingency.engine import plan, evaluate, compare
+    from baotong.contingency.outputs import plan_csv, plan_xlsx
+    from baotong.contingency.report import report_html
+
+    scenario = Scenario.from_yaml(path_or_text)        # or scenario.validate(Scenario, dict)
+    result = plan(network, scenario, on_progress=None, should_cancel=None)  # -> Plan
+    data = result.to_dict()                            # plan.json, schema "baotong.plan/1"
+    evaluation = evaluate(network, scenario, manual)   # -> Evaluation (.to_dict())
+    plan_csv(data, "assignments") -> str; plan_xlsx(data) -> bytes
+    report_html(data, network) -> str; compare(data_a, data_b) -> dict
+"""

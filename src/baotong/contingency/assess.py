@@ -1,0 +1,125 @@
+"""Cost and feasibility of one assignment of zones to backups, on the planner's own terms.
+
+The MIP, the heuristic, the nearest-centre rule and a human plan are all scored here, so
+their costs compare like for like. An assignment is an integer array: the candidate index
+taking each zone, or -1 when the zone is left unserved.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from baotong.contingency.zoning import Problem
+
+Assignment = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A limit a plan breaks: kind is "capacity", "chutes", "reach" or "unserved"."""
+
+    kind: str
+    subject: str  # centre id or zone id
+    amount: float  # items/day, chutes or hours over the limit
+    message: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """Cost breakdown (CNY/day) and per-candidate usage of an assignment."""
+
+    opening: float
+    transport: float
+    surge: float
+    delay: float
+    unserved: float
+    shifts: npt.NDArray[np.int64]
+    load: npt.NDArray[np.float64]
+    chutes: npt.NDArray[np.int64]
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return self.opening + self.transport + self.surge + self.delay + self.unserved
+
+    def breakdown(self) -> dict[str, float]:
+        return {
+            "opening": round(self.opening, 2),
+            "transport": round(self.transport, 2),
+            "surge": round(self.surge, 2),
+            "delay": round(self.delay, 2),
+            "unserved": round(self.unserved, 2),
+            "total": round(self.total, 2),
+        }
+
+
+def shifts_needed(problem: Problem, c: int, load: float) -> int | None:
+    """Least surge shifts for a load at candidate ``c`` (None when even the most won't do)."""
+    cand = problem.candidates[c]
+    over = load - cand.capacity
+    if over <= 1e-6:
+        return 0
+    if cand.surge_per_shift <= 0:
+        return None
+    n = math.ceil(over / cand.surge_per_shift - 1e-9)
+    return n if n <= cand.max_shifts else None
+
+
+def score(problem: Problem, assign: Assignment) -> Score:
+    """Cost and violations of an assignment (violations are listed, never raised)."""
+    nc = len(problem.candidates)
+    load = np.zeros(nc)
+    chutes = np.zeros(nc, dtype=np.int64)
+    served = assign >= 0
+    idx = np.nonzero(served)[0]
+    np.add.at(load, assign[idx], problem.load[idx])
+    np.add.at(chutes, assign[idx], problem.chutes[idx])
+    w = problem_weights(problem)
+    transport = float((problem.volume[idx] * problem.km[idx, assign[idx]]).sum() * w[0])
+    delay = float((problem.volume[idx] * problem.extra_hours[idx, assign[idx]]).sum() * w[1])
+    unserved = float(problem.unserved_cost[~served].sum())
+    shifts = np.zeros(nc, dtype=np.int64)
+    violations: list[Violation] = []
+    opening = surge = 0.0
+    for c in np.unique(assign[idx]):
+        cand = problem.candidates[c]
+        opening += cand.opening_cost
+        n = shifts_needed(problem, int(c), float(load[c]))
+        if n is None:
+            n = cand.max_shifts
+            over = load[c] - cand.capacity - n * cand.surge_per_shift
+            violations.append(Violation("capacity", cand.center_id, float(over),
+                f"{cand.name} ({cand.center_id}) is {over:,.0f} items/day over capacity "
+                f"even with {n} surge shifts."))  # fmt: skip
+        shifts[c] = n
+        surge += n * cand.surge_cost
+        if chutes[c] > cand.free_chutes:
+            miss = int(chutes[c] - cand.free_chutes)
+            violations.append(Violation("chutes", cand.center_id, float(miss),
+                f"{cand.name} ({cand.center_id}) needs {chutes[c]} chutes but has "
+                f"{cand.free_chutes} free ({miss} short)."))  # fmt: skip
+    for z in idx:
+        c = int(assign[z])
+        if not problem.allowed[z, c]:
+            zone, cand = problem.zones[z], problem.candidates[c]
+            violations.append(Violation("reach", zone.zone_id, float(problem.hours[z, c]),
+                f"{zone.name} ({zone.zone_id}) is {problem.hours[z, c]:.1f} h by road from "
+                f"{cand.name}, beyond the limit."))  # fmt: skip
+    for z in np.nonzero(~served)[0]:
+        zone = problem.zones[z]
+        text = f"{zone.name} ({zone.zone_id}): {zone.volume:,.0f} items/day have no backup."
+        violations.append(Violation("unserved", zone.zone_id, zone.volume, text))
+    return Score(opening, transport, surge, delay, unserved, shifts, load, chutes, violations)
+
+
+def problem_weights(problem: Problem) -> tuple[float, float]:
+    """(CNY per item-km, CNY per item-hour) the problem's cost matrix was built with."""
+    return problem.weights
+
+
+def is_feasible(sc: Score) -> bool:
+    return not any(v.kind in ("capacity", "chutes", "reach") for v in sc.violations)

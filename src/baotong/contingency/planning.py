@@ -1,0 +1,263 @@
+"""The backup-centre MIP, solved with HiGHS.
+
+Capacitated facility location with single sourcing, on the plain ``Problem``:
+
+* ``x[z, c]`` binary — zone ``z`` is sorted by candidate ``c`` (only reachable pairs);
+* ``u[z]`` binary — zone ``z`` is left unserved (big penalty, so a plan always exists);
+* ``y[c]`` binary — ``c`` becomes a backup (opening cost); ``s[c]`` integer surge shifts.
+
+Rows: ``Σc x + u = 1`` per zone; capacity ``Σz load·x − surge·s − spare·y ≤ 0``; chutes
+``Σz chutes·x − free·y ≤ 0``; the strong links ``x ≤ y`` and ``s ≤ max_shifts·y``; and
+``Σ y ≤ max_backups`` when given. Minimise opening + item-km + surge + delay + unserved.
+The heuristic's plan is passed as the starting solution.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+
+from baotong.contingency.assess import Assignment, score
+from baotong.contingency.zoning import Problem
+
+ProgressFn = Callable[[float, str], None]
+CancelFn = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Model:
+    """Column layout of the MIP (which column is which variable)."""
+
+    lp: highspy.HighsLp
+    arcs: npt.NDArray[np.int64]  # (n_arcs, 2): zone, candidate of each x column
+    n_x: int
+    n_z: int
+    n_c: int
+
+    def u_col(self, z: int) -> int:
+        return self.n_x + z
+
+    def y_col(self, c: int) -> int:
+        return self.n_x + self.n_z + c
+
+    def s_col(self, c: int) -> int:
+        return self.n_x + self.n_z + self.n_c + c
+
+    def column_names(self) -> list[str]:
+        names = [f"x_{z}_{c}" for z, c in self.arcs]
+        names += [f"u_{z}" for z in range(self.n_z)]
+        names += [f"y_{c}" for c in range(self.n_c)]
+        names += [f"s_{c}" for c in range(self.n_c)]
+        return names
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """What HiGHS found: solver status, the assignment and its proven bound (CNY/day)."""
+
+    solver_status: str  # "optimal", "time_limit", "cancelled", "heuristic"
+    assign: Assignment
+    objective: float
+    bound: float
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """(objective − bound) / |objective|, 0 for a zero objective."""
+    if abs(objective) < 1e-9:
+        return 0.0
+    return max(0.0, (objective - bound) / abs(objective))
+
+
+def build_model(problem: Problem) -> Model:
+    """The MIP as a HiGHS LP with integrality, columns: x arcs, u, y, s."""
+    nz, nc = len(problem.zones), len(problem.candidates)
+    arcs = np.argwhere(problem.allowed).astype(np.int64)
+    nx = len(arcs)
+    cands = problem.candidates
+    ncol = nx + nz + 2 * nc
+    cost = np.concatenate([
+        problem.cost[arcs[:, 0], arcs[:, 1]] if nx else np.zeros(0),
+        problem.unserved_cost,
+        np.array([c.opening_cost for c in cands]),
+        np.array([c.surge_cost for c in cands]),
+    ])  # fmt: skip
+    upper = np.ones(ncol)
+    upper[nx + nz + nc :] = [c.max_shifts for c in cands]
+    used = np.zeros(nc, dtype=bool)
+    used[arcs[:, 1]] = True
+    upper[nx + nz : nx + nz + nc][~used] = 0.0  # a centre nobody can reach stays closed
+    rows: list[npt.NDArray[np.int64]] = []
+    cols: list[npt.NDArray[np.int64]] = []
+    vals: list[npt.NDArray[np.float64]] = []
+    lower_r: list[float] = []
+    upper_r: list[float] = []
+    inf = highspy.kHighsInf
+    ax = np.arange(nx)
+    load, chutes = problem.load, problem.chutes.astype(float)
+    y0, s0 = nx + nz, nx + nz + nc
+
+    def add(r: npt.NDArray[np.int64], c: npt.NDArray[np.int64], v: npt.NDArray[np.float64]) -> None:
+        rows.append(r)
+        cols.append(c)
+        vals.append(v)
+
+    # assignment rows 0..nz-1
+    add(arcs[:, 0], ax, np.ones(nx))
+    add(np.arange(nz), nx + np.arange(nz), np.ones(nz))
+    lower_r += [1.0] * nz
+    upper_r += [1.0] * nz
+    r = nz  # capacity rows r..r+nc-1, chutes rows r+nc..r+2nc-1
+    ci = np.arange(nc)
+    add(r + arcs[:, 1], ax, load[arcs[:, 0]])
+    add(r + ci, s0 + ci, -np.array([c.surge_per_shift for c in cands]))
+    add(r + ci, y0 + ci, -np.array([c.capacity for c in cands]))
+    add(r + nc + arcs[:, 1], ax, chutes[arcs[:, 0]])
+    add(r + nc + ci, y0 + ci, -np.array([float(c.free_chutes) for c in cands]))
+    lower_r += [-inf] * (2 * nc)
+    upper_r += [0.0] * (2 * nc)
+    r += 2 * nc  # links x <= y
+    add(r + ax, ax, np.ones(nx))
+    add(r + ax, y0 + arcs[:, 1], -np.ones(nx))
+    lower_r += [-inf] * nx
+    upper_r += [0.0] * nx
+    r += nx  # s <= max_shifts * y
+    add(r + ci, s0 + ci, np.ones(nc))
+    add(r + ci, y0 + ci, -np.array([float(c.max_shifts) for c in cands]))
+    lower_r += [-inf] * nc
+    upper_r += [0.0] * nc
+    r += nc
+    if problem.max_backups is not None:
+        add(np.full(nc, r), y0 + ci, np.ones(nc))
+        lower_r.append(-inf)
+        upper_r.append(float(problem.max_backups))
+        r += 1
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = r
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(ncol)
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.array(lower_r)
+    lp.row_upper_ = np.array(upper_r)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * ncol
+    row = np.concatenate(rows)
+    col = np.concatenate(cols)
+    val = np.concatenate(vals)
+    keep = val != 0
+    row, col, val = row[keep], col[keep], val[keep]
+    order = np.lexsort((row, col))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = ncol
+    lp.a_matrix_.num_row_ = r
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(np.bincount(col, minlength=ncol))]).astype(
+        np.int32
+    )
+    lp.a_matrix_.index_ = row[order].astype(np.int32)
+    lp.a_matrix_.value_ = val[order]
+    model = Model(lp, arcs, nx, nz, nc)
+    lp.col_names_ = model.column_names()
+    return model
+
+
+def start_vector(model: Model, problem: Problem, assign: Assignment) -> npt.NDArray[np.float64]:
+    """A full column vector for an assignment (used as HiGHS's starting solution)."""
+    sc = score(problem, assign)
+    x = np.zeros(model.lp.num_col_)
+    pos = {(int(z), int(c)): i for i, (z, c) in enumerate(model.arcs)}
+    for z, c in enumerate(assign):
+        if c < 0:
+            x[model.u_col(z)] = 1.0
+        elif (z, int(c)) in pos:
+            x[pos[(z, int(c))]] = 1.0
+            x[model.y_col(int(c))] = 1.0
+    for c in range(model.n_c):
+        x[model.s_col(c)] = float(sc.shifts[c])
+    return x
+
+
+def solve(
+    problem: Problem,
+    start: Assignment,
+    *,
+    time_limit_s: float,
+    mip_rel_gap: float,
+    on_progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+) -> SolveResult:
+    """Solve the MIP from a starting plan; falls back to the start when HiGHS has nothing better."""
+    t0 = time.perf_counter()
+    start_cost = score(problem, start).total
+    if not problem.zones:
+        return SolveResult("optimal", start, 0.0, 0.0, 0.0)
+    model = build_model(problem)
+    h = _highs()
+    h.setOptionValue("time_limit", float(time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    h.setOptionValue("threads", 1)
+    h.passModel(model.lp)
+    sol = highspy.HighsSolution()
+    sol.col_value = start_vector(model, problem, start).tolist()
+    h.setSolution(sol)
+    cancelled = False
+
+    def interrupt(e: Any) -> None:
+        nonlocal cancelled
+        if should_cancel is not None and should_cancel():
+            cancelled = True
+            e.interrupt()
+        if on_progress is not None:
+            out = e.data_out
+            frac = min(0.99, 0.3 + 0.7 * out.running_time / max(time_limit_s, 1e-9))
+            on_progress(
+                frac, f"HiGHS: best {out.mip_primal_bound:,.0f}, bound {out.mip_dual_bound:,.0f}"
+            )
+
+    if on_progress is not None or should_cancel is not None:
+        h.cbMipInterrupt.subscribe(interrupt)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    values = np.asarray(h.getSolution().col_value) if info.primal_solution_status else np.zeros(0)
+    assign = start
+    if values.size:
+        xs = values[: model.n_x] > 0.5
+        cand = np.full(model.n_z, -1, dtype=np.int64)
+        cand[model.arcs[xs, 0]] = model.arcs[xs, 1]
+        if score(problem, cand).total <= start_cost + 1e-6:
+            assign = cand
+    objective = score(problem, assign).total
+    bound = min(float(info.mip_dual_bound), objective) if np.isfinite(info.mip_dual_bound) else 0.0
+    if status == highspy.HighsModelStatus.kOptimal:
+        label = "optimal"
+    elif cancelled or status == highspy.HighsModelStatus.kInterrupt:
+        label = "cancelled"
+    else:
+        label = "time_limit"
+    return SolveResult(label, assign, objective, max(bound, 0.0), time.perf_counter() - t0)
+
+
+def _highs() -> highspy.Highs:
+    """A silent HiGHS instance."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.silent()
+    return h
+
+
+def export_model(problem: Problem, path: Path) -> Path:
+    """Write the MIP as an MPS file (readable by any solver)."""
+    h = _highs()
+    h.passModel(build_model(problem).lp)
+    h.writeModel(str(path))
+    return path

@@ -1,0 +1,188 @@
+"""The lockdown scenario a planner is asked to answer, and a human plan to score.
+
+A scenario names the locked areas (a province locked "province-level" is covered off-site,
+zone by zone, from centres elsewhere; a city locked "city-level" is sorted down to station,
+grid or segment by centres nearby), the extra sites that are closed or limited, the product
+classes that keep moving with their lockdown volume factor, and the solver options.
+It is read from YAML; every error names the field path and the offending value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import pydantic
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from baotong.core.exceptions import ValidationError
+from baotong.network.entities import Automation, ProductClass
+
+M = TypeVar("M", bound=BaseModel)
+AreaLevel = Literal["province", "city"]
+SortDepth = Literal["county", "station", "grid", "segment"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LockedArea(_Strict):
+    """A closed region (code, Chinese name or pinyin) and how its mail is covered."""
+
+    region: str = Field(min_length=1)
+    level: AreaLevel = "province"
+    depth: SortDepth | None = None
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _code_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("depth")
+    @classmethod
+    def _depth_fits_level(cls, depth: SortDepth | None, info: ValidationInfo) -> SortDepth | None:
+        level = info.data.get("level")
+        if level == "province" and depth not in (None, "county"):
+            raise ValueError(f"depth '{depth}' needs level 'city' (province level sorts to county)")
+        if level == "city" and depth == "county":
+            raise ValueError(
+                "depth 'county' needs level 'province' (city sorts to station/grid/segment)"
+            )
+        return depth
+
+    @property
+    def sort_depth(self) -> SortDepth:
+        if self.depth is not None:
+            return self.depth
+        return "county" if self.level == "province" else "station"
+
+
+class SiteClosure(_Strict):
+    """An extra site out of action (a flooded hub) or working at a reduced share."""
+
+    center_id: str = Field(min_length=1)
+    status: Literal["closed", "limited"] = "closed"
+    reason: str = Field(min_length=1)
+    capacity_share: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class CostWeights(_Strict):
+    """Weights of the planner's objective, all in CNY per day.
+
+    opening: coordination cost of taking a centre on as a backup.
+    item_km: per item and road km from the backup to the zone.
+    delay_item_hour: per item and extra hour against the baseline.
+    unserved_item: per item of a zone no backup can take (a big penalty).
+    """
+
+    opening: float = Field(default=20000.0, ge=0.0)
+    item_km: float = Field(default=0.002, ge=0.0)
+    delay_item_hour: float = Field(default=0.05, ge=0.0)
+    unserved_item: float = Field(default=50.0, gt=0.0)
+
+
+class Options(_Strict):
+    """Planner options.
+
+    max_road_hours: no zone is assigned to a backup farther by road (hours).
+    radius_km: optional extra limit on road km from backup to zone.
+    min_automation: the least automation a backup must have (None: any).
+    surge_shifts: whether extra shifts may be added; max_surge_shifts caps them per backup.
+    max_backups: the most centres that may take part (None: no limit).
+    presorted_share: share of inbound the national hub already sorted into bags.
+    crossdock_weight: handling weight of a pre-sorted bag item against a sorted item.
+    limited_capacity_share: capacity share of a site the scenario marks "limited".
+    candidates_per_zone: keep only that many cheapest backups per zone (None: all).
+    time_limit_s, mip_rel_gap: HiGHS stopping rules.
+    """
+
+    max_road_hours: float = Field(default=10.0, gt=0.0)
+    radius_km: float | None = Field(default=None, gt=0.0)
+    min_automation: Automation | None = Automation.SEMI
+    surge_shifts: bool = True
+    max_surge_shifts: int | None = Field(default=None, ge=0)
+    max_backups: int | None = Field(default=None, ge=1)
+    presorted_share: float = Field(default=0.3, ge=0.0, le=1.0)
+    crossdock_weight: float = Field(default=0.2, ge=0.0, le=1.0)
+    limited_capacity_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    include_national_hub: bool = True
+    candidates_per_zone: int | None = Field(default=None, ge=1)
+    time_limit_s: float = Field(default=10.0, gt=0.0)
+    mip_rel_gap: float = Field(default=0.001, ge=0.0, le=1.0)
+    costs: CostWeights = CostWeights()
+
+
+class Scenario(_Strict):
+    """A lockdown to plan for."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    locked_areas: list[LockedArea] = Field(min_length=1)
+    closed_sites: list[SiteClosure] = []
+    product_classes: dict[ProductClass, Annotated[float, Field(ge=0.0)]] = Field(min_length=1)
+    options: Options = Options()
+
+    @classmethod
+    def from_yaml(cls, source: str | Path) -> Scenario:
+        """Read a scenario from a YAML file path or YAML text."""
+        return _load(cls, source)
+
+
+class ManualBackup(_Strict):
+    """One backup centre of a human plan and the regions it takes."""
+
+    center: str = Field(min_length=1)
+    regions: list[str] = Field(min_length=1)
+
+
+class ManualPlan(_Strict):
+    """A human plan to score: backup centre (id or name) → regions (codes or names)."""
+
+    name: str = Field(min_length=1)
+    backups: list[ManualBackup] = Field(min_length=1)
+
+    @classmethod
+    def from_yaml(cls, source: str | Path) -> ManualPlan:
+        return _load(cls, source)
+
+
+def _load(model: type[M], source: str | Path) -> M:
+    file: str | None = None
+    if isinstance(source, Path) or ("\n" not in source and source.endswith((".yaml", ".yml"))):
+        path = Path(source)
+        file = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValidationError(f"cannot read the file ({exc.strerror}).", file=file) from None
+    else:
+        text = source
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise ValidationError(f"not valid YAML ({getattr(exc, 'problem', exc)}).", file=file,
+                              row=row) from None  # fmt: skip
+    if not isinstance(data, dict):
+        raise ValidationError("the document must be a mapping of fields.", file=file, value=data)
+    return validate(model, data, file=file)
+
+
+def validate(model: type[M], data: dict[str, Any], *, file: str | None = None) -> M:
+    """Validate a dict, turning the first Pydantic error into one naming field and value."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise from_pydantic(exc, file=file) from None
+
+
+def from_pydantic(exc: pydantic.ValidationError, *, file: str | None = None) -> ValidationError:
+    err = exc.errors()[0]
+    path = ".".join(str(p) for p in err["loc"] if p != "[key]")
+    value = err.get("input")
+    msg = err["msg"].removeprefix("Value error, ")
+    shown = repr(value) if not isinstance(value, dict) else "{...}"
+    return ValidationError(f"{msg} (got {shown}).", file=file, field=path or None, value=value)

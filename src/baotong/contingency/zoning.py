@@ -1,0 +1,394 @@
+"""From a network and a scenario to the plain planning problem.
+
+A *zone* is one sort destination group a backup takes whole: a county-level unit for a
+province-level lockdown (its chutes: one for the county plus one per high-volume station)
+or a delivery station for a city-level lockdown (one chute per station, grid or segment,
+by the scenario's depth). A *candidate* is an open or limited centre outside every locked
+area that the scenario does not close. Zone volume is the inbound items/day of the
+re-routed product classes times their lockdown factor: a prefecture's inbound (od_flows)
+is split to its counties and stations by the stations' daily_inbound shares.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from baotong.contingency.scenario import LockedArea, Scenario, SortDepth
+from baotong.core.exceptions import ValidationError
+from baotong.network.entities import (
+    EARTH_RADIUS_KM,
+    PRODUCT_CLASSES,
+    Automation,
+    LonLat,
+    Network,
+    ProcessingCenter,
+    Region,
+    SiteStatus,
+)
+
+_AUTOMATION_RANK = {Automation.MANUAL: 0, Automation.SEMI: 1, Automation.AUTOMATED: 2}
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A resolved locked area."""
+
+    index: int
+    code: str
+    name: str
+    level: str
+    depth: SortDepth
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A sort-destination group one backup takes whole. Volumes in items/day."""
+
+    zone_id: str
+    zone_kind: SortDepth
+    name: str
+    area: int
+    region_code: str  # county code
+    prefecture_code: str
+    station_id: str | None
+    location: LonLat
+    volume: float  # re-routed items/day after lockdown factors
+    load: float  # handling-weighted items/day (pre-sorted bags count lighter)
+    chutes: int
+    home_center_id: str  # baseline centre that sorted it
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A centre that may become a backup. Capacities in items/day, costs in CNY/day."""
+
+    center_id: str
+    name: str
+    province_code: str
+    location: LonLat
+    capacity: float  # spare capacity usable without surge shifts
+    surge_per_shift: float
+    surge_cost: float
+    max_shifts: int
+    free_chutes: int
+    opening_cost: float
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The plain data the solvers work on.
+
+    ``km[z, c]``/``hours[z, c]``: road distance and hours backup → zone; ``extra_hours[z, c]``:
+    volume-weighted extra hours against the baseline; ``cost[z, c]``: assignment cost
+    (item-km plus delay penalty, CNY/day); ``allowed[z, c]``: reachable and kept.
+    """
+
+    areas: list[Area]
+    zones: list[Zone]
+    candidates: list[Candidate]
+    km: Array
+    hours: Array
+    extra_hours: Array
+    cost: Array
+    allowed: npt.NDArray[np.bool_]
+    unserved_cost: Array  # per zone, CNY/day when no backup takes it
+    held_by_class: dict[str, float]
+    rerouted_by_class: dict[str, float]
+    weights: tuple[float, float]  # CNY per item-km, CNY per item-hour of delay
+    max_backups: int | None
+
+    @property
+    def volume(self) -> Array:
+        return np.array([z.volume for z in self.zones], dtype=float)
+
+    @property
+    def load(self) -> Array:
+        return np.array([z.load for z in self.zones], dtype=float)
+
+    @property
+    def chutes(self) -> npt.NDArray[np.int64]:
+        return np.array([z.chutes for z in self.zones], dtype=np.int64)
+
+
+def resolve_region(network: Network, text: str, field: str) -> Region:
+    """A region by six-digit code, Chinese name (with or without suffix) or pinyin."""
+    key = text.strip()
+    if key in network.regions:
+        return network.regions[key]
+    low = key.lower().replace(" ", "")
+    matches = [
+        r
+        for r in network.regions.values()
+        if key in (r.name, _short(r.name)) or low == r.pinyin.lower().replace(" ", "")
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError(f"no region is called '{text}'.", field=field, value=text)
+    codes = ", ".join(sorted(r.code for r in matches))
+    raise ValidationError(f"'{text}' names several regions ({codes}); use the code.",
+                          field=field, value=text)  # fmt: skip
+
+
+def _short(name: str) -> str:
+    for suffix in (
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "自治区",
+        "特别行政区",
+        "省",
+        "市",
+        "区",
+        "县",
+    ):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def resolve_areas(network: Network, scenario: Scenario) -> list[Area]:
+    areas: list[Area] = []
+    for i, spec in enumerate(scenario.locked_areas):
+        region = resolve_region(network, spec.region, f"locked_areas.{i}.region")
+        for other in areas:
+            if network.contains(other.code, region.code) or network.contains(
+                region.code, other.code
+            ):
+                raise ValidationError(
+                    f"'{region.name}' ({region.code}) overlaps locked area '{other.name}' "
+                    f"({other.code}); list each region once.",
+                    field=f"locked_areas.{i}.region", value=spec.region)  # fmt: skip
+        areas.append(_area(i, region, spec))
+    return areas
+
+
+def _area(i: int, region: Region, spec: LockedArea) -> Area:
+    return Area(i, region.code, region.name, spec.level, spec.sort_depth)
+
+
+def build_problem(network: Network, scenario: Scenario) -> Problem:
+    """Zones, candidates, distances and costs of a scenario on a network."""
+    areas = resolve_areas(network, scenario)
+    opts = scenario.options
+    factors = np.array([scenario.product_classes.get(c, 0.0) for c in PRODUCT_CLASSES])
+    rerouted = np.array([c in scenario.product_classes for c in PRODUCT_CLASSES])
+    zones, held, moved = _zones(network, scenario, areas, factors, rerouted)
+    candidates = _candidates(network, scenario, areas)
+    nc = len(candidates)
+    km = gc_matrix([z.location for z in zones], [c.location for c in candidates])
+    km *= network.params.road_circuity
+    hours = km / network.params.road_speed_kmh
+    extra = _extra_hours(network, zones, candidates, hours)
+    volume = np.array([z.volume for z in zones], dtype=float)
+    w = opts.costs
+    cost = volume[:, None] * (w.item_km * km + w.delay_item_hour * extra)
+    allowed = hours <= opts.max_road_hours + 1e-9
+    if opts.radius_km is not None:
+        allowed &= km <= opts.radius_km + 1e-9
+    if opts.candidates_per_zone is not None and nc > opts.candidates_per_zone:
+        masked = np.where(allowed, cost, np.inf)
+        keep = np.argsort(masked, axis=1)[:, : opts.candidates_per_zone]
+        mask = np.zeros_like(allowed)
+        np.put_along_axis(mask, keep, True, axis=1)
+        allowed &= mask
+    unserved = volume * w.unserved_item
+    return Problem(areas, zones, candidates, km, hours, extra, cost, allowed, unserved, held, moved,
+                   (w.item_km, w.delay_item_hour), opts.max_backups)  # fmt: skip
+
+
+def _locked(network: Network, areas: list[Area], code: str) -> bool:
+    return any(network.contains(a.code, code) for a in areas)
+
+
+def _zones(
+    network: Network,
+    scenario: Scenario,
+    areas: list[Area],
+    factors: Array,
+    rerouted: npt.NDArray[np.bool_],
+) -> tuple[list[Zone], dict[str, float], dict[str, float]]:
+    opts = scenario.options
+    weight = (1.0 - opts.presorted_share) + opts.presorted_share * opts.crossdock_weight
+    held = dict.fromkeys((str(c) for c in PRODUCT_CLASSES), 0.0)
+    moved = dict.fromkeys((str(c) for c in PRODUCT_CLASSES), 0.0)
+    zones: list[Zone] = []
+    pref_cache: dict[str, tuple[Array, dict[str, float]]] = {}
+    for area in areas:
+        for county in network.counties_in(area.code):
+            pref = county.parent_code or county.code
+            if pref not in pref_cache:
+                pref_cache[pref] = _prefecture_inbound(network, pref)
+            inbound, shares = pref_cache[pref]
+            stations = network.stations_in_county(county.code)
+            county_share = shares.get(county.code, 0.0)
+            by_class = inbound * county_share
+            for k, cls in enumerate(PRODUCT_CLASSES):
+                if rerouted[k]:
+                    moved[str(cls)] += float(by_class[k] * factors[k])
+                else:
+                    held[str(cls)] += float(by_class[k])
+            vol = float((by_class * factors).sum())
+            home = _home(network, county.code)
+            if area.depth == "county":
+                chutes = 1 + sum(1 for s in stations if network.is_high_volume(s))
+                zones.append(Zone(county.code, "county", county.name, area.index, county.code,
+                                  pref, None, county.centroid, vol, vol * weight, chutes,
+                                  home))  # fmt: skip
+                continue
+            total = sum(s.daily_inbound for s in stations)
+            for s in stations:
+                share = s.daily_inbound / total if total > 0 else 1.0 / len(stations)
+                chutes = {"station": 1, "grid": s.grids, "segment": s.segments}[area.depth]
+                zones.append(Zone(s.id, area.depth, s.name, area.index, county.code, pref, s.id,
+                                  s.location, vol * share, vol * share * weight, chutes,
+                                  network.sort_plan.get(s.id, home)))  # fmt: skip
+    return zones, held, moved
+
+
+def _home(network: Network, county_code: str) -> str:
+    if county_code in network.sort_plan:
+        return network.sort_plan[county_code]
+    return network.provincial_hub(county_code[:2] + "0000").id
+
+
+def _prefecture_inbound(network: Network, pref: str) -> tuple[Array, dict[str, float]]:
+    """Inbound items/day per class of a prefecture and each county's share of it."""
+    inbound = (
+        np.array(list(network.inbound_by_class(pref).values()))
+        if pref in network.od_prefectures
+        else np.zeros(len(PRODUCT_CLASSES))
+    )
+    counties = network.counties_in(pref) if pref in network.regions else []
+    weights = {c.code: sum(s.daily_inbound for s in network.stations_in_county(c.code))
+               for c in counties}  # fmt: skip
+    total = sum(weights.values())
+    if total <= 0:
+        pop = {c.code: float(max(c.population, 1)) for c in counties}
+        total, weights = sum(pop.values()), pop
+    return inbound, {code: w / total for code, w in weights.items()} if total else {}
+
+
+def _candidates(network: Network, scenario: Scenario, areas: list[Area]) -> list[Candidate]:
+    opts = scenario.options
+    closures = {c.center_id: c for c in scenario.closed_sites}
+    for i, c in enumerate(scenario.closed_sites):
+        if c.center_id not in network.centers:
+            raise ValidationError(
+                f"no processing centre has id '{c.center_id}'.",
+                field=f"closed_sites.{i}.center_id",
+                value=c.center_id,
+            )
+    national = {h.center_id for h in network.hubs.values() if h.national}
+    out: list[Candidate] = []
+    for center in sorted(network.centers.values(), key=lambda c: c.id):
+        status = center.status
+        share = opts.limited_capacity_share
+        if center.id in closures:
+            closure = closures[center.id]
+            status = SiteStatus(closure.status)
+            if closure.capacity_share is not None:
+                share = closure.capacity_share
+        if status is SiteStatus.CLOSED or _locked(network, areas, center.prefecture_code):
+            continue
+        if center.id in national and not opts.include_national_hub:
+            continue
+        if opts.min_automation is not None and (
+            _AUTOMATION_RANK[center.automation] < _AUTOMATION_RANK[opts.min_automation]
+        ):
+            continue
+        out.append(_candidate(center, status, share, scenario))
+    return out
+
+
+def _candidate(
+    center: ProcessingCenter, status: SiteStatus, share: float, scenario: Scenario
+) -> Candidate:
+    opts = scenario.options
+    limited = status is SiteStatus.LIMITED
+    capacity = center.spare_capacity
+    chutes = center.free_chutes
+    if limited:
+        capacity = max(0.0, center.total_capacity * share - center.total_load)
+        chutes = math.floor(chutes * share)
+    shifts = center.max_surge_shifts if opts.surge_shifts else 0
+    if opts.max_surge_shifts is not None:
+        shifts = min(shifts, opts.max_surge_shifts)
+    return Candidate(center.id, center.name, center.province_code, center.location, capacity,
+                     center.surge_capacity_per_shift, center.surge_shift_cost, shifts, chutes,
+                     opts.costs.opening)  # fmt: skip
+
+
+def gc_matrix(a: list[LonLat], b: list[LonLat]) -> Array:
+    """Great-circle km between every point of ``a`` (rows) and of ``b`` (columns)."""
+    if not a or not b:
+        return np.zeros((len(a), len(b)))
+    pa, pb = np.radians(np.array(a, dtype=float)), np.radians(np.array(b, dtype=float))
+    lon1, lat1 = pa[:, 0:1], pa[:, 1:2]
+    lon2, lat2 = pb[None, :, 0], pb[None, :, 1]
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, h))), dtype=float)
+
+
+def trunk_hours(network: Network, gc_km: Array) -> Array:
+    """Trunk hours for great-circle km: by road, or by air (with handling) beyond the threshold."""
+    p = network.params
+    road_km = gc_km * p.road_circuity
+    air = gc_km / p.air_speed_kmh + p.air_handling_hours
+    return np.where(road_km >= p.air_min_km, air, road_km / p.road_speed_kmh)
+
+
+def origin_weights(network: Network, prefecture: str) -> tuple[list[LonLat], Array]:
+    """Origin locations sending to a prefecture and their share of its inbound."""
+    if prefecture not in network.od_prefectures:
+        return [], np.zeros(0)
+    locs: list[LonLat] = []
+    vols: list[float] = []
+    for origin, flows in network.inbound_from(prefecture):
+        total = float(flows.sum())
+        if total > 0 and origin in network.regions:
+            locs.append(network.regions[origin].centroid)
+            vols.append(total)
+    arr = np.array(vols, dtype=float)
+    return locs, arr / arr.sum() if arr.size and arr.sum() > 0 else arr
+
+
+def _extra_hours(
+    network: Network, zones: list[Zone], candidates: list[Candidate], hours: Array
+) -> Array:
+    """Volume-weighted extra hours origin → backup → zone against origin → home → zone."""
+    extra = np.zeros_like(hours)
+    cand_locs = [c.location for c in candidates]
+    per_pref: dict[str, tuple[list[LonLat], Array, Array]] = {}
+    base_cache: dict[tuple[str, str], float] = {}
+    for z, zone in enumerate(zones):
+        home = network.centers[zone.home_center_id]
+        pref = zone.prefecture_code
+        if pref not in per_pref:
+            locs, w = origin_weights(network, pref)
+            trunk = (
+                w @ trunk_hours(network, gc_matrix(locs, cand_locs))
+                if locs
+                else np.zeros(len(candidates))
+            )
+            per_pref[pref] = (locs, w, trunk)
+        locs, w, trunk = per_pref[pref]
+        key = (pref, home.id)
+        if key not in base_cache:
+            base_cache[key] = (
+                float(w @ trunk_hours(network, gc_matrix(locs, [home.location]))[:, 0])
+                if locs
+                else 0.0
+            )
+        base_leg = network.road_hours(home.location, zone.location)
+        extra[z, :] = np.maximum(0.0, trunk - base_cache[key] + hours[z, :] - base_leg)
+    return extra
