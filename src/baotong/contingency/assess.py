@@ -92,23 +92,41 @@ def score(problem: Problem, assign: Assignment) -> Score:
         if n is None:
             n = cand.max_shifts
             over = load[c] - cand.capacity - n * cand.surge_per_shift
-            violations.append(Violation("capacity", cand.center_id, float(over),
-                f"{cand.name} ({cand.center_id}) is {over:,.0f} items/day over capacity "
-                f"even with {n} surge shifts."))  # fmt: skip
+            violations.append(
+                Violation(
+                    "capacity",
+                    cand.center_id,
+                    float(over),
+                    f"{cand.name} ({cand.center_id}) is {over:,.0f} items/day over capacity "
+                    f"even with {n} surge shifts.",
+                )
+            )
         shifts[c] = n
         surge += n * cand.surge_cost
         if chutes[c] > cand.free_chutes:
             miss = int(chutes[c] - cand.free_chutes)
-            violations.append(Violation("chutes", cand.center_id, float(miss),
-                f"{cand.name} ({cand.center_id}) needs {chutes[c]} chutes but has "
-                f"{cand.free_chutes} free ({miss} short)."))  # fmt: skip
+            violations.append(
+                Violation(
+                    "chutes",
+                    cand.center_id,
+                    float(miss),
+                    f"{cand.name} ({cand.center_id}) needs {chutes[c]} chutes but has "
+                    f"{cand.free_chutes} free ({miss} short).",
+                )
+            )
     for z in idx:
         c = int(assign[z])
         if not problem.allowed[z, c]:
             zone, cand = problem.zones[z], problem.candidates[c]
-            violations.append(Violation("reach", zone.zone_id, float(problem.hours[z, c]),
-                f"{zone.name} ({zone.zone_id}) is {problem.hours[z, c]:.1f} h by road from "
-                f"{cand.name}, beyond the limit."))  # fmt: skip
+            violations.append(
+                Violation(
+                    "reach",
+                    zone.zone_id,
+                    float(problem.hours[z, c]),
+                    f"{zone.name} ({zone.zone_id}) is {problem.hours[z, c]:.1f} h by road from "
+                    f"{cand.name}, beyond the limit.",
+                )
+            )
     for z in np.nonzero(~served)[0]:
         zone = problem.zones[z]
         text = f"{zone.name} ({zone.zone_id}): {zone.volume:,.0f} items/day have no backup."

@@ -97,10 +97,11 @@ class _State:
 
 
 def greedy(problem: Problem) -> Assignment:
-    """Biggest zone first, each to its cheapest backup with room (else unserved)."""
+    """Most constrained zone first, each to its cheapest backup with room (else unserved)."""
     nz = len(problem.zones)
     state = _State(problem, np.full(nz, -1, dtype=np.int64))
-    for z in np.argsort(-problem.load, kind="stable"):
+    options = problem.allowed.sum(axis=1)
+    for z in np.lexsort((-problem.load, options)):  # fewest options first, then biggest
         best, best_c = 0.0, -1
         for c in np.nonzero(problem.allowed[z])[0]:
             d = state.move_delta(int(z), int(c))
@@ -128,6 +129,7 @@ def local_search(problem: Problem, assign: Assignment, max_rounds: int = 50) -> 
                 state.move(z, best_c)
                 improved = True
         improved |= _swaps(state)
+        improved |= _ejections(state)
         improved |= _closings(state)
         if not improved:
             break
@@ -154,6 +156,33 @@ def _swaps(state: _State) -> bool:
                 state.move(b, cb)
             else:
                 improved = True
+    return improved
+
+
+def _ejections(state: _State) -> bool:
+    """Serve an unserved zone by moving one zone out of a full backup to make room."""
+    p, improved = state.p, False
+    for u in np.nonzero(state.assign < 0)[0]:
+        done = False
+        for c in np.nonzero(p.allowed[u])[0]:
+            for z in np.nonzero(state.assign == c)[0]:
+                before = _total(state)
+                for d in np.nonzero(p.allowed[z])[0]:
+                    if d == c or state.move_delta(int(z), int(d)) is None:
+                        continue
+                    state.move(int(z), int(d))
+                    if state.move_delta(int(u), int(c)) is not None:
+                        state.move(int(u), int(c))
+                        after = _total(state)
+                        if after is not None and before is not None and after < before - 1e-6:
+                            done = improved = True
+                            break
+                        state.move(int(u), -1)
+                    state.move(int(z), int(c))
+                if done:
+                    break
+            if done:
+                break
     return improved
 
 

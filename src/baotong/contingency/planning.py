@@ -87,12 +87,14 @@ def build_model(problem: Problem) -> Model:
     nx = len(arcs)
     cands = problem.candidates
     ncol = nx + nz + 2 * nc
-    cost = np.concatenate([
-        problem.cost[arcs[:, 0], arcs[:, 1]] if nx else np.zeros(0),
-        problem.unserved_cost,
-        np.array([c.opening_cost for c in cands]),
-        np.array([c.surge_cost for c in cands]),
-    ])  # fmt: skip
+    cost = np.concatenate(
+        [
+            problem.cost[arcs[:, 0], arcs[:, 1]] if nx else np.zeros(0),
+            problem.unserved_cost,
+            np.array([c.opening_cost for c in cands]),
+            np.array([c.surge_cost for c in cands]),
+        ]
+    )
     upper = np.ones(ncol)
     upper[nx + nz + nc :] = [c.max_shifts for c in cands]
     used = np.zeros(nc, dtype=bool)

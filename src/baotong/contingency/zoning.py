@@ -132,8 +132,9 @@ def resolve_region(network: Network, text: str, field: str) -> Region:
     if not matches:
         raise ValidationError(f"no region is called '{text}'.", field=field, value=text)
     codes = ", ".join(sorted(r.code for r in matches))
-    raise ValidationError(f"'{text}' names several regions ({codes}); use the code.",
-                          field=field, value=text)  # fmt: skip
+    raise ValidationError(
+        f"'{text}' names several regions ({codes}); use the code.", field=field, value=text
+    )
 
 
 def _short(name: str) -> str:
@@ -164,7 +165,9 @@ def resolve_areas(network: Network, scenario: Scenario) -> list[Area]:
                 raise ValidationError(
                     f"'{region.name}' ({region.code}) overlaps locked area '{other.name}' "
                     f"({other.code}); list each region once.",
-                    field=f"locked_areas.{i}.region", value=spec.region)  # fmt: skip
+                    field=f"locked_areas.{i}.region",
+                    value=spec.region,
+                )
         areas.append(_area(i, region, spec))
     return areas
 
@@ -199,8 +202,21 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
         np.put_along_axis(mask, keep, True, axis=1)
         allowed &= mask
     unserved = volume * w.unserved_item
-    return Problem(areas, zones, candidates, km, hours, extra, cost, allowed, unserved, held, moved,
-                   (w.item_km, w.delay_item_hour), opts.max_backups)  # fmt: skip
+    return Problem(
+        areas,
+        zones,
+        candidates,
+        km,
+        hours,
+        extra,
+        cost,
+        allowed,
+        unserved,
+        held,
+        moved,
+        (w.item_km, w.delay_item_hour),
+        opts.max_backups,
+    )
 
 
 def _locked(network: Network, areas: list[Area], code: str) -> bool:
@@ -238,17 +254,43 @@ def _zones(
             home = _home(network, county.code)
             if area.depth == "county":
                 chutes = 1 + sum(1 for s in stations if network.is_high_volume(s))
-                zones.append(Zone(county.code, "county", county.name, area.index, county.code,
-                                  pref, None, county.centroid, vol, vol * weight, chutes,
-                                  home))  # fmt: skip
+                zones.append(
+                    Zone(
+                        county.code,
+                        "county",
+                        county.name,
+                        area.index,
+                        county.code,
+                        pref,
+                        None,
+                        county.centroid,
+                        vol,
+                        vol * weight,
+                        chutes,
+                        home,
+                    )
+                )
                 continue
             total = sum(s.daily_inbound for s in stations)
             for s in stations:
                 share = s.daily_inbound / total if total > 0 else 1.0 / len(stations)
                 chutes = {"station": 1, "grid": s.grids, "segment": s.segments}[area.depth]
-                zones.append(Zone(s.id, area.depth, s.name, area.index, county.code, pref, s.id,
-                                  s.location, vol * share, vol * share * weight, chutes,
-                                  network.sort_plan.get(s.id, home)))  # fmt: skip
+                zones.append(
+                    Zone(
+                        s.id,
+                        area.depth,
+                        s.name,
+                        area.index,
+                        county.code,
+                        pref,
+                        s.id,
+                        s.location,
+                        vol * share,
+                        vol * share * weight,
+                        chutes,
+                        network.sort_plan.get(s.id, home),
+                    )
+                )
     return zones, held, moved
 
 
@@ -266,8 +308,9 @@ def _prefecture_inbound(network: Network, pref: str) -> tuple[Array, dict[str, f
         else np.zeros(len(PRODUCT_CLASSES))
     )
     counties = network.counties_in(pref) if pref in network.regions else []
-    weights = {c.code: sum(s.daily_inbound for s in network.stations_in_county(c.code))
-               for c in counties}  # fmt: skip
+    weights = {
+        c.code: sum(s.daily_inbound for s in network.stations_in_county(c.code)) for c in counties
+    }
     total = sum(weights.values())
     if total <= 0:
         pop = {c.code: float(max(c.population, 1)) for c in counties}
@@ -320,9 +363,18 @@ def _candidate(
     shifts = center.max_surge_shifts if opts.surge_shifts else 0
     if opts.max_surge_shifts is not None:
         shifts = min(shifts, opts.max_surge_shifts)
-    return Candidate(center.id, center.name, center.province_code, center.location, capacity,
-                     center.surge_capacity_per_shift, center.surge_shift_cost, shifts, chutes,
-                     opts.costs.opening)  # fmt: skip
+    return Candidate(
+        center.id,
+        center.name,
+        center.province_code,
+        center.location,
+        capacity,
+        center.surge_capacity_per_shift,
+        center.surge_shift_cost,
+        shifts,
+        chutes,
+        opts.costs.opening,
+    )
 
 
 def gc_matrix(a: list[LonLat], b: list[LonLat]) -> Array:
@@ -347,19 +399,21 @@ def trunk_hours(network: Network, gc_km: Array) -> Array:
     return np.where(road_km >= p.air_min_km, air, road_km / p.road_speed_kmh)
 
 
-def origin_weights(network: Network, prefecture: str) -> tuple[list[LonLat], Array]:
-    """Origin locations sending to a prefecture and their share of its inbound."""
+def origin_weights(network: Network, prefecture: str) -> tuple[list[str], list[LonLat], Array]:
+    """Origin prefectures sending to a prefecture, their locations and share of its inbound."""
     if prefecture not in network.od_prefectures:
-        return [], np.zeros(0)
+        return [], [], np.zeros(0)
+    codes: list[str] = []
     locs: list[LonLat] = []
     vols: list[float] = []
     for origin, flows in network.inbound_from(prefecture):
         total = float(flows.sum())
         if total > 0 and origin in network.regions:
+            codes.append(origin)
             locs.append(network.regions[origin].centroid)
             vols.append(total)
     arr = np.array(vols, dtype=float)
-    return locs, arr / arr.sum() if arr.size and arr.sum() > 0 else arr
+    return codes, locs, arr / arr.sum() if arr.size and arr.sum() > 0 else arr
 
 
 def _extra_hours(
@@ -374,7 +428,7 @@ def _extra_hours(
         home = network.centers[zone.home_center_id]
         pref = zone.prefecture_code
         if pref not in per_pref:
-            locs, w = origin_weights(network, pref)
+            _, locs, w = origin_weights(network, pref)
             trunk = (
                 w @ trunk_hours(network, gc_matrix(locs, cand_locs))
                 if locs

@@ -1,0 +1,255 @@
+"""The planner's entry points: ``plan``, ``evaluate`` (a human plan) and ``compare``.
+
+``plan`` builds the problem, takes the heuristic plan as a start, solves the MIP with HiGHS
+and derives relations, transport and delays. It never raises for an infeasible lockdown:
+zones nobody can take are listed in ``unserved`` with the capacity and chutes missing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from baotong.contingency import delays as delay_engine
+from baotong.contingency import relations, transport
+from baotong.contingency.assess import Assignment, Violation, score
+from baotong.contingency.heuristic import heuristic, nearest_centre
+from baotong.contingency.planning import CancelFn, ProgressFn, relative_gap, solve
+from baotong.contingency.result import Plan
+from baotong.contingency.scenario import ManualPlan, Scenario
+from baotong.contingency.zoning import Problem, build_problem, resolve_region
+from baotong.core.exceptions import ValidationError
+from baotong.network.entities import Network
+
+
+def _noop(_fraction: float, _message: str) -> None:
+    return None
+
+
+def plan(
+    network: Network,
+    scenario: Scenario,
+    *,
+    on_progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+) -> Plan:
+    """Plan backups for a scenario (see the package docstring for the model)."""
+    t0 = time.perf_counter()
+    progress: Callable[[float, str], None] = on_progress or _noop
+    progress(0.0, "Building zones and candidates")
+    problem = build_problem(network, scenario)
+    progress(0.15, f"{len(problem.zones)} zones, {len(problem.candidates)} candidates")
+    start = heuristic(problem)
+    h_cost = score(problem, start).total
+    progress(0.3, f"Heuristic plan: {h_cost:,.0f} CNY/day")
+    opts = scenario.options
+    if should_cancel is not None and should_cancel():
+        solver_status, assign, bound = "cancelled", start, 0.0
+    else:
+        res = solve(problem, start, time_limit_s=opts.time_limit_s, mip_rel_gap=opts.mip_rel_gap,
+                    on_progress=on_progress, should_cancel=should_cancel)  # fmt: skip
+        solver_status, assign, bound = res.solver_status, res.assign, res.bound
+    return assemble(network, scenario, problem, assign, solver_status, bound, h_cost, t0, progress)
+
+
+def assemble(
+    network: Network,
+    scenario: Scenario,
+    problem: Problem,
+    assign: Assignment,
+    solver_status: str,
+    bound: float,
+    heuristic_cost: float,
+    t0: float,
+    progress: Callable[[float, str], None] = _noop,
+) -> Plan:
+    """A Plan with its relations, transport, delays and unserved explanation."""
+    objective = score(problem, assign).total
+    bound = min(bound, objective)
+    unserved = explain_unserved(problem, assign)
+    if unserved["zones"]:
+        status = "infeasible"
+    else:
+        status = "optimal" if solver_status == "optimal" else "feasible"
+    progress(0.9, "Deriving relations, transport and delays")
+    result = Plan(
+        scenario=scenario.name, network=network.name, status=status, solver_status=solver_status,
+        objective=objective, bound=bound, gap=relative_gap(objective, bound),
+        solve_seconds=time.perf_counter() - t0, problem=problem, assign=assign,
+        heuristic_objective=heuristic_cost,
+        nearest_centre_objective=score(problem, nearest_centre(problem)).total,
+    )  # fmt: skip
+    result.sort_plan_changes = relations.sort_plan_changes(network, problem, assign)
+    result.dispatch_relations = relations.dispatch_relations(network, problem, assign)
+    result.transit_changes = relations.transit_changes(network, problem, assign)
+    result.transport = {
+        "trunk": transport.trunk_flows(network, problem, assign, scenario.options.presorted_share),
+        "zone_runs": transport.zone_runs(network, problem, assign),
+    }
+    result.delays = delay_engine.delays(network, problem, assign)
+    result.unserved = unserved
+    result.solve_seconds = time.perf_counter() - t0
+    progress(1.0, f"Plan {status}: {objective:,.0f} CNY/day")
+    return result
+
+
+def explain_unserved(problem: Problem, assign: Assignment) -> dict[str, Any]:
+    """Which zones have no backup, and how much capacity and how many chutes are missing."""
+    sc = score(problem, assign)
+    zones = [z for z in range(len(problem.zones)) if assign[z] < 0]
+    rows = []
+    for z in zones:
+        zone = problem.zones[z]
+        reach = np.nonzero(problem.allowed[z])[0]
+        room = sum(_room(problem, sc.load, int(c)) for c in reach)
+        free = sum(max(0, problem.candidates[c].free_chutes - int(sc.chutes[c])) for c in reach)
+        if not len(reach):
+            reason = "no candidate centre within the road-time limit"
+        elif room < zone.load - 1e-6 or free < zone.chutes:
+            reason = "reachable centres lack capacity or chutes"
+        else:
+            reason = "covering it costs more than the unserved penalty or exceeds max_backups"
+        rows.append({"zone_id": zone.zone_id, "name": zone.name, "region_code": zone.region_code,
+                     "volume": round(zone.volume, 1), "load": round(zone.load, 1),
+                     "chutes": zone.chutes, "reachable_candidates": len(reach),
+                     "reason": reason})  # fmt: skip
+    need_load = sum(problem.zones[z].load for z in zones)
+    need_chutes = sum(problem.zones[z].chutes for z in zones)
+    reach_any: list[int] = (
+        np.nonzero(problem.allowed[zones].any(axis=0))[0].tolist() if zones else []
+    )
+    room = sum(_room(problem, sc.load, c) for c in reach_any)
+    free = sum(max(0, problem.candidates[c].free_chutes - int(sc.chutes[c])) for c in reach_any)
+    return {
+        "zones": rows,
+        "volume": round(float(sum(problem.zones[z].volume for z in zones)), 1),
+        "missing_capacity": round(float(max(0.0, need_load - room)), 1),
+        "missing_chutes": int(max(0, need_chutes - free)),
+        "message": (
+            f"{len(zones)} zone(s), {need_load:,.0f} items/day of handling load and "
+            f"{need_chutes} chutes, cannot be covered; reachable centres have "
+            f"{room:,.0f} items/day and {free} chutes left."
+            if zones else ""
+        ),
+    }  # fmt: skip
+
+
+def _room(problem: Problem, load: np.ndarray[Any, np.dtype[np.float64]], c: int) -> float:
+    """Items/day candidate ``c`` could still take with all its surge shifts."""
+    cand = problem.candidates[c]
+    return max(0.0, cand.capacity + cand.max_shifts * cand.surge_per_shift - float(load[c]))
+
+
+@dataclass
+class Evaluation:
+    """A human plan scored on the planner's model, against the optimum."""
+
+    name: str
+    cost: dict[str, float]
+    violations: list[Violation]
+    delays: dict[str, Any]
+    optimum: float
+    gap_to_optimum: float
+    assign: Assignment
+    problem: Problem
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "cost": self.cost,
+            "feasible": not self.violations,
+            "violations": [
+                {
+                    "kind": v.kind,
+                    "subject": v.subject,
+                    "amount": round(v.amount, 2),
+                    "message": v.message,
+                }
+                for v in self.violations
+            ],  # fmt: skip
+            "delays": self.delays,
+            "optimum": round(self.optimum, 2),
+            "gap_to_optimum": round(self.gap_to_optimum, 6),
+            "assignments": [
+                {
+                    "zone_id": self.problem.zones[z].zone_id,
+                    "backup_center_id": self.problem.candidates[int(c)].center_id
+                    if c >= 0
+                    else None,
+                }
+                for z, c in enumerate(self.assign)
+            ],  # fmt: skip
+        }
+
+
+def manual_assignment(
+    network: Network, problem: Problem, manual: ManualPlan
+) -> tuple[Assignment, list[Violation]]:
+    """The zones each manual backup takes (a zone inside one of its regions)."""
+    index = {c.center_id: i for i, c in enumerate(problem.candidates)}
+    assign = np.full(len(problem.zones), -1, dtype=np.int64)
+    extra: list[Violation] = []
+    for b, backup in enumerate(manual.backups):
+        center = _find_center(network, backup.center, f"backups.{b}.center")
+        if center not in index:
+            extra.append(Violation("ineligible", center,
+                0.0, f"{network.centers[center].name} ({center}) cannot be a backup in this "
+                "scenario (locked, closed or below the automation required)."))  # fmt: skip
+            continue
+        for r, text in enumerate(backup.regions):
+            region = resolve_region(network, text, f"backups.{b}.regions.{r}")
+            for z, zone in enumerate(problem.zones):
+                if network.contains(region.code, zone.region_code):
+                    assign[z] = index[center]
+    return assign, extra
+
+
+def _find_center(network: Network, text: str, field: str) -> str:
+    if text in network.centers:
+        return text
+    low = text.strip().lower()
+    hits = [c.id for c in network.centers.values()
+            if text in (c.name,) or low == c.name_en.lower()]  # fmt: skip
+    if len(hits) == 1:
+        return hits[0]
+    hits = [c.id for c in network.centers.values() if text in c.name or low in c.name_en.lower()]
+    if len(hits) == 1:
+        return hits[0]
+    what = "no" if not hits else f"{len(hits)} ({', '.join(sorted(hits)[:5])})"
+    raise ValidationError(f"{what} processing centres match '{text}'; use the centre id.",
+                          field=field, value=text)  # fmt: skip
+
+
+def evaluate(
+    network: Network, scenario: Scenario, manual: ManualPlan, optimum: Plan | None = None
+) -> Evaluation:
+    """Score a human plan: cost, capacity/chute/reach violations, delays, gap to the optimum."""
+    best = optimum if optimum is not None else plan(network, scenario)
+    problem = best.problem
+    assign, extra = manual_assignment(network, problem, manual)
+    sc = score(problem, assign)
+    gap = (sc.total - best.objective) / best.objective if best.objective > 0 else 0.0
+    return Evaluation(manual.name, sc.breakdown(), extra + sc.violations,
+                      delay_engine.delays(network, problem, assign), best.objective, gap, assign,
+                      problem)  # fmt: skip
+
+
+def compare(plan_a: dict[str, Any], plan_b: dict[str, Any]) -> dict[str, Any]:
+    """What differs between two plan dicts: cost, backups, and zones that moved."""
+    a_of = {r["zone_id"]: r["backup_center_id"] for r in plan_a.get("assignments", [])}
+    b_of = {r["zone_id"]: r["backup_center_id"] for r in plan_b.get("assignments", [])}
+    moved = [{"zone_id": z, "from": a_of.get(z), "to": b_of.get(z)}
+             for z in sorted(set(a_of) | set(b_of)) if a_of.get(z) != b_of.get(z)]  # fmt: skip
+    backups_a = {r["center_id"] for r in plan_a.get("backups", [])}
+    backups_b = {r["center_id"] for r in plan_b.get("backups", [])}
+    obj_a, obj_b = plan_a.get("objective") or 0.0, plan_b.get("objective") or 0.0
+    return {
+        "objective": {"a": obj_a, "b": obj_b, "difference": obj_b - obj_a},
+        "backups_added": sorted(backups_b - backups_a),
+        "backups_removed": sorted(backups_a - backups_b),
+        "zones_moved": moved,
+    }  # fmt: skip

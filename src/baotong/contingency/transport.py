@@ -1,0 +1,98 @@
+"""Transport a plan needs: trunk flows into the backups and road runs into the locked zones.
+
+Trunk flows are aggregated per origin province and backup: by air (via the collection hubs
+nearest each end) when the road distance reaches the network's air threshold, by road
+otherwise; trucks are counted for the road leg into the backup. The share the national hub
+pre-sorted arrives as bags the backup only cross-docks. Each backup → zone run goes by
+road into a controlled area, so it needs a vehicle pass (通行证).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from baotong.contingency.assess import Assignment
+from baotong.contingency.zoning import Problem, origin_weights
+from baotong.network.entities import CollectionHub, LonLat, Network, great_circle_km
+
+Row = dict[str, object]
+
+
+def _nearest_hub(network: Network, loc: LonLat) -> CollectionHub | None:
+    hubs = list(network.hubs.values())
+    return min(hubs, key=lambda h: great_circle_km(h.location, loc)) if hubs else None
+
+
+def trunk_flows(
+    network: Network, problem: Problem, assign: Assignment, presorted_share: float
+) -> list[Row]:
+    """Items/day per (origin province, backup), with mode, km and vehicles."""
+    volume: dict[tuple[str, int], float] = defaultdict(float)
+    for z, c in enumerate(assign):
+        if c < 0:
+            continue
+        zone = problem.zones[z]
+        codes, _, w = origin_weights(network, zone.prefecture_code)
+        for code, share in zip(codes, w, strict=True):
+            volume[(code[:2] + "0000", int(c))] += zone.volume * float(share)
+    p = network.params
+    rows: list[Row] = []
+    for (prov, c), vol in sorted(volume.items()):
+        cand = problem.candidates[c]
+        origin = (
+            network.provincial_hub(prov).location
+            if network.centers_in_province(prov)
+            else network.regions[prov].centroid
+        )
+        km = network.road_km(origin, cand.location)
+        mode = "air" if km >= p.air_min_km else "road"
+        via: list[str] = []
+        feeder_km = km
+        if mode == "air":
+            a, b = _nearest_hub(network, origin), _nearest_hub(network, cand.location)
+            via = [h.id for h in (a, b) if h is not None]
+            feeder_km = network.road_km(b.location, cand.location) if b is not None else 0.0
+        rows.append(
+            {
+                "origin_province_code": prov,
+                "origin": network.regions[prov].name if prov in network.regions else prov,
+                "backup_center_id": cand.center_id,
+                "backup": cand.name,
+                "mode": mode,
+                "via_hubs": via,
+                "km": round(km, 1),
+                "volume": round(vol, 1),
+                "crossdock_volume": round(vol * presorted_share, 1),
+                "trucks": math.ceil(vol / p.truck_capacity_items - 1e-9) if vol > 0 else 0,
+                "feeder_km": round(feeder_km, 1),
+            }
+        )
+    return rows
+
+
+def zone_runs(network: Network, problem: Problem, assign: Assignment) -> list[Row]:
+    """Road runs backup → zone with vehicle counts; every one needs a pass."""
+    p = network.params
+    rows: list[Row] = []
+    for z, c in enumerate(assign):
+        if c < 0:
+            continue
+        zone, cand = problem.zones[z], problem.candidates[int(c)]
+        county = zone.zone_kind == "county"
+        cap = p.truck_capacity_items if county else p.van_capacity_items
+        rows.append(
+            {
+                "backup_center_id": cand.center_id,
+                "zone_id": zone.zone_id,
+                "destination": zone.name,
+                "area_code": problem.areas[zone.area].code,
+                "km": round(float(problem.km[z, c]), 1),
+                "hours": round(float(problem.hours[z, c]), 2),
+                "volume": round(zone.volume, 1),
+                "vehicle": "truck" if county else "van",
+                "vehicles": math.ceil(zone.volume / cap - 1e-9) if zone.volume > 0 else 0,
+                "needs_pass": True,
+            }
+        )
+    return rows
