@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from baotong.contingency.scenario import LockedArea, Scenario, SortDepth
-from baotong.core.exceptions import ValidationError
+from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.network.entities import (
     EARTH_RADIUS_KM,
     PRODUCT_CLASSES,
@@ -29,6 +29,7 @@ from baotong.network.entities import (
     Region,
     SiteStatus,
 )
+from baotong.network.lookup import find_region
 
 _AUTOMATION_RANK = {Automation.MANUAL: 0, Automation.SEMI: 1, Automation.AUTOMATED: 2}
 
@@ -117,41 +118,11 @@ class Problem:
 
 
 def resolve_region(network: Network, text: str, field: str) -> Region:
-    """A region by six-digit code, Chinese name (with or without suffix) or pinyin."""
-    key = text.strip()
-    if key in network.regions:
-        return network.regions[key]
-    low = key.lower().replace(" ", "")
-    matches = [
-        r
-        for r in network.regions.values()
-        if key in (r.name, _short(r.name)) or low == r.pinyin.lower().replace(" ", "")
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise ValidationError(f"no region is called '{text}'.", field=field, value=text)
-    codes = ", ".join(sorted(r.code for r in matches))
-    raise ValidationError(
-        f"'{text}' names several regions ({codes}); use the code.", field=field, value=text
-    )
-
-
-def _short(name: str) -> str:
-    for suffix in (
-        "维吾尔自治区",
-        "壮族自治区",
-        "回族自治区",
-        "自治区",
-        "特别行政区",
-        "省",
-        "市",
-        "区",
-        "县",
-    ):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
+    """A region by code, Chinese name or pinyin; the error names the scenario field."""
+    try:
+        return find_region(network, text)
+    except NotFoundError as exc:
+        raise ValidationError(exc.message, field=field, value=text) from None
 
 
 def resolve_areas(network: Network, scenario: Scenario) -> list[Area]:
