@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import mainjob, network
+from baotong.cli import db, mainjob, network, serve, users
 
 app = typer.Typer(
     name="baotong",
@@ -13,4 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(network.app, name="network")
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)

@@ -1,0 +1,34 @@
+"""``/api/v1/audit``: the audit log, newest first; provincial readers see their province."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from baotong.api.deps import DbSession, require
+from baotong.auth.permissions import Permission, Principal
+from baotong.contingency.schemas import AuditRead
+from baotong.db import audit
+
+router = APIRouter(tags=["audit"])
+
+
+@router.get("/audit", response_model=list[AuditRead])
+def audit_log(
+    session: DbSession,
+    user: Annotated[Principal, Depends(require(Permission.AUDIT_READ))],
+    object_type: str | None = None,
+    object_id: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> list[AuditRead]:
+    rows = audit.entries(
+        session,
+        object_type=object_type,
+        object_id=object_id,
+        province_code=user.province_code,
+        limit=limit,
+        offset=offset,
+    )
+    return [AuditRead.model_validate(r) for r in rows]

@@ -1,0 +1,36 @@
+"""What a running service holds: settings, database, the network, the plan worker pool."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from threading import Lock
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from baotong.config import Settings
+from baotong.network.entities import Network
+
+if TYPE_CHECKING:
+    from baotong.contingency.jobs import PlanRunner
+
+
+@dataclass
+class ServiceContext:
+    """Shared by every request of one process; ``network`` is loaded on first use."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    key: bytes
+    load_network: Callable[[], Network]
+    runner: PlanRunner | None = None
+    _lock: Lock = field(default_factory=Lock)
+
+    @cached_property
+    def network(self) -> Network:
+        with self._lock:
+            return self.load_network()

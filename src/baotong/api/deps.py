@@ -1,0 +1,94 @@
+"""Request dependencies: the transaction, the current user, the permission an endpoint needs.
+
+The session dependency commits when the handler returns and rolls back when it raises;
+GET requests open read transactions, the others write transactions. The current user
+comes from ``Authorization: Bearer <token>`` or from the httpOnly session cookie the
+browser console uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from baotong.api.context import ServiceContext
+from baotong.auth import service as auth_service
+from baotong.auth.permissions import Permission, Principal
+from baotong.auth.service import AuthenticationError
+from baotong.core.exceptions import PermissionDeniedError
+from baotong.db.session import WRITE
+from baotong.network.entities import Network
+
+SESSION_COOKIE = "baotong_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_context(request: Request) -> ServiceContext:
+    context: ServiceContext = request.app.state.context
+    return context
+
+
+Context = Annotated[ServiceContext, Depends(get_context)]
+
+
+def get_session(request: Request, context: Context) -> Iterator[Session]:
+    session = context.sessions()
+    if request.method not in SAFE_METHODS:
+        session.connection(execution_options=WRITE)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+def get_network(context: Context) -> Network:
+    return context.network
+
+
+CurrentNetwork = Annotated[Network, Depends(get_network)]
+
+
+def request_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def get_principal(request: Request, context: Context, session: DbSession) -> Principal:
+    token = request_token(request)
+    if token is None:
+        raise AuthenticationError("Log in first: send 'Authorization: Bearer <token>'.")
+    principal = auth_service.principal_for_token(session, token=token, key=context.key)
+    if principal is None:
+        raise AuthenticationError("The token is invalid, expired or logged out; log in again.")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    """A dependency that lets a request through only with ``permission``."""
+
+    def check(principal: CurrentUser) -> Principal:
+        if not principal.can(permission):
+            raise PermissionDeniedError(
+                f"Role '{principal.role}' may not do this (needs '{permission}').",
+                permission=str(permission),
+            )
+        return principal
+
+    check.__name__ = f"require_{permission.value.replace(':', '_')}"
+    return check

@@ -1,0 +1,105 @@
+"""``create_app()``: the FastAPI application — API, console pages, errors, the plan workers.
+
+On startup it marks plan runs a dead process left behind as failed, then starts the
+worker pool; on shutdown it stops the pool. Everything a request needs hangs off
+``app.state.context``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from baotong import web
+from baotong.api import errors, health
+from baotong.api.context import ServiceContext
+from baotong.api.router import router as api_router
+from baotong.auth.tokens import secret_key
+from baotong.config import Settings, get_settings
+from baotong.contingency.jobs import PlanEngine, PlanRunner, planner_engine, recover_interrupted
+from baotong.db.session import make_engine, make_sessionmaker, session_scope
+from baotong.network.entities import Network
+
+STATIC = Path(web.__file__).parent / "static"
+log = structlog.get_logger("baotong.app")
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Structured logs: key=value lines with a UTC timestamp."""
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            structlog.processors.KeyValueRenderer(key_order=["timestamp", "level", "event"]),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+    )
+
+
+def default_network_loader(settings: Settings) -> Callable[[], Network]:
+    """The network the service plans on: the active one of the data directory."""
+
+    def load() -> Network:
+        reference = importlib.import_module("baotong.network.reference")
+        network: Network = reference.load_active(settings)
+        return network
+
+    return load
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    network: Callable[[], Network] | None = None,
+    engine: PlanEngine = planner_engine,
+) -> FastAPI:
+    """The Baotong service. ``network`` and ``engine`` are replaceable for tests."""
+    settings = settings or get_settings()
+    db_engine = make_engine(settings.effective_database_url)
+    sessions = make_sessionmaker(db_engine)
+    context = ServiceContext(
+        settings=settings,
+        engine=db_engine,
+        sessions=sessions,
+        key=secret_key(settings),
+        load_network=network or default_network_loader(settings),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with session_scope(sessions) as session:
+            interrupted = recover_interrupted(session)
+        if interrupted:
+            log.warning("plan runs interrupted by a restart marked failed", count=interrupted)
+        context.runner = PlanRunner(
+            sessions, lambda: context.network, engine=engine, workers=settings.plan_workers
+        )
+        try:
+            yield
+        finally:
+            context.runner.shutdown()
+            db_engine.dispose()
+
+    app = FastAPI(
+        title="Baotong 保通",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Keep supplies and mail moving through a lockdown.",
+    )
+    app.state.context = context
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    app.include_router(web.router)
+    if STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,84 @@
+"""``baotong db``: migrate the database up or down, seed the network into it."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.console import Console
+
+from baotong.app import default_network_loader
+from baotong.config import get_settings
+from baotong.core.exceptions import BaotongError
+from baotong.db import migrate
+from baotong.db.session import make_engine, make_sessionmaker, session_scope
+from baotong.network import service as network_service
+from baotong.network.schemas import SeedReport
+
+app = typer.Typer(help="The database: migrate up or down, seed the network.", no_args_is_help=True)
+console = Console()
+
+
+def _url() -> str:
+    return get_settings().effective_database_url
+
+
+def _shown(url: str) -> str:
+    """The URL without a password."""
+    head, sep, tail = url.rpartition("@")
+    if not sep or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, _, creds = head.partition("//")
+    return f"{scheme}//{creds.split(':', 1)[0]}:***@{tail}"
+
+
+@app.command()
+def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Migrate the database up (to the newest schema by default)."""
+    url = _url()
+    migrate.upgrade(url, revision)
+    engine = make_engine(url)
+    console.print(
+        f"[green]Database at revision {migrate.current_revision(engine)}[/] ({_shown(url)})"
+    )
+    engine.dispose()
+
+
+@app.command()
+def downgrade(
+    revision: str = typer.Argument("-1", help="Target revision ('base' empties it)."),
+) -> None:
+    """Migrate the database down (one revision by default)."""
+    url = _url()
+    migrate.downgrade(url, revision)
+    engine = make_engine(url)
+    current = migrate.current_revision(engine) or "base (empty)"
+    console.print(f"[yellow]Database at revision {current}[/] ({_shown(url)})")
+    engine.dispose()
+
+
+def seed_database(url: str) -> SeedReport:
+    """Load the active network's regions and sites; safe to run again."""
+    network = default_network_loader(get_settings())()
+    engine = make_engine(url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            return network_service.seed(session, network=network)
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def seed() -> None:
+    """Load the network's regions and sites into the database (idempotent)."""
+    started = time.perf_counter()
+    try:
+        report = seed_database(_url())
+    except BaotongError as exc:
+        console.print(f"[red]Cannot seed:[/] {exc.message}")
+        raise typer.Exit(1) from None
+    console.print(
+        f"Seeded {report.regions_added} regions and {report.sites_added} sites "
+        f"(now {report.regions_total} regions, {report.sites_total} sites) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )

@@ -1,0 +1,237 @@
+"""``/api/v1/scenarios``, ``/api/v1/plans``, ``/api/v1/routing``: plan, approve, activate."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import HTMLResponse
+
+from baotong.api.deps import Context, CurrentNetwork, DbSession, require
+from baotong.auth.permissions import Permission, Principal
+from baotong.contingency import service
+from baotong.contingency.schemas import (
+    Activation,
+    PlanCreate,
+    PlanRead,
+    RoutingRead,
+    ScenarioCreate,
+    ScenarioRead,
+)
+from baotong.core.exceptions import BaotongError
+
+router = APIRouter(tags=["contingency"])
+ScenarioReader = Annotated[Principal, Depends(require(Permission.SCENARIO_READ))]
+ScenarioWriter = Annotated[Principal, Depends(require(Permission.SCENARIO_WRITE))]
+PlanReader = Annotated[Principal, Depends(require(Permission.PLAN_READ))]
+PlanRunner = Annotated[Principal, Depends(require(Permission.PLAN_RUN))]
+Approver = Annotated[Principal, Depends(require(Permission.PLAN_APPROVE))]
+Activator = Annotated[Principal, Depends(require(Permission.PLAN_ACTIVATE))]
+RoutingReader = Annotated[Principal, Depends(require(Permission.ROUTING_READ))]
+Table = Literal[
+    "assignments",
+    "backups",
+    "sort_plan_changes",
+    "transit_changes",
+    "transport",
+    "delays",
+    "unserved",
+]
+
+
+def _engine(name: str) -> Any:
+    """An output function of the planner engine (CSV, Excel, HTML report, compare)."""
+    for module in (
+        "baotong.contingency.outputs",
+        "baotong.contingency.report",
+        "baotong.contingency.engine",
+    ):
+        try:
+            found = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    raise BaotongError(f"This build has no '{name}' output yet.")
+
+
+@router.get("/scenarios", response_model=list[ScenarioRead])
+def list_scenarios(session: DbSession, user: ScenarioReader) -> list[ScenarioRead]:
+    rows = service.list_scenarios(session, scope=user.province_code)
+    return [ScenarioRead.model_validate(r) for r in rows]
+
+
+@router.post("/scenarios", response_model=ScenarioRead, status_code=201)
+def create_scenario(
+    body: ScenarioCreate, session: DbSession, network: CurrentNetwork, user: ScenarioWriter
+) -> ScenarioRead:
+    row = service.create_scenario(
+        session, body=body.body, network=network, actor=user.username, scope=user.province_code
+    )
+    return ScenarioRead.model_validate(row)
+
+
+@router.get("/scenarios/{scenario_id}", response_model=ScenarioRead)
+def get_scenario(scenario_id: int, session: DbSession, user: ScenarioReader) -> ScenarioRead:
+    row = service.get_scenario(session, scenario_id, scope=user.province_code)
+    return ScenarioRead.model_validate(row)
+
+
+@router.put("/scenarios/{scenario_id}", response_model=ScenarioRead)
+def update_scenario(
+    scenario_id: int,
+    body: ScenarioCreate,
+    session: DbSession,
+    network: CurrentNetwork,
+    user: ScenarioWriter,
+) -> ScenarioRead:
+    row = service.update_scenario(
+        session,
+        scenario_id=scenario_id,
+        body=body.body,
+        network=network,
+        actor=user.username,
+        scope=user.province_code,
+    )
+    return ScenarioRead.model_validate(row)
+
+
+@router.delete("/scenarios/{scenario_id}", status_code=204)
+def delete_scenario(scenario_id: int, session: DbSession, user: ScenarioWriter) -> Response:
+    service.delete_scenario(
+        session, scenario_id=scenario_id, actor=user.username, scope=user.province_code
+    )
+    return Response(status_code=204)
+
+
+@router.get("/plans", response_model=list[PlanRead])
+def list_plans(
+    session: DbSession, user: PlanReader, lifecycle: str | None = None, status: str | None = None
+) -> list[PlanRead]:
+    rows = service.list_plans(session, scope=user.province_code, lifecycle=lifecycle, status=status)
+    return [PlanRead.model_validate(r) for r in rows]
+
+
+@router.post("/plans", response_model=PlanRead, status_code=202)
+def create_plan(
+    body: PlanCreate,
+    session: DbSession,
+    network: CurrentNetwork,
+    context: Context,
+    user: PlanRunner,
+) -> PlanRead:
+    run = service.create_plan(
+        session,
+        scenario_id=body.scenario_id,
+        name=body.name,
+        parameters=body.parameters,
+        network=network,
+        actor=user.username,
+        scope=user.province_code,
+    )
+    read = PlanRead.model_validate(run)
+    session.commit()  # the worker must see the queued row
+    if context.runner is not None:
+        context.runner.submit(run.id)
+    return read
+
+
+@router.get("/plans/compare")
+def compare_plans(
+    session: DbSession, user: PlanReader, a: int = Query(...), b: int = Query(...)
+) -> dict[str, Any]:
+    first = service.plan_result(session, a, scope=user.province_code)
+    second = service.plan_result(session, b, scope=user.province_code)
+    out: dict[str, Any] = _engine("compare")(first, second)
+    return out
+
+
+@router.get("/plans/{plan_id}", response_model=PlanRead)
+def get_plan(plan_id: int, session: DbSession, user: PlanReader) -> PlanRead:
+    return PlanRead.model_validate(service.get_plan(session, plan_id, scope=user.province_code))
+
+
+@router.get("/plans/{plan_id}/result")
+def plan_result(plan_id: int, session: DbSession, user: PlanReader) -> dict[str, Any]:
+    return service.plan_result(session, plan_id, scope=user.province_code)
+
+
+@router.get("/plans/{plan_id}/result.csv")
+def plan_csv(
+    plan_id: int, session: DbSession, user: PlanReader, table: Table = "assignments"
+) -> Response:
+    data = service.plan_result(session, plan_id, scope=user.province_code)
+    text: str = _engine("plan_csv")(data, table)
+    headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}-{table}.csv"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/plans/{plan_id}/result.xlsx")
+def plan_xlsx(plan_id: int, session: DbSession, user: PlanReader) -> Response:
+    data = service.plan_result(session, plan_id, scope=user.province_code)
+    content: bytes = _engine("plan_xlsx")(data)
+    headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'}
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(content, media_type=media, headers=headers)
+
+
+@router.get("/plans/{plan_id}/report.html", response_class=HTMLResponse)
+def plan_report(
+    plan_id: int, session: DbSession, network: CurrentNetwork, user: PlanReader
+) -> HTMLResponse:
+    data = service.plan_result(session, plan_id, scope=user.province_code)
+    return HTMLResponse(_engine("report_html")(data, network))
+
+
+@router.post("/plans/{plan_id}/cancel", response_model=PlanRead)
+def cancel_plan(plan_id: int, session: DbSession, context: Context, user: PlanRunner) -> PlanRead:
+    run = service.cancel_plan(
+        session, plan_id=plan_id, actor=user.username, scope=user.province_code
+    )
+    read = PlanRead.model_validate(run)
+    session.commit()
+    if context.runner is not None:
+        context.runner.cancel(plan_id)
+    return read
+
+
+@router.post("/plans/{plan_id}/approve", response_model=PlanRead)
+def approve_plan(plan_id: int, session: DbSession, user: Approver) -> PlanRead:
+    run = service.approve_plan(
+        session, plan_id=plan_id, actor=user.username, scope=user.province_code
+    )
+    return PlanRead.model_validate(run)
+
+
+@router.post("/plans/{plan_id}/activate", response_model=PlanRead)
+def activate_plan(
+    plan_id: int, session: DbSession, user: Activator, body: Activation | None = None
+) -> PlanRead:
+    run = service.activate_plan(
+        session,
+        plan_id=plan_id,
+        actor=user.username,
+        scope=user.province_code,
+        effective_at=body.effective_at if body else None,
+    )
+    return PlanRead.model_validate(run)
+
+
+@router.post("/plans/{plan_id}/lift", response_model=PlanRead)
+def lift_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
+    run = service.lift_plan(session, plan_id=plan_id, actor=user.username, scope=user.province_code)
+    return PlanRead.model_validate(run)
+
+
+@router.get("/routing", response_model=RoutingRead)
+def routing(
+    session: DbSession,
+    network: CurrentNetwork,
+    _: RoutingReader,
+    destination: str = Query(
+        ..., min_length=1, description="County code or name, station id, or grid id."
+    ),
+    origin: str | None = Query(None, description="Origin centre id."),
+) -> RoutingRead:
+    return service.current_routing(session, network=network, destination=destination, origin=origin)

@@ -1,0 +1,222 @@
+"""Plan runs in a bounded worker pool, with their state kept in the database.
+
+Threads, not processes: the HiGHS solve releases the GIL, the network (tens of thousands
+of stations and the OD matrix) is shared in memory instead of pickled to each worker, and
+a cancel request is a flag the planner polls. Each step of a run (running, progress,
+result, failure) is its own short transaction, so the API reads the state at any time.
+A process that dies leaves runs "queued" or "running"; ``recover_interrupted`` marks them
+failed with the reason when the service starts again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from baotong.contingency import service
+from baotong.contingency.models import PlanRun
+from baotong.core import clock
+from baotong.core.exceptions import BaotongError
+from baotong.db.session import session_scope
+from baotong.network.entities import Network
+from baotong.network.service import effective_network
+
+log = structlog.get_logger("baotong.jobs")
+INTERRUPTED = "interrupted: the service stopped while this plan was {status}; run it again."
+
+
+class Cancelled(Exception):
+    """Raised inside a run when its cancel flag is seen."""
+
+
+class PlanEngine(Protocol):
+    """Computes a plan.json dict for a scenario body on a network."""
+
+    def __call__(
+        self,
+        network: Network,
+        scenario: dict[str, Any],
+        on_progress: Callable[..., None],
+        should_cancel: Callable[[], bool],
+    ) -> dict[str, Any]: ...
+
+
+def planner_engine(
+    network: Network,
+    scenario: dict[str, Any],
+    on_progress: Callable[..., None],
+    should_cancel: Callable[[], bool],
+) -> dict[str, Any]:
+    """The contingency planner (``baotong.contingency.plan``)."""
+    import baotong.contingency as planner
+    from baotong.contingency.scenario import Scenario
+
+    plan = getattr(planner, "plan", None)
+    if plan is None:
+        raise BaotongError("The contingency planner is not part of this build yet.")
+    result = plan(
+        network,
+        Scenario.model_validate(scenario),
+        on_progress=on_progress,
+        should_cancel=should_cancel,
+    )
+    out: dict[str, Any] = result.to_dict()
+    return out
+
+
+def recover_interrupted(session: Session) -> int:
+    """Mark runs a dead process left queued or running as failed; how many there were."""
+    count = 0
+    for run in session.scalars(select(PlanRun).where(PlanRun.status.in_(("queued", "running")))):
+        run.error = INTERRUPTED.format(status=run.status)
+        run.message = "interrupted"
+        run.status = service.FAILED
+        run.finished_at = clock.now()
+        count += 1
+    session.flush()
+    return count
+
+
+class PlanRunner:
+    """A bounded pool of plan workers for one service process."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        network: Callable[[], Network],
+        *,
+        engine: PlanEngine = planner_engine,
+        workers: int = 2,
+        progress_every_s: float = 0.5,
+    ) -> None:
+        self._sessions = sessions
+        self._network = network
+        self._engine = engine
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plan")
+        self._cancel: dict[int, threading.Event] = {}
+        self._futures: dict[int, Future[None]] = {}
+        self._every = progress_every_s
+
+    def submit(self, plan_id: int) -> Future[None]:
+        self._cancel[plan_id] = threading.Event()
+        future = self._pool.submit(self._work, plan_id)
+        self._futures[plan_id] = future
+        return future
+
+    def cancel(self, plan_id: int) -> None:
+        event = self._cancel.get(plan_id)
+        if event is not None:
+            event.set()
+
+    def wait(self, plan_id: int, timeout: float | None = None) -> None:
+        future = self._futures.get(plan_id)
+        if future is not None:
+            future.result(timeout=timeout)
+
+    def shutdown(self) -> None:
+        for event in self._cancel.values():
+            event.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- one run ----------------------------------------------------------------------
+    def _work(self, plan_id: int) -> None:
+        event = self._cancel.setdefault(plan_id, threading.Event())
+        try:
+            self._run(plan_id, event)
+        except Exception:  # a worker never dies silently: the run records the failure
+            log.exception("plan run crashed", plan_id=plan_id)
+            self._finish(
+                plan_id,
+                service.FAILED,
+                error="internal error while computing; see the service log.",
+            )
+        finally:
+            self._cancel.pop(plan_id, None)
+
+    def _run(self, plan_id: int, event: threading.Event) -> None:
+        with session_scope(self._sessions) as session:
+            started = session.execute(
+                update(PlanRun)
+                .where(
+                    PlanRun.id == plan_id,
+                    PlanRun.status == service.QUEUED,
+                    PlanRun.cancel_requested.is_(False),
+                )
+                .values(status=service.RUNNING, started_at=clock.now(), message="running")
+            ).rowcount  # type: ignore[attr-defined]
+            run = session.get(PlanRun, plan_id)
+            if not started or run is None:
+                return
+            body = dict(run.scenario_body)
+            network = effective_network(session, network=self._network())
+        log.info("plan run started", plan_id=plan_id)
+        last = [0.0]
+
+        def should_cancel() -> bool:
+            if event.is_set():
+                return True
+            with session_scope(self._sessions, write=False) as s:
+                flag = s.scalar(select(PlanRun.cancel_requested).where(PlanRun.id == plan_id))
+            if flag:
+                event.set()
+            return bool(flag)
+
+        def on_progress(fraction: float, message: str = "", *_: Any, **__: Any) -> None:
+            if event.is_set():
+                raise Cancelled
+            now = time.monotonic()
+            if now - last[0] < self._every and fraction < 1.0:
+                return
+            last[0] = now
+            with session_scope(self._sessions) as s:
+                s.execute(
+                    update(PlanRun)
+                    .where(PlanRun.id == plan_id, PlanRun.status == service.RUNNING)
+                    .values(
+                        progress=max(0.0, min(1.0, float(fraction))),
+                        message=str(message)[:500] or "running",
+                    )
+                )
+
+        try:
+            result = self._engine(network, body, on_progress, should_cancel)
+        except Cancelled:
+            self._finish(plan_id, service.CANCELLED, message="cancelled")
+            return
+        except BaotongError as exc:
+            if event.is_set():
+                self._finish(plan_id, service.CANCELLED, message="cancelled")
+            else:
+                self._finish(plan_id, service.FAILED, error=exc.message)
+            return
+        if event.is_set():
+            self._finish(plan_id, service.CANCELLED, message="cancelled")
+            return
+        with session_scope(self._sessions) as session:
+            run = session.get(PlanRun, plan_id)
+            if run is None:
+                return
+            service.store_result(session, run=run, result=result)
+            run.status, run.progress, run.message = service.SUCCEEDED, 1.0, "done"
+            run.finished_at = clock.now()
+        log.info("plan run finished", plan_id=plan_id)
+
+    def _finish(
+        self, plan_id: int, status: str, *, error: str | None = None, message: str | None = None
+    ) -> None:
+        with session_scope(self._sessions) as session:
+            session.execute(
+                update(PlanRun)
+                .where(PlanRun.id == plan_id)
+                .values(
+                    status=status, error=error, message=message or status, finished_at=clock.now()
+                )
+            )
+        log.info("plan run ended", plan_id=plan_id, status=status, error=error)

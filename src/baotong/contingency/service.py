@@ -1,0 +1,479 @@
+"""Use cases of contingency plans: scenarios, plan runs, lifecycle, current routing.
+
+A plan's lifecycle is draft → approved → active → lifted. Activation inserts one
+``zone_claims`` row per destination the plan re-routes; the primary key on the
+destination makes the database refuse a second claim, so of two activations racing for
+the same zone exactly one wins and the other gets a ConflictError naming the plan that
+holds the zone. Lifting deletes the plan's claims, which restores the baseline routing
+of those zones exactly. Scope is a province code (provincial user) or None (national).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from baotong.contingency.models import (
+    PlanAssignment,
+    PlanRelationChange,
+    PlanRun,
+    ScenarioRow,
+    ZoneClaim,
+)
+from baotong.contingency.schemas import RoutingRead, TransitRead, check_scenario, resolve_region
+from baotong.core import clock
+from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.db import audit
+from baotong.network.entities import Network
+from baotong.network.models import SiteRow
+
+QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
+    "queued",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+)
+DRAFT, APPROVED, ACTIVE, LIFTED = "draft", "approved", "active", "lifted"
+MAX_WAITING = 20
+
+
+def _visible(provinces: Iterable[str], scope: str | None) -> bool:
+    codes = set(provinces)
+    return scope is None or (bool(codes) and codes <= {scope})
+
+
+def _scope_province(provinces: list[Any]) -> str | None:
+    return str(provinces[0]) if len(provinces) == 1 else None
+
+
+# -- scenarios ------------------------------------------------------------------------
+def create_scenario(
+    session: Session, *, body: dict[str, Any], network: Network, actor: str, scope: str | None
+) -> ScenarioRow:
+    """Validate ``body`` against the planner's schema and store it."""
+    name, provinces = check_scenario(body, network)
+    if not _visible(provinces, scope):
+        raise ValidationError(
+            f"lies outside your province {scope}; you can only plan for it.",
+            field="body.locked_areas",
+        )
+    now = clock.now()
+    row = ScenarioRow(
+        name=name, body=body, provinces=provinces, created_by=actor, created_at=now, updated_at=now
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="scenario.create",
+        object_type="scenario",
+        object_id=str(row.id),
+        province_code=_scope_province(provinces),
+        after={"name": name},
+    )
+    return row
+
+
+def list_scenarios(session: Session, *, scope: str | None) -> list[ScenarioRow]:
+    rows = session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()))
+    return [r for r in rows if _visible(r.provinces, scope)]
+
+
+def get_scenario(session: Session, scenario_id: int, *, scope: str | None) -> ScenarioRow:
+    row = session.get(ScenarioRow, scenario_id)
+    if row is None or not _visible(row.provinces, scope):
+        raise NotFoundError(f"Unknown scenario {scenario_id}.", id=scenario_id)
+    return row
+
+
+def update_scenario(
+    session: Session,
+    *,
+    scenario_id: int,
+    body: dict[str, Any],
+    network: Network,
+    actor: str,
+    scope: str | None,
+) -> ScenarioRow:
+    row = get_scenario(session, scenario_id, scope=scope)
+    name, provinces = check_scenario(body, network)
+    if not _visible(provinces, scope):
+        raise ValidationError(f"lies outside your province {scope}.", field="body.locked_areas")
+    before = {"name": row.name, "body": row.body}
+    row.name, row.body, row.provinces, row.updated_at = name, body, provinces, clock.now()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="scenario.update",
+        object_type="scenario",
+        object_id=str(row.id),
+        province_code=_scope_province(provinces),
+        before=before,
+        after={"name": name, "body": body},
+    )
+    return row
+
+
+def delete_scenario(session: Session, *, scenario_id: int, actor: str, scope: str | None) -> None:
+    row = get_scenario(session, scenario_id, scope=scope)
+    audit.record(
+        session,
+        actor=actor,
+        action="scenario.delete",
+        object_type="scenario",
+        object_id=str(row.id),
+        province_code=_scope_province(row.provinces),
+        before={"name": row.name, "body": row.body},
+    )
+    session.delete(row)
+    session.flush()
+
+
+# -- plan runs ------------------------------------------------------------------------
+def create_plan(
+    session: Session,
+    *,
+    scenario_id: int,
+    name: str | None,
+    parameters: dict[str, Any],
+    network: Network,
+    actor: str,
+    scope: str | None,
+) -> PlanRun:
+    """Queue a plan run of a scenario; ``parameters`` override the scenario's options."""
+    scenario = get_scenario(session, scenario_id, scope=scope)
+    body = dict(scenario.body)
+    if parameters:
+        body["options"] = {**dict(body.get("options") or {}), **parameters}
+        try:
+            check_scenario(body, network)
+        except ValidationError as exc:
+            field = (exc.field or "").removeprefix("body.options.")
+            raise ValidationError(
+                exc.reason, field=f"parameters.{field}", value=exc.value
+            ) from None
+    waiting = session.scalar(
+        select(func.count()).select_from(PlanRun).where(PlanRun.status.in_((QUEUED, RUNNING)))
+    )
+    if (waiting or 0) >= MAX_WAITING:
+        raise ConflictError(f"{waiting} plans are already waiting to compute; try again later.")
+    run = PlanRun(
+        name=name or scenario.name,
+        scenario_id=scenario.id,
+        scenario_body=body,
+        provinces=list(scenario.provinces),
+        parameters=parameters,
+        status=QUEUED,
+        progress=0.0,
+        message="queued",
+        lifecycle=DRAFT,
+        created_by=actor,
+        created_at=clock.now(),
+        cancel_requested=False,
+    )
+    session.add(run)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.create",
+        object_type="plan",
+        object_id=str(run.id),
+        province_code=_scope_province(run.provinces),
+        after={"scenario_id": scenario.id, "parameters": parameters},
+    )
+    return run
+
+
+def list_plans(
+    session: Session, *, scope: str | None, lifecycle: str | None = None, status: str | None = None
+) -> list[PlanRun]:
+    query = select(PlanRun).order_by(PlanRun.id.desc())
+    if lifecycle:
+        query = query.where(PlanRun.lifecycle == lifecycle)
+    if status:
+        query = query.where(PlanRun.status == status)
+    return [r for r in session.scalars(query) if _visible(r.provinces, scope)]
+
+
+def get_plan(session: Session, plan_id: int, *, scope: str | None) -> PlanRun:
+    run = session.get(PlanRun, plan_id)
+    if run is None or not _visible(run.provinces, scope):
+        raise NotFoundError(f"Unknown plan {plan_id}.", id=plan_id)
+    return run
+
+
+def plan_result(session: Session, plan_id: int, *, scope: str | None) -> dict[str, Any]:
+    run = get_plan(session, plan_id, scope=scope)
+    if run.status != SUCCEEDED or run.result is None:
+        raise ConflictError(
+            f"Plan {plan_id} has no result: it is {run.status}.", id=plan_id, plan_status=run.status
+        )
+    return run.result
+
+
+def cancel_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) -> PlanRun:
+    """Cancel a queued run at once, or ask a running one to stop."""
+    run = get_plan(session, plan_id, scope=scope)
+    if run.status not in (QUEUED, RUNNING):
+        raise ConflictError(
+            f"Plan {plan_id} is {run.status}; only a queued or running plan can be cancelled.",
+            id=plan_id,
+        )
+    run.cancel_requested = True
+    if run.status == QUEUED:
+        run.status, run.message, run.finished_at = CANCELLED, f"cancelled by {actor}", clock.now()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.cancel",
+        object_type="plan",
+        object_id=str(run.id),
+        province_code=_scope_province(run.provinces),
+    )
+    return run
+
+
+def store_result(session: Session, *, run: PlanRun, result: dict[str, Any]) -> None:
+    """Keep the plan JSON and its normalised assignment and relation-change rows."""
+    run.result = result
+    seen: set[str] = set()
+    for item in result.get("assignments") or []:
+        destination = destination_of(item)
+        if destination in seen:
+            continue
+        seen.add(destination)
+        session.add(
+            PlanAssignment(
+                plan_id=run.id,
+                destination=destination,
+                zone_id=str(item.get("zone_id", "")),
+                zone_kind=str(item.get("zone_kind", "")),
+                region_code=str(item.get("region_code", "")),
+                station_id=item.get("station_id"),
+                backup_center_id=str(item["backup_center_id"]),
+                volume=float(item.get("volume") or 0.0),
+                chutes=int(item.get("chutes") or 0),
+            )
+        )
+    for kind, key in (("sort_plan", "sort_plan_changes"), ("transit", "transit_changes")):
+        for item in result.get(key) or []:
+            item = item if isinstance(item, dict) else {"value": item}
+            target = item.get("destination") or item.get("zone_id") or item.get("region_code")
+            session.add(
+                PlanRelationChange(
+                    plan_id=run.id,
+                    kind=kind,
+                    destination=str(target or ""),
+                    before=None,
+                    after=item,
+                )
+            )
+    session.flush()
+
+
+def destination_of(item: dict[str, Any]) -> str:
+    """The sort destination an assignment re-routes: grid, station or county."""
+    if item.get("zone_kind") in ("grid", "segment") and item.get("zone_id"):
+        return str(item["zone_id"])
+    return str(item.get("station_id") or item["region_code"])
+
+
+# -- lifecycle ------------------------------------------------------------------------
+def _transition(session: Session, run: PlanRun, source: str, target: str, **values: Any) -> None:
+    """Guarded UPDATE: only one of two racing transitions finds the plan in ``source``."""
+    done = session.execute(
+        update(PlanRun)
+        .where(PlanRun.id == run.id, PlanRun.lifecycle == source)
+        .values(lifecycle=target, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if done != 1:
+        session.refresh(run)
+        raise ConflictError(
+            f"Plan {run.id} is {run.lifecycle}; it must be {source} to become {target}.",
+            id=run.id,
+            lifecycle=run.lifecycle,
+        )
+    session.refresh(run)
+
+
+def approve_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) -> PlanRun:
+    run = get_plan(session, plan_id, scope=scope)
+    if run.status != SUCCEEDED:
+        raise ConflictError(
+            f"Plan {plan_id} is {run.status}; only a computed plan can be approved.", id=plan_id
+        )
+    _transition(session, run, DRAFT, APPROVED, approved_by=actor, approved_at=clock.now())
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.approve",
+        object_type="plan",
+        object_id=str(run.id),
+        province_code=_scope_province(run.provinces),
+        before={"lifecycle": DRAFT},
+        after={"lifecycle": APPROVED},
+    )
+    return run
+
+
+def activate_plan(
+    session: Session,
+    *,
+    plan_id: int,
+    actor: str,
+    scope: str | None,
+    effective_at: datetime | None = None,
+) -> PlanRun:
+    """Put an approved plan in force: claim its zones; a zone already claimed → 409."""
+    run = get_plan(session, plan_id, scope=scope)
+    now = clock.now()
+    effective = effective_at or now
+    _transition(
+        session, run, APPROVED, ACTIVE, activated_by=actor, activated_at=now, effective_at=effective
+    )
+    assignments = session.scalars(select(PlanAssignment).where(PlanAssignment.plan_id == run.id))
+    claims = [
+        ZoneClaim(
+            destination=a.destination,
+            plan_id=run.id,
+            zone_id=a.zone_id,
+            backup_center_id=a.backup_center_id,
+            effective_at=effective,
+        )
+        for a in assignments
+    ]
+    try:
+        with session.begin_nested():
+            session.add_all(claims)
+            session.flush()
+    except IntegrityError:
+        raise _claim_conflict(session, run, [c.destination for c in claims]) from None
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.activate",
+        object_type="plan",
+        object_id=str(run.id),
+        province_code=_scope_province(run.provinces),
+        before={"lifecycle": APPROVED},
+        after={"lifecycle": ACTIVE, "effective_at": effective.isoformat(), "zones": len(claims)},
+    )
+    return run
+
+
+def _claim_conflict(session: Session, run: PlanRun, destinations: list[str]) -> ConflictError:
+    held = session.execute(
+        select(ZoneClaim.destination, ZoneClaim.plan_id, PlanRun.name)
+        .join(PlanRun, PlanRun.id == ZoneClaim.plan_id)
+        .where(ZoneClaim.destination.in_(destinations), ZoneClaim.plan_id != run.id)
+        .limit(1)
+    ).first()
+    if held is None:  # the other plan was lifted meanwhile: ask to retry
+        return ConflictError(f"Plan {run.id} could not claim its zones; try again.", id=run.id)
+    zone, other_id, other_name = held
+    return ConflictError(
+        f"Plan {run.id} cannot be activated: zone '{zone}' is already claimed by active plan "
+        f"{other_id} ('{other_name}'). Lift plan {other_id} first.",
+        id=run.id,
+        zone=zone,
+        conflicting_plan_id=other_id,
+    )
+
+
+def lift_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) -> PlanRun:
+    """Take an active plan back: its zones return to the baseline routing."""
+    run = get_plan(session, plan_id, scope=scope)
+    _transition(session, run, ACTIVE, LIFTED, lifted_by=actor, lifted_at=clock.now())
+    released = session.execute(delete(ZoneClaim).where(ZoneClaim.plan_id == run.id)).rowcount  # type: ignore[attr-defined]
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.lift",
+        object_type="plan",
+        object_id=str(run.id),
+        province_code=_scope_province(run.provinces),
+        before={"lifecycle": ACTIVE},
+        after={"lifecycle": LIFTED, "zones": released},
+    )
+    return run
+
+
+# -- current routing -----------------------------------------------------------------
+def _resolve_destination(network: Network, text: str) -> tuple[str, str, str, str | None]:
+    """(kind, destination key, county code, station id) of a code, name or station id."""
+    text = text.strip()
+    if text in network.stations:
+        return "station", text, network.stations[text].county_code, text
+    station_id, _, grid = text.rpartition("-G")
+    if station_id in network.stations and grid[:2].isdigit():
+        return "grid", text, network.stations[station_id].county_code, station_id
+    code = resolve_region(network, text)
+    if code is None:
+        raise NotFoundError(f"No region or station '{text}' in the network.", destination=text)
+    region = network.regions[code]
+    if region.level.value != "county":
+        counties = len(network.counties_in(code))
+        raise ValidationError(
+            f"'{region.name}' ({code}) is a {region.level.value} with {counties} counties; "
+            "ask for one county or station.",
+            field="destination",
+            value=text,
+        )
+    return "county", code, code, None
+
+
+def current_routing(
+    session: Session, *, network: Network, destination: str, origin: str | None = None
+) -> RoutingRead:
+    """The centre that sorts ``destination`` now: an active plan's backup, else the baseline."""
+    kind, key, county, station = _resolve_destination(network, destination)
+    candidates = (
+        [key]
+        + ([station] if kind == "grid" and station else [])
+        + ([county] if key != county else [])
+    )
+    baseline = network.center_for(station or county)
+    claims = {
+        c.destination: c
+        for c in session.scalars(
+            select(ZoneClaim).where(
+                ZoneClaim.destination.in_(candidates), ZoneClaim.effective_at <= clock.now()
+            )
+        )
+    }
+    claim = next((claims[c] for c in candidates if c in claims), None)
+    plan = session.get(PlanRun, claim.plan_id) if claim else None
+    center = network.center(claim.backup_center_id) if claim else baseline
+    if origin is None:
+        start = network.provincial_hub(center.province_code)
+    else:
+        start = network.center(origin)
+    transit = network.transit_between(start, center)
+    site = session.get(SiteRow, center.id)
+    return RoutingRead(
+        destination=key,
+        destination_kind=kind,
+        region_code=county,
+        station_id=station,
+        center_id=center.id,
+        center_name=center.name,
+        center_status=site.status if site else center.status.value,
+        source="plan" if claim else "baseline",
+        plan_id=plan.id if plan else None,
+        plan_name=plan.name if plan else None,
+        baseline_center_id=baseline.id,
+        transit=TransitRead(
+            origin_center_id=transit.origin_center_id, chain=list(transit.chain), mode=transit.mode
+        ),
+    )

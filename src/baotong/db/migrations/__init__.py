@@ -1,0 +1,1 @@
+"""Alembic migrations of Baotong's schema (``baotong db upgrade`` / ``downgrade``)."""

@@ -1,0 +1,11 @@
+"""Imports every domain's models so the metadata knows every table (for Alembic)."""
+
+from __future__ import annotations
+
+import baotong.auth.models
+import baotong.contingency.models
+import baotong.db.audit
+import baotong.network.models  # noqa: F401
+from baotong.db.base import Base
+
+metadata = Base.metadata

@@ -1,0 +1,344 @@
+"""Use cases of the network's database side: seed, browse, change status and capacity.
+
+Scope is a province code (a provincial user) or None (national); a site outside the
+caller's scope is reported as not found, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from baotong.core import clock
+from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.db import audit
+from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
+from baotong.network.models import CapacityOverride, RegionRow, SiteRow, SiteStatusChange
+from baotong.network.schemas import SeedReport
+
+BATCH = 5000
+
+
+# -- seed ---------------------------------------------------------------------------
+def _region_rows(network: Network) -> Iterable[dict[str, Any]]:
+    for r in network.regions.values():
+        yield {
+            "code": r.code,
+            "name": r.name,
+            "pinyin": r.pinyin,
+            "level": r.level.value,
+            "parent_code": r.parent_code,
+            "province_code": r.province_code,
+            "lon": r.centroid[0],
+            "lat": r.centroid[1],
+            "population": r.population,
+        }
+
+
+def _prefecture_of(network: Network, county_code: str) -> str:
+    region = network.regions.get(county_code)
+    if region is not None and region.parent_code is not None:
+        return region.parent_code
+    return county_code[:4] + "00"
+
+
+def _site_rows(network: Network) -> Iterable[dict[str, Any]]:
+    for c in network.centers.values():
+        yield {
+            "id": c.id,
+            "kind": "center",
+            "name": c.name,
+            "name_en": c.name_en,
+            "province_code": c.province_code,
+            "prefecture_code": c.prefecture_code,
+            "county_code": None,
+            "lon": c.location[0],
+            "lat": c.location[1],
+            "status": c.status.value,
+            "capacity": c.total_capacity,
+            "attrs": {
+                "role": c.role.value,
+                "automation": c.automation.value,
+                "capacity": {k.value: v for k, v in c.capacity.items()},
+                "chutes": c.chutes,
+                "chutes_in_use": c.chutes_in_use,
+            },
+        }
+    for h in network.hubs.values():
+        yield {
+            "id": h.id,
+            "kind": "hub",
+            "name": h.name,
+            "name_en": h.name_en,
+            "province_code": h.prefecture_code[:2] + "0000",
+            "prefecture_code": h.prefecture_code,
+            "county_code": None,
+            "lon": h.location[0],
+            "lat": h.location[1],
+            "status": "open",
+            "capacity": 0.0,
+            "attrs": {
+                "airport": h.airport,
+                "center_id": h.center_id,
+                "national": h.national,
+                "air_links": list(h.air_links),
+            },
+        }
+    for s in network.stations.values():
+        yield {
+            "id": s.id,
+            "kind": "station",
+            "name": s.name,
+            "name_en": "",
+            "province_code": s.county_code[:2] + "0000",
+            "prefecture_code": _prefecture_of(network, s.county_code),
+            "county_code": s.county_code,
+            "lon": s.location[0],
+            "lat": s.location[1],
+            "status": "open",
+            "capacity": s.daily_inbound,
+            "attrs": {"grids": s.grids, "segments_per_grid": s.segments_per_grid},
+        }
+
+
+def _insert_missing(
+    session: Session, model: Any, key: Any, rows: Iterable[dict[str, Any]], key_name: str
+) -> int:
+    existing = set(session.scalars(select(key)))
+    new = [row for row in rows if row[key_name] not in existing]
+    for start in range(0, len(new), BATCH):
+        session.execute(insert(model), new[start : start + BATCH])
+    return len(new)
+
+
+def seed(session: Session, *, network: Network) -> SeedReport:
+    """Load regions and sites of ``network``; rows already there are left as they are."""
+    regions = _insert_missing(session, RegionRow, RegionRow.code, _region_rows(network), "code")
+    sites = _insert_missing(session, SiteRow, SiteRow.id, _site_rows(network), "id")
+    session.flush()
+    return SeedReport(
+        regions_added=regions,
+        sites_added=sites,
+        regions_total=session.scalar(select(func.count()).select_from(RegionRow)) or 0,
+        sites_total=session.scalar(select(func.count()).select_from(SiteRow)) or 0,
+    )
+
+
+def is_seeded(session: Session) -> bool:
+    return session.scalar(select(SiteRow.id).limit(1)) is not None
+
+
+# -- browse -------------------------------------------------------------------------
+def list_regions(
+    session: Session,
+    *,
+    level: str | None = None,
+    parent: str | None = None,
+    q: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[RegionRow]:
+    query = select(RegionRow).order_by(RegionRow.code)
+    if level:
+        query = query.where(RegionRow.level == level)
+    if parent:
+        query = query.where(RegionRow.parent_code == parent)
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(RegionRow.name.like(like), RegionRow.pinyin.ilike(like), RegionRow.code == q)
+        )
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def get_region(session: Session, code: str) -> RegionRow:
+    row = session.get(RegionRow, code)
+    if row is None:
+        raise NotFoundError(f"Unknown region code '{code}'.", code=code)
+    return row
+
+
+def list_sites(
+    session: Session,
+    *,
+    scope: str | None,
+    kind: str | None = None,
+    province: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[SiteRow]]:
+    """One page of sites in scope, and the total that match the filters."""
+    query = select(SiteRow)
+    if scope is not None:
+        query = query.where(SiteRow.province_code == scope)
+    if kind:
+        query = query.where(SiteRow.kind == kind)
+    if province:
+        query = query.where(SiteRow.province_code == province)
+    if status:
+        query = query.where(SiteRow.status == status)
+    if q:
+        query = query.where(or_(SiteRow.name.like(f"%{q}%"), SiteRow.id == q))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(SiteRow.id).limit(limit).offset(offset))
+    return total, list(rows)
+
+
+def get_site(session: Session, site_id: str, *, scope: str | None) -> SiteRow:
+    row = session.get(SiteRow, site_id)
+    if row is None or (scope is not None and row.province_code != scope):
+        raise NotFoundError(f"Unknown site '{site_id}'.", id=site_id)
+    return row
+
+
+def status_history(session: Session, site_id: str, *, scope: str | None) -> list[SiteStatusChange]:
+    get_site(session, site_id, scope=scope)
+    query = select(SiteStatusChange).where(SiteStatusChange.site_id == site_id)
+    return list(session.scalars(query.order_by(SiteStatusChange.id.desc())))
+
+
+# -- change -------------------------------------------------------------------------
+def change_status(
+    session: Session,
+    *,
+    site_id: str,
+    status: SiteStatus,
+    reason: str,
+    actor: str,
+    scope: str | None,
+    since: datetime | None = None,
+    expected_reopening: datetime | None = None,
+) -> SiteStatusChange:
+    """Record a status change in the history and make it the site's current status."""
+    site = get_site(session, site_id, scope=scope)
+    since = since or clock.now()
+    if expected_reopening is not None and expected_reopening <= since:
+        raise ValidationError(
+            "must be after 'since'.",
+            field="expected_reopening",
+            value=expected_reopening.isoformat(),
+        )
+    before = {"status": site.status}
+    site.status = status.value
+    change = SiteStatusChange(
+        site_id=site.id,
+        status=status.value,
+        reason=reason,
+        since=since,
+        expected_reopening=expected_reopening,
+        changed_by=actor,
+    )
+    session.add(change)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="site.status",
+        object_type="site",
+        object_id=site.id,
+        province_code=site.province_code,
+        before=before,
+        after={"status": site.status, "reason": reason},
+    )
+    return change
+
+
+def override_capacity(
+    session: Session,
+    *,
+    site_id: str,
+    capacity: dict[ProductClass, float],
+    reason: str,
+    actor: str,
+    scope: str | None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+) -> CapacityOverride:
+    """Set a centre's capacity (items/day per class) for a window; planning uses it."""
+    site = get_site(session, site_id, scope=scope)
+    if site.kind != "center":
+        raise ValidationError(
+            f"site '{site_id}' is a {site.kind}; only processing centres have a sorting capacity.",
+            field="site_id",
+            value=site_id,
+        )
+    for cls, value in capacity.items():
+        if not value >= 0:
+            raise ValidationError(
+                "must be >= 0 items/day.", field=f"capacity.{cls.value}", value=value
+            )
+    if sum(capacity.values()) <= 0:
+        raise ValidationError(
+            "must add up to > 0 items/day; to stop a centre, close it.",
+            field="capacity",
+            value=None,
+        )
+    valid_from = valid_from or clock.now()
+    if valid_until is not None and valid_until <= valid_from:
+        raise ValidationError(
+            "must be after 'valid_from'.", field="valid_until", value=valid_until.isoformat()
+        )
+    row = CapacityOverride(
+        site_id=site.id,
+        capacity={k.value: v for k, v in capacity.items()},
+        reason=reason,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="site.capacity",
+        object_type="site",
+        object_id=site.id,
+        province_code=site.province_code,
+        after={"capacity": row.capacity, "reason": reason},
+    )
+    return row
+
+
+def capacity_overrides(
+    session: Session, site_id: str, *, scope: str | None
+) -> list[CapacityOverride]:
+    get_site(session, site_id, scope=scope)
+    query = select(CapacityOverride).where(CapacityOverride.site_id == site_id)
+    return list(session.scalars(query.order_by(CapacityOverride.id.desc())))
+
+
+# -- the network as it is now ---------------------------------------------------------
+def effective_network(session: Session, *, network: Network, at: datetime | None = None) -> Network:
+    """``network`` with the centres' recorded status and the capacity overrides in force."""
+    at = at or clock.now()
+    query_status = select(SiteRow.id, SiteRow.status).where(SiteRow.kind == "center")
+    statuses: dict[str, str] = dict(session.execute(query_status).all())
+    overrides: dict[str, dict[str, float]] = {}
+    query = (
+        select(CapacityOverride)
+        .where(CapacityOverride.valid_from <= at)
+        .where(or_(CapacityOverride.valid_until.is_(None), CapacityOverride.valid_until > at))
+        .order_by(CapacityOverride.id)
+    )
+    for row in session.scalars(query):
+        overrides.setdefault(row.site_id, {}).update(row.capacity)
+    centers: dict[str, ProcessingCenter] = {}
+    changed = False
+    for cid, center in network.centers.items():
+        status = SiteStatus(statuses.get(cid, center.status.value))
+        capacity = dict(center.capacity)
+        for cls, value in overrides.get(cid, {}).items():
+            capacity[ProductClass(cls)] = value
+        if status is not center.status or capacity != dict(center.capacity):
+            changed = True
+            center = dataclasses.replace(center, status=status, capacity=capacity)
+        centers[cid] = center
+    return dataclasses.replace(network, centers=centers) if changed else network
