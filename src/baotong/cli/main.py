@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import db, mainjob, network, serve, users
+from baotong.cli import db, mainjob, network, plan, serve, users
 
 app = typer.Typer(
     name="baotong",
@@ -17,3 +17,4 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
+app.command("plan")(plan.plan)

@@ -14,9 +14,12 @@ The heuristic's plan is passed as the starting solution.
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -250,16 +253,51 @@ def solve(
     return SolveResult(label, assign, objective, max(bound, 0.0), time.perf_counter() - t0)
 
 
+_BANNER_SHOWN = False
+
+
 def _highs() -> highspy.Highs:
-    """A silent HiGHS instance."""
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    """A silent HiGHS instance (the licence banner HiGHS prints once per process is muted)."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
     h.silent()
     return h
 
 
-def export_model(problem: Problem, path: Path) -> Path:
-    """Write the MIP as an MPS file (readable by any solver)."""
+def export_model(problem: Problem, folder: Path) -> list[Path]:
+    """Write the MIP as ``model.mps`` and its data as ``model-data.json`` into a folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    model = build_model(problem)
     h = _highs()
-    h.passModel(build_model(problem).lp)
-    h.writeModel(str(path))
-    return path
+    h.passModel(model.lp)
+    mps = folder / "model.mps"
+    h.writeModel(str(mps))
+    arcs = [{"column": f"x_{z}_{c}", "zone": int(z), "candidate": int(c),
+             "cost": float(problem.cost[z, c]), "km": float(problem.km[z, c]),
+             "hours": float(problem.hours[z, c]), "extra_hours": float(problem.extra_hours[z, c])}
+            for z, c in model.arcs]  # fmt: skip
+    data = {
+        "schema": "baotong.model/1",
+        "columns": "x_<zone>_<candidate> binary assign; u_<zone> binary unserved; "
+        "y_<candidate> binary open; s_<candidate> integer surge shifts",
+        "zones": [{"index": i, **asdict(z)} for i, z in enumerate(problem.zones)],
+        "candidates": [{"index": i, **asdict(c)} for i, c in enumerate(problem.candidates)],
+        "arcs": arcs,
+        "unserved_cost": problem.unserved_cost.tolist(),
+        "max_backups": problem.max_backups,
+    }
+    path = folder / "model-data.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return [mps, path]
