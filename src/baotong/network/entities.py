@@ -57,22 +57,47 @@ class CenterRole(LabelledEnum):
     CITY = "city"  # one of several centres of a municipality
 
 
-labels("RegionLevel", {"province": ("省级", "Province", "blue"),
-                       "prefecture": ("地级", "Prefecture", "teal"),
-                       "county": ("县级", "County", "gray")})  # fmt: skip
-labels("ProductClass", {"ems": ("特快专递", "EMS express", "red"),
-                        "parcel": ("快递包裹", "Standard parcels", "orange"),
-                        "letter": ("函件及印刷品", "Letters and printed matter", "blue"),
-                        "supply": ("保供物资", "Supply goods", "green")})  # fmt: skip
-labels("Automation", {"manual": ("人工", "Manual", "gray"),
-                      "semi": ("半自动", "Semi-automated", "yellow"),
-                      "automated": ("自动分拣", "Automated sorter", "green")})  # fmt: skip
-labels("SiteStatus", {"open": ("正常", "Open", "green"),
-                      "limited": ("受限", "Limited", "orange"),
-                      "closed": ("关闭", "Closed", "red")})  # fmt: skip
-labels("CenterRole", {"provincial_hub": ("省中心", "Provincial hub", "purple"),
-                      "prefecture": ("地市中心", "Prefecture centre", "blue"),
-                      "city": ("市内中心", "City centre", "teal")})  # fmt: skip
+labels(
+    "RegionLevel",
+    {
+        "province": ("省级", "Province", "blue"),
+        "prefecture": ("地级", "Prefecture", "teal"),
+        "county": ("县级", "County", "gray"),
+    },
+)
+labels(
+    "ProductClass",
+    {
+        "ems": ("特快专递", "EMS express", "red"),
+        "parcel": ("快递包裹", "Standard parcels", "orange"),
+        "letter": ("函件及印刷品", "Letters and printed matter", "blue"),
+        "supply": ("保供物资", "Supply goods", "green"),
+    },
+)
+labels(
+    "Automation",
+    {
+        "manual": ("人工", "Manual", "gray"),
+        "semi": ("半自动", "Semi-automated", "yellow"),
+        "automated": ("自动分拣", "Automated sorter", "green"),
+    },
+)
+labels(
+    "SiteStatus",
+    {
+        "open": ("正常", "Open", "green"),
+        "limited": ("受限", "Limited", "orange"),
+        "closed": ("关闭", "Closed", "red"),
+    },
+)
+labels(
+    "CenterRole",
+    {
+        "provincial_hub": ("省中心", "Provincial hub", "purple"),
+        "prefecture": ("地市中心", "Prefecture centre", "blue"),
+        "city": ("市内中心", "City centre", "teal"),
+    },
+)
 
 
 LonLat = tuple[float, float]
@@ -85,18 +110,31 @@ def _require(condition: bool, message: str, field_name: str, value: object) -> N
 
 def _check_lonlat(location: LonLat, field_name: str) -> None:
     lon, lat = location
-    _require(-180.0 <= lon <= 180.0, f'"{field_name}" longitude must be within [-180, 180].',
-             field_name, location)  # fmt: skip
-    _require(-90.0 <= lat <= 90.0, f'"{field_name}" latitude must be within [-90, 90].',
-             field_name, location)  # fmt: skip
+    _require(
+        -180.0 <= lon <= 180.0,
+        f'"{field_name}" longitude must be within [-180, 180].',
+        field_name,
+        location,
+    )
+    _require(
+        -90.0 <= lat <= 90.0,
+        f'"{field_name}" latitude must be within [-90, 90].',
+        field_name,
+        location,
+    )
 
 
 def _check_by_class(values: Mapping[ProductClass, float], field_name: str) -> None:
     for cls, value in values.items():
-        _require(cls in PRODUCT_CLASSES, f'"{field_name}" has an unknown product class.',
-                 field_name, cls)  # fmt: skip
-        _require(value >= 0 and math.isfinite(value), f'"{field_name}[{cls}]" must be >= 0.',
-                 field_name, value)  # fmt: skip
+        _require(
+            cls in PRODUCT_CLASSES, f'"{field_name}" has an unknown product class.', field_name, cls
+        )
+        _require(
+            value >= 0 and math.isfinite(value),
+            f'"{field_name}[{cls}]" must be >= 0.',
+            field_name,
+            value,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +154,20 @@ class Region:
     population: int
 
     def __post_init__(self) -> None:
-        _require(len(self.code) == 6 and self.code.isdigit(),
-                 '"code" must be a six-digit GB/T 2260 code.', "code", self.code)  # fmt: skip
+        _require(
+            len(self.code) == 6 and self.code.isdigit(),
+            '"code" must be a six-digit GB/T 2260 code.',
+            "code",
+            self.code,
+        )
         _require(bool(self.name.strip()), '"name" must not be empty.', "name", self.name)
-        _require(self.population >= 0, '"population" must be >= 0.', "population",
-                 self.population)  # fmt: skip
-        _require((self.level is RegionLevel.PROVINCE) == (self.parent_code is None),
-                 '"parent_code" must be empty for a province and set otherwise.',
-                 "parent_code", self.parent_code)  # fmt: skip
+        _require(self.population >= 0, '"population" must be >= 0.', "population", self.population)
+        _require(
+            (self.level is RegionLevel.PROVINCE) == (self.parent_code is None),
+            '"parent_code" must be empty for a province and set otherwise.',
+            "parent_code",
+            self.parent_code,
+        )
         _check_lonlat(self.centroid, "centroid")
 
     @property
@@ -164,18 +208,34 @@ class ProcessingCenter:
         _check_lonlat(self.location, "location")
         _check_by_class(self.capacity, "capacity")
         _check_by_class(self.baseline_load, "baseline_load")
-        _require(self.total_capacity > 0, '"capacity" must be > 0.', "capacity",
-                 self.total_capacity)  # fmt: skip
+        _require(
+            self.total_capacity > 0, '"capacity" must be > 0.', "capacity", self.total_capacity
+        )
         _require(self.chutes > 0, '"chutes" must be > 0.', "chutes", self.chutes)
-        _require(0 <= self.chutes_in_use <= self.chutes,
-                 '"chutes_in_use" must be between 0 and "chutes".', "chutes_in_use",
-                 self.chutes_in_use)  # fmt: skip
-        _require(self.surge_capacity_per_shift >= 0, '"surge_capacity_per_shift" must be >= 0.',
-                 "surge_capacity_per_shift", self.surge_capacity_per_shift)  # fmt: skip
-        _require(self.surge_shift_cost >= 0, '"surge_shift_cost" must be >= 0.',
-                 "surge_shift_cost", self.surge_shift_cost)  # fmt: skip
-        _require(self.max_surge_shifts >= 0, '"max_surge_shifts" must be >= 0.',
-                 "max_surge_shifts", self.max_surge_shifts)  # fmt: skip
+        _require(
+            0 <= self.chutes_in_use <= self.chutes,
+            '"chutes_in_use" must be between 0 and "chutes".',
+            "chutes_in_use",
+            self.chutes_in_use,
+        )
+        _require(
+            self.surge_capacity_per_shift >= 0,
+            '"surge_capacity_per_shift" must be >= 0.',
+            "surge_capacity_per_shift",
+            self.surge_capacity_per_shift,
+        )
+        _require(
+            self.surge_shift_cost >= 0,
+            '"surge_shift_cost" must be >= 0.',
+            "surge_shift_cost",
+            self.surge_shift_cost,
+        )
+        _require(
+            self.max_surge_shifts >= 0,
+            '"max_surge_shifts" must be >= 0.',
+            "max_surge_shifts",
+            self.max_surge_shifts,
+        )
 
     @property
     def total_capacity(self) -> float:
@@ -245,11 +305,19 @@ class DeliveryStation:
     def __post_init__(self) -> None:
         _require(bool(self.id.strip()), '"id" must not be empty.', "id", self.id)
         _check_lonlat(self.location, "location")
-        _require(self.daily_inbound >= 0, '"daily_inbound" must be >= 0.', "daily_inbound",
-                 self.daily_inbound)  # fmt: skip
+        _require(
+            self.daily_inbound >= 0,
+            '"daily_inbound" must be >= 0.',
+            "daily_inbound",
+            self.daily_inbound,
+        )
         _require(self.grids > 0, '"grids" must be > 0.', "grids", self.grids)
-        _require(self.segments_per_grid > 0, '"segments_per_grid" must be > 0.',
-                 "segments_per_grid", self.segments_per_grid)  # fmt: skip
+        _require(
+            self.segments_per_grid > 0,
+            '"segments_per_grid" must be > 0.',
+            "segments_per_grid",
+            self.segments_per_grid,
+        )
 
     @property
     def segments(self) -> int:
@@ -290,16 +358,33 @@ class NetworkParams:
     van_capacity_items: float = 2500.0
 
     def __post_init__(self) -> None:
-        _require(self.road_circuity >= 1.0, '"road_circuity" must be >= 1.', "road_circuity",
-                 self.road_circuity)  # fmt: skip
-        for name in ("road_speed_kmh", "air_speed_kmh", "truck_capacity_items",
-                     "van_capacity_items", "air_min_km"):  # fmt: skip
+        _require(
+            self.road_circuity >= 1.0,
+            '"road_circuity" must be >= 1.',
+            "road_circuity",
+            self.road_circuity,
+        )
+        for name in (
+            "road_speed_kmh",
+            "air_speed_kmh",
+            "truck_capacity_items",
+            "van_capacity_items",
+            "air_min_km",
+        ):
             value = getattr(self, name)
             _require(value > 0, f'"{name}" must be > 0.', name, value)
-        _require(self.air_handling_hours >= 0, '"air_handling_hours" must be >= 0.',
-                 "air_handling_hours", self.air_handling_hours)  # fmt: skip
-        _require(self.high_volume_station_items >= 0, '"high_volume_station_items" must be >= 0.',
-                 "high_volume_station_items", self.high_volume_station_items)  # fmt: skip
+        _require(
+            self.air_handling_hours >= 0,
+            '"air_handling_hours" must be >= 0.',
+            "air_handling_hours",
+            self.air_handling_hours,
+        )
+        _require(
+            self.high_volume_station_items >= 0,
+            '"high_volume_station_items" must be >= 0.',
+            "high_volume_station_items",
+            self.high_volume_station_items,
+        )
 
 
 EARTH_RADIUS_KM = 6371.0088
@@ -427,8 +512,9 @@ class Network:
         for center in self.centers_in_province(province_code):
             if center.role is CenterRole.PROVINCIAL_HUB:
                 return center
-        raise NotFoundError(f"Province '{province_code}' has no provincial hub.",
-                            code=province_code)  # fmt: skip
+        raise NotFoundError(
+            f"Province '{province_code}' has no provincial hub.", code=province_code
+        )
 
     def is_high_volume(self, station: DeliveryStation) -> bool:
         return station.daily_inbound >= self.params.high_volume_station_items
@@ -439,8 +525,9 @@ class Network:
             return self.centers[self.sort_plan[destination]]
         if destination in self.stations:
             return self.centers[self.sort_plan[self.stations[destination].county_code]]
-        raise NotFoundError(f"No centre sorts destination '{destination}'.",
-                            destination=destination)  # fmt: skip
+        raise NotFoundError(
+            f"No centre sorts destination '{destination}'.", destination=destination
+        )
 
     # -- transport -------------------------------------------------------------------
     def road_km(self, a: LonLat, b: LonLat) -> float:

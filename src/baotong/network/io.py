@@ -1,0 +1,304 @@
+"""Bring your own network: read, check and install a folder of CSV tables.
+
+``read_network(folder)`` checks everything before it builds anything and reports every
+problem at once, each naming the file, the row (as a spreadsheet numbers it: the header is
+row 1) and the field. ``install_network`` installs a valid network as the active one in
+the data directory, atomically; an invalid folder changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from baotong.config import Settings
+from baotong.core.exceptions import ValidationError
+from baotong.network import bundle, reference
+from baotong.network.checks import NetworkImportError, TableReader
+from baotong.network.entities import (
+    PRODUCT_CLASSES,
+    Automation,
+    CenterRole,
+    CollectionHub,
+    DeliveryStation,
+    Network,
+    NetworkParams,
+    ProcessingCenter,
+    Region,
+    RegionLevel,
+    SiteStatus,
+)
+from baotong.network.tables import BOUNDARIES, CLASS_KEYS, PARAM_NAMES, write_tables
+
+
+def _regions(rd: TableReader) -> dict[str, Region]:
+    f = "regions.csv"
+    rows = rd.table(f)
+    rd.unique(f, "code", rows)
+    levels = {r["code"]: r["level"] for _, r in rows}
+    above = {"prefecture": "province", "county": "prefecture"}
+    out: dict[str, Region] = {}
+    for n, r in rows:
+        level = rd.choice(f, n, r, "level", RegionLevel)
+        parent = r["parent_code"] or None
+        if parent is not None and level is not None and level is not RegionLevel.PROVINCE:
+            if parent not in levels:
+                rd.fail(f, n, "parent_code", f"unknown region code '{parent}'.")
+                continue
+            if levels[parent] != above[level.value]:
+                rd.fail(
+                    f, n, "parent_code",
+                    f"'{parent}' is a {levels[parent]}; the parent of a {level.value} must be "
+                    f"a {above[level.value]}.",
+                )  # fmt: skip
+                continue
+        values = {"code": r["code"], "name": r["name"], "pinyin": r["pinyin"], "level": level,
+                  "parent_code": parent, "centroid": rd.point(f, n, r),
+                  "population": rd.integer(f, n, r, "population")}  # fmt: skip
+        made = rd.build(f, n, Region, values, optional=("parent_code",))
+        if made is not None and made.code not in out:
+            out[made.code] = made
+    return out
+
+
+def _centers(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, ProcessingCenter]:
+    f = "centers.csv"
+    rows = rd.table(f)
+    rd.unique(f, "id", rows)
+    out: dict[str, ProcessingCenter] = {}
+    for n, r in rows:
+        values: dict[str, Any] = {k: r[k] for k in ("id", "name", "name_en")}
+        for field, level in (("prefecture_code", RegionLevel.PREFECTURE),
+                             ("province_code", RegionLevel.PROVINCE)):  # fmt: skip
+            region = regions.get(r[field])
+            values[field] = r[field] if region is not None and region.level is level else None
+            if values[field] is None:
+                rd.fail(f, n, field, f"unknown {level.value} code '{r[field]}'.")
+        values["location"] = rd.point(f, n, r)
+        values["role"] = rd.choice(f, n, r, "role", CenterRole)
+        values["automation"] = rd.choice(f, n, r, "automation", Automation)
+        values["status"] = rd.choice(f, n, r, "status", SiteStatus)
+        for key in ("surge_capacity_per_shift", "surge_shift_cost"):
+            values[key] = rd.number(f, n, r, key)
+        for key in ("chutes", "chutes_in_use", "max_surge_shifts"):
+            values[key] = rd.integer(f, n, r, key)
+        for key, prefix in (("capacity", "capacity_"), ("baseline_load", "load_")):
+            by_class = {c: rd.number(f, n, r, prefix + k)
+                        for c, k in zip(PRODUCT_CLASSES, CLASS_KEYS, strict=True)}  # fmt: skip
+            values[key] = None if None in by_class.values() else by_class
+        made = rd.build(f, n, ProcessingCenter, values)
+        if made is not None and made.id not in out:
+            out[made.id] = made
+    return out
+
+
+def _hubs(
+    rd: TableReader, regions: Mapping[str, Region], centers: Mapping[str, ProcessingCenter]
+) -> dict[str, CollectionHub]:
+    f = "hubs.csv"
+    rows = rd.table(f)
+    rd.unique(f, "id", rows)
+    ids = {r["id"] for _, r in rows}
+    out: dict[str, CollectionHub] = {}
+    for n, r in rows:
+        values: dict[str, Any] = {k: r[k] for k in ("id", "name", "name_en", "airport")}
+        values["location"] = rd.point(f, n, r)
+        values["prefecture_code"] = (
+            r["prefecture_code"] if r["prefecture_code"] in regions else None
+        )
+        if values["prefecture_code"] is None:
+            rd.fail(f, n, "prefecture_code", f"unknown region code '{r['prefecture_code']}'.")
+        values["center_id"] = r["center_id"] if r["center_id"] in centers else None
+        if values["center_id"] is None:
+            rd.fail(f, n, "center_id", f"unknown processing centre '{r['center_id']}'.")
+        links = tuple(x.strip() for x in r["air_links"].split(";") if x.strip())
+        values["air_links"] = links
+        for link in links:
+            if link not in ids:
+                rd.fail(f, n, "air_links", f"unknown collection hub '{link}'.")
+                values["air_links"] = None
+        values["national"] = {"true": True, "false": False}.get(r["national"].lower())
+        if values["national"] is None:
+            rd.fail(f, n, "national", f"'{r['national']}' is not true or false.")
+        made = rd.build(f, n, CollectionHub, values)
+        if made is not None and made.id not in out:
+            out[made.id] = made
+    return out
+
+
+def _stations(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, DeliveryStation]:
+    f = "stations.csv"
+    rows = rd.table(f)
+    rd.unique(f, "id", rows)
+    out: dict[str, DeliveryStation] = {}
+    for n, r in rows:
+        county = regions.get(r["county_code"])
+        if county is None or county.level is not RegionLevel.COUNTY:
+            rd.fail(f, n, "county_code", f"unknown county code '{r['county_code']}'.")
+            continue
+        values: dict[str, Any] = {k: r[k] for k in ("id", "name", "county_code")}
+        values["location"] = rd.point(f, n, r)
+        values["daily_inbound"] = rd.number(f, n, r, "daily_inbound")
+        values["grids"] = rd.integer(f, n, r, "grids")
+        values["segments_per_grid"] = rd.integer(f, n, r, "segments_per_grid")
+        made = rd.build(f, n, DeliveryStation, values)
+        if made is not None and made.id not in out:
+            out[made.id] = made
+    return out
+
+
+def _sort_plan(rd: TableReader, regions: Mapping[str, Region], centers: Mapping[str, Any],
+               stations: Mapping[str, DeliveryStation]) -> dict[str, str]:  # fmt: skip
+    f = "sort_plan.csv"
+    rows = rd.table(f)
+    rd.unique(f, "destination", rows)
+    plan: dict[str, str] = {}
+    for n, r in rows:
+        dest, center = r["destination"], r["center_id"]
+        region = regions.get(dest)
+        if dest not in stations and (region is None or region.level is not RegionLevel.COUNTY):
+            rd.fail(f, n, "destination", f"'{dest}' is neither a county code nor a station id.")
+        elif center not in centers:
+            rd.fail(f, n, "center_id", f"unknown processing centre '{center}'.")
+        else:
+            plan.setdefault(dest, center)
+    if rows:
+        for number, station in enumerate(stations.values(), start=2):
+            if station.id not in plan and station.county_code not in plan:
+                rd.fail("stations.csv", number, "county_code",
+                        f"county '{station.county_code}' of station '{station.id}' has no "
+                        "centre in sort_plan.csv.")  # fmt: skip
+    return plan
+
+
+def _od_flows(rd: TableReader, prefectures: tuple[str, ...]) -> np.ndarray[Any, Any]:
+    f = "od_flows.csv"
+    index = {code: i for i, code in enumerate(prefectures)}
+    flows = np.zeros((len(prefectures), len(prefectures), len(PRODUCT_CLASSES)))
+    seen: dict[tuple[str, str], int] = {}
+    for n, r in rd.table(f):
+        ok = True
+        for field in ("origin", "destination"):
+            if r[field] not in index:
+                rd.fail(f, n, field, f"unknown prefecture code '{r[field]}'.")
+                ok = False
+        values = [rd.number(f, n, r, k) for k in CLASS_KEYS]
+        for k, v in zip(CLASS_KEYS, values, strict=True):
+            if v is not None and v < 0:
+                rd.fail(f, n, k, f"'{r[k]}' must be >= 0.")
+                ok = False
+        pair = (r["origin"], r["destination"])
+        if pair in seen:
+            rd.fail(f, n, "destination", f"duplicate pair {pair[0]} → {pair[1]} (first on row "
+                                         f"{seen[pair]}).")  # fmt: skip
+            continue
+        seen[pair] = n
+        if ok and None not in values:
+            flows[index[pair[0]], index[pair[1]]] = values
+    return flows
+
+
+def _params(rd: TableReader) -> tuple[str, NetworkParams]:
+    f = "params.csv"
+    name, numbers = "network", {}
+    for n, r in rd.table(f):
+        key = r["name"]
+        if key == "name":
+            name = r["value"] or name
+        elif key not in PARAM_NAMES:
+            rd.fail(f, n, "name", f"unknown parameter '{key}'; known: {', '.join(PARAM_NAMES)}.")
+        elif (value := rd.number(f, n, r, "value")) is not None:
+            numbers[key] = value
+    try:
+        return name, NetworkParams(**numbers)
+    except ValidationError as exc:
+        rd.fail(f, None, exc.field, exc.reason)
+        return name, NetworkParams()
+
+
+def _boundaries(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, dict[str, Any]]:
+    path = rd.folder / BOUNDARIES
+    out: dict[str, dict[str, Any]] = {}
+    if not path.is_file():
+        return out
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        features = data["features"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        rd.fail(BOUNDARIES, None, None, "not a UTF-8 GeoJSON FeatureCollection.")
+        return out
+    for number, feature in enumerate(features, start=1):
+        code = str((feature.get("properties") or {}).get("code", ""))
+        geometry = feature.get("geometry") or {}
+        if code not in regions:
+            rd.fail(BOUNDARIES, number, "code", f"unknown region code '{code}' (feature {number}).")
+        elif geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            rd.fail(BOUNDARIES, number, "geometry", "must be a Polygon or MultiPolygon.")
+        else:
+            out.setdefault(str(regions[code].level), {})[code] = geometry
+    return out
+
+
+def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
+    """Read and check a network folder; NetworkImportError lists every problem found."""
+    if not folder.is_dir():
+        raise NetworkImportError(folder, [ValidationError(f"{folder} is not a folder.")])
+    rd = TableReader(folder)
+    regions = _regions(rd)
+    centers = _centers(rd, regions)
+    hubs = _hubs(rd, regions, centers)
+    stations = _stations(rd, regions)
+    plan = _sort_plan(rd, regions, centers, stations)
+    prefectures = tuple(c for c, r in regions.items() if r.level is RegionLevel.PREFECTURE)
+    flows = _od_flows(rd, prefectures)
+    name, params = _params(rd)
+    boundaries = _boundaries(rd, regions)
+    if rd.errors:
+        raise NetworkImportError(folder, rd.errors)
+    network = Network(regions=regions, centers=centers, hubs=hubs, stations=stations,
+                      sort_plan=plan, od_prefectures=prefectures, od_flows=flows,
+                      params=params, name=name)  # fmt: skip
+    return network, boundaries
+
+
+def export_network(
+    network: Network, folder: Path, boundaries: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Path]:
+    """Write a network as the CSV tables of docs/network-format.md."""
+    return write_tables(network, folder, boundaries)
+
+
+def install_network(folder: Path, settings: Settings) -> Network:
+    """Check a folder and install it as the active network; nothing changes if it is invalid."""
+    network, boundaries = read_network(folder)
+    target = reference.active_dir(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".network-", dir=target.parent))
+    staging.chmod(0o755)
+    try:
+        bundle.save(network, staging, exact=True)
+        if boundaries:
+            bundle.save_boundaries(boundaries, staging)
+        old = target.with_name(staging.name + "-old")
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return network
+
+
+def reset_network(settings: Settings) -> bool:
+    """Remove the imported network (the reference becomes active); False if none was installed."""
+    target = reference.active_dir(settings)
+    if not target.exists():
+        return False
+    shutil.rmtree(target)
+    return True

@@ -1,0 +1,76 @@
+"""The bundled reference network of mainland China, and the network Baotong plans on.
+
+``load_reference()`` reads the network shipped in ``baotong/network/data`` (built by
+``baotong network build-reference``). ``load_active(settings)`` returns the network a user
+imported into the data directory (``baotong network import``), or the reference when none
+is installed: the planner and the service call it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from baotong.config import Settings
+from baotong.core.exceptions import NotFoundError
+from baotong.network import bundle
+from baotong.network.entities import Network, RegionLevel
+
+BOUNDARY_LEVELS = tuple(level.value for level in RegionLevel)
+
+
+def data_dir() -> Path:
+    """The package folder holding params.toml and the generated reference files."""
+    return Path(str(resources.files("baotong.network") / "data"))
+
+
+@lru_cache(maxsize=1)
+def load_reference() -> Network:
+    """The bundled reference network (read once per process)."""
+    return bundle.load(data_dir())
+
+
+@lru_cache(maxsize=1)
+def _reference_boundaries() -> dict[str, dict[str, Any]]:
+    return bundle.load_boundaries(data_dir())
+
+
+def load_boundaries(level: str | RegionLevel) -> dict[str, dict[str, Any]]:
+    """Simplified boundary of every region of a level: code → GeoJSON geometry."""
+    key = str(level)
+    if key not in BOUNDARY_LEVELS:
+        raise NotFoundError(
+            f"Unknown region level '{key}': use one of {', '.join(BOUNDARY_LEVELS)}.", level=key
+        )
+    return _reference_boundaries().get(key, {})
+
+
+def active_dir(settings: Settings) -> Path:
+    """Where ``baotong network import`` installs a user's network."""
+    return settings.data_dir / "network"
+
+
+@lru_cache(maxsize=4)
+def _load_installed(folder: Path, stamp: float) -> Network:
+    return bundle.load(folder)
+
+
+def load_active(settings: Settings) -> Network:
+    """The imported network if one is installed, else the bundled reference."""
+    folder = active_dir(settings)
+    marker = folder / bundle.NETWORK_FILE
+    if not marker.is_file():
+        return load_reference()
+    return _load_installed(folder.resolve(), marker.stat().st_mtime_ns)
+
+
+def active_boundaries(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Boundaries of the active network: those imported with it, else the reference's."""
+    folder = active_dir(settings)
+    if not (folder / bundle.NETWORK_FILE).is_file():
+        return _reference_boundaries()
+    if not (folder / bundle.BOUNDARIES_FILE).is_file():
+        return {}
+    return bundle.load_boundaries(folder)
