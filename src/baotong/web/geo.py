@@ -1,0 +1,55 @@
+"""Region boundaries for the console's maps, as compact, gzip-compressed GeoJSON.
+
+ECharts registers one map per level (``registerMap``); the county level of all China is
+~2,900 polygons, so coordinates are rounded to 0.001° (about 100 m, finer than a screen
+pixel at national zoom) and each answer is compressed once and cached in memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from baotong.core.exceptions import NotFoundError
+from baotong.network.reference import load_boundaries
+
+PRECISION = 3
+
+
+@dataclass(frozen=True, slots=True)
+class GeoFile:
+    gzipped: bytes
+    etag: str
+
+
+def _round(coords: Any) -> Any:
+    if coords and isinstance(coords[0], int | float):
+        return [round(coords[0], PRECISION), round(coords[1], PRECISION)]
+    return [_round(c) for c in coords]
+
+
+def feature_collection(level: str, province: str | None = None) -> dict[str, Any]:
+    """Regions of ``level`` (within ``province`` when given), named by their code."""
+    if province is not None and not (len(province) == 6 and province.endswith("0000")):
+        raise NotFoundError(f"'{province}' is not a province code such as 410000.", code=province)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": code},
+            "geometry": {"type": geom["type"], "coordinates": _round(geom["coordinates"])},
+        }
+        for code, geom in sorted(load_boundaries(level).items())
+        if province is None or code[:2] == province[:2]
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@lru_cache(maxsize=64)
+def geo_file(level: str, province: str | None = None) -> GeoFile:
+    text = json.dumps(feature_collection(level, province), separators=(",", ":"))
+    raw = text.encode()
+    return GeoFile(gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:20])

@@ -1,0 +1,237 @@
+/* Baotong console: ECharts maps and charts on server-rendered pages (no framework). */
+"use strict";
+const Baotong = (() => {
+  const geoLoaded = {};
+  const PALETTE = ["#2f8cff", "#14b8a6", "#f59e0b", "#a855f7", "#ef4444", "#22c55e", "#eab308",
+    "#ec4899", "#06b6d4", "#f97316", "#84cc16", "#6366f1"];
+  const lang = () => document.body.dataset.lang || "zh";
+
+  async function getJSON(url) {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    return response.json();
+  }
+
+  /* Register a map once per name: a level of China, or a level inside one province. */
+  async function registerLevel(level, province) {
+    const name = province ? `${level}-${province}` : level;
+    if (!geoLoaded[name]) {
+      const url = `/geo/${level}.json` + (province ? `?province=${province}` : "");
+      geoLoaded[name] = getJSON(url).then((geo) => { echarts.registerMap(name, geo); return geo; });
+    }
+    await geoLoaded[name];
+    return name;
+  }
+
+  /* A combined map: provinces of China, with the given provinces replaced by their counties. */
+  async function registerDetailed(provinces) {
+    const name = `detail-${provinces.join("-")}`;
+    if (!geoLoaded[name]) {
+      geoLoaded[name] = (async () => {
+        await registerLevel("province");
+        const base = await geoLoaded.province;
+        const parts = await Promise.all(provinces.map(async (p) => {
+          await registerLevel("county", p); return geoLoaded[`county-${p}`];
+        }));
+        const keep = base.features.filter((f) => !provinces.includes(f.properties.name));
+        const geo = { type: "FeatureCollection", features: keep.concat(...parts.map((g) => g.features)) };
+        echarts.registerMap(name, geo);
+        return geo;
+      })();
+    }
+    await geoLoaded[name];
+    return name;
+  }
+
+  function regionLabel(regions, code) {
+    const r = regions[code];
+    if (!r) return code;
+    return lang() === "zh" ? r[0] : r[1];
+  }
+
+  /* Is `code` inside (or equal to) `area`? Codes are GB/T 2260: xx0000 ⊃ xxyy00 ⊃ xxyyzz. */
+  function inside(area, code) {
+    if (area.endsWith("0000")) return code.slice(0, 2) === area.slice(0, 2);
+    if (area.endsWith("00")) return code.slice(0, 4) === area.slice(0, 4);
+    return code === area;
+  }
+
+  function centreColour(c) {
+    if (c.status === "closed") return "#e5484d";
+    if (c.status === "limited") return "#f0a020";
+    if (c.utilisation >= 0.9) return "#f97316";
+    if (c.utilisation >= 0.75) return "#eab308";
+    return "#2fb170";
+  }
+
+  function baseGeo(mapName, regions) {
+    return {
+      map: mapName, roam: true, zoom: 1.1, scaleLimit: { min: 0.8, max: 40 },
+      itemStyle: { areaColor: "#182335", borderColor: "#3a4d6b", borderWidth: 0.6 },
+      emphasis: { itemStyle: { areaColor: "#27456e" }, label: { show: false } },
+      select: { disabled: true },
+      label: { show: false },
+      tooltip: { show: true, formatter: (p) => regionLabel(regions, p.name) },
+    };
+  }
+
+  /* The network map: provinces → counties, centres sized by capacity, locked areas red. */
+  async function networkMap(el) {
+    const labels = JSON.parse(el.dataset.labels || "{}");
+    const data = await getJSON("/map/data.json");
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    window.addEventListener("resize", () => chart.resize());
+    const state = { level: data.scope ? "county" : "province", province: data.scope || null };
+    const back = document.getElementById("map-back");
+    const buttons = document.querySelectorAll("#map-levels [data-level]");
+    const maxCap = Math.max(...data.centres.map((c) => c.value[2]), 1);
+    const statusText = { open: labels.open, limited: labels.limited, closed: labels.closed_s };
+
+    async function draw() {
+      chart.showLoading({ text: "", color: "#2f8cff", maskColor: "rgba(13,20,32,.6)" });
+      const mapName = await registerLevel(state.level, state.province);
+      const geo = geoLoaded[mapName] && (await geoLoaded[mapName]);
+      const lockedRegions = geo.features
+        .map((f) => f.properties.name)
+        .filter((code) => data.locked.some((a) => inside(a.code, code) || inside(code, a.code)))
+        .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.55)", borderColor: "#ff8a8f" } }));
+      const centres = data.centres.filter((c) => !state.province || c.province === state.province);
+      chart.hideLoading();
+      chart.setOption({
+        backgroundColor: "transparent",
+        tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
+        geo: { ...baseGeo(mapName, data.regions), regions: lockedRegions },
+        series: [{
+          name: labels.centres, type: "scatter", coordinateSystem: "geo", data: centres,
+          symbolSize: (v) => 5 + 22 * Math.sqrt(v[2] / maxCap),
+          itemStyle: { color: (p) => centreColour(p.data), borderColor: "#0d1420", borderWidth: 0.8, opacity: 0.92 },
+          emphasis: { scale: 1.4 },
+          tooltip: { formatter: (p) => `<b>${lang() === "zh" ? p.data.name : p.data.name_en}</b><br>` +
+            `${labels.status}: ${statusText[p.data.status] || p.data.status}<br>` +
+            `${labels.capacity}: ${Math.round(p.data.value[2]).toLocaleString()}<br>` +
+            `${labels.utilisation}: ${(p.data.utilisation * 100).toFixed(1)}%` },
+          zlevel: 1,
+        }],
+      }, { replaceMerge: ["geo", "series"] });
+      buttons.forEach((b) => b.classList.toggle("on", b.dataset.level === state.level));
+      if (back) back.hidden = !state.province || !!data.scope;
+      el.dataset.ready = `${mapName}:${geo.features.length}`;
+    }
+
+    chart.on("click", (p) => {
+      if (p.componentType === "series" && p.data && p.data.id) {
+        window.location.href = `/sites/${encodeURIComponent(p.data.id)}`;
+      } else if (p.componentType === "geo" && !state.province) {
+        state.province = p.name.slice(0, 2) + "0000";
+        state.level = "county";
+        draw();
+      }
+    });
+    buttons.forEach((b) => b.addEventListener("click", () => { state.level = b.dataset.level; draw(); }));
+    if (back) back.addEventListener("click", () => { state.province = null; state.level = "province"; draw(); });
+    await draw();
+    return chart;
+  }
+
+  /* The scenario builder's map: click a region to add it as a locked area. */
+  async function pickerMap(el, onPick) {
+    const regions = JSON.parse(el.dataset.regions || "{}");
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    window.addEventListener("resize", () => chart.resize());
+    const state = { level: "province", province: null, selected: [] };
+    async function draw() {
+      const mapName = await registerLevel(state.level, state.province);
+      const geo = await geoLoaded[mapName];
+      const picked = geo.features.map((f) => f.properties.name)
+        .filter((code) => state.selected.some((s) => inside(s, code)))
+        .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.6)", borderColor: "#ff8a8f" } }));
+      chart.setOption({
+        tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
+        geo: { ...baseGeo(mapName, regions), regions: picked },
+        series: [],
+      }, { replaceMerge: ["geo", "series"] });
+      el.dataset.ready = `${mapName}:${geo.features.length}`;
+    }
+    chart.on("click", (p) => { if (p.componentType === "geo") onPick(p.name); });
+    document.querySelectorAll("[data-pick-level]").forEach((b) => b.addEventListener("click", () => {
+      state.level = b.dataset.pickLevel;
+      state.province = b.dataset.pickLevel === "province" ? null : (state.selected[0] || "").slice(0, 2) + "0000";
+      if (state.province === "0000") state.province = null;
+      document.querySelectorAll("[data-pick-level]").forEach((o) => o.classList.toggle("on", o === b));
+      draw();
+    }));
+    await draw();
+    return { setSelected: (codes) => { state.selected = codes; draw(); } };
+  }
+
+  /* The plan map: counties of the locked provinces coloured by backup, flows from origins. */
+  async function planMap(el) {
+    const data = await getJSON(el.dataset.src);
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    window.addEventListener("resize", () => chart.resize());
+    const mapName = await registerDetailed(data.provinces);
+    const colourOf = {};
+    data.backups.forEach((b, i) => { colourOf[b.id] = PALETTE[i % PALETTE.length]; });
+    const zoneRegions = Object.entries(data.zones).map(([code, backup]) => ({
+      name: code, itemStyle: { areaColor: colourOf[backup] || "#e5484d", borderColor: "#0d1420", opacity: 0.85 },
+    }));
+    const lockedOnly = data.locked.filter((c) => !data.zones[c])
+      .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.5)" } }));
+    const maxFlow = Math.max(...data.flows.map((f) => f.volume), 1);
+    chart.setOption({
+      tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
+      legend: { bottom: 4, textStyle: { color: "#c2d2e6" }, data: data.backups.map((b) => b.name) },
+      geo: { ...baseGeo(mapName, data.regions), regions: zoneRegions.concat(lockedOnly),
+        tooltip: { show: true, formatter: (p) => {
+          const b = data.zones[p.name];
+          const backup = data.backups.find((x) => x.id === b);
+          return regionLabel(data.regions, p.name) + (backup ? ` → ${backup.name}` : "");
+        } } },
+      series: [
+        { type: "lines", coordinateSystem: "geo", zlevel: 1, silent: true,
+          effect: { show: true, period: 5, trailLength: 0.25, symbolSize: 3 },
+          lineStyle: { curveness: 0.22, opacity: 0.55, width: 1 },
+          data: data.flows.map((f) => ({ coords: [f.from, f.to],
+            lineStyle: { color: colourOf[f.backup], width: 0.6 + 3.5 * Math.sqrt(f.volume / maxFlow) } })) },
+        ...data.backups.map((b) => ({
+          name: b.name, type: "effectScatter", coordinateSystem: "geo", zlevel: 2,
+          itemStyle: { color: colourOf[b.id] }, symbolSize: 10, rippleEffect: { scale: 2.5 },
+          data: [{ name: b.name, id: b.id, value: [b.lon, b.lat, b.load] }],
+          tooltip: { formatter: () => `<b>${b.name}</b><br>${Math.round(b.load).toLocaleString()} · ${(b.utilisation * 100).toFixed(1)}%` },
+        })),
+      ],
+    });
+    chart.on("click", (p) => { if (p.data && p.data.id) window.location.href = `/sites/${encodeURIComponent(p.data.id)}`; });
+    el.dataset.ready = `${mapName}:${zoneRegions.length}`;
+    return chart;
+  }
+
+  /* A bar chart from a <div data-chart='{"x": [...], "y": [...], "name": "..."}'>. */
+  function barChart(el) {
+    const spec = JSON.parse(el.dataset.chart);
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    window.addEventListener("resize", () => chart.resize());
+    chart.setOption({
+      grid: { left: 60, right: 16, top: 16, bottom: 36 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: spec.x, name: spec.xname || "", nameLocation: "middle", nameGap: 24,
+        axisLabel: { color: "#8598b0" }, axisLine: { lineStyle: { color: "#3a4d6b" } } },
+      yAxis: { type: "value", axisLabel: { color: "#8598b0" }, splitLine: { lineStyle: { color: "#1c283b" } } },
+      series: (spec.series || [{ name: spec.name, data: spec.y }]).map((s, i) => ({
+        type: "bar", name: s.name, data: s.data, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
+      legend: spec.series ? { textStyle: { color: "#c2d2e6" } } : undefined,
+    });
+    el.dataset.ready = "1";
+  }
+
+  function init(root) {
+    root.querySelectorAll("[data-chart]").forEach((el) => { if (!el.dataset.ready) barChart(el); });
+    root.querySelectorAll("[data-plan-map]").forEach((el) => { if (!el.dataset.ready) planMap(el); });
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    init(document);
+    document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
+  });
+  return { networkMap, pickerMap, planMap, barChart, inside };
+})();
+window.Baotong = Baotong;

@@ -1,0 +1,203 @@
+"""Rendering pages: the Jinja2 environment, the page user, CSRF, and errors as pages.
+
+One view, two renderings: a handler renders the full page, or only its fragment when
+htmx asks (``HX-Request``). Errors a user can cause (``BaotongError``) are shown as a
+readable message — inside the page for htmx requests — never as a traceback.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+import structlog
+from fastapi import Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from baotong.api.deps import SESSION_COOKIE, Context, DbSession
+from baotong.auth import service as auth_service
+from baotong.auth.permissions import Permission, Principal
+from baotong.core.exceptions import BaotongError, PermissionDeniedError
+from baotong.network.entities import Region
+from baotong.web import i18n
+
+CSRF_COOKIE = "baotong_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+log = structlog.get_logger("baotong.web")
+
+templates = Jinja2Templates(directory=str(Path(str(resources.files("baotong.web") / "templates"))))
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in user; the browser is sent to the login page."""
+
+
+class CsrfRejected(PermissionDeniedError):
+    """A state-changing request without the page's CSRF token or from another origin."""
+
+
+def _fmt_time(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
+
+
+def _fmt_num(value: float | int | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+templates.env.filters["when"] = _fmt_time
+templates.env.filters["num"] = _fmt_num
+templates.env.globals["Permission"] = Permission
+
+
+def page_user(request: Request, context: Context, session: DbSession) -> Principal:
+    """The logged-in user of a page (from the session cookie), or off to the login page."""
+    token = request.cookies.get(SESSION_COOKIE)
+    principal = None
+    if token:
+        principal = auth_service.principal_for_token(session, token=token, key=context.key)
+    if principal is None:
+        raise LoginRequired
+    return principal
+
+
+PageUser = Annotated[Principal, Depends(page_user)]
+
+
+def csrf_token(request: Request) -> str:
+    """The browser's CSRF token (double-submit cookie), made on first sight."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "csrf", None)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.state.csrf = token
+    return str(token)
+
+
+async def check_csrf(request: Request) -> None:
+    """State-changing requests must come from our own pages: same Origin and the token."""
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.url.netloc:
+        raise CsrfRejected("This request came from another site and was refused.")
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = str((await request.form()).get(CSRF_FIELD, ""))
+    if not expected or not hmac.compare_digest(expected, sent):
+        raise CsrfRejected("csrf")
+
+
+Csrf = Depends(check_csrf)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def context_for(request: Request, user: Principal | None, **values: Any) -> dict[str, Any]:
+    lang = i18n.lang_of(request)
+
+    def t(key: str) -> str:
+        return i18n.translate(lang, key)
+
+    def lbl(value: Any) -> str:
+        return i18n.label(lang, value)
+
+    regions: dict[str, Region] = request.app.state.context.network.regions
+
+    def region_name(code: str | None) -> str:
+        region = regions.get(code or "")
+        if region is None:
+            return code or "—"
+        return region.name if lang == "zh" else region.pinyin
+
+    return {
+        "request": request,
+        "user": user,
+        "lang": lang,
+        "t": t,
+        "label": lbl,
+        "region_name": region_name,
+        "csrf": csrf_token(request),
+        "path": request.url.path,
+        **values,
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    user: Principal | None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+    **values: Any,
+) -> HTMLResponse:
+    """The full page, or only ``fragment`` when htmx asks for it."""
+    name = fragment if fragment is not None and is_htmx(request) else template
+    response = templates.TemplateResponse(
+        request, name, context_for(request, user, **values), status_code=status_code
+    )
+    _keep_csrf_cookie(request, response)
+    return response
+
+
+def _keep_csrf_cookie(request: Request, response: Response) -> None:
+    token = getattr(request.state, "csrf", None)
+    if token and not request.cookies.get(CSRF_COOKIE):
+        response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict", path="/")
+
+
+def error_page(request: Request, message: str, status_code: int) -> HTMLResponse:
+    """A readable error: a whole page, or just the message box for htmx."""
+    values: dict[str, Any] = {"message": message, "error_code": status_code}
+    if is_htmx(request):
+        response = templates.TemplateResponse(
+            request, "_error.html", context_for(request, None, **values), status_code=200
+        )
+        response.headers["HX-Retarget"] = "#flash"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "error.html", None, status_code=status_code, fragment=None, **values)
+
+
+def login_redirect(request: Request) -> Response:
+    target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    url = f"/login?next={target}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+class PageRoute(APIRoute):
+    """A page route: login redirects and errors become pages, after the transaction ended."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                return login_redirect(request)
+            except CsrfRejected as exc:
+                lang = i18n.lang_of(request)
+                text = i18n.translate(lang, "error.csrf") if exc.message == "csrf" else exc.message
+                return error_page(request, text, 403)
+            except BaotongError as exc:
+                return error_page(request, exc.message, exc.status)
+            except Exception:
+                log.exception("page failed", path=request.url.path, method=request.method)
+                text = i18n.translate(i18n.lang_of(request), "error.internal")
+                return error_page(request, text, 500)
+
+        return page_handler
