@@ -101,18 +101,23 @@ def explain_unserved(problem: Problem, assign: Assignment) -> dict[str, Any]:
     """Which zones have no backup, and how much capacity and how many chutes are missing."""
     sc = score(problem, assign)
     zones = [z for z in range(len(problem.zones)) if assign[z] < 0]
+    opened = {int(c) for c in assign if c >= 0}
+    capped = problem.max_backups is not None and len(opened) >= problem.max_backups
+    usable = np.array([(c in opened) or not capped for c in range(len(problem.candidates))])
     rows = []
     for z in zones:
         zone = problem.zones[z]
-        reach = np.nonzero(problem.allowed[z])[0]
+        reach: list[int] = np.nonzero(problem.allowed[z] & usable)[0].tolist()
         room = sum(_room(problem, sc.load, int(c)) for c in reach)
         free = sum(max(0, problem.candidates[c].free_chutes - int(sc.chutes[c])) for c in reach)
-        if not len(reach):
+        if not problem.allowed[z].any():
             reason = "no candidate centre within the road-time limit"
         elif room < zone.load - 1e-6 or free < zone.chutes:
-            reason = "reachable centres lack capacity or chutes"
+            reason = "reachable centres lack capacity or chutes" + (
+                f" (max_backups {problem.max_backups} reached)" if capped else ""
+            )
         else:
-            reason = "covering it costs more than the unserved penalty or exceeds max_backups"
+            reason = "covering it costs more than the unserved penalty"
         rows.append({"zone_id": zone.zone_id, "name": zone.name, "region_code": zone.region_code,
                      "volume": round(zone.volume, 1), "load": round(zone.load, 1),
                      "chutes": zone.chutes, "reachable_candidates": len(reach),
@@ -120,7 +125,7 @@ def explain_unserved(problem: Problem, assign: Assignment) -> dict[str, Any]:
     need_load = sum(problem.zones[z].load for z in zones)
     need_chutes = sum(problem.zones[z].chutes for z in zones)
     reach_any: list[int] = (
-        np.nonzero(problem.allowed[zones].any(axis=0))[0].tolist() if zones else []
+        np.nonzero(problem.allowed[zones].any(axis=0) & usable)[0].tolist() if zones else []
     )
     room = sum(_room(problem, sc.load, c) for c in reach_any)
     free = sum(max(0, problem.candidates[c].free_chutes - int(sc.chutes[c])) for c in reach_any)

@@ -1,0 +1,210 @@
+"""The planner on small synthetic networks: optimum by hand, invariants, infeasibility."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import highspy
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.engines.conftest import random_network
+
+from baotong.contingency.assess import is_feasible, score
+from baotong.contingency.engine import compare, plan
+from baotong.contingency.heuristic import greedy, heuristic
+from baotong.contingency.planning import export_model, relative_gap, solve
+from baotong.contingency.result import Plan
+from baotong.contingency.scenario import Scenario
+from baotong.contingency.zoning import Problem, build_problem
+from baotong.core.exceptions import ValidationError
+from baotong.network.entities import Network
+
+
+def scenario(**options: Any) -> Scenario:
+    return Scenario.model_validate({
+        "name": "test", "locked_areas": [{"region": "410000"}],
+        "product_classes": {"ems": 0.8, "supply": 1.5},
+        "options": {"time_limit_s": 5, "mip_rel_gap": 0.0, "min_automation": None, **options},
+    })  # fmt: skip
+
+
+def brute_force(problem: Problem) -> float:
+    """Cheapest feasible assignment by enumeration (tiny problems only)."""
+    nz, nc = len(problem.zones), len(problem.candidates)
+    best = float("inf")
+    for combo in itertools.product(range(-1, nc), repeat=nz):
+        assign = np.array(combo, dtype=np.int64)
+        opened = len({c for c in combo if c >= 0})
+        if problem.max_backups is not None and opened > problem.max_backups:
+            continue
+        sc = score(problem, assign)
+        if is_feasible(sc):
+            best = min(best, sc.total)
+    return best
+
+
+def check_invariants(network: Network, sc: Scenario, result: Plan) -> None:
+    data = result.to_dict()
+    zone_ids = [z.zone_id for z in result.problem.zones]
+    covered = [a["zone_id"] for a in data["assignments"]]
+    unserved = [u["zone_id"] for u in data["unserved"]["zones"]]
+    assert sorted(covered + unserved) == sorted(zone_ids)  # each zone exactly once
+    assert len(set(covered)) == len(covered)
+    closed = {c.center_id for c in sc.closed_sites if c.status == "closed"}
+    for b in data["backups"]:
+        assert b["load"] <= b["capacity"] + 1e-6
+        assert b["chutes_used"] <= b["chutes_free"]
+        center = network.centers[b["center_id"]]
+        assert b["center_id"] not in closed
+        assert not network.contains("410000", center.prefecture_code)
+    for a in data["assignments"]:
+        assert a["hours"] <= sc.options.max_road_hours + 1e-6
+    assert data["bound"] <= data["objective"] + 1e-6
+    assert data["gap"] == pytest.approx(relative_gap(data["objective"], data["bound"]))
+    assert data["objective"] == pytest.approx(data["cost"]["total"], abs=0.05)
+    if unserved:
+        assert data["status"] == "infeasible"
+        assert data["unserved"]["message"]
+    else:
+        assert data["status"] in ("optimal", "feasible")
+
+
+def test_three_centre_optimum_matches_enumeration(three_centre_network: Network) -> None:
+    sc = scenario()
+    result = plan(three_centre_network, sc)
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(brute_force(result.problem), rel=1e-9)
+    assert result.gap == pytest.approx(0.0, abs=1e-9)
+
+
+def test_three_centre_by_hand(three_centre_network: Network) -> None:
+    # Each county: 30 000 × (0.8 + 1.5) / 3 = 23 000 items/day, load 23 000 × 0.76 = 17 480;
+    # three of them (52 440) exceed HB's 50 000 spare, so one surge shift (5 000 CNY) is
+    # cheaper than opening SX as well (20 000 CNY plus longer runs).
+    problem = build_problem(three_centre_network, scenario())
+    assert [z.volume for z in problem.zones] == pytest.approx([23_000.0] * 3)
+    assert [z.load for z in problem.zones] == pytest.approx([17_480.0] * 3)
+    assert [z.chutes for z in problem.zones] == [3, 3, 3]  # county + 2 high-volume stations
+    result = plan(three_centre_network, scenario())
+    backups = result.to_dict()["backups"]
+    assert [(b["center_id"], b["surge_shifts"], len(b["zones"])) for b in backups] == [("HB", 1, 3)]
+
+
+def test_closed_site_is_never_a_backup(three_centre_network: Network) -> None:
+    sc = Scenario.model_validate({**scenario().model_dump(), "closed_sites": [
+        {"center_id": "HB", "status": "closed", "reason": "flooded"}]})  # fmt: skip
+    result = plan(three_centre_network, sc)
+    assert {b["center_id"] for b in result.to_dict()["backups"]} == {"SX"}
+    check_invariants(three_centre_network, sc, result)
+
+
+def test_unknown_closed_site_is_named(three_centre_network: Network) -> None:
+    sc = Scenario.model_validate({**scenario().model_dump(), "closed_sites": [
+        {"center_id": "XX", "reason": "fire"}]})  # fmt: skip
+    with pytest.raises(ValidationError) as err:
+        plan(three_centre_network, sc)
+    assert str(err.value) == "field 'closed_sites.0.center_id': no processing centre has id 'XX'."
+
+
+def test_overlapping_areas_are_refused(three_centre_network: Network) -> None:
+    sc = Scenario.model_validate({**scenario().model_dump(), "locked_areas": [
+        {"region": "410000"}, {"region": "410101", "level": "city"}]})  # fmt: skip
+    with pytest.raises(ValidationError, match="field 'locked_areas.1.region'.*overlaps"):
+        plan(three_centre_network, sc)
+
+
+def test_infeasible_scenario_is_explained(three_centre_network: Network) -> None:
+    # One backup allowed and no surge shifts: HB's 50 000 spare holds two counties of 17 480.
+    sc = scenario(max_backups=1, surge_shifts=False)
+    result = plan(three_centre_network, sc)
+    data = result.to_dict()
+    assert data["status"] == "infeasible"
+    assert len(data["unserved"]["zones"]) == 1
+    assert data["unserved"]["missing_capacity"] == pytest.approx(17_480 - (50_000 - 2 * 17_480))
+    assert "cannot be covered" in data["unserved"]["message"]
+    check_invariants(three_centre_network, sc, result)
+
+
+def test_out_of_reach_zones_are_explained(three_centre_network: Network) -> None:
+    result = plan(three_centre_network, scenario(max_road_hours=0.5))
+    data = result.to_dict()
+    assert data["assignments"] == []
+    reasons = {u["reason"] for u in data["unserved"]["zones"]}
+    assert reasons == {"no candidate centre within the road-time limit"}
+
+
+def test_chutes_limit_is_respected() -> None:
+    network = random_network(11)
+    result = plan(network, scenario())
+    for b in result.to_dict()["backups"]:
+        assert b["chutes_used"] <= b["chutes_free"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), max_backups=st.sampled_from([None, 1, 2]),
+       surge=st.booleans())  # fmt: skip
+def test_random_scenarios_keep_invariants(seed: int, max_backups: int | None, surge: bool) -> None:
+    network = random_network(seed)
+    sc = scenario(max_backups=max_backups, surge_shifts=surge)
+    result = plan(network, sc)
+    check_invariants(network, sc, result)
+    if len(result.problem.zones) <= 4 and len(result.problem.candidates) <= 5:
+        best = brute_force(result.problem)
+        if np.isfinite(best):
+            assert result.objective <= best + 1e-6
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_heuristic_plans_are_feasible_and_no_better_than_the_optimum(seed: int) -> None:
+    problem = build_problem(random_network(seed), scenario())
+    start = heuristic(problem)
+    assert is_feasible(score(problem, start))
+    assert score(problem, start).total <= score(problem, greedy(problem)).total + 1e-6
+    res = solve(problem, start, time_limit_s=5, mip_rel_gap=0.0)
+    assert res.objective <= score(problem, start).total + 1e-6
+    assert res.bound <= res.objective + 1e-6
+
+
+def test_cancel_returns_the_heuristic_plan(three_centre_network: Network) -> None:
+    result = plan(three_centre_network, scenario(), should_cancel=lambda: True)
+    assert result.solver_status == "cancelled"
+    assert result.status == "feasible"
+    assert result.objective == pytest.approx(result.heuristic_objective)
+
+
+def test_progress_is_reported_to_completion(three_centre_network: Network) -> None:
+    seen: list[float] = []
+    plan(three_centre_network, scenario(), on_progress=lambda f, _m: seen.append(f))
+    assert seen[0] == 0.0
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
+
+
+def test_exported_model_reads_back_with_the_same_optimum(
+    three_centre_network: Network, tmp_path: Path
+) -> None:
+    sc = scenario()
+    result = plan(three_centre_network, sc)
+    mps, data = export_model(result.problem, tmp_path)
+    assert data.exists()
+    h = highspy.Highs()
+    h.silent()
+    h.readModel(str(mps))
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert h.getInfo().objective_function_value == pytest.approx(result.objective, rel=1e-9)
+
+
+def test_compare_lists_moved_zones(three_centre_network: Network) -> None:
+    a = plan(three_centre_network, scenario()).to_dict()
+    closed = {"closed_sites": [{"center_id": "HB", "reason": "flooded"}]}
+    b = plan(three_centre_network, Scenario.model_validate({**scenario().model_dump(), **closed}))
+    diff = compare(a, b.to_dict())
+    assert diff["backups_added"] == ["SX"]
+    assert diff["backups_removed"] == ["HB"]
+    assert len(diff["zones_moved"]) == 3
