@@ -151,7 +151,8 @@ def _swaps(state: _State) -> bool:
             state.move(a, cb)
             state.move(b, ca)
             after = _total(state)
-            if after is None or before is None or after > before - 1e-6:
+            over = _over_chutes(state, ca) or _over_chutes(state, cb)
+            if over or after is None or before is None or after > before - 1e-6:
                 state.move(a, ca)
                 state.move(b, cb)
             else:
@@ -184,6 +185,10 @@ def _ejections(state: _State) -> bool:
             if done:
                 break
     return improved
+
+
+def _over_chutes(state: _State, c: int) -> bool:
+    return bool(state.chutes[c] > state.p.candidates[c].free_chutes)
 
 
 def _closings(state: _State) -> bool:

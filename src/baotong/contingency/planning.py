@@ -27,7 +27,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from baotong.contingency.assess import Assignment, score
+from baotong.contingency.assess import Assignment, is_feasible, score
 from baotong.contingency.zoning import Problem
 
 ProgressFn = Callable[[float, str], None]
@@ -203,7 +203,8 @@ def solve(
 ) -> SolveResult:
     """Solve the MIP from a starting plan; falls back to the start when HiGHS has nothing better."""
     t0 = time.perf_counter()
-    start_cost = score(problem, start).total
+    start_score = score(problem, start)
+    start_cost, start_ok = start_score.total, is_feasible(start_score)
     if not problem.zones:
         return SolveResult("optimal", start, 0.0, 0.0, 0.0)
     model = build_model(problem)
@@ -240,7 +241,7 @@ def solve(
         xs = values[: model.n_x] > 0.5
         cand = np.full(model.n_z, -1, dtype=np.int64)
         cand[model.arcs[xs, 0]] = model.arcs[xs, 1]
-        if score(problem, cand).total <= start_cost + 1e-6:
+        if score(problem, cand).total <= start_cost + 1e-6 or not start_ok:
             assign = cand
     objective = score(problem, assign).total
     bound = min(float(info.mip_dual_bound), objective) if np.isfinite(info.mip_dual_bound) else 0.0

@@ -1,0 +1,114 @@
+"""The shipped examples on the bundled reference network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.engines.test_planner import check_invariants
+
+from baotong.contingency.engine import evaluate, plan
+from baotong.contingency.result import Plan
+from baotong.contingency.scenario import ManualPlan, Scenario
+from baotong.network.entities import Network
+from baotong.network.reference import load_reference
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def network() -> Network:
+    return load_reference()
+
+
+@pytest.fixture(scope="module")
+def plans(network: Network) -> dict[str, tuple[Scenario, Plan]]:
+    out = {}
+    for name in ("henan", "chaoyang", "three-provinces"):
+        sc = Scenario.from_yaml(EXAMPLES / f"{name}.yaml")
+        out[name] = (sc, plan(network, sc))
+    return out
+
+
+@pytest.mark.parametrize("name", ["henan", "chaoyang", "three-provinces"])
+def test_example_keeps_invariants(
+    network: Network, plans: dict[str, tuple[Scenario, Plan]], name: str
+) -> None:
+    sc, result = plans[name]
+    check_invariants(network, sc, result)
+    assert result.status in ("optimal", "feasible")
+    assert result.gap <= sc.options.mip_rel_gap + 1e-9 or result.status == "feasible"
+
+
+def test_henan_is_covered_from_neighbouring_provinces(
+    network: Network, plans: dict[str, tuple[Scenario, Plan]]
+) -> None:
+    _, result = plans["henan"]
+    data = result.to_dict()
+    counties = {c.code for c in network.counties_in("410000")}
+    assert {a["region_code"] for a in data["assignments"]} == counties
+    neighbours = {"130000", "140000", "370000", "340000", "420000", "610000"}
+    assert {b["province_code"] for b in data["backups"]} <= neighbours
+    assert len(data["backups"]) >= 2
+    assert data["volume"]["held_by_class"]["parcel"] > 0  # parcels are held
+    assert data["volume"]["held_by_class"]["ems"] == 0
+
+
+def test_chaoyang_uses_beijing_centres_at_segment_depth(
+    network: Network, plans: dict[str, tuple[Scenario, Plan]]
+) -> None:
+    _, result = plans["chaoyang"]
+    data = result.to_dict()
+    assert data["backups"]
+    assert {b["province_code"] for b in data["backups"]} == {"110000"}
+    stations = network.stations_in_county("110105")
+    assert {a["station_id"] for a in data["assignments"]} == {s.id for s in stations}
+    for a in data["assignments"]:
+        assert a["zone_kind"] == "segment"
+        assert a["region_code"] == "110105"
+        assert a["chutes"] == network.stations[a["station_id"]].segments
+
+
+def test_plan_dict_has_the_documented_keys(plans: dict[str, tuple[Scenario, Plan]]) -> None:
+    data = plans["henan"][1].to_dict()
+    for key in ("schema", "status", "objective", "bound", "gap", "solve_seconds", "backups",
+                "assignments", "sort_plan_changes", "transit_changes", "transport", "delays",
+                "unserved"):  # fmt: skip
+        assert key in data
+    assert data["schema"] == "baotong.plan/1"
+    assert set(data["backups"][0]) >= {"center_id", "name", "province_code", "load", "capacity",
+                                        "surge_shifts", "chutes_used", "chutes_free"}  # fmt: skip
+    assert set(data["assignments"][0]) >= {"zone_id", "zone_kind", "region_code",
+                                            "backup_center_id", "volume", "chutes"}  # fmt: skip
+    assert {r["action"] for r in data["transit_changes"]} >= {"changed"}
+    assert all(r["needs_pass"] for r in data["transport"]["zone_runs"])
+    assert data["delays"]["overall"]["p95_hours"] >= data["delays"]["overall"]["mean_hours"]
+
+
+def test_source_manual_plan_is_scored_against_the_optimum(
+    network: Network, plans: dict[str, tuple[Scenario, Plan]]
+) -> None:
+    sc, best = plans["henan"]
+    manual = ManualPlan.from_yaml(EXAMPLES / "henan-manual.yaml")
+    ev = evaluate(network, sc, manual, optimum=best).to_dict()
+    assert ev["cost"]["total"] >= best.objective
+    assert ev["gap_to_optimum"] == pytest.approx((ev["cost"]["total"] - best.objective)
+                                                 / best.objective, abs=1e-6)  # fmt: skip
+    covered = [a for a in ev["assignments"] if a["backup_center_id"] is not None]
+    assert len(covered) == len(best.problem.zones)  # the four centres cover all of Henan
+    assert {a["backup_center_id"] for a in covered} == {
+        "C-420100", "C-610100", "C-370800", "C-130400"}  # fmt: skip
+    kinds = {v["kind"] for v in ev["violations"]}
+    assert kinds <= {"reach", "capacity", "chutes"}
+
+
+def test_manual_plan_with_a_locked_centre_is_flagged(
+    network: Network, plans: dict[str, tuple[Scenario, Plan]]
+) -> None:
+    sc, best = plans["henan"]
+    manual = ManualPlan.model_validate({"name": "inside", "backups": [
+        {"center": "C-410100", "regions": ["410000"]}]})  # fmt: skip
+    ev = evaluate(network, sc, manual, optimum=best).to_dict()
+    assert ev["feasible"] is False
+    assert ev["violations"][0]["kind"] == "ineligible"
+    assert ev["cost"]["unserved"] > 0
