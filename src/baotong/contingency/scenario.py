@@ -164,8 +164,9 @@ def _load(model: type[M], source: str | Path) -> M:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise ValidationError(f"not valid YAML ({getattr(exc, 'problem', exc)}).", file=file,
-                              row=row) from None  # fmt: skip
+        raise ValidationError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)}).", file=file, row=row
+        ) from None
     if not isinstance(data, dict):
         raise ValidationError("the document must be a mapping of fields.", file=file, value=data)
     return validate(model, data, file=file)
