@@ -46,6 +46,18 @@ class TableReader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.errors: list[ValidationError] = []
+        self.rows: dict[str, list[tuple[int, Row]]] = {}
+        self._declared: dict[tuple[str, str], dict[str, Row]] = {}
+
+    def declared(self, file: str, key: str) -> dict[str, Row]:
+        """Rows of a table already read, by ``key`` (first row wins): what other tables may
+        refer to, even when the row itself has a problem (reported once, where it is)."""
+        if (file, key) not in self._declared:
+            out: dict[str, Row] = {}
+            for _, row in self.rows.get(file, []):
+                out.setdefault(row[key], row)
+            self._declared[(file, key)] = out
+        return self._declared[(file, key)]
 
     def fail(self, file: str, row: int | None, field: str | None, message: str) -> None:
         self.errors.append(ValidationError(message, file=file, row=row, field=field))
@@ -86,6 +98,7 @@ class TableReader:
                                               f"{len(header)}.")  # fmt: skip
                 continue
             rows.append((number, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+        self.rows[file] = rows
         return rows
 
     def value(self, file: str, row: int, field: str, text: str, parse: Callable[[str], T],

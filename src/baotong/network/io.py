@@ -74,10 +74,11 @@ def _centers(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, Proces
     out: dict[str, ProcessingCenter] = {}
     for n, r in rows:
         values: dict[str, Any] = {k: r[k] for k in ("id", "name", "name_en")}
+        declared = rd.declared("regions.csv", "code")
         for field, level in (("prefecture_code", RegionLevel.PREFECTURE),
                              ("province_code", RegionLevel.PROVINCE)):  # fmt: skip
-            region = regions.get(r[field])
-            values[field] = r[field] if region is not None and region.level is level else None
+            known = declared.get(r[field], {}).get("level") == level.value
+            values[field] = r[field] if known else None
             if values[field] is None:
                 rd.fail(f, n, field, f"unknown {level.value} code '{r[field]}'.")
         values["location"] = rd.point(f, n, r)
@@ -110,11 +111,15 @@ def _hubs(
         values: dict[str, Any] = {k: r[k] for k in ("id", "name", "name_en", "airport")}
         values["location"] = rd.point(f, n, r)
         values["prefecture_code"] = (
-            r["prefecture_code"] if r["prefecture_code"] in regions else None
+            r["prefecture_code"]
+            if r["prefecture_code"] in rd.declared("regions.csv", "code")
+            else None
         )
         if values["prefecture_code"] is None:
             rd.fail(f, n, "prefecture_code", f"unknown region code '{r['prefecture_code']}'.")
-        values["center_id"] = r["center_id"] if r["center_id"] in centers else None
+        values["center_id"] = (
+            r["center_id"] if r["center_id"] in rd.declared("centers.csv", "id") else None
+        )
         if values["center_id"] is None:
             rd.fail(f, n, "center_id", f"unknown processing centre '{r['center_id']}'.")
         links = tuple(x.strip() for x in r["air_links"].split(";") if x.strip())
@@ -132,14 +137,18 @@ def _hubs(
     return out
 
 
-def _stations(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, DeliveryStation]:
+def _stations(
+    rd: TableReader, regions: Mapping[str, Region]
+) -> tuple[dict[str, DeliveryStation], dict[str, int]]:
+    """Stations by id, and the row each came from."""
     f = "stations.csv"
     rows = rd.table(f)
     rd.unique(f, "id", rows)
     out: dict[str, DeliveryStation] = {}
+    row_of: dict[str, int] = {}
     for n, r in rows:
-        county = regions.get(r["county_code"])
-        if county is None or county.level is not RegionLevel.COUNTY:
+        county = rd.declared("regions.csv", "code").get(r["county_code"])
+        if county is None or county["level"] != RegionLevel.COUNTY.value:
             rd.fail(f, n, "county_code", f"unknown county code '{r['county_code']}'.")
             continue
         values: dict[str, Any] = {k: r[k] for k in ("id", "name", "county_code")}
@@ -150,28 +159,35 @@ def _stations(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, Deliv
         made = rd.build(f, n, DeliveryStation, values)
         if made is not None and made.id not in out:
             out[made.id] = made
-    return out
+            row_of[made.id] = n
+    return out, row_of
 
 
-def _sort_plan(rd: TableReader, regions: Mapping[str, Region], centers: Mapping[str, Any],
-               stations: Mapping[str, DeliveryStation]) -> dict[str, str]:  # fmt: skip
+def _sort_plan(
+    rd: TableReader,
+    regions: Mapping[str, Region],
+    centers: Mapping[str, Any],
+    stations: Mapping[str, DeliveryStation],
+    row_of: Mapping[str, int],
+) -> dict[str, str]:
     f = "sort_plan.csv"
     rows = rd.table(f)
     rd.unique(f, "destination", rows)
     plan: dict[str, str] = {}
     for n, r in rows:
         dest, center = r["destination"], r["center_id"]
-        region = regions.get(dest)
-        if dest not in stations and (region is None or region.level is not RegionLevel.COUNTY):
+        region = rd.declared("regions.csv", "code").get(dest)
+        county = region is not None and region["level"] == RegionLevel.COUNTY.value
+        if dest not in rd.declared("stations.csv", "id") and not county:
             rd.fail(f, n, "destination", f"'{dest}' is neither a county code nor a station id.")
-        elif center not in centers:
+        elif center not in rd.declared("centers.csv", "id"):
             rd.fail(f, n, "center_id", f"unknown processing centre '{center}'.")
         else:
             plan.setdefault(dest, center)
     if rows:
-        for number, station in enumerate(stations.values(), start=2):
+        for station in stations.values():
             if station.id not in plan and station.county_code not in plan:
-                rd.fail("stations.csv", number, "county_code",
+                rd.fail("stations.csv", row_of[station.id], "county_code",
                         f"county '{station.county_code}' of station '{station.id}' has no "
                         "centre in sort_plan.csv.")  # fmt: skip
     return plan
@@ -253,8 +269,8 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     regions = _regions(rd)
     centers = _centers(rd, regions)
     hubs = _hubs(rd, regions, centers)
-    stations = _stations(rd, regions)
-    plan = _sort_plan(rd, regions, centers, stations)
+    stations, station_rows = _stations(rd, regions)
+    plan = _sort_plan(rd, regions, centers, stations, station_rows)
     prefectures = tuple(c for c, r in regions.items() if r.level is RegionLevel.PREFECTURE)
     flows = _od_flows(rd, prefectures)
     name, params = _params(rd)
