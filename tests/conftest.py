@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from baotong.app import create_app
+from baotong.app import configure_logging, create_app
 from baotong.auth import service as auth_service
 from baotong.config import Settings
 from baotong.contingency.schemas import resolve_region
@@ -131,7 +131,7 @@ def nearest_engine(
     scenario: dict[str, Any],
     on_progress: Callable[..., None],
     should_cancel: Callable[[], bool],
-    gate: threading.Event | None = None,
+    gate: threading.Semaphore | None = None,
 ) -> dict[str, Any]:
     """Assign every locked county to the nearest open centre outside the locked provinces."""
     locked = [resolve_region(network, a["region"]) for a in scenario["locked_areas"]]
@@ -140,7 +140,7 @@ def nearest_engine(
     assignments = []
     for i, county in enumerate(counties):
         if gate is not None:
-            gate.wait(10)
+            gate.acquire(timeout=10)
         if should_cancel():
             raise RuntimeError("cancelled")
         open_centers = [
@@ -309,3 +309,15 @@ def scenario_body() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def wait() -> Callable[..., dict[str, Any]]:
     return wait_for
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_logs() -> None:
+    """The service's own log format (plain tracebacks, no rich rendering of locals)."""
+    configure_logging()
+
+
+@pytest.fixture
+def engine_for_tests() -> Callable[..., dict[str, Any]]:
+    """The tiny nearest-centre planner (``gate=`` a semaphore: one permit per county)."""
+    return nearest_engine

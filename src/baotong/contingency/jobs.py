@@ -196,6 +196,11 @@ class PlanRunner:
             else:
                 self._finish(plan_id, service.FAILED, error=exc.message)
             return
+        except Exception:
+            if not event.is_set():
+                raise
+            self._finish(plan_id, service.CANCELLED, message="cancelled")
+            return
         if event.is_set():
             self._finish(plan_id, service.CANCELLED, message="cancelled")
             return

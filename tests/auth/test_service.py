@@ -1,0 +1,102 @@
+"""Users, passwords, logins, tokens and the session cookie."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from baotong.auth import service
+from baotong.auth.tokens import issue, secret_key, verify
+from baotong.config import Settings
+from baotong.core import clock
+from baotong.core.exceptions import ConflictError, ValidationError
+from baotong.db.session import session_scope
+
+API = "/api/v1"
+
+
+def test_the_password_is_stored_as_an_argon2_hash(sessions: sessionmaker[Session]) -> None:
+    with session_scope(sessions) as session:
+        user = service.create_user(
+            session, username="li", password="s3cret-pass", role="planner", province_code="410000"
+        )
+        assert user.password_hash.startswith("$argon2")
+        assert "s3cret-pass" not in user.password_hash
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"role": "emperor"}, "role"),
+        ({"province_code": "4100"}, "province"),
+        ({"password": "short"}, "password"),
+        ({"username": "a b"}, "username"),
+    ],
+)
+def test_bad_user_input_names_the_field(
+    sessions: sessionmaker[Session], kwargs: dict[str, Any], field: str
+) -> None:
+    args = {"username": "wang", "password": "long enough", "role": "viewer", **kwargs}
+    with pytest.raises(ValidationError) as caught, session_scope(sessions) as session:
+        service.create_user(session, **args)
+    assert caught.value.field == field
+
+
+def test_a_user_name_is_unique(sessions: sessionmaker[Session]) -> None:
+    with session_scope(sessions) as session:
+        service.create_user(session, username="zhao", password="long enough", role="viewer")
+    with pytest.raises(ConflictError), session_scope(sessions) as session:
+        service.create_user(session, username="zhao", password="other one", role="admin")
+
+
+def test_login_gives_a_token_and_a_httponly_lax_cookie(client: TestClient, users: Any) -> None:
+    users.headers("viewer")
+    reply = client.post(
+        f"{API}/auth/login", json={"username": "viewer_cn", "password": "correct horse"}
+    )
+    assert reply.status_code == 200
+    cookie = reply.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    me = client.get(f"{API}/auth/me")  # the client keeps the cookie
+    assert me.json()["username"] == "viewer_cn"
+    assert "plan:activate" not in me.json()["permissions"]
+
+
+def test_a_wrong_password_is_401_without_saying_which_part(client: TestClient, users: Any) -> None:
+    users.headers("viewer")
+    wrong = client.post(f"{API}/auth/login", json={"username": "viewer_cn", "password": "nope"})
+    nobody = client.post(f"{API}/auth/login", json={"username": "ghost", "password": "nope"})
+    assert wrong.status_code == nobody.status_code == 401
+    assert wrong.json()["detail"] == nobody.json()["detail"]
+
+
+def test_logout_revokes_the_token(client: TestClient, users: Any) -> None:
+    headers = users.headers("planner")
+    assert client.get(f"{API}/auth/me", headers=headers).status_code == 200
+    client.cookies.clear()
+    assert client.post(f"{API}/auth/logout", headers=headers).status_code == 204
+    assert client.get(f"{API}/auth/me", headers=headers).status_code == 401
+
+
+def test_an_expired_or_tampered_token_is_refused() -> None:
+    key = b"k" * 40
+    now = clock.now()
+    token = issue(key, "abc", now + timedelta(minutes=5))
+    assert verify(key, token, now) is not None
+    assert verify(key, token, now + timedelta(minutes=6)) is None
+    assert verify(b"other key" * 5, token, now) is None
+    session_id, expiry, signature = token.split(".")
+    assert verify(key, f"{session_id}.{int(expiry) + 3600}.{signature}", now) is None
+
+
+def test_the_embedded_secret_is_generated_once_with_0600(tmp_path: Any) -> None:
+    settings = Settings(data_dir=tmp_path, secret_key=None)
+    first = secret_key(settings)
+    assert secret_key(settings) == first
+    assert len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

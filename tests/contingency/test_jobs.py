@@ -1,0 +1,156 @@
+"""Plan runs in the worker pool: state in the database, progress, cancel, restart."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from baotong.app import create_app
+from baotong.config import Settings
+from baotong.contingency import service
+from baotong.contingency.jobs import PlanRunner
+from baotong.contingency.models import PlanAssignment, PlanRun
+from baotong.db.session import session_scope
+from baotong.network.entities import Network
+
+
+def _queued(sessions: sessionmaker[Session], network: Network, body: dict[str, Any]) -> int:
+    with session_scope(sessions) as session:
+        scenario = service.create_scenario(
+            session, body=body, network=network, actor="t", scope=None
+        )
+        run = service.create_plan(
+            session,
+            scenario_id=scenario.id,
+            name=None,
+            parameters={},
+            network=network,
+            actor="t",
+            scope=None,
+        )
+        return run.id
+
+
+def _run(sessions: sessionmaker[Session], plan_id: int) -> PlanRun:
+    with session_scope(sessions, write=False) as session:
+        run = session.get(PlanRun, plan_id)
+        assert run is not None
+        return run
+
+
+def test_a_run_stores_its_result_and_the_normalised_assignments(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    plan_id = _queued(seeded, network, scenario_body())
+    runner = PlanRunner(seeded, lambda: network, engine=engine_for_tests, progress_every_s=0)
+    runner.submit(plan_id)
+    runner.wait(plan_id, timeout=30)
+    runner.shutdown()
+    run = _run(seeded, plan_id)
+    assert (run.status, run.progress, run.error) == ("succeeded", 1.0, None)
+    assert run.started_at is not None and run.finished_at is not None
+    with session_scope(seeded, write=False) as session:
+        rows = session.scalars(select(PlanAssignment).where(PlanAssignment.plan_id == plan_id))
+        destinations = sorted(r.destination for r in rows)
+    assert destinations == ["410101", "410102", "410103"]
+
+
+def test_a_closed_centre_is_not_used_as_a_backup(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    from baotong.network import service as network_service
+    from baotong.network.entities import SiteStatus
+
+    with session_scope(seeded) as session:
+        for center in ("WH", "JN"):
+            network_service.change_status(
+                session,
+                site_id=center,
+                status=SiteStatus.CLOSED,
+                reason="flood",
+                actor="t",
+                scope=None,
+            )
+    plan_id = _queued(seeded, network, scenario_body())
+    runner = PlanRunner(seeded, lambda: network, engine=engine_for_tests)
+    runner.submit(plan_id)
+    runner.wait(plan_id, timeout=30)
+    runner.shutdown()
+    result = _run(seeded, plan_id).result
+    assert result is not None
+    assert {a["backup_center_id"] for a in result["assignments"]} == {"XA"}
+
+
+def test_progress_is_visible_while_running_and_cancel_stops_the_run(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    gate = threading.Semaphore(0)
+
+    def stepwise(*args: Any) -> dict[str, Any]:
+        return engine_for_tests(*args, gate=gate)
+
+    plan_id = _queued(seeded, network, scenario_body())
+    runner = PlanRunner(seeded, lambda: network, engine=stepwise, progress_every_s=0)
+    runner.submit(plan_id)
+    gate.release()  # one county
+    deadline = time.monotonic() + 20
+    while _run(seeded, plan_id).progress == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    seen = _run(seeded, plan_id)
+    assert seen.status == "running"
+    assert 0 < seen.progress < 1
+    with session_scope(seeded) as session:
+        service.cancel_plan(session, plan_id=plan_id, actor="t", scope=None)
+    runner.cancel(plan_id)
+    gate.release(2)
+    runner.wait(plan_id, timeout=30)
+    runner.shutdown()
+    assert _run(seeded, plan_id).status == "cancelled"
+    assert _run(seeded, plan_id).result is None
+
+
+def test_a_queued_run_is_cancelled_at_once(
+    seeded: sessionmaker[Session], network: Network, scenario_body: Callable[..., Any]
+) -> None:
+    plan_id = _queued(seeded, network, scenario_body())
+    with session_scope(seeded) as session:
+        run = service.cancel_plan(session, plan_id=plan_id, actor="t", scope=None)
+        assert run.status == "cancelled"
+
+
+def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
+    settings: Settings,
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    running = _queued(seeded, network, scenario_body())
+    queued = _queued(seeded, network, scenario_body())
+    with session_scope(seeded) as session:
+        run = session.get(PlanRun, running)
+        assert run is not None
+        run.status, run.progress = "running", 0.4  # the process died here
+    app = create_app(settings, network=lambda: network, engine=engine_for_tests)
+    with TestClient(app):  # startup = the restart
+        pass
+    for plan_id, was in ((running, "running"), (queued, "queued")):
+        run = _run(seeded, plan_id)
+        assert run.status == "failed"
+        assert run.error is not None and f"while this plan was {was}" in run.error
+        assert run.finished_at is not None

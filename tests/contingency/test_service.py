@@ -1,0 +1,171 @@
+"""Plan lifecycle in the service layer: claims, conflicts, races, lifting, routing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from baotong.contingency import service
+from baotong.contingency.models import ZoneClaim
+from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.db.audit import AuditEntry
+from baotong.db.session import session_scope
+from baotong.network.entities import Network
+
+
+def _approved(
+    sessions: sessionmaker[Session],
+    network: Network,
+    body: dict[str, Any],
+    engine: Callable[..., dict[str, Any]],
+) -> int:
+    """A computed and approved plan (computed inline with the tiny planner)."""
+    with session_scope(sessions) as session:
+        scenario = service.create_scenario(
+            session, body=body, network=network, actor="p", scope=None
+        )
+        run = service.create_plan(
+            session,
+            scenario_id=scenario.id,
+            name=None,
+            parameters={},
+            network=network,
+            actor="p",
+            scope=None,
+        )
+        result = engine(network, body, lambda *_: None, lambda: False)
+        service.store_result(session, run=run, result=result)
+        run.status = service.SUCCEEDED
+        service.approve_plan(session, plan_id=run.id, actor="p", scope=None)
+        return run.id
+
+
+def _routing(sessions: sessionmaker[Session], network: Network, destination: str) -> Any:
+    with session_scope(sessions, write=False) as session:
+        return service.current_routing(session, network=network, destination=destination)
+
+
+def test_two_simultaneous_activations_of_overlapping_plans_have_exactly_one_winner(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    plans = [
+        _approved(seeded, network, scenario_body(f"plan {i}"), engine_for_tests) for i in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def activate(plan_id: int) -> None:
+        barrier.wait()
+        try:
+            with session_scope(seeded) as session:
+                service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+            outcomes[plan_id] = "active"
+        except ConflictError as exc:
+            outcomes[plan_id] = f"conflict:{exc.data['conflicting_plan_id']}"
+
+    threads = [threading.Thread(target=activate, args=(p,)) for p in plans]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    winners = [p for p, outcome in outcomes.items() if outcome == "active"]
+    assert len(winners) == 1, outcomes
+    loser = next(p for p in plans if p not in winners)
+    assert outcomes[loser] == f"conflict:{winners[0]}"
+    with session_scope(seeded, write=False) as session:
+        holders = set(session.scalars(select(ZoneClaim.plan_id)))
+        assert holders == {winners[0]}
+        assert service.get_plan(session, loser, scope=None).lifecycle == "approved"
+
+
+def test_lifting_restores_the_baseline_of_every_zone_exactly(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    destinations = ["410101", "410102", "410103", "S4101031", "S4101020-G01"]
+    baseline = [_routing(seeded, network, d) for d in destinations]
+    plan_id = _approved(seeded, network, scenario_body(), engine_for_tests)
+    with session_scope(seeded) as session:
+        service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+    during = [_routing(seeded, network, d) for d in destinations]
+    assert all(r.source == "plan" and r.center_id != "ZZ" for r in during)
+    with session_scope(seeded) as session:
+        service.lift_plan(session, plan_id=plan_id, actor="d", scope=None)
+    assert [_routing(seeded, network, d) for d in destinations] == baseline
+    with session_scope(seeded, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(ZoneClaim)) == 0
+
+
+def test_a_plan_effective_later_keeps_the_baseline_until_then(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    from datetime import timedelta
+
+    from baotong.core import clock
+
+    plan_id = _approved(seeded, network, scenario_body(), engine_for_tests)
+    with session_scope(seeded) as session:
+        service.activate_plan(
+            session,
+            plan_id=plan_id,
+            actor="d",
+            scope=None,
+            effective_at=clock.now() + timedelta(hours=6),
+        )
+    assert _routing(seeded, network, "410101").source == "baseline"
+
+
+def test_a_failed_activation_leaves_no_audit_row_and_no_claim(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    first = _approved(seeded, network, scenario_body("a"), engine_for_tests)
+    second = _approved(seeded, network, scenario_body("b"), engine_for_tests)
+    with session_scope(seeded) as session:
+        service.activate_plan(session, plan_id=first, actor="d", scope=None)
+    with pytest.raises(ConflictError), session_scope(seeded) as session:
+        service.activate_plan(session, plan_id=second, actor="d", scope=None)
+    with session_scope(seeded, write=False) as session:
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_id == str(second))
+        )
+        assert "plan.activate" not in list(actions)
+        assert service.get_plan(session, second, scope=None).lifecycle == "approved"
+
+
+@pytest.mark.parametrize(
+    ("destination", "error"),
+    [("410100", ValidationError), ("Atlantis", NotFoundError), ("410000", ValidationError)],
+)
+def test_routing_needs_a_county_station_or_grid(
+    seeded: sessionmaker[Session], network: Network, destination: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        _routing(seeded, network, destination)
+
+
+def test_routing_by_pinyin_and_with_an_origin(
+    seeded: sessionmaker[Session], network: Network
+) -> None:
+    answer = _routing(seeded, network, "henan1xian")
+    assert answer.region_code == "410101"
+    with session_scope(seeded, write=False) as session:
+        routed = service.current_routing(
+            session, network=network, destination="410101", origin="XA"
+        )
+    assert routed.transit.chain == ["XA", "ZZ"]
