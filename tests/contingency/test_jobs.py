@@ -57,7 +57,8 @@ def test_a_run_stores_its_result_and_the_normalised_assignments(
     runner.shutdown()
     run = _run(seeded, plan_id)
     assert (run.status, run.progress, run.error) == ("succeeded", 1.0, None)
-    assert run.started_at is not None and run.finished_at is not None
+    assert run.started_at is not None
+    assert run.finished_at is not None
     with session_scope(seeded, write=False) as session:
         rows = session.scalars(select(PlanAssignment).where(PlanAssignment.plan_id == plan_id))
         destinations = sorted(r.destination for r in rows)
@@ -152,5 +153,6 @@ def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
     for plan_id, was in ((running, "running"), (queued, "queued")):
         run = _run(seeded, plan_id)
         assert run.status == "failed"
-        assert run.error is not None and f"while this plan was {was}" in run.error
+        assert run.error is not None
+        assert f"while this plan was {was}" in run.error
         assert run.finished_at is not None
