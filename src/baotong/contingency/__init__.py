@@ -9,7 +9,7 @@ dispatch relations, transit relations, transport and delays.
 Engine API (pure, no database; stable for the service, simulator and sweeps)::
 
     from baotong.contingency.scenario import Scenario, ManualPlan
-    from baotong.contingency.engine import plan, evaluate, compare
+    from baotong.contingency import plan, evaluate, compare   # or .engine
     from baotong.contingency.outputs import plan_csv, plan_xlsx
     from baotong.contingency.report import report_html
 
@@ -20,3 +20,28 @@ Engine API (pure, no database; stable for the service, simulator and sweeps)::
     plan_csv(data, "assignments") -> str; plan_xlsx(data) -> bytes
     report_html(data, network) -> str; compare(data_a, data_b) -> dict
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "plan": "baotong.contingency.engine",
+    "evaluate": "baotong.contingency.engine",
+    "compare": "baotong.contingency.engine",
+    "Plan": "baotong.contingency.result",
+    "Evaluation": "baotong.contingency.engine",
+    "Scenario": "baotong.contingency.scenario",
+    "ManualPlan": "baotong.contingency.scenario",
+    "plan_csv": "baotong.contingency.outputs",
+    "plan_xlsx": "baotong.contingency.outputs",
+    "report_html": "baotong.contingency.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The engine API, imported on first use (the ORM models need not load the solver)."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'baotong.contingency' has no attribute '{name}'")
