@@ -7,7 +7,6 @@ worker pool; on shutdown it stops the pool. Everything a request needs hangs off
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from baotong.config import Settings, get_settings
 from baotong.contingency.jobs import PlanEngine, PlanRunner, planner_engine, recover_interrupted
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
 from baotong.network.entities import Network
+from baotong.network.reference import load_active
 
 STATIC = Path(web.__file__).parent / "static"
 log = structlog.get_logger("baotong.app")
@@ -49,9 +49,7 @@ def default_network_loader(settings: Settings) -> Callable[[], Network]:
     """The network the service plans on: the active one of the data directory."""
 
     def load() -> Network:
-        reference = importlib.import_module("baotong.network.reference")
-        network: Network = reference.load_active(settings)
-        return network
+        return load_active(settings)
 
     return load
 

@@ -147,3 +147,68 @@ def test_an_invalid_scenario_body_names_the_field(client: TestClient, users: Any
     )
     assert reply.json()["field"] == "body.locked_areas.0.region"
     assert "Atlantis" in reply.json()["detail"]
+
+
+def test_the_real_planner_runs_in_the_pool_and_its_outputs_download(
+    settings: Any, seeded: Any, network: Any, scenario_body: Callable[..., dict[str, Any]]
+) -> None:
+    from baotong.app import create_app
+    from baotong.contingency.jobs import planner_engine
+
+    app = create_app(settings, network=lambda: network, engine=planner_engine)
+    with TestClient(app) as client:
+        from_users = _users_for(client, seeded)
+        planner = from_users("planner")
+        scenario = client.post(f"{API}/scenarios", json={"body": scenario_body()}, headers=planner)
+        ids = []
+        for limit in (5, 3):
+            queued = client.post(
+                f"{API}/plans",
+                json={"scenario_id": scenario.json()["id"], "parameters": {"time_limit_s": limit}},
+                headers=planner,
+            )
+            assert queued.status_code == 202, queued.text
+            ids.append(queued.json()["id"])
+        for plan_id in ids:
+            app.state.context.runner.wait(plan_id, timeout=60)
+            run = client.get(f"{API}/plans/{plan_id}", headers=planner).json()
+            assert run["status"] == "succeeded", run
+        result = client.get(f"{API}/plans/{ids[0]}/result", headers=planner).json()
+        assert result["schema"] == "baotong.plan/1"
+        assert {a["region_code"][:2] for a in result["assignments"]} == {"41"}
+        csv = client.get(
+            f"{API}/plans/{ids[0]}/result.csv", params={"table": "assignments"}, headers=planner
+        )
+        assert csv.headers["content-type"].startswith("text/csv")
+        assert len(csv.text.strip().splitlines()) == len(result["assignments"]) + 1
+        xlsx = client.get(f"{API}/plans/{ids[0]}/result.xlsx", headers=planner)
+        assert xlsx.content[:2] == b"PK"
+        report = client.get(f"{API}/plans/{ids[0]}/report.html", headers=planner)
+        assert report.headers["content-type"].startswith("text/html")
+        assert "<html" in report.text.lower()
+        compared = client.get(
+            f"{API}/plans/compare", params={"a": ids[0], "b": ids[1]}, headers=planner
+        )
+        assert compared.status_code == 200, compared.text
+        bad = client.post(
+            f"{API}/plans",
+            json={"scenario_id": scenario.json()["id"], "parameters": {"time_limit_s": -1}},
+            headers=planner,
+        )
+        assert bad.status_code == 422
+        assert bad.json()["field"] == "parameters.time_limit_s"
+
+
+def _users_for(client: TestClient, sessions: Any) -> Callable[[str], dict[str, str]]:
+    from baotong.auth import service as auth_service
+    from baotong.db.session import session_scope
+
+    def headers(role: str) -> dict[str, str]:
+        with session_scope(sessions) as session:
+            auth_service.create_user(session, username=role, password="long enough", role=role)
+        token = client.post(
+            f"{API}/auth/login", json={"username": role, "password": "long enough"}
+        ).json()
+        return {"Authorization": f"Bearer {token['access_token']}"}
+
+    return headers

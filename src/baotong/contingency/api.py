@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -10,7 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from baotong.api.deps import Context, CurrentNetwork, DbSession, require
 from baotong.auth.permissions import Permission, Principal
-from baotong.contingency import service
+from baotong.contingency import outputs, service
+from baotong.contingency.engine import compare
+from baotong.contingency.report import report_html
 from baotong.contingency.schemas import (
     Activation,
     PlanCreate,
@@ -19,7 +20,6 @@ from baotong.contingency.schemas import (
     ScenarioCreate,
     ScenarioRead,
 )
-from baotong.core.exceptions import BaotongError
 
 router = APIRouter(tags=["contingency"])
 ScenarioReader = Annotated[Principal, Depends(require(Permission.SCENARIO_READ))]
@@ -30,30 +30,8 @@ Approver = Annotated[Principal, Depends(require(Permission.PLAN_APPROVE))]
 Activator = Annotated[Principal, Depends(require(Permission.PLAN_ACTIVATE))]
 RoutingReader = Annotated[Principal, Depends(require(Permission.ROUTING_READ))]
 Table = Literal[
-    "assignments",
-    "backups",
-    "sort_plan_changes",
-    "transit_changes",
-    "transport",
-    "delays",
-    "unserved",
+    "backups", "assignments", "sort_plan_changes", "transit_changes", "trunk", "zone_runs"
 ]
-
-
-def _engine(name: str) -> Any:
-    """An output function of the planner engine (CSV, Excel, HTML report, compare)."""
-    for module in (
-        "baotong.contingency.outputs",
-        "baotong.contingency.report",
-        "baotong.contingency.engine",
-    ):
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    raise BaotongError(f"This build has no '{name}' output yet.")
 
 
 @router.get("/scenarios", response_model=list[ScenarioRead])
@@ -143,7 +121,7 @@ def compare_plans(
 ) -> dict[str, Any]:
     first = service.plan_result(session, a, scope=user.province_code)
     second = service.plan_result(session, b, scope=user.province_code)
-    out: dict[str, Any] = _engine("compare")(first, second)
+    out: dict[str, Any] = compare(first, second)
     return out
 
 
@@ -162,7 +140,7 @@ def plan_csv(
     plan_id: int, session: DbSession, user: PlanReader, table: Table = "assignments"
 ) -> Response:
     data = service.plan_result(session, plan_id, scope=user.province_code)
-    text: str = _engine("plan_csv")(data, table)
+    text = outputs.plan_csv(data, table)
     headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}-{table}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -170,7 +148,7 @@ def plan_csv(
 @router.get("/plans/{plan_id}/result.xlsx")
 def plan_xlsx(plan_id: int, session: DbSession, user: PlanReader) -> Response:
     data = service.plan_result(session, plan_id, scope=user.province_code)
-    content: bytes = _engine("plan_xlsx")(data)
+    content = outputs.plan_xlsx(data)
     headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'}
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(content, media_type=media, headers=headers)
@@ -181,7 +159,7 @@ def plan_report(
     plan_id: int, session: DbSession, network: CurrentNetwork, user: PlanReader
 ) -> HTMLResponse:
     data = service.plan_result(session, plan_id, scope=user.province_code)
-    return HTMLResponse(_engine("report_html")(data, network))
+    return HTMLResponse(report_html(data, network))
 
 
 @router.post("/plans/{plan_id}/cancel", response_model=PlanRead)

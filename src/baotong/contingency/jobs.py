@@ -21,7 +21,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.contingency import service
+from baotong.contingency.engine import plan
 from baotong.contingency.models import PlanRun
+from baotong.contingency.scenario import Scenario
 from baotong.core import clock
 from baotong.core.exceptions import BaotongError
 from baotong.db.session import session_scope
@@ -54,13 +56,7 @@ def planner_engine(
     on_progress: Callable[..., None],
     should_cancel: Callable[[], bool],
 ) -> dict[str, Any]:
-    """The contingency planner (``baotong.contingency.plan``)."""
-    import baotong.contingency as planner
-    from baotong.contingency.scenario import Scenario
-
-    plan = getattr(planner, "plan", None)
-    if plan is None:
-        raise BaotongError("The contingency planner is not part of this build yet.")
+    """The contingency planner (``baotong.contingency.engine.plan``)."""
     result = plan(
         network,
         Scenario.model_validate(scenario),
@@ -159,9 +155,15 @@ class PlanRunner:
         log.info("plan run started", plan_id=plan_id)
         last = [0.0]
 
+        checked = [0.0]
+
         def should_cancel() -> bool:
             if event.is_set():
                 return True
+            now = time.monotonic()
+            if now - checked[0] < self._every:
+                return False
+            checked[0] = now
             with session_scope(self._sessions, write=False) as s:
                 flag = s.scalar(select(PlanRun.cancel_requested).where(PlanRun.id == plan_id))
             if flag:
