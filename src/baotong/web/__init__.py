@@ -6,8 +6,8 @@
 
 from fastapi import APIRouter
 
-from baotong.web import pages_auth, pages_network
+from baotong.web import pages_auth, pages_network, pages_plans, pages_scenarios
 
 router = APIRouter()
-router.include_router(pages_auth.router)
-router.include_router(pages_network.router)
+for _pages in (pages_auth, pages_network, pages_scenarios, pages_plans):
+    router.include_router(_pages.router)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from baotong.core.exceptions import NotFoundError
+from baotong.network.entities import Network
 from baotong.network.reference import load_boundaries
 
 PRECISION = 3
@@ -53,3 +54,20 @@ def geo_file(level: str, province: str | None = None) -> GeoFile:
     text = json.dumps(feature_collection(level, province), separators=(",", ":"))
     raw = text.encode()
     return GeoFile(gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:20])
+
+
+_TABLES: dict[int, GeoFile] = {}
+
+
+def region_table(network: Network) -> GeoFile:
+    """Every region's [Chinese name, pinyin, level, lon, lat] by code, for tooltips."""
+    if id(network) in _TABLES:
+        return _TABLES[id(network)]
+    table = {
+        r.code: [r.name, r.pinyin, r.level.value, r.centroid[0], r.centroid[1]]
+        for r in network.regions.values()
+    }
+    raw = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
+    found = GeoFile(gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:20])
+    _TABLES[id(network)] = found
+    return found

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission
-from baotong.core.exceptions import PermissionDeniedError, ValidationError
+from baotong.core.exceptions import ValidationError
 from baotong.network import service as network_service
 from baotong.network.entities import ProductClass, SiteStatus
 from baotong.web import geo, views
-from baotong.web.templating import Csrf, PageRoute, PageUser, render
+from baotong.web.templating import Csrf, PageRoute, PageUser, need, parse_time, render
 
 router = APIRouter(route_class=PageRoute)
 CACHE = "public, max-age=86400"
@@ -23,13 +22,23 @@ CACHE = "public, max-age=86400"
 
 @router.get("/map", include_in_schema=False)
 def network_map(request: Request, user: PageUser) -> Response:
+    need(user, Permission.NETWORK_READ)
     return render(request, "network/map.html", user)
+
+
+@router.get("/geo/regions.json", include_in_schema=False)
+def region_names(request: Request, network: CurrentNetwork) -> Response:
+    """Names and pinyin of every region (for map tooltips), cached by the browser."""
+    return _cached(request, geo.region_table(network))
 
 
 @router.get("/geo/{level}.json", include_in_schema=False)
 def boundaries(request: Request, level: str, province: str | None = None) -> Response:
     """Boundaries of one level (optionally one province), gzip and cached by the browser."""
-    found = geo.geo_file(level, province)
+    return _cached(request, geo.geo_file(level, province))
+
+
+def _cached(request: Request, found: geo.GeoFile) -> Response:
     if request.headers.get("if-none-match") == found.etag:
         return Response(status_code=304, headers={"ETag": found.etag, "Cache-Control": CACHE})
     headers = {"ETag": found.etag, "Cache-Control": CACHE, "Vary": "Accept-Encoding"}
@@ -42,6 +51,7 @@ def boundaries(request: Request, level: str, province: str | None = None) -> Res
 @router.get("/map/data.json", include_in_schema=False)
 def map_data(session: DbSession, network: CurrentNetwork, user: PageUser) -> JSONResponse:
     """Centres in the user's scope with status and utilisation, and the locked areas now."""
+    need(user, Permission.NETWORK_READ)
     return JSONResponse(views.map_data(session, network, user))
 
 
@@ -49,23 +59,9 @@ def map_data(session: DbSession, network: CurrentNetwork, user: PageUser) -> JSO
 def site_page(
     request: Request, site_id: str, session: DbSession, network: CurrentNetwork, user: PageUser
 ) -> Response:
+    need(user, Permission.NETWORK_READ)
     return render(request, "network/site.html", user,
                   **views.site_view(session, network, user, site_id))  # fmt: skip
-
-
-def _time(value: str, field: str) -> datetime | None:
-    if not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValidationError("is not a date and time.", field=field, value=value) from None
-    return parsed if parsed.tzinfo else parsed.astimezone()
-
-
-def _need(user: Any, permission: Permission) -> None:
-    if not user.can(permission):
-        raise PermissionDeniedError(f"Role '{user.role}' may not do this (needs '{permission}').")
 
 
 @router.post("/sites/{site_id}/status", include_in_schema=False, dependencies=[Csrf])
@@ -79,7 +75,7 @@ def change_status(
     reason: Annotated[str, Form()] = "",
     expected_reopening: Annotated[str, Form()] = "",
 ) -> Response:
-    _need(user, Permission.NETWORK_WRITE)
+    need(user, Permission.NETWORK_WRITE)
     form = {"status": status, "reason": reason, "expected_reopening": expected_reopening}
     try:
         if status not in {s.value for s in SiteStatus}:
@@ -89,7 +85,7 @@ def change_status(
         network_service.change_status(
             session, site_id=site_id, status=SiteStatus(status), reason=reason.strip(),
             actor=user.username, scope=user.province_code,
-            expected_reopening=_time(expected_reopening, "expected_reopening"))  # fmt: skip
+            expected_reopening=parse_time(expected_reopening, "expected_reopening"))  # fmt: skip
     except ValidationError as exc:
         session.rollback()
         return render(request, "network/site.html", user, status_code=422,
@@ -102,7 +98,7 @@ def change_status(
 async def change_capacity(
     request: Request, site_id: str, session: DbSession, network: CurrentNetwork, user: PageUser
 ) -> Response:
-    _need(user, Permission.NETWORK_WRITE)
+    need(user, Permission.NETWORK_WRITE)
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
         capacity: dict[ProductClass, float] = {}
@@ -121,7 +117,7 @@ async def change_capacity(
         network_service.override_capacity(
             session, site_id=site_id, capacity=capacity, reason=form["reason"].strip(),
             actor=user.username, scope=user.province_code,
-            valid_until=_time(form.get("valid_until", ""), "valid_until"))  # fmt: skip
+            valid_until=parse_time(form.get("valid_until", ""), "valid_until"))  # fmt: skip
     except ValidationError as exc:
         session.rollback()
         return render(request, "network/site.html", user, status_code=422,

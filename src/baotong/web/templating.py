@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from baotong.api.deps import SESSION_COOKIE, Context, DbSession
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
-from baotong.core.exceptions import BaotongError, PermissionDeniedError
+from baotong.core.exceptions import BaotongError, PermissionDeniedError, ValidationError
 from baotong.network.entities import Region
 from baotong.web import i18n
 
@@ -70,6 +70,26 @@ def page_user(request: Request, context: Context, session: DbSession) -> Princip
 
 
 PageUser = Annotated[Principal, Depends(page_user)]
+
+
+def parse_time(value: str, field: str) -> datetime | None:
+    """A date-time typed in a form (browser local time unless it names a zone); '' is None."""
+    if not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError("is not a date and time.", field=field, value=value) from None
+    return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+def need(user: Principal, permission: Permission) -> None:
+    """Refuse a page or action the user's role does not allow (the API's rule, too)."""
+    if not user.can(permission):
+        raise PermissionDeniedError(
+            f"Role '{user.role}' may not do this (needs '{permission}').",
+            permission=str(permission),
+        )
 
 
 def csrf_token(request: Request) -> str:

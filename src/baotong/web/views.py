@@ -51,14 +51,9 @@ def map_data(session: Session, network: Network, user: Principal) -> dict[str, A
         for c in current.centers.values()
         if user.sees_province(c.province_code)
     ]
-    regions = {
-        r.code: [r.name, r.pinyin, r.level.value, r.centroid[0], r.centroid[1]]
-        for r in network.regions.values()
-    }
     return {
         "centres": centres,
         "locked": locked_regions(session, network, user.province_code),
-        "regions": regions,
         "scope": user.province_code,
     }
 

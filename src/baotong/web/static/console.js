@@ -12,6 +12,13 @@ const Baotong = (() => {
     return response.json();
   }
 
+  let regionTable = null;
+  /* Every region's [Chinese name, pinyin, level, lon, lat] by code (cached by the browser). */
+  function regions() {
+    if (!regionTable) regionTable = getJSON("/geo/regions.json");
+    return regionTable;
+  }
+
   /* Register a map once per name: a level of China, or a level inside one province. */
   async function registerLevel(level, province) {
     const name = province ? `${level}-${province}` : level;
@@ -78,7 +85,8 @@ const Baotong = (() => {
   /* The network map: provinces → counties, centres sized by capacity, locked areas red. */
   async function networkMap(el) {
     const labels = JSON.parse(el.dataset.labels || "{}");
-    const data = await getJSON("/map/data.json");
+    const [data, table] = await Promise.all([getJSON("/map/data.json"), regions()]);
+    data.regions = table;
     const chart = echarts.init(el, null, { renderer: "canvas" });
     window.addEventListener("resize", () => chart.resize());
     const state = { level: data.scope ? "county" : "province", province: data.scope || null };
@@ -135,7 +143,7 @@ const Baotong = (() => {
 
   /* The scenario builder's map: click a region to add it as a locked area. */
   async function pickerMap(el, onPick) {
-    const regions = JSON.parse(el.dataset.regions || "{}");
+    const table = await regions();
     const chart = echarts.init(el, null, { renderer: "canvas" });
     window.addEventListener("resize", () => chart.resize());
     const state = { level: "province", province: null, selected: [] };
@@ -147,7 +155,7 @@ const Baotong = (() => {
         .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.6)", borderColor: "#ff8a8f" } }));
       chart.setOption({
         tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
-        geo: { ...baseGeo(mapName, regions), regions: picked },
+        geo: { ...baseGeo(mapName, table), regions: picked },
         series: [],
       }, { replaceMerge: ["geo", "series"] });
       el.dataset.ready = `${mapName}:${geo.features.length}`;
@@ -166,7 +174,8 @@ const Baotong = (() => {
 
   /* The plan map: counties of the locked provinces coloured by backup, flows from origins. */
   async function planMap(el) {
-    const data = await getJSON(el.dataset.src);
+    const [data, table] = await Promise.all([getJSON(el.dataset.src), regions()]);
+    data.regions = table;
     const chart = echarts.init(el, null, { renderer: "canvas" });
     window.addEventListener("resize", () => chart.resize());
     const mapName = await registerDetailed(data.provinces);
@@ -228,10 +237,28 @@ const Baotong = (() => {
     root.querySelectorAll("[data-chart]").forEach((el) => { if (!el.dataset.ready) barChart(el); });
     root.querySelectorAll("[data-plan-map]").forEach((el) => { if (!el.dataset.ready) planMap(el); });
   }
+  /* "2026-05-01T08:00" typed in the browser's zone → "2026-05-01T08:00:00+08:00". */
+  function withOffset(value) {
+    const minutes = -new Date(value).getTimezoneOffset();
+    const sign = minutes >= 0 ? "+" : "-";
+    const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, "0");
+    return `${value.length === 16 ? value + ":00" : value}${sign}${pad(minutes / 60)}:${pad(minutes % 60)}`;
+  }
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { e.preventDefault(); return; }
+    form.querySelectorAll("input[data-local-time]").forEach((input) => {
+      if (!input.value) return;
+      const hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = input.name; hidden.value = withOffset(input.value);
+      input.removeAttribute("name");
+      form.appendChild(hidden);
+    });
+  });
   document.addEventListener("DOMContentLoaded", () => {
     init(document);
     document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
   });
-  return { networkMap, pickerMap, planMap, barChart, inside };
+  return { networkMap, pickerMap, planMap, barChart, inside, regions };
 })();
 window.Baotong = Baotong;

@@ -1,0 +1,116 @@
+"""Scenario forms: the builder's fields to the planner's scenario body, and back.
+
+The browser posts flat form fields; this module turns them into the scenario schema the
+service validates (``locked_areas``, ``product_classes``, ``options``), and a stored body
+back into the values the form shows. It checks only that numbers are numbers; every
+rule of the scenario is the service's and the planner's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from baotong.core.exceptions import ValidationError
+from baotong.network.entities import Automation, ProductClass
+
+DEFAULT_FACTORS = {"ems": 0.8, "parcel": 1.0, "letter": 0.0, "supply": 1.5}
+OPTION_FIELDS = {  # form field → (option, type)
+    "max_road_hours": float,
+    "max_backups": int,
+    "max_surge_shifts": int,
+    "presorted_share": float,
+    "time_limit_s": float,
+}
+
+
+def _number(text: str, kind: type, field: str) -> float | int | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text) if kind is float else int(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ValidationError(f"must be {what}.", field=field, value=text) from None
+
+
+def body_from_form(form: FormData) -> dict[str, Any]:
+    """The scenario body of the builder's fields (validated later by the service)."""
+    regions = [str(v) for v in form.getlist("area_region")]
+    levels = [str(v) for v in form.getlist("area_level")]
+    areas = [
+        {"region": code, "level": levels[i] if i < len(levels) else "province"}
+        for i, code in enumerate(regions)
+        if code.strip()
+    ]
+    classes: dict[str, float] = {}
+    for cls in ProductClass:
+        if form.get(f"class_{cls.value}"):
+            factor = _number(str(form.get(f"factor_{cls.value}", "")), float, f"factor_{cls.value}")
+            classes[cls.value] = float(factor if factor is not None else 1.0)
+    options: dict[str, Any] = {"surge_shifts": bool(form.get("surge_shifts"))}
+    for field, kind in OPTION_FIELDS.items():
+        value = _number(str(form.get(field, "")), kind, field)
+        if value is not None:
+            options[field] = value
+    automation = str(form.get("min_automation", ""))
+    options["min_automation"] = automation if automation in {a.value for a in Automation} else None
+    return {
+        "name": str(form.get("name", "")).strip(),
+        "locked_areas": areas,
+        "product_classes": classes,
+        "options": options,
+    }
+
+
+def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
+    """What the builder shows for a body (its own, or one posted back with an error)."""
+    options = dict(body.get("options") or {})
+    classes = dict(body.get("product_classes") or {})
+    return {
+        "name": body.get("name", ""),
+        "areas": [
+            {"region": str(a.get("region", "")), "level": a.get("level", "province")}
+            for a in body.get("locked_areas") or []
+        ],
+        "classes": {
+            c.value: {"on": c.value in classes, "factor": classes.get(c.value, DEFAULT_FACTORS[c])}
+            for c in ProductClass
+        },
+        "options": {
+            "max_road_hours": options.get("max_road_hours", 10.0),
+            "max_backups": options.get("max_backups", ""),
+            "max_surge_shifts": options.get("max_surge_shifts", ""),
+            "presorted_share": options.get("presorted_share", 0.3),
+            "time_limit_s": options.get("time_limit_s", 10.0),
+            "surge_shifts": options.get("surge_shifts", True),
+            "min_automation": options.get("min_automation", "semi") or "",
+        },
+    }
+
+
+def raw_values(form: FormData) -> dict[str, Any]:
+    """The builder's values exactly as typed, for re-showing a form with an error."""
+    regions = [str(v) for v in form.getlist("area_region")]
+    levels = [str(v) for v in form.getlist("area_level")]
+    return {
+        "name": str(form.get("name", "")),
+        "areas": [
+            {"region": r, "level": levels[i] if i < len(levels) else "province"}
+            for i, r in enumerate(regions)
+        ],  # fmt: skip
+        "classes": {
+            c.value: {
+                "on": bool(form.get(f"class_{c.value}")),
+                "factor": str(form.get(f"factor_{c.value}", "")),
+            }
+            for c in ProductClass
+        },  # fmt: skip
+        "options": {
+            **{field: str(form.get(field, "")) for field in OPTION_FIELDS},
+            "surge_shifts": bool(form.get("surge_shifts")),
+            "min_automation": str(form.get("min_automation", "")),
+        },
+    }

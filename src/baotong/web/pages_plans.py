@@ -1,0 +1,128 @@
+"""Plan pages: the list, a plan (progress, map, tables, lifecycle), its changes fragment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from baotong.api.deps import Context, CurrentNetwork, DbSession
+from baotong.auth.permissions import Permission
+from baotong.contingency import service as contingency_service
+from baotong.contingency.models import PlanRun
+from baotong.web import plan_views
+from baotong.web.templating import Csrf, PageRoute, PageUser, is_htmx, need, parse_time, render
+
+router = APIRouter(route_class=PageRoute)
+DONE = ("succeeded", "failed", "cancelled")
+
+
+@router.get("/plans", include_in_schema=False)
+def plan_list(request: Request, session: DbSession, user: PageUser,
+              lifecycle: str | None = None) -> Response:  # fmt: skip
+    need(user, Permission.PLAN_READ)
+    plans = contingency_service.list_plans(session, scope=user.province_code,
+                                           lifecycle=lifecycle or None)  # fmt: skip
+    return render(request, "plans/list.html", user, plans=plans, lifecycle=lifecycle or "")
+
+
+def _plan_values(run: PlanRun, network: CurrentNetwork) -> dict[str, Any]:
+    result = run.result if run.status == "succeeded" and run.result else None
+    if result is None:
+        return {"run": run, "result": None}
+    return {
+        "run": run,
+        "result": result,
+        "summary": plan_views.summary(result),
+        "backups": plan_views.backups(result),
+        "histogram": plan_views.delay_histogram(result),
+        "origin_delays": plan_views.origin_delays(result),
+        "origins": plan_views.origin_provinces(result),
+        "changes": plan_views.changes(result, network, None),
+    }
+
+
+@router.get("/plans/{plan_id}", include_in_schema=False)
+def plan_page(
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+) -> Response:
+    need(user, Permission.PLAN_READ)
+    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    return render(request, "plans/detail.html", user, **_plan_values(run, network))
+
+
+@router.get("/plans/{plan_id}/progress", include_in_schema=False)
+def plan_progress(request: Request, plan_id: int, session: DbSession, user: PageUser) -> Response:
+    """The progress bar (polled by htmx); once the run is over the page reloads itself."""
+    need(user, Permission.PLAN_READ)
+    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    if run.status in DONE and is_htmx(request):
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
+    return render(request, "plans/detail.html", user, fragment="plans/_progress.html", run=run,
+                  result=None)  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/changes", include_in_schema=False)
+def plan_changes(
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser,
+    origin: str | None = None,
+) -> Response:  # fmt: skip
+    """Relation changes for one origin province: the table fragment, or the whole page."""
+    need(user, Permission.PLAN_READ)
+    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    values = _plan_values(run, network)
+    values["changes"] = plan_views.changes(result, network, origin or None)
+    return render(request, "plans/detail.html", user, fragment="plans/_changes.html", **values)
+
+
+@router.get("/plans/{plan_id}/map.json", include_in_schema=False)
+def plan_map(
+    plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+) -> JSONResponse:
+    need(user, Permission.PLAN_READ)
+    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    return JSONResponse(plan_views.map_data(result, network, list(run.provinces)))
+
+
+def _back(plan_id: int) -> Response:
+    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/approve", include_in_schema=False, dependencies=[Csrf])
+def approve(plan_id: int, session: DbSession, user: PageUser) -> Response:
+    need(user, Permission.PLAN_APPROVE)
+    contingency_service.approve_plan(session, plan_id=plan_id, actor=user.username,
+                                     scope=user.province_code)  # fmt: skip
+    return _back(plan_id)
+
+
+@router.post("/plans/{plan_id}/activate", include_in_schema=False, dependencies=[Csrf])
+def activate(plan_id: int, session: DbSession, user: PageUser,
+             effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    need(user, Permission.PLAN_ACTIVATE)
+    contingency_service.activate_plan(
+        session, plan_id=plan_id, actor=user.username, scope=user.province_code,
+        effective_at=parse_time(effective_at, "effective_at"))  # fmt: skip
+    return _back(plan_id)
+
+
+@router.post("/plans/{plan_id}/lift", include_in_schema=False, dependencies=[Csrf])
+def lift(plan_id: int, session: DbSession, user: PageUser) -> Response:
+    need(user, Permission.PLAN_ACTIVATE)
+    contingency_service.lift_plan(session, plan_id=plan_id, actor=user.username,
+                                  scope=user.province_code)  # fmt: skip
+    return _back(plan_id)
+
+
+@router.post("/plans/{plan_id}/cancel", include_in_schema=False, dependencies=[Csrf])
+def cancel(plan_id: int, session: DbSession, context: Context, user: PageUser) -> Response:
+    need(user, Permission.PLAN_RUN)
+    contingency_service.cancel_plan(session, plan_id=plan_id, actor=user.username,
+                                    scope=user.province_code)  # fmt: skip
+    session.commit()
+    if context.runner is not None:
+        context.runner.cancel(plan_id)
+    return _back(plan_id)

@@ -1,0 +1,34 @@
+/* Scenario builder: pick locked areas on the map or from the search results. */
+"use strict";
+document.addEventListener("DOMContentLoaded", async () => {
+  const chips = document.getElementById("areas");
+  const template = document.getElementById("chip-template");
+  const mapEl = document.getElementById("picker-map");
+  const regions = await Baotong.regions();
+  const codes = () => [...chips.querySelectorAll("[data-code]")].map((c) => c.dataset.code);
+  let picker = null;
+  function label(code) {
+    const r = regions[code];
+    return r ? (document.body.dataset.lang === "zh" ? r[0] : r[1]) : code;
+  }
+  function toggle(code) {
+    const found = chips.querySelector(`[data-code="${code}"]`);
+    if (found) found.remove();
+    else {
+      const html = template.innerHTML.replaceAll("__CODE__", code);
+      chips.insertAdjacentHTML("beforeend", html);
+      const chip = chips.lastElementChild;
+      chip.querySelector("b").textContent = label(code);
+    }
+    if (picker) picker.setSelected(codes());
+  }
+  chips.addEventListener("click", (e) => {
+    if (e.target.matches("[data-remove-area]")) { e.target.closest(".chip").remove(); if (picker) picker.setSelected(codes()); }
+  });
+  document.getElementById("search-results").addEventListener("click", (e) => {
+    const button = e.target.closest("[data-add-area]");
+    if (button && !codes().includes(button.dataset.addArea)) toggle(button.dataset.addArea);
+  });
+  picker = await Baotong.pickerMap(mapEl, toggle);
+  picker.setSelected(codes());
+});
