@@ -177,6 +177,16 @@ def test_cancel_returns_the_heuristic_plan(three_centre_network: Network) -> Non
     assert result.objective == pytest.approx(result.heuristic_objective)
 
 
+def test_time_limit_gives_a_feasible_plan_with_a_consistent_gap() -> None:
+    network = random_network(24)
+    sc = scenario(time_limit_s=1e-9)
+    result = plan(network, sc)
+    assert result.solver_status == "time_limit"
+    assert result.status in ("feasible", "infeasible")
+    assert result.objective <= result.heuristic_objective + 1e-6
+    check_invariants(network, sc, result)
+
+
 def test_progress_is_reported_to_completion(three_centre_network: Network) -> None:
     seen: list[float] = []
     plan(three_centre_network, scenario(), on_progress=lambda f, _m: seen.append(f))

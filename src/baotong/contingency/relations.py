@@ -3,7 +3,8 @@
 * **Sort plan changes** (分拣封发关系), one per zone: the destination's sorting moves from
   its baseline centre to the backup, which closes a bag per sort destination.
 * **Dispatch relations**, one per origin centre and backup: every origin centre in the
-  country now closes a bag "origin → backup" for the zones that backup took.
+  country now closes a bag "origin → backup" for the zones that backup took (listed once,
+  in the plan's ``backups[].zones``).
 * **Transit changes** (经转关系): per origin province (its hub onward is what changes) and
   per (baseline centre → backup) move, the old and new centre chains ("changed"), plus the
   lines (hops between centres) the new chains add or no longer use ("added"/"removed").
@@ -70,7 +71,6 @@ def dispatch_relations(network: Network, problem: Problem, assign: Assignment) -
                     "backup_center_id": cand.center_id,
                     "bag": f"{o.name} → {cand.name} (异地分拣 / backup sort)",
                     "zones": len(zone_ids),
-                    "zone_ids": zone_ids,
                 }
             )
     return rows
