@@ -30,6 +30,15 @@ def _short(name: str) -> str:
     return name
 
 
+def _names(region: Region, query: str, folded: str) -> bool:
+    """'河南' names 河南省; '恩施' names 恩施土家族苗族自治州; 'henan' names Henan."""
+    short = _short(query)
+    if _short(region.name) == short or _fold(region.pinyin) == folded:
+        return True
+    rest = region.name[len(short) :] if region.name.startswith(short) else ""
+    return len(short) >= 2 and "自治" in rest
+
+
 def _describe(network: Network, region: Region) -> str:
     parent = network.regions.get(region.parent_code or "")
     where = f", {parent.name}" if parent is not None else ""
@@ -55,8 +64,7 @@ def find_region(network: Network, text: str) -> Region:
     folded = _fold(query)
     found = [r for r in network.regions.values() if r.name == query]
     if not found:
-        found = [r for r in network.regions.values()
-                 if _short(r.name) == _short(query) or _fold(r.pinyin) == folded]  # fmt: skip
+        found = [r for r in network.regions.values() if _names(r, query, folded)]
     found = sorted(_outermost(network, found), key=lambda r: r.code)
     top = [r for r in found if r.level is min((f.level for f in found), key=_LEVELS.index)]
     if len(top) == 1:  # 'Henan' is the province, not 河南蒙古族自治县

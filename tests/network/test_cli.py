@@ -1,0 +1,93 @@
+"""``baotong network``: show, export, import and reset through the real Typer app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from baotong.cli.main import app
+from baotong.config import Settings
+from baotong.network.reference import active_dir, load_active, load_reference
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BAOTONG_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("COLUMNS", "160")
+    return tmp_path / "var"
+
+
+def test_show_without_region_prints_the_national_summary(data_dir: Path) -> None:
+    result = runner.invoke(app, ["network", "show"])
+    assert result.exit_code == 0, result.output
+    counts = load_reference().counts()
+    assert (
+        f"{counts['prefectures']} prefectures · {counts['counties']} counties · "
+        f"{counts['centers']} centres · {counts['stations']:,} delivery stations"
+    ) in result.output
+    assert "Provinces (items/day)" in result.output
+    assert "Henan" in result.output and "Xinjiang" in result.output
+
+
+def test_show_41_describes_henan_centre_by_centre(data_dir: Path) -> None:
+    result = runner.invoke(app, ["network", "show", "41"])
+    assert result.exit_code == 0, result.output
+    assert "河南省 Henan (410000, Province)" in result.output
+    assert "18 prefectures · 157 counties · 17 centres" in result.output
+    assert "郑州邮件处理中心" in result.output and "C-410100" in result.output
+
+
+def test_show_a_county_lists_its_stations(data_dir: Path) -> None:
+    result = runner.invoke(app, ["network", "show", "110105"])
+    assert result.exit_code == 0, result.output
+    assert "朝阳区 Chaoyang (110105, County)" in result.output
+    assert "S-110105-01" in result.output
+
+
+def test_an_ambiguous_region_exits_2_with_the_message_on_stderr(data_dir: Path) -> None:
+    result = runner.invoke(app, ["network", "show", "朝阳区"])
+    assert result.exit_code == 2
+    assert "'朝阳区' names 2 regions" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_export_import_reset_cycle(data_dir: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=data_dir)
+    out = tmp_path / "export"
+    result = runner.invoke(app, ["network", "export", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"Exported 8 files to {out}." in result.output
+    assert (out / "boundaries.geojson").is_file()
+    (out / "params.csv").write_text(
+        (out / "params.csv")
+        .read_text(encoding="utf-8")
+        .replace("China Post reference network (mainland)", "Edited network"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["network", "import", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Installed 'Edited network' as the active network" in result.output
+    assert load_active(settings).name == "Edited network"
+    shown = runner.invoke(app, ["network", "show"])
+    assert shown.output.startswith("Edited network")
+    result = runner.invoke(app, ["network", "reset"])
+    assert result.exit_code == 0
+    assert "reference is active again" in result.output
+    assert load_active(settings) is load_reference()
+
+
+def test_a_bad_import_exits_2_and_leaves_nothing(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "regions.csv").write_bytes("code,name\n410000,河南省\n".encode("gbk"))
+    result = runner.invoke(app, ["network", "import", str(folder)])
+    assert result.exit_code == 2
+    assert f"The network in {folder} cannot be imported" in result.stderr
+    assert "regions.csv: not UTF-8 text (byte 0xba at offset 17)" in result.stderr
+    assert "centers.csv: file is missing." in result.stderr
+    assert not active_dir(Settings(data_dir=data_dir)).exists()
