@@ -102,6 +102,16 @@ def test_closed_site_is_never_a_backup(three_centre_network: Network) -> None:
     check_invariants(three_centre_network, sc, result)
 
 
+def test_limited_site_counts_with_its_share(three_centre_network: Network) -> None:
+    limited = {"closed_sites": [{"center_id": "HB", "status": "limited", "capacity_share": 0.6,
+                                 "reason": "half the staff in quarantine"}]}  # fmt: skip
+    sc = Scenario.model_validate({**scenario().model_dump(), **limited})
+    hb = next(c for c in build_problem(three_centre_network, sc).candidates if c.center_id == "HB")
+    assert hb.capacity == pytest.approx(100_000 * 0.6 - 50_000)
+    assert hb.free_chutes == 30  # floor(50 free × 0.6)
+    check_invariants(three_centre_network, sc, plan(three_centre_network, sc))
+
+
 def test_unknown_closed_site_is_named(three_centre_network: Network) -> None:
     sc = Scenario.model_validate({**scenario().model_dump(), "closed_sites": [
         {"center_id": "XX", "reason": "fire"}]})  # fmt: skip
