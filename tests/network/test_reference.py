@@ -145,7 +145,8 @@ def test_nanjing_is_the_national_collection_hub(reference: Network) -> None:
     assert reference.centers[nanjing.center_id].automation is Automation.AUTOMATED
     assert set(nanjing.air_links) == set(reference.hubs) - {nanjing.id}
     for hub in reference.hubs.values():
-        assert hub.air_links and set(hub.air_links) <= set(reference.hubs) - {hub.id}
+        assert hub.air_links
+        assert set(hub.air_links) <= set(reference.hubs) - {hub.id}
         assert reference.centers[hub.center_id].prefecture_code == hub.prefecture_code
 
 
