@@ -233,7 +233,7 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # -- the app --------------------------------------------------------------------------------
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def service_settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path, database_url=database_url, secret_key="k" * 40, plan_workers=2
     )
@@ -241,9 +241,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(
-    settings: Settings, seeded: sessionmaker[Session], network: Network
+    service_settings: Settings, seeded: sessionmaker[Session], network: Network
 ) -> Iterator[TestClient]:
-    app = create_app(settings, network=lambda: network, engine=nearest_engine)
+    app = create_app(service_settings, network=lambda: network, engine=nearest_engine)
     with TestClient(app) as test_client:
         yield test_client
 

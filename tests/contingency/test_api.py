@@ -150,12 +150,12 @@ def test_an_invalid_scenario_body_names_the_field(client: TestClient, users: Any
 
 
 def test_the_real_planner_runs_in_the_pool_and_its_outputs_download(
-    settings: Any, seeded: Any, network: Any, scenario_body: Callable[..., dict[str, Any]]
+    service_settings: Any, seeded: Any, network: Any, scenario_body: Callable[..., dict[str, Any]]
 ) -> None:
     from baotong.app import create_app
     from baotong.contingency.jobs import planner_engine
 
-    app = create_app(settings, network=lambda: network, engine=planner_engine)
+    app = create_app(service_settings, network=lambda: network, engine=planner_engine)
     with TestClient(app) as client:
         from_users = _users_for(client, seeded)
         planner = from_users("planner")

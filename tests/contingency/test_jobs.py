@@ -135,7 +135,7 @@ def test_a_queued_run_is_cancelled_at_once(
 
 
 def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
-    settings: Settings,
+    service_settings: Settings,
     seeded: sessionmaker[Session],
     network: Network,
     scenario_body: Callable[..., Any],
@@ -147,7 +147,7 @@ def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
         run = session.get(PlanRun, running)
         assert run is not None
         run.status, run.progress = "running", 0.4  # the process died here
-    app = create_app(settings, network=lambda: network, engine=engine_for_tests)
+    app = create_app(service_settings, network=lambda: network, engine=engine_for_tests)
     with TestClient(app):  # startup = the restart
         pass
     for plan_id, was in ((running, "running"), (queued, "queued")):
