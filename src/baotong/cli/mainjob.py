@@ -7,7 +7,6 @@ http://127.0.0.1:8000.
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from rich.console import Console
 from baotong.app import configure_logging, create_app
 from baotong.auth import service as auth_service
 from baotong.cli.db import seed_database
+from baotong.cli.plan import run_example
 from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
 from baotong.db import migrate
@@ -61,17 +61,13 @@ def prepare_database(url: str) -> None:
 
 
 def write_example(folder: Path) -> None:
+    """The Henan example: plan examples/henan.yaml and write its report and tables."""
     try:
-        plan_cli = importlib.import_module("baotong.cli.plan")
-    except ImportError:
-        console.print("[yellow]The Henan example is not in this build yet; skipping it.[/]")
-        return
-    try:
-        plan_cli.run_example(folder)
+        report = run_example(folder)
     except BaotongError as exc:
         console.print(f"[yellow]The Henan example could not be written:[/] {exc.message}")
         return
-    console.print(f"Henan example report written to {folder}/")
+    console.print(f"Henan example report: {report}")
 
 
 def run() -> None:
