@@ -1,0 +1,82 @@
+"""``baotong db`` and ``baotong users`` on a database of each backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+from typer.testing import CliRunner
+
+from baotong.auth import service as auth_service
+from baotong.cli.main import app
+from baotong.config import get_settings
+from baotong.db import migrate
+from baotong.db.session import make_engine, make_sessionmaker, session_scope
+
+runner = CliRunner()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_database(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: Callable[[str, Path], Any],
+) -> Iterator[str]:
+    with new_database(str(request.param), tmp_path) as url:
+        monkeypatch.setenv("BAOTONG_DATABASE_URL", url)
+        monkeypatch.setenv("BAOTONG_DATA_DIR", str(tmp_path / "var"))
+        get_settings.cache_clear()
+        yield url
+        get_settings.cache_clear()
+
+
+def test_db_upgrade_then_downgrade_to_base(cli_database: str) -> None:
+    up = runner.invoke(app, ["db", "upgrade"])
+    assert up.exit_code == 0, up.output
+    assert f"revision {migrate.head_revision()}" in up.output
+    engine = make_engine(cli_database)
+    assert "zone_claims" in inspect(engine).get_table_names()
+    down = runner.invoke(app, ["db", "downgrade", "base"])
+    assert down.exit_code == 0, down.output
+    assert "base (empty)" in down.output
+    assert "zone_claims" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_users_create_reads_the_password_from_stdin_and_refuses_a_duplicate(
+    cli_database: str,
+) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    args = [
+        "users",
+        "create",
+        "zhang",
+        "--role",
+        "planner",
+        "--province",
+        "410000",
+        "--password-stdin",
+    ]
+    created = runner.invoke(app, args, input="a long password\n")
+    assert created.exit_code == 0, created.output
+    assert "zhang (planner, 410000)" in created.output
+    engine = make_engine(cli_database)
+    with session_scope(make_sessionmaker(engine), write=False) as session:
+        user = auth_service.get_user(session, "zhang")
+        assert user is not None
+        assert auth_service.hasher.verify(user.password_hash, "a long password")
+    engine.dispose()
+    again = runner.invoke(app, args, input="another password\n")
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    bad_role = runner.invoke(
+        app,
+        ["users", "create", "li", "--role", "boss", "--password-stdin"],
+        input="a long password\n",
+    )
+    assert bad_role.exit_code == 1
+    assert "unknown role 'boss'" in bad_role.output
