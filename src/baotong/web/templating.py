@@ -49,8 +49,10 @@ def _fmt_time(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
 
 
-def _fmt_num(value: float | int | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value:,.{digits}f}"
+def _fmt_num(value: object, digits: int = 0) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "—"
+    return f"{value:,.{digits}f}"
 
 
 templates.env.filters["when"] = _fmt_time
