@@ -1,0 +1,150 @@
+"""Latency of the routing lookup (GET /api/v1/routing) under a local load.
+
+Starts ``baotong serve`` in a subprocess on 127.0.0.1 with a fresh SQLite database seeded
+with the reference network and one active Henan-wide plan (computed by the real planner),
+then sends a fixed number of lookups from client threads and prints p50/p99/max latency
+and throughput. Run: ``.venv/bin/python -m benchmarks.bench_routing`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from baotong.auth import service as auth_service
+from baotong.contingency import service as plan_service
+from baotong.contingency.jobs import planner_engine
+from baotong.db import migrate
+from baotong.db.session import make_engine, make_sessionmaker, session_scope
+from baotong.network import service as network_service
+from baotong.network.reference import load_reference
+
+REQUESTS = 4000
+THREADS = 8
+HENAN = {
+    "name": "Henan",
+    "locked_areas": [{"region": "410000", "level": "province"}],
+    "product_classes": {"ems": 0.8, "supply": 1.5},
+    "options": {"max_road_hours": 8, "time_limit_s": 10},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare(url: str) -> list[str]:
+    """Migrate, seed, add a user, activate a Henan plan; the destinations to look up."""
+    network = load_reference()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    with session_scope(sessions) as session:
+        network_service.seed(session, network=network)
+        auth_service.create_user(
+            session, username="bench", password="bench password", role="dispatcher"
+        )
+        scenario = plan_service.create_scenario(
+            session, body=HENAN, network=network, actor="bench", scope=None
+        )
+        run = plan_service.create_plan(
+            session,
+            scenario_id=scenario.id,
+            name=None,
+            parameters={},
+            network=network,
+            actor="bench",
+            scope=None,
+        )
+        result = planner_engine(network, HENAN, lambda *_: None, lambda: False)
+        plan_service.store_result(session, run=run, result=result)
+        run.status = plan_service.SUCCEEDED
+        plan_service.approve_plan(session, plan_id=run.id, actor="bench", scope=None)
+        plan_service.activate_plan(session, plan_id=run.id, actor="bench", scope=None)
+    engine.dispose()
+    counties = [r.code for r in network.regions.values() if r.level.value == "county"]
+    stations = list(network.stations)
+    rng = random.Random(7)
+    return [rng.choice(counties) if i % 2 else rng.choice(stations) for i in range(REQUESTS)]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        started = time.perf_counter()
+        destinations = _prepare(url)
+        print(
+            f"routing: prepared reference DB + active Henan plan in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        port = _free_port()
+        env = {
+            **os.environ,
+            "BAOTONG_DATABASE_URL": url,
+            "BAOTONG_DATA_DIR": folder,
+            "BAOTONG_SECRET_KEY": "b" * 40,
+            "BAOTONG_PORT": str(port),
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "baotong", "serve"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _measure(f"http://127.0.0.1:{port}", destinations)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+def _measure(base: str, destinations: list[str]) -> None:
+    client = httpx.Client(base_url=base, timeout=30)
+    for _ in range(200):
+        try:
+            if client.get("/readyz").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    token = client.post(
+        "/api/v1/auth/login", json={"username": "bench", "password": "bench password"}
+    ).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    client.get("/api/v1/routing", params={"destination": "410105"}, headers=headers)  # warm-up
+
+    def one(destination: str) -> float:
+        t0 = time.perf_counter()
+        reply = client.get("/api/v1/routing", params={"destination": destination}, headers=headers)
+        elapsed = time.perf_counter() - t0
+        if reply.status_code != 200:
+            raise RuntimeError(f"{destination}: {reply.status_code} {reply.text}")
+        return elapsed
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        latencies = sorted(pool.map(one, destinations))
+    wall = time.perf_counter() - t0
+    ms = [x * 1000 for x in latencies]
+    p50 = statistics.median(ms)
+    p99 = ms[int(len(ms) * 0.99) - 1]
+    print(
+        f"routing: {len(ms)} lookups, {THREADS} client threads, 1 uvicorn worker, SQLite: "
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ms[-1]:.1f} ms, "
+        f"{len(ms) / wall:.0f} req/s"
+    )
+
+
+if __name__ == "__main__":
+    main()
