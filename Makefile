@@ -8,6 +8,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 
 ASSETS := src/baotong/web/assets
 VENDOR := src/baotong/web/static/vendor
+LINTED := $(wildcard src tests benchmarks scripts)
 
 .PHONY: run test lint typecheck pytest bench assets browser clean
 
@@ -17,8 +18,8 @@ run: $(STAMP_RUN) assets
 test: $(STAMP_DEV) assets browser lint typecheck pytest
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
