@@ -93,3 +93,24 @@ def test_a_bad_import_exits_2_and_leaves_nothing(data_dir: Path, tmp_path: Path)
     assert "regions.csv: not UTF-8 text (byte 0xba at offset 17)" in result.stderr
     assert "centers.csv: file is missing." in result.stderr
     assert not active_dir(Settings(data_dir=data_dir)).exists()
+
+
+@pytest.mark.slow
+def test_build_reference_rebuilds_the_bundled_files_byte_for_byte(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from baotong.network.reference import data_dir as bundled
+
+    result = runner.invoke(app, ["network", "build-reference", "--out", str(tmp_path / "ref")])
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output
+    for name in ("network.json.gz", "od_flows.npz", "boundaries.json.gz"):
+        assert (tmp_path / "ref" / name).read_bytes() == (bundled() / name).read_bytes(), name
+
+
+def test_build_reference_refuses_a_broken_parameter_file(data_dir: Path, tmp_path: Path) -> None:
+    params = tmp_path / "params.toml"
+    params.write_text("seed = \n", encoding="utf-8")
+    result = runner.invoke(app, ["network", "build-reference", "--params", str(params)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {params}: not valid TOML: Invalid value (at line 1")

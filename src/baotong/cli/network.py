@@ -32,8 +32,11 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except BaotongError as exc:
-            err_console.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            message = exc.message
+        except OSError as exc:  # a folder that cannot be read or written
+            message = f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+        err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
 
     return wrapper
 
@@ -73,7 +76,13 @@ def build_reference(
         def progress(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done)
 
-        network, boundaries = build.build_reference(params, progress)
+        try:
+            network, boundaries = build.build_reference(params, progress)
+        except ModuleNotFoundError as exc:
+            raise BaotongError(
+                f"The reference build needs the source packages ({exc.name} is missing): "
+                "pip install -e '.[reference]'."
+            ) from None
         bar.update(task, description="writing", completed=len(build.STEPS) - 1)
         bundle.save(network, target, exact=False)
         bundle.save_boundaries(boundaries, target)

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+from baotong.core.exceptions import ValidationError
 from baotong.network import sources
 from baotong.network.entities import (
     PRODUCT_CLASSES,
@@ -39,8 +40,12 @@ STEPS = ("regions", "population", "volumes", "centres", "stations", "loads", "bo
 
 
 def load_params(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    """The build parameters (params.toml); a syntax error names the file and the line."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"not valid TOML: {exc}.", file=str(path)) from None
 
 
 def _lonlat(point: shapely.Point) -> LonLat:
