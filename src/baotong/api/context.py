@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from threading import Lock
 from typing import TYPE_CHECKING
 
@@ -29,8 +28,13 @@ class ServiceContext:
     load_network: Callable[[], Network]
     runner: PlanRunner | None = None
     _lock: Lock = field(default_factory=Lock)
+    _network: Network | None = None
 
-    @cached_property
+    @property
     def network(self) -> Network:
-        with self._lock:
-            return self.load_network()
+        """The network, loaded once (the first requests wait for the same load)."""
+        if self._network is None:
+            with self._lock:
+                if self._network is None:
+                    self._network = self.load_network()
+        return self._network

@@ -79,6 +79,19 @@ def get_principal(request: Request, context: Context, session: DbSession) -> Pri
 CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
+def get_optional_principal(
+    request: Request, context: Context, session: DbSession
+) -> Principal | None:
+    """The logged-in user, or None (for pages that redirect to the login page instead)."""
+    token = request_token(request)
+    if token is None:
+        return None
+    return auth_service.principal_for_token(session, token=token, key=context.key)
+
+
+OptionalUser = Annotated[Principal | None, Depends(get_optional_principal)]
+
+
 def require(permission: Permission) -> Callable[[Principal], Principal]:
     """A dependency that lets a request through only with ``permission``."""
 
