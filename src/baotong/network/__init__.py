@@ -7,5 +7,9 @@ and air links, with a baseline sort plan that says which centre sorts mail for e
 destination, and the daily volumes that flow between prefectures.
 
 ``entities`` holds the plain typed data; ``reference`` loads the bundled network of
-mainland China; ``io`` reads and writes a user's own network.
+mainland China (``load_reference``) or the one a user imported (``load_active``);
+``build`` and ``sources`` rebuild the reference from params.toml and the source packages;
+``bundle`` is its compact shipped format; ``io`` (with ``tables`` and ``checks``) reads,
+checks and writes a user's own network as CSV tables; ``lookup`` finds a region by code,
+name or pinyin; ``summary`` is what ``baotong network show`` prints.
 """

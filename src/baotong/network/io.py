@@ -67,7 +67,7 @@ def _regions(rd: TableReader) -> dict[str, Region]:
     return out
 
 
-def _centers(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, ProcessingCenter]:
+def _centers(rd: TableReader) -> dict[str, ProcessingCenter]:
     f = "centers.csv"
     rows = rd.table(f)
     rd.unique(f, "id", rows)
@@ -99,9 +99,7 @@ def _centers(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, Proces
     return out
 
 
-def _hubs(
-    rd: TableReader, regions: Mapping[str, Region], centers: Mapping[str, ProcessingCenter]
-) -> dict[str, CollectionHub]:
+def _hubs(rd: TableReader) -> dict[str, CollectionHub]:
     f = "hubs.csv"
     rows = rd.table(f)
     rd.unique(f, "id", rows)
@@ -137,9 +135,7 @@ def _hubs(
     return out
 
 
-def _stations(
-    rd: TableReader, regions: Mapping[str, Region]
-) -> tuple[dict[str, DeliveryStation], dict[str, int]]:
+def _stations(rd: TableReader) -> tuple[dict[str, DeliveryStation], dict[str, int]]:
     """Stations by id, and the row each came from."""
     f = "stations.csv"
     rows = rd.table(f)
@@ -164,11 +160,7 @@ def _stations(
 
 
 def _sort_plan(
-    rd: TableReader,
-    regions: Mapping[str, Region],
-    centers: Mapping[str, Any],
-    stations: Mapping[str, DeliveryStation],
-    row_of: Mapping[str, int],
+    rd: TableReader, stations: Mapping[str, DeliveryStation], row_of: Mapping[str, int]
 ) -> dict[str, str]:
     f = "sort_plan.csv"
     rows = rd.table(f)
@@ -267,10 +259,10 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
         raise NetworkImportError(folder, [ValidationError(f"{folder} is not a folder.")])
     rd = TableReader(folder)
     regions = _regions(rd)
-    centers = _centers(rd, regions)
-    hubs = _hubs(rd, regions, centers)
-    stations, station_rows = _stations(rd, regions)
-    plan = _sort_plan(rd, regions, centers, stations, station_rows)
+    centers = _centers(rd)
+    hubs = _hubs(rd)
+    stations, station_rows = _stations(rd)
+    plan = _sort_plan(rd, stations, station_rows)
     prefectures = tuple(c for c, r in regions.items() if r.level is RegionLevel.PREFECTURE)
     flows = _od_flows(rd, prefectures)
     name, params = _params(rd)
