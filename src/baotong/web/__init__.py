@@ -6,8 +6,15 @@
 
 from fastapi import APIRouter
 
-from baotong.web import pages_auth, pages_network, pages_plans, pages_scenarios
+from baotong.web import (
+    pages_audit,
+    pages_auth,
+    pages_compare,
+    pages_network,
+    pages_plans,
+    pages_scenarios,
+)
 
 router = APIRouter()
-for _pages in (pages_auth, pages_network, pages_scenarios, pages_plans):
+for _pages in (pages_auth, pages_network, pages_scenarios, pages_compare, pages_plans, pages_audit):
     router.include_router(_pages.router)

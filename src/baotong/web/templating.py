@@ -26,7 +26,7 @@ from baotong.api.deps import SESSION_COOKIE, Context, DbSession
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import BaotongError, PermissionDeniedError, ValidationError
-from baotong.network.entities import Region
+from baotong.network.entities import Network
 from baotong.web import i18n
 
 CSRF_COOKIE = "baotong_csrf"
@@ -134,7 +134,14 @@ def context_for(request: Request, user: Principal | None, **values: Any) -> dict
     def lbl(value: Any) -> str:
         return i18n.label(lang, value)
 
-    regions: dict[str, Region] = request.app.state.context.network.regions
+    network: Network = request.app.state.context.network
+    regions = network.regions
+
+    def centre_name(center_id: str | None) -> str:
+        centre = network.centers.get(center_id or "")
+        if centre is None:
+            return center_id or "—"
+        return centre.name if lang == "zh" or not centre.name_en else centre.name_en
 
     def region_name(code: str | None) -> str:
         region = regions.get(code or "")
@@ -149,6 +156,7 @@ def context_for(request: Request, user: Principal | None, **values: Any) -> dict
         "t": t,
         "label": lbl,
         "region_name": region_name,
+        "centre_name": centre_name,
         "csrf": csrf_token(request),
         "path": request.url.path,
         **values,

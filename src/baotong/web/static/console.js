@@ -30,15 +30,15 @@ const Baotong = (() => {
     return name;
   }
 
-  /* A combined map: provinces of China, with the given provinces replaced by their counties. */
-  async function registerDetailed(provinces) {
-    const name = `detail-${provinces.join("-")}`;
+  /* A combined map: provinces of China, the given provinces split into a finer level. */
+  async function registerDetailed(provinces, level = "county") {
+    const name = `detail-${level === "county" ? "" : level + "-"}${provinces.join("-")}`;
     if (!geoLoaded[name]) {
       geoLoaded[name] = (async () => {
         await registerLevel("province");
         const base = await geoLoaded.province;
         const parts = await Promise.all(provinces.map(async (p) => {
-          await registerLevel("county", p); return geoLoaded[`county-${p}`];
+          await registerLevel(level, p); return geoLoaded[`${level}-${p}`];
         }));
         const keep = base.features.filter((f) => !provinces.includes(f.properties.name));
         const geo = { type: "FeatureCollection", features: keep.concat(...parts.map((g) => g.features)) };
@@ -69,6 +69,12 @@ const Baotong = (() => {
     if (c.utilisation >= 0.9) return "#f97316";
     if (c.utilisation >= 0.75) return "#eab308";
     return "#2fb170";
+  }
+
+  /* Centre a map on the first of `codes` at `zoom` (the plan's locked provinces). */
+  function focusOn(codes, regions, zoom) {
+    const first = regions[codes[0]];
+    return first ? { center: [first[3], first[4]], zoom } : {};
   }
 
   function baseGeo(mapName, regions) {
@@ -190,7 +196,7 @@ const Baotong = (() => {
     chart.setOption({
       tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
       legend: { bottom: 4, textStyle: { color: "#c2d2e6" }, data: data.backups.map((b) => b.name) },
-      geo: { ...baseGeo(mapName, data.regions), regions: zoneRegions.concat(lockedOnly),
+      geo: { ...baseGeo(mapName, data.regions), regions: zoneRegions.concat(lockedOnly), ...focusOn(data.provinces, data.regions, 2.2),
         tooltip: { show: true, formatter: (p) => {
           const b = data.zones[p.name];
           const backup = data.backups.find((x) => x.id === b);
@@ -259,6 +265,6 @@ const Baotong = (() => {
     init(document);
     document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
   });
-  return { networkMap, pickerMap, planMap, barChart, inside, regions };
+  return { networkMap, pickerMap, planMap, barChart, inside, regions, registerDetailed, baseGeo, PALETTE };
 })();
 window.Baotong = Baotong;

@@ -1,0 +1,87 @@
+"""The compare page's data: the regions a planner assigns by hand, the centres offered,
+and a manual plan scored on the planner's model next to the stored optimum.
+
+Scoring is the planner engine's ``evaluate``; this module only builds the manual plan
+from the form (or reads the uploaded YAML) and lays the two plans side by side.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from baotong.contingency.scenario import ManualPlan, Scenario, validate
+from baotong.core.exceptions import ValidationError
+from baotong.network.entities import Network, SiteStatus, great_circle_km
+
+OFFERED = 14
+
+
+def manual_regions(network: Network, result: dict[str, Any]) -> list[str]:
+    """What a person assigns: prefectures of a locked province, else the area itself."""
+    codes: list[str] = []
+    for area in result.get("areas") or []:
+        code = str(area.get("code"))
+        children = network.children(code) if code.endswith("0000") else []
+        codes.extend(r.code for r in children) if children else codes.append(code)
+    return codes
+
+
+def optimum_choice(result: dict[str, Any], regions: list[str]) -> dict[str, str]:
+    """For each region, the backup taking most of its volume in the optimal plan."""
+    volume: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for a in result.get("assignments") or []:
+        code = str(a.get("region_code") or "")
+        owner = next((r for r in regions if _inside(r, code)), None)
+        if owner and a.get("backup_center_id"):
+            volume[owner][str(a["backup_center_id"])] += float(a.get("volume") or 0.0)
+    return {code: max(v, key=lambda k: v[k]) for code, v in volume.items()}
+
+
+def _inside(area: str, code: str) -> bool:
+    if area.endswith("0000"):
+        return code[:2] == area[:2]
+    if area.endswith("00"):
+        return code[:4] == area[:4]
+    return code == area
+
+
+def offered_centres(network: Network, result: dict[str, Any], provinces: list[str]) -> list[str]:
+    """The optimum's backups, then the open centres nearest the locked areas."""
+    chosen = [str(b.get("center_id")) for b in result.get("backups") or [] if isinstance(b, dict)]
+    locked = {p[:2] for p in provinces}
+    points = [network.regions[p].centroid for p in provinces if p in network.regions]
+    others = sorted(
+        (c for c in network.centers.values()
+         if c.province_code[:2] not in locked and c.status is not SiteStatus.CLOSED
+         and c.id not in chosen),
+        key=lambda c: min((great_circle_km(c.location, p) for p in points), default=0.0),
+    )  # fmt: skip
+    return chosen + [c.id for c in others[: max(0, OFFERED - len(chosen))]]
+
+
+def manual_from_form(
+    form: FormData, yaml_text: str, regions: list[str], network: Network
+) -> ManualPlan:
+    """The manual plan given as YAML (typed or uploaded), or else the form's choices."""
+    if yaml_text.strip():
+        return ManualPlan.from_yaml(yaml_text.strip() + "\n")
+    backups: dict[str, list[str]] = defaultdict(list)
+    for code in regions:
+        centre = str(form.get(f"assign_{code}") or "")
+        if centre:
+            if centre not in network.centers:
+                raise ValidationError("unknown processing centre.", field=f"assign_{code}",
+                                      value=centre)  # fmt: skip
+            backups[centre].append(code)
+    if not backups:
+        raise ValidationError("assign at least one region to a backup centre.", field="assign")
+    name = str(form.get("name") or "").strip() or "manual"
+    body = {"name": name, "backups": [{"center": c, "regions": r} for c, r in backups.items()]}
+    return validate(ManualPlan, body)
+
+
+def scenario_of(body: dict[str, Any]) -> Scenario:
+    return validate(Scenario, body)

@@ -1,0 +1,70 @@
+"""Compare: a planner's own plan (assigned on the map or uploaded as YAML) scored on the
+planner's model, side by side with the computed optimum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from baotong.api.deps import CurrentNetwork, DbSession
+from baotong.auth.permissions import Permission, Principal
+from baotong.contingency import service as contingency_service
+from baotong.contingency.engine import evaluate
+from baotong.core.exceptions import ValidationError
+from baotong.network import service as network_service
+from baotong.web import compare_views
+from baotong.web.templating import Csrf, PageRoute, PageUser, need, render
+
+router = APIRouter(route_class=PageRoute)
+
+
+def _page(request: Request, session: DbSession, network: CurrentNetwork, user: Principal,
+          plan_id: int, **values: Any) -> Response:  # fmt: skip
+    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    regions = compare_views.manual_regions(network, result)
+    chosen = values.pop("chosen", None) or compare_views.optimum_choice(result, regions)
+    return render(request, "plans/compare.html", user, run=run, result=result, regions=regions,
+                  chosen=chosen, centres=compare_views.offered_centres(
+                      network, result, list(run.provinces)),
+                  **values)  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/compare", include_in_schema=False)
+def compare_form(
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+) -> Response:
+    need(user, Permission.PLAN_READ)
+    return _page(request, session, network, user, plan_id, evaluation=None, error=None,
+                 yaml_text="", name="")  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/compare", include_in_schema=False, dependencies=[Csrf])
+async def compare_run(
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+) -> Response:
+    """Score the manual plan against the stored optimum's scenario (same model, same data)."""
+    need(user, Permission.PLAN_READ)
+    form = await request.form()
+    yaml_text = str(form.get("yaml") or "")
+    upload = form.get("yaml_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        yaml_text = (await upload.read()).decode("utf-8", errors="replace")
+    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    regions = compare_views.manual_regions(network, result)
+    chosen = {code: str(form.get(f"assign_{code}") or "") for code in regions}
+    keep = {"yaml_text": yaml_text, "name": str(form.get("name") or ""), "chosen": chosen}
+    try:
+        manual = compare_views.manual_from_form(form, yaml_text, regions, network)
+        scenario = compare_views.scenario_of(run.scenario_body)
+        current = network_service.effective_network(session, network=network)
+        evaluation = evaluate(current, scenario, manual).to_dict()
+    except ValidationError as exc:
+        return _page(request, session, network, user, plan_id, evaluation=None,
+                     error=exc.message, status_code=422, **keep)  # fmt: skip
+    return _page(request, session, network, user, plan_id, evaluation=evaluation, error=None,
+                 **keep)  # fmt: skip

@@ -1,0 +1,34 @@
+/* Compare page: paint regions on the map with the chosen backup centre. */
+"use strict";
+document.addEventListener("DOMContentLoaded", async () => {
+  const el = document.getElementById("compare-map");
+  const centres = JSON.parse(el.dataset.centres);
+  const provinces = JSON.parse(el.dataset.provinces);
+  const colour = (id) => Baotong.PALETTE[centres.indexOf(id) % Baotong.PALETTE.length];
+  document.querySelectorAll("[data-paint-colour]").forEach((i) => {
+    i.style.background = Baotong.PALETTE[Number(i.dataset.paintColour) % Baotong.PALETTE.length];
+  });
+  const selects = () => [...document.querySelectorAll("select[data-region]")];
+  const table = await Baotong.regions();
+  const mapName = await Baotong.registerDetailed(provinces, "prefecture");
+  const chart = echarts.init(el, null, { renderer: "canvas" });
+  window.addEventListener("resize", () => chart.resize());
+  const first = table[provinces[0]];
+  const focus = first ? { center: [first[3], first[4]], zoom: 6 } : {};
+  function draw() {
+    const painted = selects().filter((s) => s.value)
+      .map((s) => ({ name: s.dataset.region, itemStyle: { areaColor: colour(s.value), borderColor: "#0d1420" } }));
+    chart.setOption({
+      tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
+      geo: { ...Baotong.baseGeo(mapName, table), regions: painted, ...focus },
+    }, { replaceMerge: ["geo"] });
+    el.dataset.ready = `${mapName}:${painted.length}`;
+  }
+  chart.on("click", (p) => {
+    const select = selects().find((s) => s.dataset.region === p.name);
+    const brush = document.querySelector("input[name=paint]:checked");
+    if (select && brush) { select.value = brush.value; draw(); }
+  });
+  selects().forEach((s) => s.addEventListener("change", draw));
+  draw();
+});
