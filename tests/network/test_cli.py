@@ -47,6 +47,8 @@ def test_show_a_county_lists_its_stations(data_dir: Path) -> None:
     result = runner.invoke(app, ["network", "show", "110105"])
     assert result.exit_code == 0, result.output
     assert "朝阳区 Chaoyang (110105, County)" in result.output
+    assert "In 北京市 · 68 delivery stations · population" in result.output
+    assert "sorted by 北京邮区中心局 (C-110100-ZXJ)" in result.output
     assert "S-110105-01" in result.output
 
 

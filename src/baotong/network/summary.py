@@ -102,10 +102,17 @@ def _header(console: Console, network: Network, s: RegionSummary) -> None:
     title = network.name if s.region is None else f"{s.region.name} {s.region.pinyin}"
     where = "" if s.region is None else f" ({s.region.code}, {s.region.level.label_en})"
     console.print(f"[bold]{title}[/bold]{where}")
-    console.print(
-        f"{s.prefectures} prefectures · {s.counties} counties · {len(s.centers)} centres · "
-        f"{s.stations:,} delivery stations"
-    )
+    if s.region is not None and s.region.level is RegionLevel.COUNTY:
+        parent = network.region(s.region.parent_code or "")
+        console.print(
+            f"In {parent.name} · {s.stations:,} delivery stations · population "
+            f"{s.region.population:,} · sorted by {s.centers[0].name} ({s.centers[0].id})"
+        )
+    else:
+        console.print(
+            f"{s.prefectures} prefectures · {s.counties} counties · {len(s.centers)} centres · "
+            f"{s.stations:,} delivery stations"
+        )
     console.print(
         f"Centre capacity {_n(s.capacity)} items/day · baseline load {_n(s.load)} · "
         f"utilisation {s.utilisation:.0%}"
