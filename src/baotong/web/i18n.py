@@ -164,10 +164,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run.failed": ("失败", "Failed"),
     "run.cancelled": ("已取消", "Cancelled"),
     "compare.title": ("人工方案比较", "Manual plan against the optimum"),
-    "compare.assign": (
-        "为每个备份中心填写其承接的地区（代码、名称或拼音，逗号分隔）",
-        "For each backup centre, the regions it takes (codes, names or pinyin, comma-separated)",
-    ),
     "compare.paint": (
         "选择备份中心，再在地图上点击地市分配（或在右侧表格中选择）",
         "Pick a backup centre, then click prefectures on the map (or choose in the table)",

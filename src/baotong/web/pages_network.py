@@ -88,9 +88,9 @@ def change_status(
             expected_reopening=parse_time(expected_reopening, "expected_reopening"))  # fmt: skip
     except ValidationError as exc:
         session.rollback()
-        return render(request, "network/site.html", user, status_code=422,
-                      **views.site_view(session, network, user, site_id),
-                      status_error=exc.message, status_form=form)  # fmt: skip
+        values = views.site_view(session, network, user, site_id)
+        values.update(status_error=exc.message, status_form=form)
+        return render(request, "network/site.html", user, status_code=422, **values)
     return _redirect_to_site(site_id)
 
 
@@ -120,9 +120,9 @@ async def change_capacity(
             valid_until=parse_time(form.get("valid_until", ""), "valid_until"))  # fmt: skip
     except ValidationError as exc:
         session.rollback()
-        return render(request, "network/site.html", user, status_code=422,
-                      **views.site_view(session, network, user, site_id),
-                      capacity_error=exc.message, capacity_form=form)  # fmt: skip
+        values = views.site_view(session, network, user, site_id)
+        values.update(capacity_error=exc.message, capacity_form=form)
+        return render(request, "network/site.html", user, status_code=422, **values)
     return _redirect_to_site(site_id)
 
 

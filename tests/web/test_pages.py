@@ -1,0 +1,276 @@
+"""Console pages without a browser: language, login, CSRF, role-dependent buttons,
+htmx fragments against full pages, readable errors that keep what the user typed."""
+
+from __future__ import annotations
+
+import gzip
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from baotong.auth import service as auth_service
+from baotong.contingency import service as contingency_service
+from baotong.db.session import session_scope
+from baotong.network.entities import Network
+
+PASSWORD = "correct horse"
+HENAN = {
+    "name": "河南全省封控",
+    "locked_areas": [{"region": "410000", "level": "province"}],
+    "product_classes": {"parcel": 1.0},
+}
+
+
+def log_in(client: TestClient, seeded: sessionmaker[Session], role: str,
+           province: str | None = None) -> TestClient:  # fmt: skip
+    """A new browser (own cookies) logged in through the login form as a fresh user."""
+    name = f"{role}_{province or 'cn'}"
+    with session_scope(seeded) as session:
+        if auth_service.get_user(session, name) is None:
+            auth_service.create_user(session, username=name, password=PASSWORD, role=role,
+                                     province_code=province)  # fmt: skip
+    browser = TestClient(client.app, follow_redirects=False)
+    browser.get("/login")
+    reply = browser.post("/login", data={"username": name, "password": PASSWORD,
+                                         "csrf_token": browser.cookies["baotong_csrf"]})  # fmt: skip
+    assert reply.status_code == 303, reply.text
+    return browser
+
+
+def csrf(browser: TestClient) -> dict[str, str]:
+    return {"csrf_token": browser.cookies["baotong_csrf"]}
+
+
+def computed_plan(seeded: sessionmaker[Session], network: Network, client: TestClient,
+                  lifecycle: str = "draft") -> int:  # fmt: skip
+    """A Henan plan computed by the test engine, walked to ``lifecycle``."""
+    with session_scope(seeded) as session:
+        scenario = contingency_service.create_scenario(
+            session, body=HENAN, network=network, actor="planner", scope=None)  # fmt: skip
+        run = contingency_service.create_plan(session, scenario_id=scenario.id, name=None,
+                                              parameters={}, network=network, actor="planner",
+                                              scope=None)  # fmt: skip
+        plan_id = run.id
+    runner = client.app.state.context.runner  # type: ignore[attr-defined]
+    runner.submit(plan_id)
+    runner.wait(plan_id, timeout=30)
+    with session_scope(seeded) as session:
+        if lifecycle in ("approved", "active"):
+            contingency_service.approve_plan(session, plan_id=plan_id, actor="p", scope=None)
+        if lifecycle == "active":
+            contingency_service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+    return plan_id
+
+
+def test_pages_are_chinese_by_default_and_english_after_the_switch(client: TestClient) -> None:
+    browser = TestClient(client.app, follow_redirects=False)
+    page = browser.get("/login")
+    assert '<html lang="zh-CN">' in page.text
+    assert "登录保通控制台" in page.text
+    switched = browser.get("/lang/en", headers={"referer": "http://testserver/login"})
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/login"
+    english = browser.get("/login")
+    assert '<html lang="en">' in english.text
+    assert "Log in to the Baotong console" in english.text
+    assert "登录保通控制台" not in english.text
+
+
+def test_a_page_without_login_sends_the_browser_to_the_login_page(client: TestClient) -> None:
+    browser = TestClient(client.app, follow_redirects=False)
+    full = browser.get("/plans?lifecycle=active")
+    assert full.status_code == 303
+    assert full.headers["location"] == "/login?next=/plans%3Flifecycle%3Dactive"
+    fragment = browser.get("/plans/1/progress", headers={"HX-Request": "true"})
+    assert fragment.headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_a_wrong_password_is_explained_and_the_user_name_kept(client: TestClient) -> None:
+    browser = TestClient(client.app, follow_redirects=False)
+    browser.get("/login")
+    reply = browser.post("/login", data={"username": "nobody_here", "password": "wrong-one",
+                                         **csrf(browser)})  # fmt: skip
+    assert reply.status_code == 401
+    assert "用户名或密码错误" in reply.text
+    assert 'value="nobody_here"' in reply.text
+    assert "baotong_session" not in reply.cookies
+
+
+def test_login_never_sends_the_user_to_another_site(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    log_in(client, seeded, "viewer")
+    browser = TestClient(client.app, follow_redirects=False)
+    browser.get("/login")
+    reply = browser.post("/login", data={"username": "viewer_cn", "password": PASSWORD,
+                                         "next": "//evil.example/x", **csrf(browser)})  # fmt: skip
+    assert reply.headers["location"] == "/map"
+
+
+@pytest.mark.parametrize(
+    ("headers", "form"),
+    [({}, {}), ({}, {"csrf_token": "forged"}), ({"origin": "https://evil.example"}, None)],
+    ids=["no-token", "wrong-token", "other-origin"],
+)
+def test_a_state_change_without_our_csrf_token_or_from_another_origin_is_refused(
+    client: TestClient, seeded: sessionmaker[Session], network: Network,
+    headers: dict[str, str], form: dict[str, str] | None,
+) -> None:  # fmt: skip
+    plan_id = computed_plan(seeded, network, client)
+    planner = log_in(client, seeded, "planner")
+    reply = planner.post(f"/plans/{plan_id}/approve", data=form if form is not None
+                         else csrf(planner), headers=headers)  # fmt: skip
+    assert reply.status_code == 403
+    assert "Traceback" not in reply.text
+    with session_scope(seeded) as session:
+        assert contingency_service.get_plan(session, plan_id, scope=None).lifecycle == "draft"
+
+
+def test_lifecycle_buttons_follow_the_role(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    draft = computed_plan(seeded, network, client)
+    approved = computed_plan(seeded, network, client, "approved")
+    planner, dispatcher, viewer = (log_in(client, seeded, r) for r in
+                                   ("planner", "dispatcher", "viewer"))  # fmt: skip
+    assert 'data-testid="approve"' in planner.get(f"/plans/{draft}").text
+    assert 'data-testid="approve"' not in viewer.get(f"/plans/{draft}").text
+    assert 'data-testid="approve"' not in dispatcher.get(f"/plans/{draft}").text
+    assert 'data-testid="activate"' in dispatcher.get(f"/plans/{approved}").text
+    assert 'data-testid="activate"' not in planner.get(f"/plans/{approved}").text
+    assert 'data-testid="activate"' not in viewer.get(f"/plans/{approved}").text
+
+
+def test_a_viewer_posting_activate_gets_a_readable_refusal_and_nothing_changes(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client, "approved")
+    viewer = log_in(client, seeded, "viewer")
+    reply = viewer.post(f"/plans/{plan_id}/activate", data=csrf(viewer))
+    assert reply.status_code == 403
+    assert "plan:activate" in reply.text
+    dispatcher = log_in(client, seeded, "dispatcher")
+    done = dispatcher.post(f"/plans/{plan_id}/activate", data=csrf(dispatcher))
+    assert done.status_code == 303
+    assert "生效中" in dispatcher.get(f"/plans/{plan_id}").text
+
+
+def test_the_changes_view_is_a_fragment_for_htmx_and_a_page_otherwise(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client)
+    viewer = log_in(client, seeded, "viewer")
+    fragment = viewer.get(f"/plans/{plan_id}/changes?origin=420000",
+                          headers={"HX-Request": "true"})  # fmt: skip
+    assert fragment.text.lstrip().startswith('<div id="changes"')
+    assert "<html" not in fragment.text
+    page = viewer.get(f"/plans/{plan_id}/changes?origin=420000")
+    assert "<html" in page.text
+    assert 'id="changes"' in page.text
+
+
+def test_a_site_status_error_is_shown_and_what_was_typed_is_kept(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    reply = planner.post("/sites/ZZ/status", data={"status": "closed", "reason": "  ",
+                         "expected_reopening": "2030-01-02T08:00", **csrf(planner)})  # fmt: skip
+    assert reply.status_code == 422
+    assert "reason" in reply.text
+    assert 'value="2030-01-02T08:00"' in reply.text
+    assert '<option value="closed" selected>' in reply.text
+    done = planner.post("/sites/ZZ/status", data={"status": "closed", "reason": "洪水",
+                        **csrf(planner)})  # fmt: skip
+    assert done.status_code == 303
+    page = planner.get("/sites/ZZ")
+    assert "洪水" in page.text
+    assert 'data-testid="site-status">停用' in page.text
+
+
+def test_a_capacity_that_is_not_a_number_names_the_field(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    dispatcher = log_in(client, seeded, "dispatcher")
+    reply = dispatcher.post("/sites/ZZ/capacity", data={"capacity_parcel": "lots",
+                            "reason": "surge", **csrf(dispatcher)})  # fmt: skip
+    assert reply.status_code == 422
+    assert "capacity.parcel" in reply.text
+    assert 'value="lots"' in reply.text
+
+
+def test_an_unknown_plan_is_a_readable_page_not_a_traceback(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    viewer = log_in(client, seeded, "viewer")
+    reply = viewer.get("/plans/9999")
+    assert reply.status_code == 404
+    assert "Unknown plan 9999" in reply.text
+    assert "Traceback" not in reply.text
+    inline = viewer.get("/plans/9999/progress", headers={"HX-Request": "true"})
+    assert inline.headers["HX-Retarget"] == "#flash"
+    assert 'data-testid="error"' in inline.text
+
+
+def test_the_scenario_builder_keeps_the_form_when_the_scenario_is_invalid(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    reply = planner.post("/scenarios", data={"name": "试算", "area_region": "not-a-region",
+                         "area_level": "province", "class_parcel": "1", "factor_parcel": "1.2",
+                         "max_road_hours": "9", **csrf(planner)})  # fmt: skip
+    assert reply.status_code == 422
+    assert "not-a-region" in reply.text
+    assert 'value="试算"' in reply.text
+    assert 'name="max_road_hours" value="9"' in reply.text
+    good = planner.post("/scenarios", data={"name": "河南", "area_region": "410000",
+                        "area_level": "province", "class_parcel": "1", "factor_parcel": "1.2",
+                        **csrf(planner)})  # fmt: skip
+    assert good.status_code == 303
+    assert "河南" in planner.get(good.headers["location"]).text
+
+
+def test_a_provincial_planner_sees_only_its_province(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client)
+    hubei = log_in(client, seeded, "planner", "420000")
+    assert hubei.get(f"/plans/{plan_id}").status_code == 404
+    assert "河南全省封控" not in hubei.get("/plans").text
+    assert hubei.get("/sites/ZZ").status_code == 404
+    page = hubei.get("/map")
+    assert 'data-scope="420000"' in page.text
+    centres = [c["id"] for c in hubei.get("/map/data.json").json()["centres"]]
+    assert centres == ["WH"]
+
+
+def test_boundaries_are_compressed_cached_and_revalidated(client: TestClient,
+                                                           seeded: sessionmaker[Session]) -> None:  # fmt: skip
+    viewer = log_in(client, seeded, "viewer")
+    reply = viewer.get("/geo/county.json?province=410000", headers={"accept-encoding": "gzip"})
+    assert reply.status_code == 200
+    assert reply.headers["cache-control"].startswith("public")
+    features = reply.json()["features"]
+    assert len(features) > 100
+    assert all(f["properties"]["name"].startswith("41") for f in features)
+    again = viewer.get("/geo/county.json?province=410000",
+                       headers={"if-none-match": reply.headers["etag"]})  # fmt: skip
+    assert again.status_code == 304
+    raw = viewer.get("/geo/province.json", headers={"accept-encoding": "identity"})
+    assert raw.json()["type"] == "FeatureCollection"
+    assert gzip.decompress(gzip.compress(raw.content)) == raw.content
+    assert viewer.get("/geo/planet.json").status_code == 404
+
+
+def test_the_audit_page_shows_who_approved_and_filters_by_object(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client)
+    planner = log_in(client, seeded, "planner")
+    assert planner.post(f"/plans/{plan_id}/approve", data=csrf(planner)).status_code == 303
+    page = planner.get("/audit?object_type=plan")
+    assert "plan.approve" in page.text
+    assert "planner_cn" in page.text
+    fragment = planner.get("/audit?object_type=site", headers={"HX-Request": "true"})
+    assert "plan.approve" not in fragment.text
+    assert "<html" not in fragment.text
+    assert log_in(client, seeded, "viewer").get("/audit").status_code == 403
