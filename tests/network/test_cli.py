@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,22 @@ def test_build_reference_refuses_a_broken_parameter_file(data_dir: Path, tmp_pat
     result = runner.invoke(app, ["network", "build-reference", "--params", str(params)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {params}: not valid TOML: Invalid value (at line 1")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda text: text.replace("seed =", "seedling ="), "field 'seed': is missing."),
+        (lambda text: text.replace("seed = ", 'seed = "x" # '), "field 'seed': must be a int"),
+    ],
+)
+def test_build_reference_names_a_missing_or_mistyped_parameter(
+    data_dir: Path, tmp_path: Path, edit: Callable[[str], str], message: str
+) -> None:
+    from baotong.network.reference import data_dir as bundled
+
+    params = tmp_path / "params.toml"
+    params.write_text(edit((bundled() / "params.toml").read_text(encoding="utf-8")), "utf-8")
+    result = runner.invoke(app, ["network", "build-reference", "--params", str(params)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {params}, {message}")

@@ -40,12 +40,49 @@ STEPS = ("regions", "population", "volumes", "centres", "stations", "loads", "bo
 
 
 def load_params(path: Path) -> dict[str, Any]:
-    """The build parameters (params.toml); a syntax error names the file and the line."""
+    """The build parameters (params.toml), checked against the bundled file's keys and types.
+
+    A syntax error names the file and the line; a missing key or a value of the wrong type
+    names the file and the dotted key, so a recalibrated file never ends in a traceback.
+    """
+    params = _read_toml(path)
+    bundled = Path(__file__).parent / "data" / "params.toml"
+    if path.resolve() != bundled.resolve():
+        _check_shape(_read_toml(bundled), params, str(path), "")
+    return params
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
+    except OSError as exc:
+        raise ValidationError(f"cannot be read: {exc.strerror}.", file=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(f"not valid TOML: {exc}.", file=str(path)) from None
+
+
+def _check_shape(reference: Any, given: Any, file: str, key: str) -> None:
+    """Every key of the bundled parameters must be present with a value of the same kind."""
+    if isinstance(reference, dict):
+        if not isinstance(given, dict):
+            raise ValidationError("must be a table.", file=file, field=key)
+        for name, value in reference.items():
+            dotted = f"{key}.{name}" if key else name
+            if name not in given:
+                raise ValidationError("is missing.", file=file, field=dotted)
+            _check_shape(value, given[name], file, dotted)
+        return
+    number = (int, float)
+    same = (
+        isinstance(given, number) and not isinstance(given, bool)
+        if isinstance(reference, number) and not isinstance(reference, bool)
+        else isinstance(given, type(reference))
+    )
+    if not same:
+        raise ValidationError(
+            f"must be a {type(reference).__name__}, not {given!r}.", file=file, field=key
+        )
 
 
 def _lonlat(point: shapely.Point) -> LonLat:
