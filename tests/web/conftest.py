@@ -27,8 +27,14 @@ from baotong.network import service as network_service
 from baotong.network.reference import load_reference
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "correct horse battery"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 USERS = {  # name: (role, province)
@@ -54,15 +60,20 @@ class LiveServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Baotong on a free port, with the reference network and one user per role."""
     folder = tmp_path_factory.mktemp("console")
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'baotong.db'}",
-                        secret_key="s" * 40, plan_workers=1)  # fmt: skip
+    settings = Settings(
+        data_dir=folder,
+        database_url=f"sqlite:///{folder / 'baotong.db'}",
+        secret_key="s" * 40,
+        plan_workers=1,
+    )
     migrate.upgrade(settings.effective_database_url)
     engine = make_engine(settings.effective_database_url)
     with session_scope(make_sessionmaker(engine)) as session:
         network_service.seed(session, network=load_reference())
         for name, (role, province) in USERS.items():
-            auth_service.create_user(session, username=name, password=PASSWORD, role=role,
-                                     province_code=province)  # fmt: skip
+            auth_service.create_user(
+                session, username=name, password=PASSWORD, role=role, province_code=province
+            )
     engine.dispose()
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")

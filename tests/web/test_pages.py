@@ -4,6 +4,7 @@ htmx fragments against full pages, readable errors that keep what the user typed
 from __future__ import annotations
 
 import gzip
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,18 +22,26 @@ HENAN = {
 }
 
 
-def log_in(client: TestClient, seeded: sessionmaker[Session], role: str,
-           province: str | None = None) -> TestClient:  # fmt: skip
+def log_in(
+    client: TestClient, seeded: sessionmaker[Session], role: str, province: str | None = None
+) -> TestClient:
     """A new browser (own cookies) logged in through the login form as a fresh user."""
     name = f"{role}_{province or 'cn'}"
     with session_scope(seeded) as session:
         if auth_service.get_user(session, name) is None:
-            auth_service.create_user(session, username=name, password=PASSWORD, role=role,
-                                     province_code=province)  # fmt: skip
+            auth_service.create_user(
+                session, username=name, password=PASSWORD, role=role, province_code=province
+            )
     browser = TestClient(client.app, follow_redirects=False)
     browser.get("/login")
-    reply = browser.post("/login", data={"username": name, "password": PASSWORD,
-                                         "csrf_token": browser.cookies["baotong_csrf"]})  # fmt: skip
+    reply = browser.post(
+        "/login",
+        data={
+            "username": name,
+            "password": PASSWORD,
+            "csrf_token": browser.cookies["baotong_csrf"],
+        },
+    )
     assert reply.status_code == 303, reply.text
     return browser
 
@@ -41,15 +50,23 @@ def csrf(browser: TestClient) -> dict[str, str]:
     return {"csrf_token": browser.cookies["baotong_csrf"]}
 
 
-def computed_plan(seeded: sessionmaker[Session], network: Network, client: TestClient,
-                  lifecycle: str = "draft") -> int:  # fmt: skip
+def computed_plan(
+    seeded: sessionmaker[Session], network: Network, client: TestClient, lifecycle: str = "draft"
+) -> int:
     """A Henan plan computed by the test engine, walked to ``lifecycle``."""
     with session_scope(seeded) as session:
         scenario = contingency_service.create_scenario(
-            session, body=HENAN, network=network, actor="planner", scope=None)  # fmt: skip
-        run = contingency_service.create_plan(session, scenario_id=scenario.id, name=None,
-                                              parameters={}, network=network, actor="planner",
-                                              scope=None)  # fmt: skip
+            session, body=HENAN, network=network, actor="planner", scope=None
+        )
+        run = contingency_service.create_plan(
+            session,
+            scenario_id=scenario.id,
+            name=None,
+            parameters={},
+            network=network,
+            actor="planner",
+            scope=None,
+        )
         plan_id = run.id
     runner = client.app.state.context.runner  # type: ignore[attr-defined]
     runner.submit(plan_id)
@@ -88,8 +105,9 @@ def test_a_page_without_login_sends_the_browser_to_the_login_page(client: TestCl
 def test_a_wrong_password_is_explained_and_the_user_name_kept(client: TestClient) -> None:
     browser = TestClient(client.app, follow_redirects=False)
     browser.get("/login")
-    reply = browser.post("/login", data={"username": "nobody_here", "password": "wrong-one",
-                                         **csrf(browser)})  # fmt: skip
+    reply = browser.post(
+        "/login", data={"username": "nobody_here", "password": "wrong-one", **csrf(browser)}
+    )
     assert reply.status_code == 401
     assert "用户名或密码错误" in reply.text
     assert 'value="nobody_here"' in reply.text
@@ -102,8 +120,15 @@ def test_login_never_sends_the_user_to_another_site(
     log_in(client, seeded, "viewer")
     browser = TestClient(client.app, follow_redirects=False)
     browser.get("/login")
-    reply = browser.post("/login", data={"username": "viewer_cn", "password": PASSWORD,
-                                         "next": "//evil.example/x", **csrf(browser)})  # fmt: skip
+    reply = browser.post(
+        "/login",
+        data={
+            "username": "viewer_cn",
+            "password": PASSWORD,
+            "next": "//evil.example/x",
+            **csrf(browser),
+        },
+    )
     assert reply.headers["location"] == "/map"
 
 
@@ -113,13 +138,19 @@ def test_login_never_sends_the_user_to_another_site(
     ids=["no-token", "wrong-token", "other-origin"],
 )
 def test_a_state_change_without_our_csrf_token_or_from_another_origin_is_refused(
-    client: TestClient, seeded: sessionmaker[Session], network: Network,
-    headers: dict[str, str], form: dict[str, str] | None,
-) -> None:  # fmt: skip
+    client: TestClient,
+    seeded: sessionmaker[Session],
+    network: Network,
+    headers: dict[str, str],
+    form: dict[str, str] | None,
+) -> None:
     plan_id = computed_plan(seeded, network, client)
     planner = log_in(client, seeded, "planner")
-    reply = planner.post(f"/plans/{plan_id}/approve", data=form if form is not None
-                         else csrf(planner), headers=headers)  # fmt: skip
+    reply = planner.post(
+        f"/plans/{plan_id}/approve",
+        data=form if form is not None else csrf(planner),
+        headers=headers,
+    )
     assert reply.status_code == 403
     assert "Traceback" not in reply.text
     with session_scope(seeded) as session:
@@ -131,8 +162,9 @@ def test_lifecycle_buttons_follow_the_role(
 ) -> None:
     draft = computed_plan(seeded, network, client)
     approved = computed_plan(seeded, network, client, "approved")
-    planner, dispatcher, viewer = (log_in(client, seeded, r) for r in
-                                   ("planner", "dispatcher", "viewer"))  # fmt: skip
+    planner, dispatcher, viewer = (
+        log_in(client, seeded, r) for r in ("planner", "dispatcher", "viewer")
+    )
     assert 'data-testid="approve"' in planner.get(f"/plans/{draft}").text
     assert 'data-testid="approve"' not in viewer.get(f"/plans/{draft}").text
     assert 'data-testid="approve"' not in dispatcher.get(f"/plans/{draft}").text
@@ -160,8 +192,7 @@ def test_the_changes_view_is_a_fragment_for_htmx_and_a_page_otherwise(
 ) -> None:
     plan_id = computed_plan(seeded, network, client)
     viewer = log_in(client, seeded, "viewer")
-    fragment = viewer.get(f"/plans/{plan_id}/changes?origin=420000",
-                          headers={"HX-Request": "true"})  # fmt: skip
+    fragment = viewer.get(f"/plans/{plan_id}/changes?origin=420000", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<div id="changes"')
     assert "<html" not in fragment.text
     page = viewer.get(f"/plans/{plan_id}/changes?origin=420000")
@@ -173,14 +204,22 @@ def test_a_site_status_error_is_shown_and_what_was_typed_is_kept(
     client: TestClient, seeded: sessionmaker[Session]
 ) -> None:
     planner = log_in(client, seeded, "planner")
-    reply = planner.post("/sites/ZZ/status", data={"status": "closed", "reason": "  ",
-                         "expected_reopening": "2030-01-02T08:00", **csrf(planner)})  # fmt: skip
+    reply = planner.post(
+        "/sites/ZZ/status",
+        data={
+            "status": "closed",
+            "reason": "  ",
+            "expected_reopening": "2030-01-02T08:00",
+            **csrf(planner),
+        },
+    )
     assert reply.status_code == 422
     assert "reason" in reply.text
     assert 'value="2030-01-02T08:00"' in reply.text
     assert '<option value="closed" selected>' in reply.text
-    done = planner.post("/sites/ZZ/status", data={"status": "closed", "reason": "洪水",
-                        **csrf(planner)})  # fmt: skip
+    done = planner.post(
+        "/sites/ZZ/status", data={"status": "closed", "reason": "洪水", **csrf(planner)}
+    )
     assert done.status_code == 303
     page = planner.get("/sites/ZZ")
     assert "洪水" in page.text
@@ -191,8 +230,10 @@ def test_a_capacity_that_is_not_a_number_names_the_field(
     client: TestClient, seeded: sessionmaker[Session]
 ) -> None:
     dispatcher = log_in(client, seeded, "dispatcher")
-    reply = dispatcher.post("/sites/ZZ/capacity", data={"capacity_parcel": "lots",
-                            "reason": "surge", **csrf(dispatcher)})  # fmt: skip
+    reply = dispatcher.post(
+        "/sites/ZZ/capacity",
+        data={"capacity_parcel": "lots", "reason": "surge", **csrf(dispatcher)},
+    )
     assert reply.status_code == 422
     assert "capacity.parcel" in reply.text
     assert 'value="lots"' in reply.text
@@ -215,16 +256,33 @@ def test_the_scenario_builder_keeps_the_form_when_the_scenario_is_invalid(
     client: TestClient, seeded: sessionmaker[Session]
 ) -> None:
     planner = log_in(client, seeded, "planner")
-    reply = planner.post("/scenarios", data={"name": "试算", "area_region": "not-a-region",
-                         "area_level": "province", "class_parcel": "1", "factor_parcel": "1.2",
-                         "max_road_hours": "9", **csrf(planner)})  # fmt: skip
+    reply = planner.post(
+        "/scenarios",
+        data={
+            "name": "试算",
+            "area_region": "not-a-region",
+            "area_level": "province",
+            "class_parcel": "1",
+            "factor_parcel": "1.2",
+            "max_road_hours": "9",
+            **csrf(planner),
+        },
+    )
     assert reply.status_code == 422
     assert "not-a-region" in reply.text
     assert 'value="试算"' in reply.text
     assert 'name="max_road_hours" value="9"' in reply.text
-    good = planner.post("/scenarios", data={"name": "河南", "area_region": "410000",
-                        "area_level": "province", "class_parcel": "1", "factor_parcel": "1.2",
-                        **csrf(planner)})  # fmt: skip
+    good = planner.post(
+        "/scenarios",
+        data={
+            "name": "河南",
+            "area_region": "410000",
+            "area_level": "province",
+            "class_parcel": "1",
+            "factor_parcel": "1.2",
+            **csrf(planner),
+        },
+    )
     assert good.status_code == 303
     assert "河南" in planner.get(good.headers["location"]).text
 
@@ -243,8 +301,9 @@ def test_a_provincial_planner_sees_only_its_province(
     assert centres == ["WH"]
 
 
-def test_boundaries_are_compressed_cached_and_revalidated(client: TestClient,
-                                                           seeded: sessionmaker[Session]) -> None:  # fmt: skip
+def test_boundaries_are_compressed_cached_and_revalidated(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
     viewer = log_in(client, seeded, "viewer")
     reply = viewer.get("/geo/county.json?province=410000", headers={"accept-encoding": "gzip"})
     assert reply.status_code == 200
@@ -252,8 +311,9 @@ def test_boundaries_are_compressed_cached_and_revalidated(client: TestClient,
     features = reply.json()["features"]
     assert len(features) > 100
     assert all(f["properties"]["name"].startswith("41") for f in features)
-    again = viewer.get("/geo/county.json?province=410000",
-                       headers={"if-none-match": reply.headers["etag"]})  # fmt: skip
+    again = viewer.get(
+        "/geo/county.json?province=410000", headers={"if-none-match": reply.headers["etag"]}
+    )
     assert again.status_code == 304
     raw = viewer.get("/geo/province.json", headers={"accept-encoding": "identity"})
     assert raw.json()["type"] == "FeatureCollection"
