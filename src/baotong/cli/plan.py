@@ -47,15 +47,17 @@ def _summary(data: dict[str, Any]) -> Table:
     table = Table(title=f"{data['scenario']} — {data['status']} ({data['solver_status']})")
     for col in ("Backup centre", "Province", "Zones", "Load/day", "Capacity/day", "Shifts",
                 "Chutes used/free"):  # fmt: skip
-        table.add_column(col, justify="left" if col == "Backup centre" else "right")
+        first = col == "Backup centre"
+        table.add_column(col, justify="left" if first else "right", min_width=12 if first else None)
     for b in data["backups"]:
-        table.add_row(f"{b['name']} ({b['center_id']})", b["province_code"], str(len(b["zones"])),
+        table.add_row(b["name"], b["province_code"], str(len(b["zones"])),
                       f"{b['load']:,.0f}", f"{b['capacity']:,.0f}", str(b["surge_shifts"]),
                       f"{b['chutes_used']}/{b['chutes_free']}")  # fmt: skip
     table.caption = (
         f"objective {data['objective']:,.0f} CNY/day · bound {data['bound']:,.0f} · "
         f"gap {data['gap']:.3%} · {data['solve_seconds']:.2f} s · nearest-centre rule "
-        f"{data['nearest_centre_objective']:,.0f} · delay mean "
+        f"{data['nearest_centre_objective']:,.0f}"
+        f"{'' if data['nearest_centre_feasible'] else ' (breaks limits)'} · delay mean "
         f"{data['delays']['overall']['mean_hours']} h, "
         f"p95 {data['delays']['overall']['p95_hours']} h"
     )

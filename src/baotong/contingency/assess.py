@@ -20,7 +20,7 @@ Assignment = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Violation:
-    """A limit a plan breaks: kind is "capacity", "chutes", "reach" or "unserved"."""
+    """A limit a plan breaks: "capacity", "chutes", "reach", "backups" or "unserved"."""
 
     kind: str
     subject: str  # centre id or zone id
@@ -114,6 +114,10 @@ def score(problem: Problem, assign: Assignment) -> Score:
                     f"{cand.free_chutes} free ({miss} short).",
                 )
             )
+    opened = len(np.unique(assign[idx]))
+    if problem.max_backups is not None and opened > problem.max_backups:
+        violations.append(Violation("backups", "plan", float(opened - problem.max_backups),
+            f"{opened} backups are used; the scenario allows {problem.max_backups}."))  # fmt: skip
     for z in idx:
         c = int(assign[z])
         if not problem.allowed[z, c]:
@@ -140,4 +144,4 @@ def problem_weights(problem: Problem) -> tuple[float, float]:
 
 
 def is_feasible(sc: Score) -> bool:
-    return not any(v.kind in ("capacity", "chutes", "reach") for v in sc.violations)
+    return not any(v.kind in ("capacity", "chutes", "reach", "backups") for v in sc.violations)

@@ -16,7 +16,7 @@ import numpy as np
 
 from baotong.contingency import delays as delay_engine
 from baotong.contingency import relations, transport
-from baotong.contingency.assess import Assignment, Violation, score
+from baotong.contingency.assess import Assignment, Violation, is_feasible, score
 from baotong.contingency.heuristic import heuristic, nearest_centre
 from baotong.contingency.planning import CancelFn, ProgressFn, relative_gap, solve
 from baotong.contingency.result import Plan
@@ -76,12 +76,13 @@ def assemble(
     else:
         status = "optimal" if solver_status == "optimal" else "feasible"
     progress(0.9, "Deriving relations, transport and delays")
+    near = score(problem, nearest_centre(problem))
     result = Plan(
         scenario=scenario.name, network=network.name, status=status, solver_status=solver_status,
         objective=objective, bound=bound, gap=relative_gap(objective, bound),
         solve_seconds=time.perf_counter() - t0, problem=problem, assign=assign,
         heuristic_objective=heuristic_cost,
-        nearest_centre_objective=score(problem, nearest_centre(problem)).total,
+        nearest_centre_objective=near.total, nearest_centre_feasible=is_feasible(near),
     )  # fmt: skip
     result.sort_plan_changes = relations.sort_plan_changes(network, problem, assign)
     result.dispatch_relations = relations.dispatch_relations(network, problem, assign)

@@ -21,6 +21,7 @@ from baotong.network.reference import load_boundaries
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
            "#9a6324", "#008080", "#800000", "#808000", "#000075")  # fmt: skip
 WIDTH = 900.0
+LABEL_MARGIN = 160.0  # room right of the map for backup names
 
 
 class _Projection:
@@ -103,7 +104,8 @@ def map_svg(plan: dict[str, Any], network: Network) -> str:
             f'fill="{colours[b["center_id"]]}" stroke="#000"/>'
             f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" class="label">{esc(b["name"])}</text>'
         )
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {proj.height:.0f}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {WIDTH + LABEL_MARGIN:.0f} {proj.height:.0f}" '
             f'width="100%" role="img" aria-label="Plan map">{"".join(shapes)}</svg>')  # fmt: skip
 
 

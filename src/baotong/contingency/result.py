@@ -36,6 +36,7 @@ class Plan:
     assign: Assignment
     heuristic_objective: float
     nearest_centre_objective: float
+    nearest_centre_feasible: bool
     sort_plan_changes: list[Row] = field(default_factory=list)
     dispatch_relations: list[Row] = field(default_factory=list)
     transit_changes: list[Row] = field(default_factory=list)
@@ -99,6 +100,7 @@ class Plan:
             "solve_seconds": round(self.solve_seconds, 3),
             "heuristic_objective": round(self.heuristic_objective, 2),
             "nearest_centre_objective": round(self.nearest_centre_objective, 2),
+            "nearest_centre_feasible": self.nearest_centre_feasible,
             "cost": self.score.breakdown(),
             "areas": [
                 {"code": a.code, "name": a.name, "level": a.level, "depth": a.depth}
