@@ -135,13 +135,25 @@ def explain_unserved(problem: Problem, assign: Assignment) -> dict[str, Any]:
         "volume": round(float(sum(problem.zones[z].volume for z in zones)), 1),
         "missing_capacity": round(float(max(0.0, need_load - room)), 1),
         "missing_chutes": int(max(0, need_chutes - free)),
-        "message": (
-            f"{len(zones)} zone(s), {need_load:,.0f} items/day of handling load and "
-            f"{need_chutes} chutes, cannot be covered; reachable centres have "
-            f"{room:,.0f} items/day and {free} chutes left."
-            if zones else ""
-        ),
+        "message": _unserved_message(rows, need_load, need_chutes, room, free),
     }  # fmt: skip
+
+
+def _unserved_message(
+    rows: list[dict[str, Any]], load: float, chutes: int, room: float, free: int
+) -> str:
+    if not rows:
+        return ""
+    out = (f"{len(rows)} zone(s), {load:,.0f} items/day of handling load and {chutes} chutes, "
+           "cannot be covered")  # fmt: skip
+    far = sum(1 for r in rows if r["reason"].startswith("no candidate"))
+    if far:
+        out += f"; {far} of them have no candidate centre within the road-time limit"
+    if far < len(rows):
+        out += (
+            f"; the centres that reach the rest have {room:,.0f} items/day and {free} chutes left"
+        )
+    return out + "."
 
 
 def _room(problem: Problem, load: np.ndarray[Any, np.dtype[np.float64]], c: int) -> float:
