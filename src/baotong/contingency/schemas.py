@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baotong.contingency.scenario import Scenario, validate
-from baotong.core.exceptions import ValidationError
+from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.network.entities import Network
 
 
@@ -152,3 +152,26 @@ def check_scenario(body: dict[str, Any], network: Network) -> tuple[str, list[st
                 value=closure.center_id,
             )
     return scenario.name, sorted(provinces)
+
+
+def resolve_destination(network: Network, text: str) -> tuple[str, str, str, str | None]:
+    """(kind, key, county code, station id) of a county code/name/pinyin, station or grid id."""
+    text = text.strip()
+    if text in network.stations:
+        return "station", text, network.stations[text].county_code, text
+    station_id, _, grid = text.rpartition("-G")
+    if station_id in network.stations and grid[:2].isdigit():
+        return "grid", text, network.stations[station_id].county_code, station_id
+    code = resolve_region(network, text)
+    if code is None:
+        raise NotFoundError(f"No region or station '{text}' in the network.", destination=text)
+    region = network.regions[code]
+    if region.level.value != "county":
+        counties = len(network.counties_in(code))
+        raise ValidationError(
+            f"'{region.name}' ({code}) is a {region.level.value} with {counties} counties; "
+            "ask for one county or station.",
+            field="destination",
+            value=text,
+        )
+    return "county", code, code, None

@@ -25,20 +25,20 @@ from baotong.contingency.models import (
     ScenarioRow,
     ZoneClaim,
 )
-from baotong.contingency.schemas import RoutingRead, TransitRead, check_scenario, resolve_region
+from baotong.contingency.schemas import (
+    RoutingRead,
+    TransitRead,
+    check_scenario,
+    resolve_destination,
+)
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.db import audit
 from baotong.network.entities import Network
 from baotong.network.models import SiteRow
 
-QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
-    "queued",
-    "running",
-    "succeeded",
-    "failed",
-    "cancelled",
-)
+QUEUED, RUNNING, SUCCEEDED = "queued", "running", "succeeded"
+FAILED, CANCELLED = "failed", "cancelled"
 DRAFT, APPROVED, ACTIVE, LIFTED = "draft", "approved", "active", "lifted"
 MAX_WAITING = 20
 
@@ -50,6 +50,27 @@ def _visible(provinces: Iterable[str], scope: str | None) -> bool:
 
 def _scope_province(provinces: list[Any]) -> str | None:
     return str(provinces[0]) if len(provinces) == 1 else None
+
+
+def _audit(
+    session: Session,
+    actor: str,
+    action: str,
+    row: ScenarioRow | PlanRun,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """An audit row for a scenario or plan, in the caller's transaction."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        object_type=action.split(".")[0],
+        object_id=str(row.id),
+        province_code=_scope_province(row.provinces),
+        before=before,
+        after=after,
+    )
 
 
 # -- scenarios ------------------------------------------------------------------------
@@ -69,15 +90,7 @@ def create_scenario(
     )
     session.add(row)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="scenario.create",
-        object_type="scenario",
-        object_id=str(row.id),
-        province_code=_scope_province(provinces),
-        after={"name": name},
-    )
+    _audit(session, actor, "scenario.create", row, after={"name": name})
     return row
 
 
@@ -109,30 +122,15 @@ def update_scenario(
     before = {"name": row.name, "body": row.body}
     row.name, row.body, row.provinces, row.updated_at = name, body, provinces, clock.now()
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="scenario.update",
-        object_type="scenario",
-        object_id=str(row.id),
-        province_code=_scope_province(provinces),
-        before=before,
-        after={"name": name, "body": body},
+    _audit(
+        session, actor, "scenario.update", row, before=before, after={"name": name, "body": body}
     )
     return row
 
 
 def delete_scenario(session: Session, *, scenario_id: int, actor: str, scope: str | None) -> None:
     row = get_scenario(session, scenario_id, scope=scope)
-    audit.record(
-        session,
-        actor=actor,
-        action="scenario.delete",
-        object_type="scenario",
-        object_id=str(row.id),
-        province_code=_scope_province(row.provinces),
-        before={"name": row.name, "body": row.body},
-    )
+    _audit(session, actor, "scenario.delete", row, before={"name": row.name, "body": row.body})
     session.delete(row)
     session.flush()
 
@@ -181,13 +179,11 @@ def create_plan(
     )
     session.add(run)
     session.flush()
-    audit.record(
+    _audit(
         session,
-        actor=actor,
-        action="plan.create",
-        object_type="plan",
-        object_id=str(run.id),
-        province_code=_scope_province(run.provinces),
+        actor,
+        "plan.create",
+        run,
         after={"scenario_id": scenario.id, "parameters": parameters},
     )
     return run
@@ -232,14 +228,7 @@ def cancel_plan(session: Session, *, plan_id: int, actor: str, scope: str | None
     if run.status == QUEUED:
         run.status, run.message, run.finished_at = CANCELLED, f"cancelled by {actor}", clock.now()
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="plan.cancel",
-        object_type="plan",
-        object_id=str(run.id),
-        province_code=_scope_province(run.provinces),
-    )
+    _audit(session, actor, "plan.cancel", run)
     return run
 
 
@@ -282,9 +271,7 @@ def store_result(session: Session, *, run: PlanRun, result: dict[str, Any]) -> N
 
 
 def destination_of(item: dict[str, Any]) -> str:
-    """The sort destination an assignment re-routes: grid, station or county."""
-    if item.get("zone_kind") in ("grid", "segment") and item.get("zone_id"):
-        return str(item["zone_id"])
+    """The sort destination an assignment re-routes: its station, else its county."""
     return str(item.get("station_id") or item["region_code"])
 
 
@@ -314,13 +301,11 @@ def approve_plan(session: Session, *, plan_id: int, actor: str, scope: str | Non
             f"Plan {plan_id} is {run.status}; only a computed plan can be approved.", id=plan_id
         )
     _transition(session, run, DRAFT, APPROVED, approved_by=actor, approved_at=clock.now())
-    audit.record(
+    _audit(
         session,
-        actor=actor,
-        action="plan.approve",
-        object_type="plan",
-        object_id=str(run.id),
-        province_code=_scope_province(run.provinces),
+        actor,
+        "plan.approve",
+        run,
         before={"lifecycle": DRAFT},
         after={"lifecycle": APPROVED},
     )
@@ -359,13 +344,11 @@ def activate_plan(
             session.flush()
     except IntegrityError:
         raise _claim_conflict(session, run, [c.destination for c in claims]) from None
-    audit.record(
+    _audit(
         session,
-        actor=actor,
-        action="plan.activate",
-        object_type="plan",
-        object_id=str(run.id),
-        province_code=_scope_province(run.provinces),
+        actor,
+        "plan.activate",
+        run,
         before={"lifecycle": APPROVED},
         after={"lifecycle": ACTIVE, "effective_at": effective.isoformat(), "zones": len(claims)},
     )
@@ -396,13 +379,11 @@ def lift_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) 
     run = get_plan(session, plan_id, scope=scope)
     _transition(session, run, ACTIVE, LIFTED, lifted_by=actor, lifted_at=clock.now())
     released = session.execute(delete(ZoneClaim).where(ZoneClaim.plan_id == run.id)).rowcount  # type: ignore[attr-defined]
-    audit.record(
+    _audit(
         session,
-        actor=actor,
-        action="plan.lift",
-        object_type="plan",
-        object_id=str(run.id),
-        province_code=_scope_province(run.provinces),
+        actor,
+        "plan.lift",
+        run,
         before={"lifecycle": ACTIVE},
         after={"lifecycle": LIFTED, "zones": released},
     )
@@ -410,34 +391,11 @@ def lift_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) 
 
 
 # -- current routing -----------------------------------------------------------------
-def _resolve_destination(network: Network, text: str) -> tuple[str, str, str, str | None]:
-    """(kind, destination key, county code, station id) of a code, name or station id."""
-    text = text.strip()
-    if text in network.stations:
-        return "station", text, network.stations[text].county_code, text
-    station_id, _, grid = text.rpartition("-G")
-    if station_id in network.stations and grid[:2].isdigit():
-        return "grid", text, network.stations[station_id].county_code, station_id
-    code = resolve_region(network, text)
-    if code is None:
-        raise NotFoundError(f"No region or station '{text}' in the network.", destination=text)
-    region = network.regions[code]
-    if region.level.value != "county":
-        counties = len(network.counties_in(code))
-        raise ValidationError(
-            f"'{region.name}' ({code}) is a {region.level.value} with {counties} counties; "
-            "ask for one county or station.",
-            field="destination",
-            value=text,
-        )
-    return "county", code, code, None
-
-
 def current_routing(
     session: Session, *, network: Network, destination: str, origin: str | None = None
 ) -> RoutingRead:
     """The centre that sorts ``destination`` now: an active plan's backup, else the baseline."""
-    kind, key, county, station = _resolve_destination(network, destination)
+    kind, key, county, station = resolve_destination(network, destination)
     candidates = (
         [key]
         + ([station] if kind == "grid" and station else [])
@@ -457,8 +415,12 @@ def current_routing(
     center = network.center(claim.backup_center_id) if claim else baseline
     if origin is None:
         start = network.provincial_hub(center.province_code)
+    elif origin in network.centers:
+        start = network.centers[origin]
     else:
-        start = network.center(origin)
+        raise ValidationError(
+            f"unknown processing centre '{origin}'.", field="origin", value=origin
+        )
     transit = network.transit_between(start, center)
     site = session.get(SiteRow, center.id)
     return RoutingRead(
