@@ -60,7 +60,8 @@ def check_invariants(network: Network, sc: Scenario, result: Plan) -> None:
         assert b["chutes_used"] <= b["chutes_free"]
         center = network.centers[b["center_id"]]
         assert b["center_id"] not in closed
-        assert not network.contains("410000", center.prefecture_code)
+        for area in result.problem.areas:  # no backup inside any locked area
+            assert not network.contains(area.code, center.prefecture_code)
     for a in data["assignments"]:
         assert a["hours"] <= sc.options.max_road_hours + 1e-6
     assert data["bound"] <= data["objective"] + 1e-6
@@ -166,6 +167,27 @@ def test_random_scenarios_keep_invariants(seed: int, max_backups: int | None, su
         best = brute_force(result.problem)
         if np.isfinite(best):
             assert result.objective <= best + 1e-6
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), depth=st.sampled_from(["station", "grid", "segment"]),
+       second_area=st.booleans())  # fmt: skip
+def test_random_city_level_scenarios_keep_invariants(
+    seed: int, depth: str, second_area: bool
+) -> None:
+    network = random_network(seed)
+    areas: list[dict[str, Any]] = [{"region": "410000", "level": "city", "depth": depth}]
+    if second_area:  # a neighbour locked at the same time, province level
+        areas.append({"region": "500000", "level": "province"})
+    sc = Scenario.model_validate({**scenario().model_dump(), "locked_areas": areas})
+    result = plan(network, sc)
+    check_invariants(network, sc, result)
+    for a in result.to_dict()["assignments"]:
+        if a["area_code"] == "410000":
+            station = network.stations[a["station_id"]]
+            assert a["zone_kind"] == depth
+            want = {"station": 1, "grid": station.grids, "segment": station.segments}[depth]
+            assert a["chutes"] == want
 
 
 @settings(max_examples=20, deadline=None)

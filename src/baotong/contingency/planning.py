@@ -225,7 +225,7 @@ def solve(
             e.interrupt()
         if on_progress is not None:
             out = e.data_out
-            frac = min(0.99, 0.3 + 0.7 * out.running_time / max(time_limit_s, 1e-9))
+            frac = min(0.85, 0.3 + 0.55 * out.running_time / max(time_limit_s, 1e-9))
             on_progress(
                 frac, f"HiGHS: best {out.mip_primal_bound:,.0f}, bound {out.mip_dual_bound:,.0f}"
             )
