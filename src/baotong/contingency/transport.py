@@ -24,6 +24,22 @@ def _nearest_hub(network: Network, loc: LonLat) -> CollectionHub | None:
     return min(hubs, key=lambda h: great_circle_km(h.location, loc)) if hubs else None
 
 
+def _air_route(network: Network, a: LonLat, b: LonLat) -> list[str]:
+    """Hub ids a flight path uses: nearest hub at each end, through the national hub when
+    the two have no direct link."""
+    start, end = _nearest_hub(network, a), _nearest_hub(network, b)
+    if start is None or end is None:
+        return []
+    if start.id == end.id:
+        return [start.id]
+    if end.id in start.air_links or start.id in end.air_links:
+        return [start.id, end.id]
+    national = [
+        h.id for h in network.hubs.values() if h.national and h.id not in (start.id, end.id)
+    ]
+    return [start.id, *national[:1], end.id]
+
+
 def trunk_flows(
     network: Network, problem: Problem, assign: Assignment, presorted_share: float
 ) -> list[Row]:
@@ -50,8 +66,8 @@ def trunk_flows(
         via: list[str] = []
         feeder_km = km
         if mode == "air":
-            a, b = _nearest_hub(network, origin), _nearest_hub(network, cand.location)
-            via = [h.id for h in (a, b) if h is not None]
+            via = _air_route(network, origin, cand.location)
+            b = network.hubs[via[-1]] if via else None
             feeder_km = network.road_km(b.location, cand.location) if b is not None else 0.0
         rows.append(
             {
