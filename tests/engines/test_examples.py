@@ -112,3 +112,16 @@ def test_manual_plan_with_a_locked_centre_is_flagged(
     assert ev["feasible"] is False
     assert ev["violations"][0]["kind"] == "ineligible"
     assert ev["cost"]["unserved"] > 0
+
+
+def test_air_trunk_flows_fly_only_scheduled_links(
+    network: Network, plans: dict[str, tuple[Scenario, Plan]]
+) -> None:
+    trunk = plans["three-provinces"][1].to_dict()["transport"]["trunk"]
+    air = [r for r in trunk if r["mode"] == "air"]
+    assert air  # Jilin and Shanghai are far from many origins
+    for r in air:
+        assert r["km"] >= network.params.air_min_km
+        for a, b in zip(r["via_hubs"], r["via_hubs"][1:], strict=False):
+            assert b in network.hubs[a].air_links or a in network.hubs[b].air_links
+    assert all(r["via_hubs"] == [] for r in trunk if r["mode"] == "road")
