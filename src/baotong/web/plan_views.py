@@ -14,6 +14,7 @@ from baotong.network.entities import Network
 
 MAX_ROWS = 200
 HISTOGRAM_HOURS = 24
+MAX_POINTS = 5000
 
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:
@@ -119,5 +120,14 @@ def map_data(result: dict[str, Any], network: Network, provinces: list[str]) -> 
         if region is not None and centre is not None:
             lines.append({"from": list(region.centroid), "to": list(centre.location),
                           "backup": backup, "volume": round(volume)})  # fmt: skip
+    points = [
+        [a["location"][0], a["location"][1], a["backup_center_id"]]
+        for a in result.get("assignments") or []
+        if a.get("zone_kind") not in (None, "county") and a.get("location")
+        and a.get("backup_center_id")
+    ][:MAX_POINTS]  # fmt: skip
+    first = network.regions.get(locked[0]) if locked else None
     return {"provinces": sorted({p for p in provinces if p in network.regions}),
-            "locked": locked, "zones": zones, "backups": shown, "flows": lines}  # fmt: skip
+            "locked": locked, "zones": zones, "backups": shown, "flows": lines,
+            "points": points, "center": list(first.centroid) if first else None,
+            "level": first.level.value if first else None}  # fmt: skip

@@ -193,24 +193,33 @@ const Baotong = (() => {
     const lockedOnly = data.locked.filter((c) => !data.zones[c])
       .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.5)" } }));
     const maxFlow = Math.max(...data.flows.map((f) => f.volume), 1);
+    const flowsName = lang() === "zh" ? "干线流向" : "Trunk flows";
+    const zonesName = lang() === "zh" ? "投递站/网格" : "Stations / grids";
+    const zoom = data.level === "county" ? 24 : data.level === "prefecture" ? 7 : 3.2;
     chart.setOption({
       tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
-      legend: { bottom: 4, textStyle: { color: "#c2d2e6" }, data: data.backups.map((b) => b.name) },
-      geo: { ...baseGeo(mapName, data.regions), regions: zoneRegions.concat(lockedOnly), ...focusOn(data.provinces, data.regions, 2.2),
+      legend: { bottom: 4, textStyle: { color: "#c2d2e6" }, inactiveColor: "#4b5b73",
+        data: [flowsName].concat(data.points.length ? [zonesName] : [], data.backups.map((b) => b.name)) },
+      geo: { ...baseGeo(mapName, data.regions), regions: zoneRegions.concat(lockedOnly),
+        ...(data.center ? { center: data.center, zoom } : {}),
         tooltip: { show: true, formatter: (p) => {
           const b = data.zones[p.name];
           const backup = data.backups.find((x) => x.id === b);
           return regionLabel(data.regions, p.name) + (backup ? ` → ${backup.name}` : "");
         } } },
       series: [
-        { type: "lines", coordinateSystem: "geo", zlevel: 1, silent: true,
-          effect: { show: true, period: 5, trailLength: 0.25, symbolSize: 3 },
-          lineStyle: { curveness: 0.22, opacity: 0.55, width: 1 },
+        { name: flowsName, type: "lines", coordinateSystem: "geo", zlevel: 1, silent: true,
+          effect: { show: true, period: 6, trailLength: 0.1, symbolSize: 2 },
+          lineStyle: { curveness: 0.2, opacity: 0.16, width: 0.8 },
           data: data.flows.map((f) => ({ coords: [f.from, f.to],
-            lineStyle: { color: colourOf[f.backup], width: 0.6 + 3.5 * Math.sqrt(f.volume / maxFlow) } })) },
+            lineStyle: { color: colourOf[f.backup], width: 0.4 + 2 * Math.sqrt(f.volume / maxFlow) } })) },
+        { name: zonesName, type: "scatter", coordinateSystem: "geo", zlevel: 2, symbolSize: 5,
+          data: data.points.map((p) => ({ value: [p[0], p[1]], backup: p[2], itemStyle: { color: colourOf[p[2]] } })),
+          tooltip: { formatter: (p) => (data.backups.find((x) => x.id === p.data.backup) || {}).name || "" } },
         ...data.backups.map((b) => ({
-          name: b.name, type: "effectScatter", coordinateSystem: "geo", zlevel: 2,
-          itemStyle: { color: colourOf[b.id] }, symbolSize: 10, rippleEffect: { scale: 2.5 },
+          name: b.name, type: "effectScatter", coordinateSystem: "geo", zlevel: 3,
+          itemStyle: { color: colourOf[b.id], borderColor: "#fff", borderWidth: 1 }, symbolSize: 11,
+          rippleEffect: { scale: 2.5 },
           data: [{ name: b.name, id: b.id, value: [b.lon, b.lat, b.load] }],
           tooltip: { formatter: () => `<b>${b.name}</b><br>${Math.round(b.load).toLocaleString()} · ${(b.utilisation * 100).toFixed(1)}%` },
         })),
