@@ -13,7 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from baotong.contingency.assess import Assignment
-from baotong.contingency.zoning import Problem, gc_matrix, origin_weights, trunk_hours
+from baotong.contingency.distances import gc_matrix, origin_weights, trunk_hours
+from baotong.contingency.zoning import Problem
 from baotong.network.entities import Network
 
 Array = npt.NDArray[np.float64]

@@ -13,7 +13,8 @@ import math
 from collections import defaultdict
 
 from baotong.contingency.assess import Assignment
-from baotong.contingency.zoning import Problem, origin_weights
+from baotong.contingency.distances import origin_weights
+from baotong.contingency.zoning import Problem
 from baotong.network.entities import CollectionHub, LonLat, Network, great_circle_km
 
 Row = dict[str, object]

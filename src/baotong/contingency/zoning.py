@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from baotong.contingency.distances import extra_hours, gc_matrix
 from baotong.contingency.scenario import LockedArea, Scenario, SortDepth
 from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.network.entities import (
-    EARTH_RADIUS_KM,
     PRODUCT_CLASSES,
     Automation,
     LonLat,
@@ -159,7 +159,7 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
     km = gc_matrix([z.location for z in zones], [c.location for c in candidates])
     km *= network.params.road_circuity
     hours = km / network.params.road_speed_kmh
-    extra = _extra_hours(network, zones, candidates, hours)
+    extra = extra_hours(network, zones, candidates, hours)
     volume = np.array([z.volume for z in zones], dtype=float)
     w = opts.costs
     cost = volume[:, None] * (w.item_km * km + w.delay_item_hour * extra)
@@ -346,74 +346,3 @@ def _candidate(
         chutes,
         opts.costs.opening,
     )
-
-
-def gc_matrix(a: list[LonLat], b: list[LonLat]) -> Array:
-    """Great-circle km between every point of ``a`` (rows) and of ``b`` (columns)."""
-    if not a or not b:
-        return np.zeros((len(a), len(b)))
-    pa, pb = np.radians(np.array(a, dtype=float)), np.radians(np.array(b, dtype=float))
-    lon1, lat1 = pa[:, 0:1], pa[:, 1:2]
-    lon2, lat2 = pb[None, :, 0], pb[None, :, 1]
-    h = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, h))), dtype=float)
-
-
-def trunk_hours(network: Network, gc_km: Array) -> Array:
-    """Trunk hours for great-circle km: by road, or by air (with handling) beyond the threshold."""
-    p = network.params
-    road_km = gc_km * p.road_circuity
-    air = gc_km / p.air_speed_kmh + p.air_handling_hours
-    return np.where(road_km >= p.air_min_km, air, road_km / p.road_speed_kmh)
-
-
-def origin_weights(network: Network, prefecture: str) -> tuple[list[str], list[LonLat], Array]:
-    """Origin prefectures sending to a prefecture, their locations and share of its inbound."""
-    if prefecture not in network.od_prefectures:
-        return [], [], np.zeros(0)
-    codes: list[str] = []
-    locs: list[LonLat] = []
-    vols: list[float] = []
-    for origin, flows in network.inbound_from(prefecture):
-        total = float(flows.sum())
-        if total > 0 and origin in network.regions:
-            codes.append(origin)
-            locs.append(network.regions[origin].centroid)
-            vols.append(total)
-    arr = np.array(vols, dtype=float)
-    return codes, locs, arr / arr.sum() if arr.size and arr.sum() > 0 else arr
-
-
-def _extra_hours(
-    network: Network, zones: list[Zone], candidates: list[Candidate], hours: Array
-) -> Array:
-    """Volume-weighted extra hours origin → backup → zone against origin → home → zone."""
-    extra = np.zeros_like(hours)
-    cand_locs = [c.location for c in candidates]
-    per_pref: dict[str, tuple[list[LonLat], Array, Array]] = {}
-    base_cache: dict[tuple[str, str], float] = {}
-    for z, zone in enumerate(zones):
-        home = network.centers[zone.home_center_id]
-        pref = zone.prefecture_code
-        if pref not in per_pref:
-            _, locs, w = origin_weights(network, pref)
-            trunk = (
-                w @ trunk_hours(network, gc_matrix(locs, cand_locs))
-                if locs
-                else np.zeros(len(candidates))
-            )
-            per_pref[pref] = (locs, w, trunk)
-        locs, w, trunk = per_pref[pref]
-        key = (pref, home.id)
-        if key not in base_cache:
-            base_cache[key] = (
-                float(w @ trunk_hours(network, gc_matrix(locs, [home.location]))[:, 0])
-                if locs
-                else 0.0
-            )
-        base_leg = network.road_hours(home.location, zone.location)
-        extra[z, :] = np.maximum(0.0, trunk - base_cache[key] + hours[z, :] - base_leg)
-    return extra
