@@ -92,3 +92,25 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert ready.status_code == 200
     assert ready.json()["revision"] == ready.json()["head"]
     assert client.get("/docs").status_code == 200
+
+
+def test_a_failed_commit_is_the_answer_not_a_silent_201(
+    client: TestClient, users: Any, monkeypatch: Any
+) -> None:
+    from sqlalchemy.orm import Session
+
+    headers = users.headers("dispatcher")
+
+    def failing_commit(self: Session) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    local = TestClient(client.app, raise_server_exceptions=False)
+    reply = local.post(
+        f"{API}/sites/ZZ/status", json={"status": "closed", "reason": "x"}, headers=headers
+    )
+    monkeypatch.undo()
+    assert reply.status_code == 500
+    assert reply.headers["content-type"] == PROBLEM
+    site = client.get(f"{API}/sites/ZZ", headers=headers).json()
+    assert site["status"] == "open"

@@ -48,7 +48,8 @@ def get_session(request: Request, context: Context) -> Iterator[Session]:
         session.close()
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+# "function" scope: commit before the response is sent, so a failed commit is the answer.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_network(context: Context) -> Network:
