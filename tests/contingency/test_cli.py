@@ -94,7 +94,7 @@ def test_bad_scenario_is_an_error_without_traceback(tmp_path: Path) -> None:
                     encoding="utf-8")  # fmt: skip
     result = runner.invoke(app, ["plan", str(path)])
     assert result.exit_code == 1
-    assert "field 'locked_areas.0.region'" in result.output
+    assert f"{path}, field 'locked_areas.0.region'" in result.output
     assert "Atlantis" in result.output
     assert "Traceback" not in result.output
 

@@ -20,7 +20,7 @@ from baotong.contingency.report import report_html
 from baotong.contingency.result import Plan
 from baotong.contingency.scenario import ManualPlan, Scenario
 from baotong.contingency.zoning import build_problem
-from baotong.core.exceptions import BaotongError
+from baotong.core.exceptions import BaotongError, ValidationError
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
 
@@ -116,7 +116,11 @@ def plan(
             written = export_model(build_problem(network, spec), export_dir)
             console.print(f"Model written: {', '.join(str(p) for p in written)}")
     except BaotongError as exc:
-        console.print(f"[red]Error:[/red] {exc.message}")
+        message = exc.message
+        if isinstance(exc, ValidationError) and exc.file is None and exc.field:
+            manual_field = exc.field.startswith("backups") and evaluate_path is not None
+            message = f"{evaluate_path if manual_field else scenario}, {message}"
+        console.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
