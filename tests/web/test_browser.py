@@ -136,6 +136,10 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
     dispatcher.page.click("a.lang")
     dispatcher.page.wait_for_load_state("networkidle")
     expect(dispatcher.page.get_by_test_id("routing")).to_contain_text("Baseline")
+    expect(dispatcher.page.get_by_test_id("routing")).to_contain_text(
+        network.regions[network.counties_in(zhengzhou.prefecture_code)[0].code].pinyin
+    )
+    expect(dispatcher.page.get_by_test_id("site-name")).to_contain_text(zhengzhou.name_en)
     dispatcher.shot("12-site-english")
 
     for console in (planner, viewer, dispatcher):

@@ -107,6 +107,7 @@ def map_data(result: dict[str, Any], network: Network, provinces: list[str]) -> 
         if centre is None:
             continue
         shown.append({"id": centre.id, "name": b.get("name") or centre.name,
+                      "name_en": centre.name_en or centre.name,
                       "lon": centre.location[0], "lat": centre.location[1],
                       "load": b.get("load", 0.0), "utilisation": b["utilisation"]})  # fmt: skip
     flows: dict[tuple[str, str], float] = defaultdict(float)

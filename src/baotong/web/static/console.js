@@ -186,7 +186,10 @@ const Baotong = (() => {
     window.addEventListener("resize", () => chart.resize());
     const mapName = await registerDetailed(data.provinces);
     const colourOf = {};
-    data.backups.forEach((b, i) => { colourOf[b.id] = PALETTE[i % PALETTE.length]; });
+    data.backups.forEach((b, i) => {
+      colourOf[b.id] = PALETTE[i % PALETTE.length];
+      if (lang() !== "zh") b.name = b.name_en;
+    });
     const zoneRegions = Object.entries(data.zones).map(([code, backup]) => ({
       name: code, itemStyle: { areaColor: colourOf[backup] || "#e5484d", borderColor: "#0d1420", opacity: 0.85 },
     }));
