@@ -80,3 +80,33 @@ def test_users_create_reads_the_password_from_stdin_and_refuses_a_duplicate(
     )
     assert bad_role.exit_code == 1
     assert "unknown role 'boss'" in bad_role.output
+
+
+def test_serve_refuses_an_unmigrated_database_with_a_message(cli_database: str) -> None:
+    refused = runner.invoke(app, ["serve"])
+    assert refused.exit_code == 1
+    assert "baotong db upgrade" in " ".join(refused.output.split())
+    assert "Traceback" not in refused.output
+
+
+def test_users_create_on_an_unmigrated_database_says_so(cli_database: str) -> None:
+    failed = runner.invoke(
+        app,
+        ["users", "create", "wu", "--role", "viewer", "--password-stdin"],
+        input="long enough\n",
+    )
+    assert failed.exit_code == 1
+    assert "Cannot create the user: the database failed" in " ".join(failed.output.split())
+
+
+def test_an_unreachable_database_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BAOTONG_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:9/none")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["db", "upgrade"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "Cannot upgrade: the database failed (OperationalError" in " ".join(
+        result.output.split()
+    )

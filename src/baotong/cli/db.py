@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from baotong.app import default_network_loader
 from baotong.config import get_settings
@@ -17,6 +20,22 @@ from baotong.network.schemas import SeedReport
 
 app = typer.Typer(help="The database: migrate up or down, seed the network.", no_args_is_help=True)
 console = Console()
+
+
+def reason(exc: SQLAlchemyError) -> str:
+    """A database error in one line, without SQLAlchemy's background link."""
+    cause = getattr(exc, "orig", None) or exc
+    return f"{type(cause).__name__}: {str(cause).splitlines()[0]}"
+
+
+@contextmanager
+def database_errors(doing: str) -> Iterator[None]:
+    """Turn a database failure into a message and exit code 1."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        console.print(f"[red]Cannot {doing}:[/] the database failed ({reason(exc)}).")
+        raise typer.Exit(1) from None
 
 
 def _url() -> str:
@@ -36,7 +55,8 @@ def _shown(url: str) -> str:
 def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
     """Migrate the database up (to the newest schema by default)."""
     url = _url()
-    migrate.upgrade(url, revision)
+    with database_errors("upgrade"):
+        migrate.upgrade(url, revision)
     engine = make_engine(url)
     console.print(
         f"[green]Database at revision {migrate.current_revision(engine)}[/] ({_shown(url)})"
@@ -50,7 +70,8 @@ def downgrade(
 ) -> None:
     """Migrate the database down (one revision by default)."""
     url = _url()
-    migrate.downgrade(url, revision)
+    with database_errors("downgrade"):
+        migrate.downgrade(url, revision)
     engine = make_engine(url)
     current = migrate.current_revision(engine) or "base (empty)"
     console.print(f"[yellow]Database at revision {current}[/] ({_shown(url)})")
@@ -73,7 +94,8 @@ def seed() -> None:
     """Load the network's regions and sites into the database (idempotent)."""
     started = time.perf_counter()
     try:
-        report = seed_database(_url())
+        with database_errors("seed"):
+            report = seed_database(_url())
     except BaotongError as exc:
         console.print(f"[red]Cannot seed:[/] {exc.message}")
         raise typer.Exit(1) from None

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from baotong.app import configure_logging, create_app
 from baotong.auth import service as auth_service
-from baotong.cli.db import seed_database
+from baotong.cli.db import database_errors, seed_database
 from baotong.cli.plan import run_example
 from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
@@ -75,11 +75,12 @@ def run() -> None:
     settings = get_settings()
     url = settings.effective_database_url
     try:
-        prepare_database(url)
+        with database_errors("prepare the database"):
+            prepare_database(url)
+            password = ensure_demo_login(url)
     except BaotongError as exc:
         console.print(f"[red]Cannot prepare the database:[/] {exc.message}")
         raise SystemExit(1) from None
-    password = ensure_demo_login(url)
     write_example(Path("out/henan"))
     address = f"http://{settings.host}:{settings.port}"
     console.print(f"\n[bold green]Baotong is serving at {address}[/]  (API docs: {address}/docs)")

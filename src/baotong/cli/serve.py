@@ -1,12 +1,37 @@
-"""``baotong serve``: run the service with uvicorn."""
+"""``baotong serve``: run the service with uvicorn, once the database is ready for it."""
 
 from __future__ import annotations
 
 import typer
 import uvicorn
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from baotong.app import configure_logging, create_app
+from baotong.cli.db import reason
 from baotong.config import get_settings
+from baotong.db import migrate
+from baotong.db.session import make_engine
+
+console = Console()
+
+
+def database_problem(url: str) -> str | None:
+    """Why the service cannot start on ``url`` (None when it can)."""
+    engine = make_engine(url)
+    try:
+        current = migrate.current_revision(engine)
+    except SQLAlchemyError as exc:
+        return f"the database is unreachable ({reason(exc)})"
+    finally:
+        engine.dispose()
+    head = migrate.head_revision()
+    if current != head:
+        return (
+            f"the database is at revision {current or 'none (empty)'}, not {head}; "
+            "run 'baotong db upgrade' first"
+        )
+    return None
 
 
 def serve(
@@ -15,6 +40,10 @@ def serve(
 ) -> None:
     """Serve the API and the console (migrate first: ``baotong db upgrade``)."""
     settings = get_settings()
+    problem = database_problem(settings.effective_database_url)
+    if problem is not None:
+        console.print(f"[red]Cannot serve:[/] {problem}.")
+        raise typer.Exit(1)
     configure_logging()
     uvicorn.run(
         create_app(settings),

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Role
+from baotong.cli.db import database_errors
 from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
@@ -39,7 +40,10 @@ def create(
     password = _password(password_stdin)
     engine = make_engine(get_settings().effective_database_url)
     try:
-        with session_scope(make_sessionmaker(engine)) as session:
+        with (
+            database_errors("create the user"),
+            session_scope(make_sessionmaker(engine)) as session,
+        ):
             user = auth_service.create_user(
                 session,
                 username=name,
@@ -68,7 +72,10 @@ def set_password(
     password = _password(password_stdin)
     engine = make_engine(get_settings().effective_database_url)
     try:
-        with session_scope(make_sessionmaker(engine)) as session:
+        with (
+            database_errors("set the password"),
+            session_scope(make_sessionmaker(engine)) as session,
+        ):
             auth_service.set_password(session, username=name, password=password, actor="cli")
     except BaotongError as exc:
         console.print(f"[red]Cannot set the password:[/] {exc.message}")
