@@ -15,6 +15,7 @@ from pathlib import Path
 import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from baotong import web
 from baotong.api import errors, health
@@ -81,6 +82,8 @@ def create_app(
         context.runner = PlanRunner(
             sessions, lambda: context.network, engine=engine, workers=settings.plan_workers
         )
+        network = await run_in_threadpool(lambda: context.network)  # load it once, now
+        log.info("service ready", network=network.name, **network.counts())
         try:
             yield
         finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,10 +20,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     secret_key: str | None = None
-    token_ttl_minutes: int = 12 * 60
+    token_ttl_minutes: int = Field(default=12 * 60, ge=1)
     host: str = "127.0.0.1"
-    port: int = 8000
-    plan_workers: int = 2
+    port: int = Field(default=8000, ge=1, le=65535)
+    plan_workers: int = Field(default=2, ge=1, le=32)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
