@@ -79,7 +79,7 @@ const Baotong = (() => {
 
   function baseGeo(mapName, regions) {
     return {
-      map: mapName, roam: true, zoom: 1.1, scaleLimit: { min: 0.8, max: 40 },
+      map: mapName, roam: true, zoom: 1.2, scaleLimit: { min: 0.8, max: 60 },
       itemStyle: { areaColor: "#182335", borderColor: "#3a4d6b", borderWidth: 0.6 },
       emphasis: { itemStyle: { areaColor: "#27456e" }, label: { show: false } },
       select: { disabled: true },
@@ -100,6 +100,14 @@ const Baotong = (() => {
     const buttons = document.querySelectorAll("#map-levels [data-level]");
     const maxCap = Math.max(...data.centres.map((c) => c.value[2]), 1);
     const statusText = { open: labels.open, limited: labels.limited, closed: labels.closed_s };
+    const kpis = document.getElementById("map-kpis");
+    if (kpis) {
+      const count = (f) => data.centres.filter(f).length;
+      const cells = [[labels.centres, data.centres.length], [labels.open, count((c) => c.status === "open")],
+        [labels.limited, count((c) => c.status === "limited")], [labels.closed_s, count((c) => c.status === "closed")],
+        [labels.locked, new Set(data.locked.map((a) => a.code)).size]];
+      kpis.innerHTML = cells.map(([k, v]) => `<div class="kpi"><div class="k">${k}</div><div class="v">${v}</div></div>`).join("");
+    }
 
     async function draw() {
       chart.showLoading({ text: "", color: "#2f8cff", maskColor: "rgba(13,20,32,.6)" });
@@ -108,17 +116,18 @@ const Baotong = (() => {
       const lockedRegions = geo.features
         .map((f) => f.properties.name)
         .filter((code) => data.locked.some((a) => inside(a.code, code) || inside(code, a.code)))
-        .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.55)", borderColor: "#ff8a8f" } }));
+        .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.78)", borderColor: "#ff6b71", borderWidth: 1.2 } }));
       const centres = data.centres.filter((c) => !state.province || c.province === state.province);
       chart.hideLoading();
       chart.setOption({
         backgroundColor: "transparent",
         tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
-        geo: { ...baseGeo(mapName, data.regions), regions: lockedRegions },
+        geo: { ...baseGeo(mapName, data.regions), regions: lockedRegions,
+          ...(state.province ? {} : { layoutCenter: ["50%", "56%"], layoutSize: "98%" }) },
         series: [{
           name: labels.centres, type: "scatter", coordinateSystem: "geo", data: centres,
           symbolSize: (v) => 5 + 22 * Math.sqrt(v[2] / maxCap),
-          itemStyle: { color: (p) => centreColour(p.data), borderColor: "#0d1420", borderWidth: 0.8, opacity: 0.92 },
+          itemStyle: { color: (p) => centreColour(p.data), borderColor: "#0d1420", borderWidth: 0.8, opacity: 0.85 },
           emphasis: { scale: 1.4 },
           tooltip: { formatter: (p) => `<b>${lang() === "zh" ? p.data.name : p.data.name_en}</b><br>` +
             `${labels.status}: ${statusText[p.data.status] || p.data.status}<br>` +
