@@ -38,6 +38,9 @@ from baotong.network.lookup import find_region
         ("Changzhi", "140400"),
         ("单县", "371722"),
         ("Shanxian", "371722"),
+        ("Luohe", "411100"),
+        ("Shaanxi", "610000"),
+        ("Shanxi", "140000"),
     ],
 )
 def test_a_region_is_found_by_code_name_or_pinyin(reference: Network, text: str, code: str) -> None:
