@@ -334,3 +334,41 @@ def test_the_audit_page_shows_who_approved_and_filters_by_object(
     assert "plan.approve" not in fragment.text
     assert "<html" not in fragment.text
     assert log_in(client, seeded, "viewer").get("/audit").status_code == 403
+
+
+def test_the_builder_saves_a_city_level_lock_with_its_sort_depth(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    form = {
+        "name": "县城封控",
+        "area_region": "410101",
+        "area_level": "city",
+        "area_depth": "segment",
+        "class_parcel": "1",
+        "factor_parcel": "1",
+        **csrf(planner),
+    }
+    saved = planner.post("/scenarios", data=form)
+    assert saved.status_code == 303
+    scenario_id = int(saved.headers["location"].rsplit("/", 1)[-1])
+    with session_scope(seeded) as session:
+        body = contingency_service.get_scenario(session, scenario_id, scope=None).body
+    assert body["locked_areas"] == [{"region": "410101", "level": "city", "depth": "segment"}]
+    refused = planner.post("/scenarios", data={**form, "area_level": "province"})
+    assert refused.status_code == 422
+    assert "depth" in refused.text
+    assert '<option value="segment" selected>' in refused.text
+
+
+def test_the_plan_page_offers_downloads_the_browser_session_can_fetch(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client)
+    viewer = log_in(client, seeded, "viewer")
+    page = viewer.get(f"/plans/{plan_id}").text
+    for link in ("result", "result.xlsx", "report.html"):
+        assert f'href="/api/v1/plans/{plan_id}/{link}"' in page
+    data = viewer.get(f"/api/v1/plans/{plan_id}/result")
+    assert data.status_code == 200
+    assert data.json()["schema"] == "baotong.plan/1"

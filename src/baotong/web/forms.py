@@ -38,13 +38,7 @@ def _number(text: str, kind: type, field: str) -> float | int | None:
 
 def body_from_form(form: FormData) -> dict[str, Any]:
     """The scenario body of the builder's fields (validated later by the service)."""
-    regions = [str(v) for v in form.getlist("area_region")]
-    levels = [str(v) for v in form.getlist("area_level")]
-    areas = [
-        {"region": code, "level": levels[i] if i < len(levels) else "province"}
-        for i, code in enumerate(regions)
-        if code.strip()
-    ]
+    areas = [_area(a) for a in _typed_areas(form) if a["region"].strip()]
     classes: dict[str, float] = {}
     for cls in ProductClass:
         if form.get(f"class_{cls.value}"):
@@ -65,6 +59,28 @@ def body_from_form(form: FormData) -> dict[str, Any]:
     }
 
 
+def _typed_areas(form: FormData) -> list[dict[str, str]]:
+    """The locked-area chips as typed: region, level and (city level) sort depth."""
+    regions = [str(v) for v in form.getlist("area_region")]
+    levels = [str(v) for v in form.getlist("area_level")]
+    depths = [str(v) for v in form.getlist("area_depth")]
+    return [
+        {
+            "region": code,
+            "level": levels[i] if i < len(levels) else "province",
+            "depth": depths[i] if i < len(depths) else "",
+        }
+        for i, code in enumerate(regions)
+    ]
+
+
+def _area(typed: dict[str, str]) -> dict[str, str]:
+    area = {"region": typed["region"].strip(), "level": typed["level"]}
+    if typed["depth"]:  # the planner refuses a depth that does not fit the level
+        area["depth"] = typed["depth"]
+    return area
+
+
 def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
     """What the builder shows for a body (its own, or one posted back with an error)."""
     options = dict(body.get("options") or {})
@@ -72,9 +88,13 @@ def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": body.get("name", ""),
         "areas": [
-            {"region": str(a.get("region", "")), "level": a.get("level", "province")}
+            {
+                "region": str(a.get("region", "")),
+                "level": a.get("level", "province"),
+                "depth": a.get("depth") or "",
+            }
             for a in body.get("locked_areas") or []
-        ],
+        ],  # fmt: skip
         "classes": {
             c.value: {"on": c.value in classes, "factor": classes.get(c.value, DEFAULT_FACTORS[c])}
             for c in ProductClass
@@ -93,14 +113,9 @@ def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
 
 def raw_values(form: FormData) -> dict[str, Any]:
     """The builder's values exactly as typed, for re-showing a form with an error."""
-    regions = [str(v) for v in form.getlist("area_region")]
-    levels = [str(v) for v in form.getlist("area_level")]
     return {
         "name": str(form.get("name", "")),
-        "areas": [
-            {"region": r, "level": levels[i] if i < len(levels) else "province"}
-            for i, r in enumerate(regions)
-        ],  # fmt: skip
+        "areas": _typed_areas(form),
         "classes": {
             c.value: {
                 "on": bool(form.get(f"class_{c.value}")),
