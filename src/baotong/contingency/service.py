@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from baotong.contingency.models import (
     PlanAssignment,
@@ -192,7 +192,11 @@ def create_plan(
 def list_plans(
     session: Session, *, scope: str | None, lifecycle: str | None = None, status: str | None = None
 ) -> list[PlanRun]:
-    query = select(PlanRun).order_by(PlanRun.id.desc())
+    query = (
+        select(PlanRun)
+        .options(defer(PlanRun.result), defer(PlanRun.scenario_body))
+        .order_by(PlanRun.id.desc())
+    )
     if lifecycle:
         query = query.where(PlanRun.lifecycle == lifecycle)
     if status:
