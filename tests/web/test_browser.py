@@ -20,6 +20,7 @@ from .conftest import LiveServer, open_console
 pytestmark = pytest.mark.browser
 HENAN = "410000"
 HENAN_POINT = (113.6, 33.9)  # inside Henan, away from its borders
+ZHENGZHOU_POINT = (113.55, 34.62)  # inside Zhengzhou prefecture
 
 
 def click_on_map(console: object, selector: str, lon: float, lat: float) -> None:
@@ -74,6 +75,7 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
     # Run it: the progress bar is polled until the plan is computed and the page reloads.
     page.get_by_test_id("run-scenario").click()
     expect(page.get_by_test_id("plan-title")).to_contain_text("河南全省封控")
+    expect(page.get_by_test_id("progress")).to_be_visible()
     planner.shot("05-plan-progress")
     expect(page.get_by_test_id("kpis")).to_be_visible(timeout=60_000)
     plan_url = page.url
@@ -91,6 +93,19 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
     transit = page.get_by_test_id("transit-table").locator("tbody tr")
     expect(transit.first).to_contain_text("北京")
     assert all("北京" in row for row in transit.all_inner_texts())
+
+    # Compare: paint Zhengzhou with another backup on the map and score it.
+    planner.goto(plan_url.removeprefix(live_server.url) + "/compare")
+    expect(page.get_by_test_id("compare-map")).to_have_attribute("data-ready", re.compile(r"\d+$"))
+    page.locator("input[name=paint]").nth(1).check()
+    brush = page.locator("input[name=paint]").nth(1).get_attribute("value")
+    click_on_map(planner, "#compare-map", *ZHENGZHOU_POINT)
+    expect(page.locator("select[name=assign_410100]")).to_have_value(brush or "")
+    page.get_by_test_id("evaluate").click()
+    expect(page.get_by_test_id("comparison")).to_be_visible(timeout=60_000)
+    assert float(page.get_by_test_id("gap").inner_text().rstrip("%").replace(",", "")) >= 0
+    planner.shot("06b-compare")
+    planner.page.goto(plan_url)
 
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("lifecycle")).to_have_text("已批准")
@@ -141,6 +156,16 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
     )
     expect(dispatcher.page.get_by_test_id("site-name")).to_contain_text(zhengzhou.name_en)
     dispatcher.shot("12-site-english")
+
+    # The lists and the audit log render without errors, too.
+    for path, name in (
+        ("/scenarios", "13-scenarios"),
+        ("/plans", "14-plans"),
+        ("/audit", "15-audit"),
+    ):
+        dispatcher.goto(path)
+        dispatcher.shot(name)
+    expect(dispatcher.page.get_by_test_id("audit-table")).to_contain_text("plan.lift")
 
     for console in (planner, viewer, dispatcher):
         assert console.errors == [], console.errors
