@@ -8,6 +8,7 @@ readable message — inside the page for htmx requests — never as a traceback.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -55,7 +56,13 @@ def _fmt_num(value: object, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _readable_json(value: object) -> str:
+    """JSON for people: Chinese stays Chinese (Jinja escapes the result for HTML)."""
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
 templates.env.filters["when"] = _fmt_time
+templates.env.filters["readable"] = _readable_json
 templates.env.filters["num"] = _fmt_num
 templates.env.globals["Permission"] = Permission
 
