@@ -372,3 +372,40 @@ def test_the_plan_page_offers_downloads_the_browser_session_can_fetch(
     data = viewer.get(f"/api/v1/plans/{plan_id}/result")
     assert data.status_code == 200
     assert data.json()["schema"] == "baotong.plan/1"
+
+
+def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    with session_scope(seeded) as session:
+        scenario_id = contingency_service.create_scenario(
+            session,
+            body={**HENAN, "options": {"max_backups": 3}},
+            network=network,
+            actor="planner",
+            scope=None,
+        ).id
+    planner = log_in(client, seeded, "planner")
+    form = planner.get(f"/scenarios/{scenario_id}/edit").text
+    assert f'action="/scenarios/{scenario_id}"' in form
+    assert 'name="max_backups" value="3"' in form
+    assert 'name="area_region" value="410000"' in form
+    changed = planner.post(
+        f"/scenarios/{scenario_id}",
+        data={
+            "name": "河南（调整）",
+            "area_region": "410000",
+            "area_level": "province",
+            "class_parcel": "1",
+            "factor_parcel": "1.1",
+            "max_backups": "5",
+            **csrf(planner),
+        },
+    )
+    assert changed.status_code == 303
+    with session_scope(seeded) as session:
+        body = contingency_service.get_scenario(session, scenario_id, scope=None).body
+    assert body["name"] == "河南（调整）"
+    assert body["options"]["max_backups"] == 5
+    assert body["product_classes"] == {"parcel": 1.1}
+    assert "修改场景" not in log_in(client, seeded, "viewer").get(f"/scenarios/{scenario_id}").text

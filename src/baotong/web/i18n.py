@@ -96,6 +96,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no": ("否", "No"),
     "scenario.list": ("封控场景", "Lockdown scenarios"),
     "scenario.new": ("新建场景", "New scenario"),
+    "scenario.edit": ("修改场景", "Edit scenario"),
     "scenario.name": ("场景名称", "Scenario name"),
     "scenario.areas": ("封控区域", "Locked areas"),
     "scenario.areas.hint": ("在地图上点击或搜索添加", "Click on the map or search to add"),

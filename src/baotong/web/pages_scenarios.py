@@ -18,10 +18,13 @@ router = APIRouter(route_class=PageRoute)
 
 
 def _builder(request: Request, user: PageUser, values: dict[str, object], *,
-             error: str | None = None, status_code: int = 200) -> Response:  # fmt: skip
+             error: str | None = None, status_code: int = 200,
+             scenario_id: int | None = None) -> Response:  # fmt: skip
+    action = f"/scenarios/{scenario_id}" if scenario_id is not None else "/scenarios"
     return render(request, "scenarios/builder.html", user, status_code=status_code,
                   values=values, error=error, classes=list(ProductClass),
-                  automations=list(Automation))  # fmt: skip
+                  automations=list(Automation), action=action,
+                  scenario_id=scenario_id)  # fmt: skip
 
 
 @router.get("/scenarios", include_in_schema=False)
@@ -75,6 +78,33 @@ def scenario_page(
         if p.scenario_id == row.id
     ]
     return render(request, "scenarios/detail.html", user, scenario=row, plans=plans)
+
+
+@router.get("/scenarios/{scenario_id}/edit", include_in_schema=False)
+def scenario_edit(
+    request: Request, scenario_id: int, session: DbSession, user: PageUser
+) -> Response:
+    need(user, Permission.SCENARIO_WRITE)
+    row = contingency_service.get_scenario(session, scenario_id, scope=user.province_code)
+    return _builder(request, user, forms.values_from_body(row.body), scenario_id=row.id)
+
+
+@router.post("/scenarios/{scenario_id}", include_in_schema=False, dependencies=[Csrf])
+async def scenario_update(
+    request: Request, scenario_id: int, session: DbSession, network: CurrentNetwork,
+    user: PageUser,
+) -> Response:  # fmt: skip
+    need(user, Permission.SCENARIO_WRITE)
+    form = await request.form()
+    try:
+        contingency_service.update_scenario(
+            session, scenario_id=scenario_id, body=forms.body_from_form(form), network=network,
+            actor=user.username, scope=user.province_code)  # fmt: skip
+    except ValidationError as exc:
+        session.rollback()
+        return _builder(request, user, forms.raw_values(form), error=exc.message,
+                        status_code=422, scenario_id=scenario_id)  # fmt: skip
+    return RedirectResponse(f"/scenarios/{scenario_id}", status_code=303)
 
 
 @router.post("/scenarios/{scenario_id}/run", include_in_schema=False, dependencies=[Csrf])
