@@ -331,7 +331,13 @@ def activate_plan(
     _transition(
         session, run, APPROVED, ACTIVE, activated_by=actor, activated_at=now, effective_at=effective
     )
-    assignments = session.scalars(select(PlanAssignment).where(PlanAssignment.plan_id == run.id))
+    # Claim in destination order: two overlapping activations then wait on the same first
+    # zone instead of deadlocking on each other's.
+    assignments = session.scalars(
+        select(PlanAssignment)
+        .where(PlanAssignment.plan_id == run.id)
+        .order_by(PlanAssignment.destination)
+    )
     claims = [
         ZoneClaim(
             destination=a.destination,
