@@ -409,3 +409,28 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     assert body["options"]["max_backups"] == 5
     assert body["product_classes"] == {"parcel": 1.1}
     assert "修改场景" not in log_in(client, seeded, "viewer").get(f"/scenarios/{scenario_id}").text
+
+
+def test_a_manual_plan_uploaded_as_yaml_is_scored_next_to_the_optimum(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client)
+    planner = log_in(client, seeded, "planner")
+    form = planner.get(f"/plans/{plan_id}/compare").text
+    assert 'name="assign_410100"' in form
+    manual = "name: 全给西安\nbackups:\n  - center: XA\n    regions: ['410100']\n"
+    reply = planner.post(
+        f"/plans/{plan_id}/compare",
+        data=csrf(planner),
+        files={"yaml_file": ("manual.yaml", manual.encode(), "text/yaml")},
+    )
+    assert reply.status_code == 200, reply.text
+    assert 'data-testid="comparison"' in reply.text
+    assert "全给西安" in reply.text
+    assert '<option value="XA" selected>' in reply.text
+    broken = planner.post(
+        f"/plans/{plan_id}/compare", data={"yaml": "name: x\nbackups: [\n", **csrf(planner)}
+    )
+    assert broken.status_code == 422
+    assert "not valid YAML" in broken.text
+    assert "name: x" in broken.text

@@ -13,17 +13,21 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from baotong.contingency.scenario import ManualPlan, Scenario, validate
-from baotong.core.exceptions import ValidationError
+from baotong.core.exceptions import BaotongError, ValidationError
 from baotong.network.entities import Network, SiteStatus, great_circle_km
+from baotong.network.lookup import find_region
 
 OFFERED = 14
 
 
-def manual_regions(network: Network, result: dict[str, Any]) -> list[str]:
+def manual_regions(network: Network, scenario_body: dict[str, Any]) -> list[str]:
     """What a person assigns: prefectures of a locked province, else the area itself."""
     codes: list[str] = []
-    for area in result.get("areas") or []:
-        code = str(area.get("code"))
+    for area in scenario_body.get("locked_areas") or []:
+        try:
+            code = find_region(network, str(area.get("region", ""))).code
+        except BaotongError:
+            continue
         children = network.children(code) if code.endswith("0000") else []
         codes.extend(r.code for r in children) if children else codes.append(code)
     return codes
@@ -85,3 +89,13 @@ def manual_from_form(
 
 def scenario_of(body: dict[str, Any]) -> Scenario:
     return validate(Scenario, body)
+
+
+def evaluated_choice(evaluation: dict[str, Any], regions: list[str]) -> dict[str, str]:
+    """The region → backup choices of an evaluated manual plan (shown on the form)."""
+    rows = [
+        {"region_code": a.get("zone_id"), "backup_center_id": a.get("backup_center_id"),
+         "volume": 1.0}
+        for a in evaluation.get("assignments") or []
+    ]  # fmt: skip
+    return optimum_choice({"assignments": rows}, regions)

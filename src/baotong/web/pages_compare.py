@@ -25,12 +25,15 @@ def _page(request: Request, session: DbSession, network: CurrentNetwork, user: P
           plan_id: int, **values: Any) -> Response:  # fmt: skip
     run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
     result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
-    regions = compare_views.manual_regions(network, result)
+    regions = compare_views.manual_regions(network, run.scenario_body)
     chosen = values.pop("chosen", None) or compare_views.optimum_choice(result, regions)
+    evaluation = values.get("evaluation")
+    if evaluation is not None and values.get("yaml_text", "").strip():
+        chosen = compare_views.evaluated_choice(evaluation, regions)
+    centres = compare_views.offered_centres(network, result, list(run.provinces))
+    centres += sorted({c for c in chosen.values() if c and c not in centres})
     return render(request, "plans/compare.html", user, run=run, result=result, regions=regions,
-                  chosen=chosen, centres=compare_views.offered_centres(
-                      network, result, list(run.provinces)),
-                  **values)  # fmt: skip
+                  chosen=chosen, centres=centres, **values)  # fmt: skip
 
 
 @router.get("/plans/{plan_id}/compare", include_in_schema=False)
@@ -54,8 +57,8 @@ async def compare_run(
     if isinstance(upload, UploadFile) and upload.filename:
         yaml_text = (await upload.read()).decode("utf-8", errors="replace")
     run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
-    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
-    regions = compare_views.manual_regions(network, result)
+    contingency_service.plan_result(session, plan_id, scope=user.province_code)  # computed?
+    regions = compare_views.manual_regions(network, run.scenario_body)
     chosen = {code: str(form.get(f"assign_{code}") or "") for code in regions}
     keep = {"yaml_text": yaml_text, "name": str(form.get("name") or ""), "chosen": chosen}
     try:
