@@ -169,3 +169,45 @@ def test_routing_by_pinyin_and_with_an_origin(
             session, network=network, destination="410101", origin="XA"
         )
     assert routed.transit.chain == ["XA", "ZZ"]
+
+
+def test_overlapping_plans_listing_zones_in_opposite_orders_still_have_one_winner(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    def reversed_engine(*args: Any) -> dict[str, Any]:
+        result = engine_for_tests(*args)
+        result["assignments"] = list(reversed(result["assignments"]))
+        return result
+
+    for attempt in range(3):
+        plans = [
+            _approved(seeded, network, scenario_body(f"a{attempt}"), engine_for_tests),
+            _approved(seeded, network, scenario_body(f"b{attempt}"), reversed_engine),
+        ]
+        barrier = threading.Barrier(2)
+        errors: list[Exception] = []
+
+        def activate(
+            plan_id: int, barrier: threading.Barrier = barrier, errors: list[Exception] = errors
+        ) -> None:
+            barrier.wait()
+            try:
+                with session_scope(seeded) as session:
+                    service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+            except Exception as exc:  # collected: anything but a conflict fails the test
+                errors.append(exc)
+
+        threads = [threading.Thread(target=activate, args=(p,)) for p in plans]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(errors) == 1
+        assert isinstance(errors[0], ConflictError), repr(errors[0])
+        with session_scope(seeded) as session:
+            for plan_id in plans:
+                if service.get_plan(session, plan_id, scope=None).lifecycle == "active":
+                    service.lift_plan(session, plan_id=plan_id, actor="d", scope=None)
