@@ -434,3 +434,21 @@ def test_a_manual_plan_uploaded_as_yaml_is_scored_next_to_the_optimum(
     assert broken.status_code == 422
     assert "not valid YAML" in broken.text
     assert "name: x" in broken.text
+
+
+def test_an_activation_conflict_is_explained_on_the_plan_page(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    first = computed_plan(seeded, network, client, "active")
+    second = computed_plan(seeded, network, client, "approved")
+    dispatcher = log_in(client, seeded, "dispatcher")
+    reply = dispatcher.post(f"/plans/{second}/activate", data=csrf(dispatcher))
+    assert reply.status_code == 409
+    assert f"already claimed by active plan {first}" in reply.text
+    assert 'data-testid="plan-title"' in reply.text
+    assert 'data-testid="activate"' in reply.text  # still approved, still activatable
+    late = dispatcher.post(
+        f"/plans/{second}/activate", data={"effective_at": "tomorrow", **csrf(dispatcher)}
+    )
+    assert late.status_code == 422
+    assert "effective_at" in late.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,6 +12,7 @@ from baotong.api.deps import Context, CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission
 from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanRun
+from baotong.core.exceptions import BaotongError
 from baotong.web import plan_views
 from baotong.web.templating import Csrf, PageRoute, PageUser, is_htmx, need, parse_time, render
 
@@ -87,34 +89,42 @@ def plan_map(
     return JSONResponse(plan_views.map_data(result, network, list(run.provinces)))
 
 
-def _back(plan_id: int) -> Response:
+def _act(request: Request, session: DbSession, network: CurrentNetwork, user: PageUser,
+         plan_id: int, act: Callable[[], object]) -> Response:  # fmt: skip
+    """Do a lifecycle step; a refusal (a conflict, a wrong state) shows on the plan page."""
+    try:
+        act()
+    except BaotongError as exc:
+        session.rollback()
+        run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+        return render(request, "plans/detail.html", user, status_code=exc.status,
+                      flash_error=exc.message, **_plan_values(run, network))  # fmt: skip
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
 
 @router.post("/plans/{plan_id}/approve", include_in_schema=False, dependencies=[Csrf])
-def approve(plan_id: int, session: DbSession, user: PageUser) -> Response:
+def approve(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+            user: PageUser) -> Response:  # fmt: skip
     need(user, Permission.PLAN_APPROVE)
-    contingency_service.approve_plan(session, plan_id=plan_id, actor=user.username,
-                                     scope=user.province_code)  # fmt: skip
-    return _back(plan_id)
+    return _act(request, session, network, user, plan_id, lambda: contingency_service.approve_plan(
+        session, plan_id=plan_id, actor=user.username, scope=user.province_code))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/activate", include_in_schema=False, dependencies=[Csrf])
-def activate(plan_id: int, session: DbSession, user: PageUser,
-             effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+def activate(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+             user: PageUser, effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     need(user, Permission.PLAN_ACTIVATE)
-    contingency_service.activate_plan(
+    return _act(request, session, network, user, plan_id, lambda: contingency_service.activate_plan(
         session, plan_id=plan_id, actor=user.username, scope=user.province_code,
-        effective_at=parse_time(effective_at, "effective_at"))  # fmt: skip
-    return _back(plan_id)
+        effective_at=parse_time(effective_at, "effective_at")))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/lift", include_in_schema=False, dependencies=[Csrf])
-def lift(plan_id: int, session: DbSession, user: PageUser) -> Response:
+def lift(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+         user: PageUser) -> Response:  # fmt: skip
     need(user, Permission.PLAN_ACTIVATE)
-    contingency_service.lift_plan(session, plan_id=plan_id, actor=user.username,
-                                  scope=user.province_code)  # fmt: skip
-    return _back(plan_id)
+    return _act(request, session, network, user, plan_id, lambda: contingency_service.lift_plan(
+        session, plan_id=plan_id, actor=user.username, scope=user.province_code))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/cancel", include_in_schema=False, dependencies=[Csrf])
@@ -125,4 +135,4 @@ def cancel(plan_id: int, session: DbSession, context: Context, user: PageUser) -
     session.commit()
     if context.runner is not None:
         context.runner.cancel(plan_id)
-    return _back(plan_id)
+    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
