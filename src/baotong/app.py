@@ -23,8 +23,8 @@ from baotong.api.context import ServiceContext
 from baotong.api.router import router as api_router
 from baotong.auth.tokens import secret_key
 from baotong.config import Settings, get_settings
-from baotong.contingency.jobs import PlanEngine, PlanRunner, planner_engine, recover_interrupted
-from baotong.db.session import make_engine, make_sessionmaker, session_scope
+from baotong.contingency.jobs import PlanEngine, PlanRunner, planner_engine
+from baotong.db.session import make_engine, make_sessionmaker
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
 
@@ -75,13 +75,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with session_scope(sessions) as session:
-            interrupted = recover_interrupted(session)
+        context.runner = PlanRunner(
+            sessions,
+            lambda: context.network,
+            engine=engine,
+            workers=settings.plan_workers,
+            heartbeat_s=settings.plan_heartbeat_seconds,
+        )
+        interrupted = context.runner.beat()  # runs of a stopped process fail now
         if interrupted:
             log.warning("plan runs interrupted by a restart marked failed", count=interrupted)
-        context.runner = PlanRunner(
-            sessions, lambda: context.network, engine=engine, workers=settings.plan_workers
-        )
         network = await run_in_threadpool(lambda: context.network)  # load it once, now
         log.info("service ready", network=network.name, **network.counts())
         try:

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     plan_workers: int = Field(default=2, ge=1, le=32)
+    plan_heartbeat_seconds: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

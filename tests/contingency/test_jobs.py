@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -16,6 +17,7 @@ from baotong.config import Settings
 from baotong.contingency import service
 from baotong.contingency.jobs import PlanRunner
 from baotong.contingency.models import PlanAssignment, PlanRun
+from baotong.core import clock
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
@@ -143,10 +145,14 @@ def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
 ) -> None:
     running = _queued(seeded, network, scenario_body())
     queued = _queued(seeded, network, scenario_body())
+    last_beat = clock.now() - timedelta(minutes=5)  # the process died five minutes ago
     with session_scope(seeded) as session:
-        run = session.get(PlanRun, running)
-        assert run is not None
-        run.status, run.progress = "running", 0.4  # the process died here
+        for plan_id in (running, queued):
+            run = session.get(PlanRun, plan_id)
+            assert run is not None
+            run.runner_id, run.heartbeat_at = "host:1:dead", last_beat
+            if plan_id == running:
+                run.status, run.progress = "running", 0.4
     app = create_app(service_settings, network=lambda: network, engine=engine_for_tests)
     with TestClient(app):  # startup = the restart
         pass
@@ -156,3 +162,51 @@ def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
         assert run.error is not None
         assert f"while this plan was {was}" in run.error
         assert run.finished_at is not None
+
+
+def test_a_live_runners_run_is_left_alone_until_its_heartbeat_stops(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    other = _queued(seeded, network, scenario_body())
+    with session_scope(seeded) as session:
+        run = session.get(PlanRun, other)
+        assert run is not None
+        run.status, run.runner_id, run.heartbeat_at = "running", "host:2:alive", clock.now()
+    runner = PlanRunner(seeded, lambda: network, engine=engine_for_tests, heartbeat_s=0.2)
+    try:
+        assert runner.beat() == 0  # another process beat a moment ago: not ours to fail
+        assert _run(seeded, other).status == "running"
+        deadline = time.monotonic() + 10  # that process stops beating: the sweep fails it
+        while _run(seeded, other).status == "running" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        runner.shutdown()
+    assert _run(seeded, other).status == "failed"
+
+
+def test_a_runner_keeps_its_own_running_plan_alive(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    gate = threading.Semaphore(0)
+
+    def slow(*args: Any) -> dict[str, Any]:
+        return engine_for_tests(*args, gate=gate)
+
+    plan_id = _queued(seeded, network, scenario_body())
+    runner = PlanRunner(seeded, lambda: network, engine=slow, heartbeat_s=0.1)
+    try:
+        runner.submit(plan_id)
+        time.sleep(0.8)  # eight heartbeats: well past the 0.3 s a silent runner is given
+        assert _run(seeded, plan_id).status == "running"
+        assert _run(seeded, plan_id).runner_id == runner.id
+        gate.release(3)
+        runner.wait(plan_id, timeout=30)
+    finally:
+        runner.shutdown()
+    assert _run(seeded, plan_id).status == "succeeded"

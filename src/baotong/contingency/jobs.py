@@ -4,20 +4,25 @@ Threads, not processes: the HiGHS solve releases the GIL, the network (tens of t
 of stations and the OD matrix) is shared in memory instead of pickled to each worker, and
 a cancel request is a flag the planner polls. Each step of a run (running, progress,
 result, failure) is its own short transaction, so the API reads the state at any time.
-A process that dies leaves runs "queued" or "running"; ``recover_interrupted`` marks them
-failed with the reason when the service starts again.
+Every runner beats a heartbeat on its runs; a run whose runner stopped beating (the
+process died) is marked failed with the reason — at startup and by every runner's
+periodic sweep, so several service processes can share one database.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.contingency import service
@@ -32,6 +37,7 @@ from baotong.network.service import effective_network
 
 log = structlog.get_logger("baotong.jobs")
 INTERRUPTED = "interrupted: the service stopped while this plan was {status}; run it again."
+STALE_BEATS = 3
 
 
 class Cancelled(Exception):
@@ -67,10 +73,19 @@ def planner_engine(
     return out
 
 
-def recover_interrupted(session: Session) -> int:
-    """Mark runs a dead process left queued or running as failed; how many there were."""
+def recover_interrupted(session: Session, *, stale_before: datetime | None = None) -> int:
+    """Mark runs whose process stopped as failed; how many there were.
+
+    A queued or running run is abandoned when its runner's last heartbeat is older than
+    ``stale_before``; with None every queued or running run is (one process per database).
+    """
+    query = select(PlanRun).where(PlanRun.status.in_((service.QUEUED, service.RUNNING)))
+    if stale_before is not None:
+        query = query.where(
+            or_(PlanRun.heartbeat_at.is_(None), PlanRun.heartbeat_at < stale_before)
+        )
     count = 0
-    for run in session.scalars(select(PlanRun).where(PlanRun.status.in_(("queued", "running")))):
+    for run in session.scalars(query):
         run.error = INTERRUPTED.format(status=run.status)
         run.message = "interrupted"
         run.status = service.FAILED
@@ -91,7 +106,9 @@ class PlanRunner:
         engine: PlanEngine = planner_engine,
         workers: int = 2,
         progress_every_s: float = 0.5,
+        heartbeat_s: float = 10.0,
     ) -> None:
+        self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:64]
         self._sessions = sessions
         self._network = network
         self._engine = engine
@@ -99,8 +116,49 @@ class PlanRunner:
         self._cancel: dict[int, threading.Event] = {}
         self._futures: dict[int, Future[None]] = {}
         self._every = progress_every_s
+        self._heartbeat_s = heartbeat_s
+        self._stop = threading.Event()
+        self._beat_thread = threading.Thread(
+            target=self._beat_loop, name="plan-heartbeat", daemon=True
+        )
+        self._beat_thread.start()
+
+    @property
+    def stale_after(self) -> timedelta:
+        """A run whose runner has not beaten for this long is abandoned."""
+        return timedelta(seconds=STALE_BEATS * self._heartbeat_s)
+
+    def beat(self) -> int:
+        """Refresh this runner's runs, fail the runs of runners that stopped beating."""
+        now = clock.now()
+        with session_scope(self._sessions) as session:
+            session.execute(
+                update(PlanRun)
+                .where(
+                    PlanRun.runner_id == self.id,
+                    PlanRun.status.in_((service.QUEUED, service.RUNNING)),
+                )
+                .values(heartbeat_at=now)
+            )
+            failed = recover_interrupted(session, stale_before=now - self.stale_after)
+        if failed:
+            log.warning("abandoned plan runs marked failed", count=failed)
+        return failed
+
+    def _beat_loop(self) -> None:
+        while not self._stop.wait(self._heartbeat_s):
+            try:
+                self.beat()
+            except Exception:  # a missed beat is logged; the next one tries again
+                log.exception("plan heartbeat failed")
 
     def submit(self, plan_id: int) -> Future[None]:
+        with session_scope(self._sessions) as session:
+            session.execute(
+                update(PlanRun)
+                .where(PlanRun.id == plan_id, PlanRun.status == service.QUEUED)
+                .values(runner_id=self.id, heartbeat_at=clock.now())
+            )
         self._cancel[plan_id] = threading.Event()
         future = self._pool.submit(self._work, plan_id)
         self._futures[plan_id] = future
@@ -117,6 +175,8 @@ class PlanRunner:
             future.result(timeout=timeout)
 
     def shutdown(self) -> None:
+        self._stop.set()
+        self._beat_thread.join(timeout=5)
         for event in self._cancel.values():
             event.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -145,7 +205,13 @@ class PlanRunner:
                     PlanRun.status == service.QUEUED,
                     PlanRun.cancel_requested.is_(False),
                 )
-                .values(status=service.RUNNING, started_at=clock.now(), message="running")
+                .values(
+                    status=service.RUNNING,
+                    started_at=clock.now(),
+                    message="running",
+                    runner_id=self.id,
+                    heartbeat_at=clock.now(),
+                )
             ).rowcount  # type: ignore[attr-defined]
             run = session.get(PlanRun, plan_id)
             if not started or run is None:

@@ -46,6 +46,8 @@ class PlanRun(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str] = mapped_column(Text, default="")
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    runner_id: Mapped[str | None] = mapped_column(String(64))  # process computing it
+    heartbeat_at: Mapped[datetime | None]  # last sign of life of that process
     result: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
     lifecycle: Mapped[str] = mapped_column(String(16), default="draft", index=True)

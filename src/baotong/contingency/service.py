@@ -175,6 +175,7 @@ def create_plan(
         lifecycle=DRAFT,
         created_by=actor,
         created_at=clock.now(),
+        heartbeat_at=clock.now(),
         cancel_requested=False,
     )
     session.add(run)
