@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from baotong.network.entities import Network, great_circle_km
 from baotong.network.reference import load_reference
 
 from .conftest import LiveServer, open_console
@@ -21,6 +22,16 @@ pytestmark = pytest.mark.browser
 HENAN = "410000"
 HENAN_POINT = (113.6, 33.9)  # inside Henan, away from its borders
 ZHENGZHOU_POINT = (113.55, 34.62)  # inside Zhengzhou prefecture
+
+
+def away_from_centres(network: Network) -> tuple[float, float]:
+    """A point inside Henan as far as possible from any centre's dot (to click the area)."""
+    centres = [c.location for c in network.centers.values()]
+    best = max(
+        network.counties_in(HENAN),
+        key=lambda r: min(great_circle_km(r.centroid, c) for c in centres),
+    )
+    return best.centroid
 
 
 def click_on_map(console: object, selector: str, lon: float, lat: float) -> None:
@@ -49,6 +60,15 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
         "data-ready", re.compile(r"^province:3\d$")
     )
     planner.shot("01-network-map")
+    click_on_map(planner, "#network-map", *away_from_centres(network))  # drill into Henan
+    expect(page.get_by_test_id("network-map")).to_have_attribute(
+        "data-ready", re.compile(r"^county-410000:\d+$")
+    )
+    planner.shot("02a-henan-counties")
+    click_on_map(planner, "#network-map", *zhengzhou.location)  # the centre's dot
+    page.wait_for_url(f"**/sites/{zhengzhou.id}")
+    expect(page.get_by_test_id("site-name")).to_contain_text(zhengzhou.name)
+    planner.goto("/map")
     page.click("[data-level=county]")
     expect(page.get_by_test_id("network-map")).to_have_attribute(
         "data-ready", re.compile(r"^county:2\d{3}$")
