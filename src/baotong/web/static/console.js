@@ -101,11 +101,12 @@ const Baotong = (() => {
     const maxCap = Math.max(...data.centres.map((c) => c.value[2]), 1);
     const statusText = { open: labels.open, limited: labels.limited, closed: labels.closed_s };
     const kpis = document.getElementById("map-kpis");
-    if (kpis) {
-      const count = (f) => data.centres.filter(f).length;
-      const cells = [[labels.centres, data.centres.length], [labels.open, count((c) => c.status === "open")],
+    function showKpis(centres, locked) {
+      if (!kpis) return;
+      const count = (f) => centres.filter(f).length;
+      const cells = [[labels.centres, centres.length], [labels.open, count((c) => c.status === "open")],
         [labels.limited, count((c) => c.status === "limited")], [labels.closed_s, count((c) => c.status === "closed")],
-        [labels.locked, new Set(data.locked.map((a) => a.code)).size]];
+        [labels.locked, locked]];
       kpis.innerHTML = cells.map(([k, v]) => `<div class="kpi"><div class="k">${k}</div><div class="v">${v}</div></div>`).join("");
     }
 
@@ -118,6 +119,8 @@ const Baotong = (() => {
         .filter((code) => data.locked.some((a) => inside(a.code, code) || inside(code, a.code)))
         .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.78)", borderColor: "#ff6b71", borderWidth: 1.2 } }));
       const centres = data.centres.filter((c) => !state.province || c.province === state.province);
+      const areas = data.locked.filter((a) => !state.province || a.code.slice(0, 2) === state.province.slice(0, 2));
+      showKpis(centres, new Set(areas.map((a) => a.code)).size);
       chart.hideLoading();
       chart.setOption({
         backgroundColor: "transparent",
