@@ -452,3 +452,15 @@ def test_an_activation_conflict_is_explained_on_the_plan_page(
     )
     assert late.status_code == 422
     assert "effective_at" in late.text
+
+
+def test_the_navigation_offers_only_what_the_role_may_open(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    leader = log_in(client, seeded, "group_leader")
+    page = leader.get("/map")
+    assert page.status_code == 403
+    assert "network:read" in page.text
+    operator = log_in(client, seeded, "warehouse_operator").get("/map").text
+    assert 'href="/map"' in operator
+    assert 'href="/plans"' not in operator
