@@ -187,6 +187,13 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
         dispatcher.shot(name)
     expect(dispatcher.page.get_by_test_id("audit-table")).to_contain_text("plan.lift")
 
+    # Log out: back on the login page, and the pages need a login again.
+    dispatcher.page.click("form[action='/logout'] button")
+    dispatcher.page.wait_for_url("**/login")
+    dispatcher.goto("/plans")
+    expect(dispatcher.page.locator("input[name=username]")).to_be_visible()
+    dispatcher.shot("16-logged-out")
+
     for console in (planner, viewer, dispatcher):
         assert console.errors == [], console.errors
         console.context.close()
