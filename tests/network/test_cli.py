@@ -71,7 +71,7 @@ def test_export_import_reset_cycle(data_dir: Path, tmp_path: Path) -> None:
     (out / "params.csv").write_text(
         (out / "params.csv")
         .read_text(encoding="utf-8")
-        .replace("China Post reference network (mainland)", "Edited network"),
+        .replace("Reference network of mainland China (modelled)", "Edited network"),
         encoding="utf-8",
     )
     result = runner.invoke(app, ["network", "import", str(out)])
