@@ -16,14 +16,18 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import create_app
 from baotong.auth import service as auth_service
 from baotong.config import Settings
+from baotong.contingency import service as contingency_service
 from baotong.db import migrate
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
 from baotong.network import service as network_service
+from baotong.network.entities import Network
 from baotong.network.reference import load_reference
 
 CHROMIUM = "/usr/bin/chromium"
@@ -137,3 +141,69 @@ def open_console(server: LiveServer, browser: Browser, username: str) -> Console
     page.on("dialog", lambda dialog: dialog.accept())
     console.log_in(username)
     return console
+
+
+# -- page tests without a browser (TestClient on the service suite's small network) ----
+PAGE_PASSWORD = "correct horse"
+HENAN = {
+    "name": "河南全省封控",
+    "locked_areas": [{"region": "410000", "level": "province"}],
+    "product_classes": {"parcel": 1.0},
+}
+
+
+def log_in(
+    client: TestClient, seeded: sessionmaker[Session], role: str, province: str | None = None
+) -> TestClient:
+    """A new browser (own cookies) logged in through the login form as a fresh user."""
+    name = f"{role}_{province or 'cn'}"
+    with session_scope(seeded) as session:
+        if auth_service.get_user(session, name) is None:
+            auth_service.create_user(
+                session, username=name, password=PAGE_PASSWORD, role=role, province_code=province
+            )
+    browser = TestClient(client.app, follow_redirects=False)
+    browser.get("/login")
+    reply = browser.post(
+        "/login",
+        data={
+            "username": name,
+            "password": PAGE_PASSWORD,
+            "csrf_token": browser.cookies["baotong_csrf"],
+        },
+    )
+    assert reply.status_code == 303, reply.text
+    return browser
+
+
+def csrf(browser: TestClient) -> dict[str, str]:
+    return {"csrf_token": browser.cookies["baotong_csrf"]}
+
+
+def computed_plan(
+    seeded: sessionmaker[Session], network: Network, client: TestClient, lifecycle: str = "draft"
+) -> int:
+    """A Henan plan computed by the test engine, walked to ``lifecycle``."""
+    with session_scope(seeded) as session:
+        scenario = contingency_service.create_scenario(
+            session, body=HENAN, network=network, actor="planner", scope=None
+        )
+        run = contingency_service.create_plan(
+            session,
+            scenario_id=scenario.id,
+            name=None,
+            parameters={},
+            network=network,
+            actor="planner",
+            scope=None,
+        )
+        plan_id = run.id
+    runner = client.app.state.context.runner  # type: ignore[attr-defined]
+    runner.submit(plan_id)
+    runner.wait(plan_id, timeout=30)
+    with session_scope(seeded) as session:
+        if lifecycle in ("approved", "active"):
+            contingency_service.approve_plan(session, plan_id=plan_id, actor="p", scope=None)
+        if lifecycle == "active":
+            contingency_service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+    return plan_id

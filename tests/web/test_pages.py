@@ -1,5 +1,5 @@
-"""Console pages without a browser: language, login, CSRF, role-dependent buttons,
-htmx fragments against full pages, readable errors that keep what the user typed."""
+"""Console pages without a browser: language, login, CSRF, scope, site and scenario forms
+that keep what the user typed, boundaries, audit log, navigation by role."""
 
 from __future__ import annotations
 
@@ -9,74 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from baotong.auth import service as auth_service
 from baotong.contingency import service as contingency_service
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
-PASSWORD = "correct horse"
-HENAN = {
-    "name": "河南全省封控",
-    "locked_areas": [{"region": "410000", "level": "province"}],
-    "product_classes": {"parcel": 1.0},
-}
-
-
-def log_in(
-    client: TestClient, seeded: sessionmaker[Session], role: str, province: str | None = None
-) -> TestClient:
-    """A new browser (own cookies) logged in through the login form as a fresh user."""
-    name = f"{role}_{province or 'cn'}"
-    with session_scope(seeded) as session:
-        if auth_service.get_user(session, name) is None:
-            auth_service.create_user(
-                session, username=name, password=PASSWORD, role=role, province_code=province
-            )
-    browser = TestClient(client.app, follow_redirects=False)
-    browser.get("/login")
-    reply = browser.post(
-        "/login",
-        data={
-            "username": name,
-            "password": PASSWORD,
-            "csrf_token": browser.cookies["baotong_csrf"],
-        },
-    )
-    assert reply.status_code == 303, reply.text
-    return browser
-
-
-def csrf(browser: TestClient) -> dict[str, str]:
-    return {"csrf_token": browser.cookies["baotong_csrf"]}
-
-
-def computed_plan(
-    seeded: sessionmaker[Session], network: Network, client: TestClient, lifecycle: str = "draft"
-) -> int:
-    """A Henan plan computed by the test engine, walked to ``lifecycle``."""
-    with session_scope(seeded) as session:
-        scenario = contingency_service.create_scenario(
-            session, body=HENAN, network=network, actor="planner", scope=None
-        )
-        run = contingency_service.create_plan(
-            session,
-            scenario_id=scenario.id,
-            name=None,
-            parameters={},
-            network=network,
-            actor="planner",
-            scope=None,
-        )
-        plan_id = run.id
-    runner = client.app.state.context.runner  # type: ignore[attr-defined]
-    runner.submit(plan_id)
-    runner.wait(plan_id, timeout=30)
-    with session_scope(seeded) as session:
-        if lifecycle in ("approved", "active"):
-            contingency_service.approve_plan(session, plan_id=plan_id, actor="p", scope=None)
-        if lifecycle == "active":
-            contingency_service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
-    return plan_id
+from .conftest import HENAN, PAGE_PASSWORD, computed_plan, csrf, log_in
 
 
 def test_pages_are_chinese_by_default_and_english_after_the_switch(client: TestClient) -> None:
@@ -124,7 +61,7 @@ def test_login_never_sends_the_user_to_another_site(
         "/login",
         data={
             "username": "viewer_cn",
-            "password": PASSWORD,
+            "password": PAGE_PASSWORD,
             "next": "//evil.example/x",
             **csrf(browser),
         },
@@ -155,49 +92,6 @@ def test_a_state_change_without_our_csrf_token_or_from_another_origin_is_refused
     assert "Traceback" not in reply.text
     with session_scope(seeded) as session:
         assert contingency_service.get_plan(session, plan_id, scope=None).lifecycle == "draft"
-
-
-def test_lifecycle_buttons_follow_the_role(
-    client: TestClient, seeded: sessionmaker[Session], network: Network
-) -> None:
-    draft = computed_plan(seeded, network, client)
-    approved = computed_plan(seeded, network, client, "approved")
-    planner, dispatcher, viewer = (
-        log_in(client, seeded, r) for r in ("planner", "dispatcher", "viewer")
-    )
-    assert 'data-testid="approve"' in planner.get(f"/plans/{draft}").text
-    assert 'data-testid="approve"' not in viewer.get(f"/plans/{draft}").text
-    assert 'data-testid="approve"' not in dispatcher.get(f"/plans/{draft}").text
-    assert 'data-testid="activate"' in dispatcher.get(f"/plans/{approved}").text
-    assert 'data-testid="activate"' not in planner.get(f"/plans/{approved}").text
-    assert 'data-testid="activate"' not in viewer.get(f"/plans/{approved}").text
-
-
-def test_a_viewer_posting_activate_gets_a_readable_refusal_and_nothing_changes(
-    client: TestClient, seeded: sessionmaker[Session], network: Network
-) -> None:
-    plan_id = computed_plan(seeded, network, client, "approved")
-    viewer = log_in(client, seeded, "viewer")
-    reply = viewer.post(f"/plans/{plan_id}/activate", data=csrf(viewer))
-    assert reply.status_code == 403
-    assert "plan:activate" in reply.text
-    dispatcher = log_in(client, seeded, "dispatcher")
-    done = dispatcher.post(f"/plans/{plan_id}/activate", data=csrf(dispatcher))
-    assert done.status_code == 303
-    assert "生效中" in dispatcher.get(f"/plans/{plan_id}").text
-
-
-def test_the_changes_view_is_a_fragment_for_htmx_and_a_page_otherwise(
-    client: TestClient, seeded: sessionmaker[Session], network: Network
-) -> None:
-    plan_id = computed_plan(seeded, network, client)
-    viewer = log_in(client, seeded, "viewer")
-    fragment = viewer.get(f"/plans/{plan_id}/changes?origin=420000", headers={"HX-Request": "true"})
-    assert fragment.text.lstrip().startswith('<div id="changes"')
-    assert "<html" not in fragment.text
-    page = viewer.get(f"/plans/{plan_id}/changes?origin=420000")
-    assert "<html" in page.text
-    assert 'id="changes"' in page.text
 
 
 def test_a_site_status_error_is_shown_and_what_was_typed_is_kept(
@@ -237,19 +131,6 @@ def test_a_capacity_that_is_not_a_number_names_the_field(
     assert reply.status_code == 422
     assert "capacity.parcel" in reply.text
     assert 'value="lots"' in reply.text
-
-
-def test_an_unknown_plan_is_a_readable_page_not_a_traceback(
-    client: TestClient, seeded: sessionmaker[Session]
-) -> None:
-    viewer = log_in(client, seeded, "viewer")
-    reply = viewer.get("/plans/9999")
-    assert reply.status_code == 404
-    assert "Unknown plan 9999" in reply.text
-    assert "Traceback" not in reply.text
-    inline = viewer.get("/plans/9999/progress", headers={"HX-Request": "true"})
-    assert inline.headers["HX-Retarget"] == "#flash"
-    assert 'data-testid="error"' in inline.text
 
 
 def test_the_scenario_builder_keeps_the_form_when_the_scenario_is_invalid(
@@ -361,19 +242,6 @@ def test_the_builder_saves_a_city_level_lock_with_its_sort_depth(
     assert '<option value="segment" selected>' in refused.text
 
 
-def test_the_plan_page_offers_downloads_the_browser_session_can_fetch(
-    client: TestClient, seeded: sessionmaker[Session], network: Network
-) -> None:
-    plan_id = computed_plan(seeded, network, client)
-    viewer = log_in(client, seeded, "viewer")
-    page = viewer.get(f"/plans/{plan_id}").text
-    for link in ("result", "result.xlsx", "report.html"):
-        assert f'href="/api/v1/plans/{plan_id}/{link}"' in page
-    data = viewer.get(f"/api/v1/plans/{plan_id}/result")
-    assert data.status_code == 200
-    assert data.json()["schema"] == "baotong.plan/1"
-
-
 def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     client: TestClient, seeded: sessionmaker[Session], network: Network
 ) -> None:
@@ -409,49 +277,6 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     assert body["options"]["max_backups"] == 5
     assert body["product_classes"] == {"parcel": 1.1}
     assert "修改场景" not in log_in(client, seeded, "viewer").get(f"/scenarios/{scenario_id}").text
-
-
-def test_a_manual_plan_uploaded_as_yaml_is_scored_next_to_the_optimum(
-    client: TestClient, seeded: sessionmaker[Session], network: Network
-) -> None:
-    plan_id = computed_plan(seeded, network, client)
-    planner = log_in(client, seeded, "planner")
-    form = planner.get(f"/plans/{plan_id}/compare").text
-    assert 'name="assign_410100"' in form
-    manual = "name: 全给西安\nbackups:\n  - center: XA\n    regions: ['410100']\n"
-    reply = planner.post(
-        f"/plans/{plan_id}/compare",
-        data=csrf(planner),
-        files={"yaml_file": ("manual.yaml", manual.encode(), "text/yaml")},
-    )
-    assert reply.status_code == 200, reply.text
-    assert 'data-testid="comparison"' in reply.text
-    assert "全给西安" in reply.text
-    assert '<option value="XA" selected>' in reply.text
-    broken = planner.post(
-        f"/plans/{plan_id}/compare", data={"yaml": "name: x\nbackups: [\n", **csrf(planner)}
-    )
-    assert broken.status_code == 422
-    assert "not valid YAML" in broken.text
-    assert "name: x" in broken.text
-
-
-def test_an_activation_conflict_is_explained_on_the_plan_page(
-    client: TestClient, seeded: sessionmaker[Session], network: Network
-) -> None:
-    first = computed_plan(seeded, network, client, "active")
-    second = computed_plan(seeded, network, client, "approved")
-    dispatcher = log_in(client, seeded, "dispatcher")
-    reply = dispatcher.post(f"/plans/{second}/activate", data=csrf(dispatcher))
-    assert reply.status_code == 409
-    assert f"already claimed by active plan {first}" in reply.text
-    assert 'data-testid="plan-title"' in reply.text
-    assert 'data-testid="activate"' in reply.text  # still approved, still activatable
-    late = dispatcher.post(
-        f"/plans/{second}/activate", data={"effective_at": "tomorrow", **csrf(dispatcher)}
-    )
-    assert late.status_code == 422
-    assert "effective_at" in late.text
 
 
 def test_the_navigation_offers_only_what_the_role_may_open(
