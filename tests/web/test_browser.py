@@ -151,6 +151,7 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
     assert zhengzhou.name not in routing.locator("tbody tr").first.inner_text()
     dispatcher.shot("09-site-routing-changed")
     dispatcher.goto("/map")
+    expect(dispatcher.page.get_by_test_id("map-locked")).to_contain_text("河南省")
     expect(dispatcher.page.get_by_test_id("network-map")).to_have_attribute(
         "data-ready", re.compile("province")
     )

@@ -65,7 +65,7 @@ const Baotong = (() => {
 
   function centreColour(c) {
     if (c.status === "closed") return "#e5484d";
-    if (c.status === "limited") return "#f0a020";
+    if (c.status === "limited") return "#c084fc";
     if (c.utilisation >= 0.9) return "#f97316";
     if (c.utilisation >= 0.75) return "#eab308";
     return "#2fb170";
@@ -109,6 +109,13 @@ const Baotong = (() => {
         [labels.locked, locked]];
       kpis.innerHTML = cells.map(([k, v]) => `<div class="kpi"><div class="k">${k}</div><div class="v">${v}</div></div>`).join("");
     }
+    const lockedList = document.getElementById("map-locked");
+    if (lockedList) {
+      const seen = new Set();
+      lockedList.innerHTML = data.locked.filter((a) => !seen.has(a.code) && seen.add(a.code)).map((a) =>
+        `<a class="badge status-closed" href="/plans/${a.plan_id}">${regionLabel(data.regions, a.code)} · ${a.plan}</a>`).join(" ");
+      lockedList.hidden = data.locked.length === 0;
+    }
 
     async function draw() {
       chart.showLoading({ text: "", color: "#2f8cff", maskColor: "rgba(13,20,32,.6)" });
@@ -129,7 +136,8 @@ const Baotong = (() => {
           ...(state.province ? {} : { layoutCenter: ["50%", "56%"], layoutSize: "98%" }) },
         series: [{
           name: labels.centres, type: "scatter", coordinateSystem: "geo", data: centres,
-          symbolSize: (v) => 5 + 22 * Math.sqrt(v[2] / maxCap),
+          symbol: (v, p) => (p.data.status === "open" ? "circle" : "diamond"),
+          symbolSize: (v, p) => (p.data.status === "open" ? 5 : 10) + 22 * Math.sqrt(v[2] / maxCap),
           itemStyle: { color: (p) => centreColour(p.data), borderColor: "#0d1420", borderWidth: 0.8, opacity: 0.85 },
           emphasis: { scale: 1.4 },
           tooltip: { formatter: (p) => `<b>${lang() === "zh" ? p.data.name : p.data.name_en}</b><br>` +
