@@ -289,3 +289,18 @@ def test_the_navigation_offers_only_what_the_role_may_open(
     operator = log_in(client, seeded, "warehouse_operator").get("/map").text
     assert 'href="/map"' in operator
     assert 'href="/plans"' not in operator
+
+
+def test_the_region_search_finds_by_code_chinese_name_and_pinyin(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    for query in ("410000", "河南", "henan"):
+        found = planner.get("/regions/search", params={"q": query},
+                            headers={"HX-Request": "true"})  # fmt: skip
+        assert 'data-add-area="410000"' in found.text, query
+        assert "<html" not in found.text
+    county = planner.get("/regions/search", params={"q": "河南1县"}).text
+    assert 'data-add-area="410101"' in county
+    assert "河南市" in county  # the parent tells same-named places apart
+    assert "data-add-area" not in planner.get("/regions/search", params={"q": "Atlantis"}).text
