@@ -210,3 +210,36 @@ def test_a_runner_keeps_its_own_running_plan_alive(
     finally:
         runner.shutdown()
     assert _run(seeded, plan_id).status == "succeeded"
+
+
+def test_a_shutdown_fails_the_running_and_queued_runs_with_the_reason(
+    seeded: sessionmaker[Session],
+    network: Network,
+    scenario_body: Callable[..., Any],
+    engine_for_tests: Any,
+) -> None:
+    gate = threading.Semaphore(0)
+
+    def slow(*args: Any) -> dict[str, Any]:
+        return engine_for_tests(*args, gate=gate)
+
+    running, queued = (_queued(seeded, network, scenario_body()) for _ in range(2))
+    runner = PlanRunner(seeded, lambda: network, engine=slow, workers=1, progress_every_s=0)
+    runner.submit(running)
+    runner.submit(queued)
+    deadline = time.monotonic() + 10
+    while _run(seeded, running).status != "running" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stopper = threading.Thread(target=runner.shutdown)
+    stopper.start()
+    while not runner.stopping:
+        time.sleep(0.01)
+    gate.release(10)  # let the tiny planner see the stop between counties
+    stopper.join(30)
+    for plan_id, was in ((running, "running"), (queued, "queued")):
+        run = _run(seeded, plan_id)
+        assert run.status == "failed", (plan_id, run.status)
+        assert (
+            run.error
+            == f"interrupted: the service stopped while this plan was {was}; run it again."
+        )

@@ -40,10 +40,6 @@ INTERRUPTED = "interrupted: the service stopped while this plan was {status}; ru
 STALE_BEATS = 3
 
 
-class Cancelled(Exception):
-    """Raised inside a run when its cancel flag is seen."""
-
-
 class PlanEngine(Protocol):
     """Computes a plan.json dict for a scenario body on a network."""
 
@@ -118,10 +114,16 @@ class PlanRunner:
         self._every = progress_every_s
         self._heartbeat_s = heartbeat_s
         self._stop = threading.Event()
+        self._signalled = threading.Event()
         self._beat_thread = threading.Thread(
             target=self._beat_loop, name="plan-heartbeat", daemon=True
         )
         self._beat_thread.start()
+
+    @property
+    def stopping(self) -> bool:
+        """True once every run of this runner has been told to stop."""
+        return self._signalled.is_set()
 
     @property
     def stale_after(self) -> timedelta:
@@ -162,6 +164,7 @@ class PlanRunner:
         self._cancel[plan_id] = threading.Event()
         future = self._pool.submit(self._work, plan_id)
         self._futures[plan_id] = future
+        future.add_done_callback(lambda _: self._futures.pop(plan_id, None))
         return future
 
     def cancel(self, plan_id: int) -> None:
@@ -175,15 +178,33 @@ class PlanRunner:
             future.result(timeout=timeout)
 
     def shutdown(self) -> None:
+        """Stop: running plans are interrupted, queued ones will not start; both fail now."""
         self._stop.set()
-        self._beat_thread.join(timeout=5)
-        for event in self._cancel.values():
+        for event in list(self._cancel.values()):
             event.set()
+        self._signalled.set()
+        self._beat_thread.join(timeout=5)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            with session_scope(self._sessions) as session:
+                left = session.scalars(
+                    select(PlanRun).where(
+                        PlanRun.runner_id == self.id,
+                        PlanRun.status.in_((service.QUEUED, service.RUNNING)),
+                    )
+                )
+                for run in left:
+                    run.error = INTERRUPTED.format(status=run.status)
+                    run.status, run.message = service.FAILED, "interrupted"
+                    run.finished_at = clock.now()
+        except Exception:  # the heartbeat sweep of the next start covers them
+            log.exception("could not mark the interrupted plan runs at shutdown")
 
     # -- one run ----------------------------------------------------------------------
     def _work(self, plan_id: int) -> None:
         event = self._cancel.setdefault(plan_id, threading.Event())
+        if self._stop.is_set():  # shutting down: it stays queued, shutdown fails it
+            return
         try:
             self._run(plan_id, event)
         except Exception:  # a worker never dies silently: the run records the failure
@@ -238,7 +259,7 @@ class PlanRunner:
 
         def on_progress(fraction: float, message: str = "", *_: Any, **__: Any) -> None:
             if event.is_set():
-                raise Cancelled
+                return  # never raise into the solver's callback; should_cancel stops it
             now = time.monotonic()
             if now - last[0] < self._every and fraction < 1.0:
                 return
@@ -255,22 +276,19 @@ class PlanRunner:
 
         try:
             result = self._engine(network, body, on_progress, should_cancel)
-        except Cancelled:
-            self._finish(plan_id, service.CANCELLED, message="cancelled")
-            return
         except BaotongError as exc:
             if event.is_set():
-                self._finish(plan_id, service.CANCELLED, message="cancelled")
+                self._stopped(plan_id)
             else:
                 self._finish(plan_id, service.FAILED, error=exc.message)
             return
         except Exception:
             if not event.is_set():
                 raise
-            self._finish(plan_id, service.CANCELLED, message="cancelled")
+            self._stopped(plan_id)
             return
         if event.is_set():
-            self._finish(plan_id, service.CANCELLED, message="cancelled")
+            self._stopped(plan_id)
             return
         with session_scope(self._sessions) as session:
             run = session.get(PlanRun, plan_id)
@@ -280,6 +298,13 @@ class PlanRunner:
             run.status, run.progress, run.message = service.SUCCEEDED, 1.0, "done"
             run.finished_at = clock.now()
         log.info("plan run finished", plan_id=plan_id)
+
+    def _stopped(self, plan_id: int) -> None:
+        """A run that stopped early: cancelled by a user, or cut off by a shutdown."""
+        if self._stop.is_set():
+            self._finish(plan_id, service.FAILED, error=INTERRUPTED.format(status="running"))
+        else:
+            self._finish(plan_id, service.CANCELLED, message="cancelled")
 
     def _finish(
         self, plan_id: int, status: str, *, error: str | None = None, message: str | None = None
