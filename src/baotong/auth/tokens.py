@@ -8,6 +8,7 @@ is generated once into ``<data dir>/secret_key`` with 0600 permissions.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -29,10 +30,17 @@ def secret_key(settings: Settings) -> bytes:
 
 
 def _write_private(path: Path, text: str) -> None:
+    """Write a 0600 file whole, once: a process that loses the race uses the winner's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # atomic, and never replaces an existing key
+    finally:
+        tmp.unlink()
 
 
 @dataclass(frozen=True, slots=True)
