@@ -248,7 +248,11 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     with session_scope(seeded) as session:
         scenario_id = contingency_service.create_scenario(
             session,
-            body={**HENAN, "options": {"max_backups": 3}},
+            body={
+                **HENAN,
+                "closed_sites": [{"center_id": "WH", "reason": "洪水"}],
+                "options": {"max_backups": 3, "radius_km": 400.0, "max_road_hours": 8.0},
+            },
             network=network,
             actor="planner",
             scope=None,
@@ -276,6 +280,9 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     assert body["name"] == "河南（调整）"
     assert body["options"]["max_backups"] == 5
     assert body["product_classes"] == {"parcel": 1.1}
+    assert body["closed_sites"] == [{"center_id": "WH", "reason": "洪水"}]  # not in the builder
+    assert body["options"]["radius_km"] == 400.0  # kept
+    assert "max_road_hours" not in body["options"]  # cleared: the planner's default
     assert "修改场景" not in log_in(client, seeded, "viewer").get(f"/scenarios/{scenario_id}").text
 
 

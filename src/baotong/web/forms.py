@@ -16,7 +16,8 @@ from baotong.core.exceptions import ValidationError
 from baotong.network.entities import Automation, ProductClass
 
 DEFAULT_FACTORS = {"ems": 0.8, "parcel": 1.0, "letter": 0.0, "supply": 1.5}
-OPTION_FIELDS = {  # form field → (option, type)
+NULLABLE = {"max_backups", "max_surge_shifts"}  # empty means "no limit"
+OPTION_FIELDS = {  # form field (= planner option) → number type
     "max_road_hours": float,
     "max_backups": int,
     "max_surge_shifts": int,
@@ -47,7 +48,7 @@ def body_from_form(form: FormData) -> dict[str, Any]:
     options: dict[str, Any] = {"surge_shifts": bool(form.get("surge_shifts"))}
     for field, kind in OPTION_FIELDS.items():
         value = _number(str(form.get(field, "")), kind, field)
-        if value is not None:
+        if value is not None or field in NULLABLE:
             options[field] = value
     automation = str(form.get("min_automation", ""))
     options["min_automation"] = automation if automation in {a.value for a in Automation} else None
@@ -57,6 +58,14 @@ def body_from_form(form: FormData) -> dict[str, Any]:
         "product_classes": classes,
         "options": options,
     }
+
+
+def merged(stored: dict[str, Any], typed: dict[str, Any]) -> dict[str, Any]:
+    """A stored body updated with the builder's fields; what the builder does not show
+    (closed sites, cost weights, other options) is kept, and a cleared number field falls
+    back to the planner's default."""
+    options = {k: v for k, v in dict(stored.get("options") or {}).items() if k not in OPTION_FIELDS}
+    return {**stored, **typed, "options": {**options, **typed["options"]}}
 
 
 def _typed_areas(form: FormData) -> list[dict[str, str]]:

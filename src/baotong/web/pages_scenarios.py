@@ -96,9 +96,11 @@ async def scenario_update(
 ) -> Response:  # fmt: skip
     need(user, Permission.SCENARIO_WRITE)
     form = await request.form()
+    stored = contingency_service.get_scenario(session, scenario_id, scope=user.province_code)
     try:
         contingency_service.update_scenario(
-            session, scenario_id=scenario_id, body=forms.body_from_form(form), network=network,
+            session, scenario_id=scenario_id, body=forms.merged(stored.body,
+            forms.body_from_form(form)), network=network,
             actor=user.username, scope=user.province_code)  # fmt: skip
     except ValidationError as exc:
         session.rollback()

@@ -19,6 +19,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       chips.insertAdjacentHTML("beforeend", html);
       const chip = chips.lastElementChild;
       chip.querySelector("b").textContent = label(code);
+      // A province locks down province-level (zoned off-site cover); a city or county city-level.
+      chip.querySelector("select[name=area_level]").value = code.endsWith("0000") ? "province" : "city";
     }
     if (picker) picker.setSelected(codes());
   }
