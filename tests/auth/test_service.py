@@ -100,3 +100,49 @@ def test_the_embedded_secret_is_generated_once_with_0600(tmp_path: Any) -> None:
     assert secret_key(settings) == first
     assert len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_admin_creates_and_lists_users_over_the_api(client: TestClient, users: Any) -> None:
+    admin = users.headers("admin")
+    body = {
+        "username": "sun",
+        "password": "long enough",
+        "role": "dispatcher",
+        "province_code": "410000",
+    }
+    created = client.post(f"{API}/users", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.json()["province_code"] == "410000"
+    assert "password" not in created.text
+    names = [u["username"] for u in client.get(f"{API}/users", headers=admin).json()]
+    assert "sun" in names
+    login = client.post(f"{API}/auth/login", json={"username": "sun", "password": "long enough"})
+    assert login.json()["user"]["role"] == "dispatcher"
+    again = client.post(f"{API}/users", json=body, headers=admin)
+    assert again.status_code == 409
+    weak = client.post(
+        f"{API}/users", json={**body, "username": "ma", "password": "short"}, headers=admin
+    )
+    assert weak.status_code == 422
+    assert weak.json()["field"] == "password"
+
+
+@pytest.mark.parametrize("role", ["planner", "dispatcher", "viewer"])
+def test_only_an_admin_manages_users(client: TestClient, users: Any, role: str) -> None:
+    headers = users.headers(role)
+    assert client.get(f"{API}/users", headers=headers).status_code == 403
+    body = {"username": "x1", "password": "long enough", "role": "admin"}
+    assert client.post(f"{API}/users", json=body, headers=headers).status_code == 403
+
+
+def test_a_provincial_admin_manages_only_its_province(client: TestClient, users: Any) -> None:
+    henan_admin = users.headers("admin", "410000")
+    users.headers("viewer", "420000")
+    national = {"username": "boss2", "password": "long enough", "role": "admin"}
+    refused = client.post(f"{API}/users", json=national, headers=henan_admin)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "province_code"
+    mine = {**national, "username": "henan_planner", "role": "planner", "province_code": "410000"}
+    assert client.post(f"{API}/users", json=mine, headers=henan_admin).status_code == 201
+    listed = {u["province_code"] for u in client.get(f"{API}/users", headers=henan_admin).json()}
+    assert listed == {"410000"}

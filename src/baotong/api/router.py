@@ -11,6 +11,7 @@ from baotong.network import api as network_api
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth_api.router)
+router.include_router(auth_api.users_router)
 router.include_router(network_api.router)
 router.include_router(contingency_api.router)
 router.include_router(audit.router)

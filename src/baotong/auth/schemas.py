@@ -26,3 +26,24 @@ class LoginResponse(BaseModel):
     token_type: str = "bearer"
     expires_at: datetime
     user: UserRead
+
+
+class UserCreate(BaseModel):
+    """A new user; ``province_code`` None makes the scope national."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=2, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    role: str
+    province_code: str | None = None
+
+
+class UserAccount(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    username: str
+    role: str
+    province_code: str | None
+    active: bool
+    created_at: datetime

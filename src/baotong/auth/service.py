@@ -94,6 +94,10 @@ def set_password(session: Session, *, username: str, password: str, actor: str =
     return user
 
 
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
 def get_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
