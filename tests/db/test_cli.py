@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2.exceptions import VerificationError
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
@@ -15,6 +16,7 @@ from baotong.cli.main import app
 from baotong.config import get_settings
 from baotong.db import migrate
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
+from baotong.network import service as network_service
 
 runner = CliRunner()
 
@@ -110,3 +112,29 @@ def test_an_unreachable_database_is_a_message(monkeypatch: pytest.MonkeyPatch) -
     assert "Cannot upgrade: the database failed (OperationalError" in " ".join(
         result.output.split()
     )
+
+
+def test_the_main_job_prepares_the_database_once_and_resets_the_demo_login(
+    cli_database: str,
+) -> None:
+    from baotong.cli import mainjob
+
+    mainjob.prepare_database(cli_database)
+    engine = make_engine(cli_database)
+    try:
+        assert migrate.is_at_head(engine)
+        with session_scope(make_sessionmaker(engine), write=False) as session:
+            assert network_service.is_seeded(session)
+        mainjob.prepare_database(cli_database)  # a second run neither fails nor reseeds
+        first = mainjob.ensure_demo_login(cli_database)
+        second = mainjob.ensure_demo_login(cli_database)
+        assert first != second
+        with session_scope(make_sessionmaker(engine), write=False) as session:
+            demo = auth_service.get_user(session, "demo")
+            assert demo is not None
+            assert demo.role == "admin"
+            assert auth_service.hasher.verify(demo.password_hash, second)
+            with pytest.raises(VerificationError):
+                auth_service.hasher.verify(demo.password_hash, first)
+    finally:
+        engine.dispose()
