@@ -114,3 +114,21 @@ def test_a_failed_commit_is_the_answer_not_a_silent_201(
     assert reply.headers["content-type"] == PROBLEM
     site = client.get(f"{API}/sites/ZZ", headers=headers).json()
     assert site["status"] == "open"
+
+
+def test_error_data_never_overrides_the_problem_fields(
+    client: TestClient, users: Any, monkeypatch: Any
+) -> None:
+    from pathlib import Path
+
+    from baotong.contingency import service
+    from baotong.core.exceptions import ConflictError
+
+    def clash(*_: Any, **__: Any) -> None:
+        raise ConflictError("Busy.", status="x", title="y", where=Path("/tmp/a"))
+
+    monkeypatch.setattr(service, "list_plans", clash)
+    reply = client.get(f"{API}/plans", headers=users.headers("viewer"))
+    assert reply.status_code == 409
+    assert (reply.json()["status"], reply.json()["title"]) == (409, "Conflict")
+    assert reply.json()["where"] == "/tmp/a"

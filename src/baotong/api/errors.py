@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from baotong.core.exceptions import BaotongError, ValidationError
 
 PROBLEM = "application/problem+json"
+RESERVED = {"type", "title", "status", "detail", "instance", "errors"}
 log = structlog.get_logger("baotong.api")
 
 
@@ -50,7 +51,11 @@ def _shown(value: Any) -> Any:
 
 async def baotong_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BaotongError)
-    extra: dict[str, Any] = {k: v for k, v in exc.data.items() if v is not None}
+    extra: dict[str, Any] = {
+        k: v if isinstance(v, str | int | float | bool | list | dict) else str(v)
+        for k, v in exc.data.items()
+        if v is not None and k not in RESERVED
+    }
     if isinstance(exc, ValidationError) and exc.field:
         extra["field"] = exc.field
         extra["errors"] = [{"field": exc.field, "message": exc.reason, "value": _shown(exc.value)}]
