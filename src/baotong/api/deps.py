@@ -20,7 +20,7 @@ from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
 from baotong.auth.service import AuthenticationError
 from baotong.core.exceptions import PermissionDeniedError
-from baotong.db.session import WRITE
+from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
 SESSION_COOKIE = "baotong_session"
@@ -36,17 +36,8 @@ Context = Annotated[ServiceContext, Depends(get_context)]
 
 
 def get_session(request: Request, context: Context) -> Iterator[Session]:
-    session = context.sessions()
-    if request.method not in SAFE_METHODS:
-        session.connection(execution_options=WRITE)
-    try:
+    with session_scope(context.sessions, write=request.method not in SAFE_METHODS) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # "function" scope: commit before the response is sent, so a failed commit is the answer.
