@@ -18,11 +18,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   function draw() {
     const painted = selects().filter((s) => s.value)
       .map((s) => ({ name: s.dataset.region, itemStyle: { areaColor: colour(s.value), borderColor: "#0d1420" } }));
+    Baotong.markWhenDrawn(chart, el, `${mapName}:${painted.length}`);
     chart.setOption({
       tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
       geo: { ...Baotong.baseGeo(mapName, table), regions: painted, ...focus },
     }, { replaceMerge: ["geo"] });
-    el.dataset.ready = `${mapName}:${painted.length}`;
   }
   chart.on("click", (p) => {
     const select = selects().find((s) => s.dataset.region === p.name);

@@ -71,6 +71,13 @@ const Baotong = (() => {
     return "#2fb170";
   }
 
+  /* Mark a map ready (data-ready, what tests and the benchmark wait for) once drawn. */
+  function markWhenDrawn(chart, el, value) {
+    delete el.dataset.ready;
+    const done = () => { chart.off("finished", done); el.dataset.ready = value; };
+    chart.on("finished", done);
+  }
+
   /* Centre a map on the first of `codes` at `zoom` (the plan's locked provinces). */
   function focusOn(codes, regions, zoom) {
     const first = regions[codes[0]];
@@ -129,6 +136,7 @@ const Baotong = (() => {
       const areas = data.locked.filter((a) => !state.province || a.code.slice(0, 2) === state.province.slice(0, 2));
       showKpis(centres, new Set(areas.map((a) => a.code)).size);
       chart.hideLoading();
+      markWhenDrawn(chart, el, `${mapName}:${geo.features.length}`);
       chart.setOption({
         backgroundColor: "transparent",
         tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
@@ -149,7 +157,6 @@ const Baotong = (() => {
       }, { replaceMerge: ["geo", "series"] });
       buttons.forEach((b) => b.classList.toggle("on", b.dataset.level === state.level));
       if (back) back.hidden = !state.province || !!data.scope;
-      el.dataset.ready = `${mapName}:${geo.features.length}`;
     }
 
     chart.on("click", (p) => {
@@ -179,12 +186,12 @@ const Baotong = (() => {
       const picked = geo.features.map((f) => f.properties.name)
         .filter((code) => state.selected.some((s) => inside(s, code)))
         .map((code) => ({ name: code, itemStyle: { areaColor: "rgba(229,72,77,.6)", borderColor: "#ff8a8f" } }));
+      markWhenDrawn(chart, el, `${mapName}:${geo.features.length}`);
       chart.setOption({
         tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
         geo: { ...baseGeo(mapName, table), regions: picked },
         series: [],
       }, { replaceMerge: ["geo", "series"] });
-      el.dataset.ready = `${mapName}:${geo.features.length}`;
     }
     chart.on("click", (p) => { if (p.componentType === "geo") onPick(p.name); });
     document.querySelectorAll("[data-pick-level]").forEach((b) => b.addEventListener("click", () => {
@@ -297,6 +304,6 @@ const Baotong = (() => {
     init(document);
     document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
   });
-  return { networkMap, pickerMap, planMap, barChart, inside, regions, registerDetailed, baseGeo, PALETTE };
+  return { networkMap, pickerMap, planMap, barChart, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn };
 })();
 window.Baotong = Baotong;
