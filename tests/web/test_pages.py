@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from baotong.contingency import service as contingency_service
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
+from baotong.web import i18n
 
 from .conftest import HENAN, PAGE_PASSWORD, computed_plan, csrf, log_in
 
@@ -311,3 +312,33 @@ def test_the_region_search_finds_by_code_chinese_name_and_pinyin(
     assert 'data-add-area="410101"' in county
     assert "河南市" in county  # the parent tells same-named places apart
     assert "data-add-area" not in planner.get("/regions/search", params={"q": "Atlantis"}).text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_has_every_word_in_both_languages(
+    client: TestClient, seeded: sessionmaker[Session], network: Network,
+    monkeypatch: pytest.MonkeyPatch, lang: str,
+) -> None:  # fmt: skip
+    missing: list[str] = []
+    known = i18n.translate
+
+    def checked(language: str, key: str) -> str:
+        if key not in i18n.MESSAGES:
+            missing.append(key)
+        return known(language, key)
+
+    monkeypatch.setattr(i18n, "translate", checked)
+    plan_id = computed_plan(seeded, network, client, "approved")
+    with session_scope(seeded) as session:
+        scenario = contingency_service.get_plan(session, plan_id, scope=None).scenario_id
+    admin = log_in(client, seeded, "admin")
+    admin.cookies.set("baotong_lang", lang)
+    pages = ["/map", "/scenarios", "/scenarios/new", f"/scenarios/{scenario}",
+             f"/scenarios/{scenario}/edit",
+             "/plans", f"/plans/{plan_id}", f"/plans/{plan_id}/compare", "/sites/ZZ",
+             "/sites/S4101010", "/audit", "/plans/9999"]  # fmt: skip
+    for path in pages:
+        reply = admin.get(path)
+        assert reply.status_code == (404 if path == "/plans/9999" else 200), path
+        assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in reply.text
+    assert missing == []
