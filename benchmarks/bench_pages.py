@@ -7,7 +7,9 @@ network, computes the Henan plan through the console (as a planner would), then 
 - browser: Chromium navigating to the plan page until the ECharts map has drawn the
   zones (``data-ready``), with a cold cache and with the browser's cache warm.
 
-Target: the Henan plan page in under 1 s.  Run: ``python -m benchmarks pages``.
+It also times the network map switching to all ~2,900 counties of China (cold: the
+boundaries are fetched; warm: the browser has them). Target: the Henan plan page in
+under 1 s.  Run: ``python -m benchmarks pages``.
 """
 
 from __future__ import annotations
@@ -120,7 +122,18 @@ def _browser(url: str, plan_id: int) -> list[tuple[str, float]]:
             start = time.perf_counter()
             page.goto(f"{url}/plans/{plan_id}")
             page.wait_for_selector("[data-plan-map][data-ready]", timeout=30_000)
-            found.append((label, time.perf_counter() - start))
+            found.append(
+                (f"/plans/{plan_id} to a drawn map ({label})", time.perf_counter() - start)
+            )
+        page.goto(f"{url}/map")
+        page.wait_for_selector("#network-map[data-ready^='province']", timeout=30_000)
+        for label in ("cold cache", "warm cache"):
+            start = time.perf_counter()
+            page.click("[data-level=county]")
+            page.wait_for_selector("#network-map[data-ready^='county:']", timeout=30_000)
+            found.append((f"/map: all counties drawn ({label})", time.perf_counter() - start))
+            page.click("[data-level=province]")
+            page.wait_for_selector("#network-map[data-ready^='province']", timeout=30_000)
         browser.close()
     return found
 
@@ -154,11 +167,8 @@ def main() -> None:
                 time.sleep(0.05)
             try:
                 for label, seconds in _browser(f"http://127.0.0.1:{port}", plan_id):
-                    verdict = "ok" if seconds < 1.0 else "over the 1 s target"
-                    print(
-                        f"browser /plans/{plan_id} to a drawn map ({label}): "
-                        f"{seconds * 1000:7.1f} ms  {verdict}"
-                    )
+                    verdict = "ok" if seconds < 1.0 else "over 1 s"
+                    print(f"browser {label:<42} {seconds * 1000:7.1f} ms  {verdict}")
             finally:
                 server.should_exit = True
                 thread.join(timeout=10)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from baotong.contingency import service as contingency_service
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
-from baotong.web import i18n
+from baotong.web import geo, i18n
 
 from .conftest import HENAN, PAGE_PASSWORD, computed_plan, csrf, log_in
 
@@ -342,3 +342,20 @@ def test_every_page_has_every_word_in_both_languages(
         assert reply.status_code == (404 if path == "/plans/9999" else 200), path
         assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in reply.text
     assert missing == []
+
+
+def test_the_whole_china_county_map_is_lighter_than_one_province_in_detail() -> None:
+    def points(coords: object) -> int:
+        if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
+            return 1
+        return sum(points(c) for c in coords) if isinstance(coords, list) else 0
+
+    national = geo.feature_collection("county")
+    henan = geo.feature_collection("county", "410000")
+    in_henan = [f for f in national["features"] if f["properties"]["name"].startswith("41")]
+    assert [f["properties"]["name"] for f in in_henan] == [
+        f["properties"]["name"] for f in henan["features"]
+    ]
+    coarse = sum(points(f["geometry"]["coordinates"]) for f in in_henan)
+    fine = sum(points(f["geometry"]["coordinates"]) for f in henan["features"])
+    assert 0 < coarse < fine

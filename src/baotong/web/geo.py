@@ -10,15 +10,22 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from shapely.geometry import mapping, shape
 
 from baotong.core.exceptions import NotFoundError
 from baotong.network.entities import Network
 from baotong.network.reference import load_boundaries
 
 PRECISION = 3
+# A whole-China map of prefectures or counties is drawn at about 4 km a pixel: simplifying
+# each outline by 1-2 km halves what the browser parses and draws; drilling into one
+# province serves the full detail.
+NATIONAL_TOLERANCE = {"prefecture": 0.01, "county": 0.02}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +44,18 @@ def feature_collection(level: str, province: str | None = None) -> dict[str, Any
     """Regions of ``level`` (within ``province`` when given), named by their code."""
     if province is not None and not (len(province) == 6 and province.endswith("0000")):
         raise NotFoundError(f"'{province}' is not a province code such as 410000.", code=province)
-    features = [
-        {
+    tolerance = NATIONAL_TOLERANCE.get(level) if province is None else None
+    features = []
+    for code, geom in sorted(load_boundaries(level).items()):
+        if province is not None and code[:2] != province[:2]:
+            continue
+        if tolerance is not None:
+            geom = mapping(shape(geom).simplify(tolerance, preserve_topology=True))
+        features.append({
             "type": "Feature",
             "properties": {"name": code},
             "geometry": {"type": geom["type"], "coordinates": _round(geom["coordinates"])},
-        }
-        for code, geom in sorted(load_boundaries(level).items())
-        if province is None or code[:2] == province[:2]
-    ]
+        })  # fmt: skip
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -54,6 +64,26 @@ def geo_file(level: str, province: str | None = None) -> GeoFile:
     text = json.dumps(feature_collection(level, province), separators=(",", ":"))
     raw = text.encode()
     return GeoFile(gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:20])
+
+
+_warming = threading.Lock()
+_warmed = False
+
+
+def warm_up() -> None:
+    """Prepare the whole-China files in the background the first time a map is opened,
+    so switching the map to all counties does not wait for them."""
+    global _warmed
+    with _warming:
+        if _warmed:
+            return
+        _warmed = True
+
+    def work() -> None:
+        for level in ("province", "prefecture", "county"):
+            geo_file(level, None)
+
+    threading.Thread(target=work, name="baotong-geo-warm-up", daemon=True).start()
 
 
 _TABLES: dict[int, GeoFile] = {}

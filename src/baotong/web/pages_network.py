@@ -23,6 +23,7 @@ CACHE = "public, max-age=86400"
 @router.get("/map", include_in_schema=False)
 def network_map(request: Request, user: PageUser) -> Response:
     need(user, Permission.NETWORK_READ)
+    geo.warm_up()
     return render(request, "network/map.html", user)
 
 

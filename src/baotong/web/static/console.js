@@ -139,6 +139,7 @@ const Baotong = (() => {
       markWhenDrawn(chart, el, `${mapName}:${geo.features.length}`);
       chart.setOption({
         backgroundColor: "transparent",
+        animation: false,  // thousands of polygons: draw at once, no transition
         tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
         geo: { ...baseGeo(mapName, data.regions), regions: lockedRegions,
           ...(state.province ? {} : { layoutCenter: ["50%", "56%"], layoutSize: "98%" }) },
