@@ -119,8 +119,13 @@ const Baotong = (() => {
     const lockedList = document.getElementById("map-locked");
     if (lockedList) {
       const seen = new Set();
-      lockedList.innerHTML = data.locked.filter((a) => !seen.has(a.code) && seen.add(a.code)).map((a) =>
-        `<a class="badge status-closed" href="/plans/${a.plan_id}">${regionLabel(data.regions, a.code)} · ${a.plan}</a>`).join(" ");
+      lockedList.replaceChildren(...data.locked.filter((a) => !seen.has(a.code) && seen.add(a.code)).map((a) => {
+        const link = document.createElement("a");  // plan names are typed by people: text only
+        link.className = "badge status-closed";
+        link.href = `/plans/${Number(a.plan_id)}`;
+        link.textContent = `${regionLabel(data.regions, a.code)} · ${a.plan}`;
+        return link;
+      }));
       lockedList.hidden = data.locked.length === 0;
     }
 
