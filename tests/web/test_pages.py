@@ -359,3 +359,17 @@ def test_the_whole_china_county_map_is_lighter_than_one_province_in_detail() -> 
     coarse = sum(points(f["geometry"]["coordinates"]) for f in in_henan)
     fine = sum(points(f["geometry"]["coordinates"]) for f in henan["features"])
     assert 0 < coarse < fine
+
+
+def test_names_people_type_are_shown_as_text_never_as_markup(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    name = "<script>alert('x')</script>"
+    saved = planner.post("/scenarios", data={"name": name, "area_region": "410000",
+                                             "area_level": "province", "class_parcel": "1",
+                                             "factor_parcel": "1", **csrf(planner)})  # fmt: skip
+    assert saved.status_code == 303
+    for page in (planner.get(saved.headers["location"]), planner.get("/scenarios")):
+        assert "<script>alert" not in page.text
+        assert "&lt;script&gt;alert" in page.text
