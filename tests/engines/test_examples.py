@@ -102,6 +102,21 @@ def test_source_manual_plan_is_scored_against_the_optimum(
     assert kinds <= {"reach", "capacity", "chutes"}
 
 
+def test_a_stored_optimum_scores_a_manual_plan_without_solving_again(
+    network: Network, plans: dict[str, tuple[Scenario, Plan]]
+) -> None:
+    sc, best = plans["henan"]
+    manual = ManualPlan.from_yaml(EXAMPLES / "henan-manual.yaml")
+    against_plan = evaluate(network, sc, manual, optimum=best).to_dict()
+    stored = best.to_dict()["objective"]
+    against_stored = evaluate(network, sc, manual, optimum_objective=stored).to_dict()
+    assert against_stored["cost"] == against_plan["cost"]
+    assert against_stored["violations"] == against_plan["violations"]
+    assert against_stored["gap_to_optimum"] == pytest.approx(
+        (against_plan["cost"]["total"] - stored) / stored, abs=1e-6
+    )
+
+
 def test_manual_plan_with_a_locked_centre_is_flagged(
     network: Network, plans: dict[str, tuple[Scenario, Plan]]
 ) -> None:

@@ -243,16 +243,31 @@ def _find_center(network: Network, text: str, field: str) -> str:
 
 
 def evaluate(
-    network: Network, scenario: Scenario, manual: ManualPlan, optimum: Plan | None = None
+    network: Network,
+    scenario: Scenario,
+    manual: ManualPlan,
+    optimum: Plan | None = None,
+    *,
+    optimum_objective: float | None = None,
 ) -> Evaluation:
-    """Score a human plan: cost, capacity/chute/reach violations, delays, gap to the optimum."""
-    best = optimum if optimum is not None else plan(network, scenario)
-    problem = best.problem
+    """Score a human plan: cost, capacity/chute/reach violations, delays, gap to the optimum.
+
+    The optimum is ``optimum`` when given, else ``optimum_objective`` (the objective of a
+    plan computed earlier, such as a stored one: only the zones are rebuilt, nothing is
+    re-solved), else it is planned here first.
+    """
+    if optimum is not None:
+        problem, best_objective = optimum.problem, optimum.objective
+    elif optimum_objective is not None:
+        problem, best_objective = build_problem(network, scenario), optimum_objective
+    else:
+        best = plan(network, scenario)
+        problem, best_objective = best.problem, best.objective
     assign, extra = manual_assignment(network, problem, manual)
     sc = score(problem, assign)
-    gap = (sc.total - best.objective) / best.objective if best.objective > 0 else 0.0
+    gap = (sc.total - best_objective) / best_objective if best_objective > 0 else 0.0
     return Evaluation(manual.name, sc.breakdown(), extra + sc.violations,
-                      delay_engine.delays(network, problem, assign), best.objective, gap, assign,
+                      delay_engine.delays(network, problem, assign), best_objective, gap, assign,
                       problem)  # fmt: skip
 
 

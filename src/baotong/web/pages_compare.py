@@ -57,7 +57,7 @@ async def compare_run(
     if isinstance(upload, UploadFile) and upload.filename:
         yaml_text = (await upload.read()).decode("utf-8", errors="replace")
     run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
-    contingency_service.plan_result(session, plan_id, scope=user.province_code)  # computed?
+    stored = contingency_service.plan_result(session, plan_id, scope=user.province_code)
     regions = compare_views.manual_regions(network, run.scenario_body)
     chosen = {code: str(form.get(f"assign_{code}") or "") for code in regions}
     keep = {"yaml_text": yaml_text, "name": str(form.get("name") or ""), "chosen": chosen}
@@ -65,7 +65,9 @@ async def compare_run(
         manual = compare_views.manual_from_form(form, yaml_text, regions, network)
         scenario = compare_views.scenario_of(run.scenario_body)
         current = network_service.effective_network(session, network=network)
-        evaluation = evaluate(current, scenario, manual).to_dict()
+        evaluation = evaluate(
+            current, scenario, manual, optimum_objective=stored.get("objective")
+        ).to_dict()
     except ValidationError as exc:
         return _page(request, session, network, user, plan_id, evaluation=None,
                      error=exc.message, status_code=422, **keep)  # fmt: skip
