@@ -45,10 +45,9 @@ def write_outputs(result: Plan, network: Network, out: Path) -> list[Path]:
 
 def _summary(data: dict[str, Any]) -> Table:
     table = Table(title=f"{data['scenario']} — {data['status']} ({data['solver_status']})")
-    for col in ("Backup centre", "Province", "Zones", "Load/day", "Capacity/day", "Shifts",
-                "Chutes used/free"):  # fmt: skip
-        first = col == "Backup centre"
-        table.add_column(col, justify="left" if first else "right", min_width=12 if first else None)
+    table.add_column("Backup centre", no_wrap=True)
+    for col in ("Province", "Zones", "Load/day", "Capacity", "Shifts", "Chutes used/free"):
+        table.add_column(col, justify="right")
     for b in data["backups"]:
         table.add_row(b["name"], b["province_code"], str(len(b["zones"])),
                       f"{b['load']:,.0f}", f"{b['capacity']:,.0f}", str(b["surge_shifts"]),
