@@ -131,6 +131,32 @@ def test_the_audit_log_records_who_approved_and_activated(
     assert log[0]["after"]["lifecycle"] == "active"
 
 
+def test_the_audit_log_filters_by_actor_action_and_time(
+    client: TestClient,
+    users: Any,
+    scenario_body: Callable[..., dict[str, Any]],
+    wait: Callable[..., dict[str, Any]],
+) -> None:
+    plan_id = _computed_plan(client, users, scenario_body, wait)
+    client.post(f"{API}/plans/{plan_id}/approve", headers=users.headers("planner"))
+    admin = users.headers("admin")
+    by_planner = client.get(f"{API}/audit", params={"actor": "planner_cn"}, headers=admin).json()
+    assert by_planner
+    assert {e["actor"] for e in by_planner} == {"planner_cn"}
+    approvals = client.get(f"{API}/audit", params={"action": "plan.approve"}, headers=admin).json()
+    assert [e["object_id"] for e in approvals] == [str(plan_id)]
+    newest = approvals[0]["at"]
+    later = client.get(f"{API}/audit", params={"since": "2999-01-01T00:00:00Z"}, headers=admin)
+    assert later.json() == []
+    upto = client.get(
+        f"{API}/audit", params={"action": "plan.approve", "until": newest}, headers=admin
+    )
+    assert upto.json() == []  # until is exclusive
+    naive = client.get(f"{API}/audit", params={"since": "2022-04-01T00:00:00"}, headers=admin)
+    assert naive.status_code == 422
+    assert naive.json()["field"] == "since"
+
+
 def test_an_invalid_scenario_body_names_the_field(client: TestClient, users: Any) -> None:
     body = {
         "name": "x",

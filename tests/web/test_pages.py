@@ -218,6 +218,22 @@ def test_the_audit_page_shows_who_approved_and_filters_by_object(
     assert log_in(client, seeded, "viewer").get("/audit").status_code == 403
 
 
+def test_the_audit_page_filters_by_actor_and_day_and_explains_a_bad_date(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client)
+    planner = log_in(client, seeded, "planner")
+    assert planner.post(f"/plans/{plan_id}/approve", data=csrf(planner)).status_code == 303
+    mine = planner.get("/audit?actor=planner_cn&action=plan.approve").text
+    assert "plan.approve" in mine
+    assert "plan.approve" not in planner.get("/audit?actor=somebody_else").text
+    assert "plan.approve" not in planner.get("/audit?since=2999-01-01").text
+    bad = planner.get("/audit?since=yesterday")
+    assert bad.status_code == 422
+    assert "must be a date such as 2022-04-01" in bad.text
+    assert "Traceback" not in bad.text
+
+
 def test_the_builder_saves_a_city_level_lock_with_its_sort_depth(
     client: TestClient, seeded: sessionmaker[Session]
 ) -> None:

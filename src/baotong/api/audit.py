@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 
 from baotong.api.deps import DbSession, require
 from baotong.auth.permissions import Permission, Principal
@@ -20,6 +21,10 @@ def audit_log(
     user: Annotated[Principal, Depends(require(Permission.AUDIT_READ))],
     object_type: str | None = None,
     object_id: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: AwareDatetime | None = Query(None, description="From this time (inclusive)."),
+    until: AwareDatetime | None = Query(None, description="Before this time."),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> list[AuditRead]:
@@ -27,6 +32,10 @@ def audit_log(
         session,
         object_type=object_type,
         object_id=object_id,
+        actor=actor,
+        action=action,
+        since=since,
+        until=until,
         province_code=user.province_code,
         limit=limit,
         offset=offset,

@@ -59,16 +59,31 @@ def entries(
     *,
     object_type: str | None = None,
     object_id: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     province_code: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[AuditEntry]:
-    """Newest first; a provincial reader passes its province and sees only its entries."""
+    """Newest first, filtered by object, actor, action and time [since, until).
+
+    A provincial reader passes its province and sees only its entries.
+    """
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
     if object_id:
         query = query.where(AuditEntry.object_id == object_id)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
     if province_code:
         query = query.where(AuditEntry.province_code == province_code)
     return list(session.scalars(query.limit(limit).offset(offset)))

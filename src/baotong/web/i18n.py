@@ -210,6 +210,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.object": ("对象", "Object"),
     "audit.change": ("变更", "Change"),
     "audit.filter": ("筛选", "Filter"),
+    "audit.since": ("起始日", "From"),
+    "audit.until": ("截止日", "To"),
     "audit.empty": ("没有符合条件的记录。", "No entry matches."),
     "lang.switch": ("English", "中文"),
 }

@@ -3,11 +3,16 @@ their province only (the audit module's rule)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from baotong.api.deps import DbSession
 from baotong.auth.permissions import Permission
+from baotong.core.exceptions import ValidationError
 from baotong.db import audit
 from baotong.web.templating import PageRoute, PageUser, need, render
 
@@ -19,15 +24,38 @@ OBJECT_TYPES = ("site", "scenario", "plan", "user")
 @router.get("/audit", include_in_schema=False)
 def audit_page(
     request: Request, session: DbSession, user: PageUser, object_type: str = "",
-    object_id: str = "", page: int = 1,
+    object_id: str = "", actor: str = "", action: str = "", since: str = "", until: str = "",
+    page: int = 1,
 ) -> Response:  # fmt: skip
-    """The full page, or only the table when htmx re-filters it."""
+    """The full page, or only the table when htmx re-filters it.
+
+    ``since`` and ``until`` are days (YYYY-MM-DD, UTC); ``until`` includes its whole day.
+    """
     need(user, Permission.AUDIT_READ)
     page = max(page, 1)
+    filters: dict[str, Any] = {
+        "object_type": object_type, "object_id": object_id.strip(), "actor": actor.strip(),
+        "action": action.strip(), "since": since, "until": until}  # fmt: skip
     rows = audit.entries(session, object_type=object_type or None,
-                         object_id=object_id.strip() or None, province_code=user.province_code,
-                         limit=PAGE + 1, offset=(page - 1) * PAGE)  # fmt: skip
+                         object_id=filters["object_id"] or None, actor=filters["actor"] or None,
+                         action=filters["action"] or None, since=_day("since", since),
+                         until=_day("until", until, next_day=True),
+                         province_code=user.province_code, limit=PAGE + 1,
+                         offset=(page - 1) * PAGE)  # fmt: skip
     return render(request, "audit/list.html", user, fragment="audit/_table.html",
                   entries=rows[:PAGE], more=len(rows) > PAGE, page=page,
-                  object_type=object_type, object_id=object_id,
-                  object_types=OBJECT_TYPES)  # fmt: skip
+                  query=urlencode({k: v for k, v in filters.items() if v}),
+                  object_types=OBJECT_TYPES, **filters)  # fmt: skip
+
+
+def _day(field: str, text: str, *, next_day: bool = False) -> datetime | None:
+    """Midnight UTC of a YYYY-MM-DD day (of the day after with ``next_day``)."""
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            "must be a date such as 2022-04-01.", field=field, value=text
+        ) from None
+    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=UTC)
