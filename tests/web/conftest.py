@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import create_app
@@ -96,6 +103,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    # Maps draw on canvas after their GeoJSON arrives: give a busy CI machine time.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         found = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield found
