@@ -259,6 +259,40 @@ def test_the_builder_saves_a_city_level_lock_with_its_sort_depth(
     assert '<option value="segment" selected>' in refused.text
 
 
+def test_the_builder_saves_a_flooded_hub_and_keeps_a_bad_share_as_typed(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    centre = sorted(network.centers)[0]
+    form = {
+        "name": "河南封控 + 枢纽受淹",
+        "area_region": "410000",
+        "area_level": "province",
+        "class_ems": "1",
+        "factor_ems": "0.8",
+        "closure_center_id": [centre, ""],
+        "closure_status": ["limited", "closed"],
+        "closure_capacity_share": ["0.4", ""],
+        "closure_reason": ["场地进水", ""],
+        **csrf(planner),
+    }
+    assert 'list="centre-list"' in planner.get("/scenarios/new").text
+    saved = planner.post("/scenarios", data=form)
+    assert saved.status_code == 303, saved.text
+    scenario_id = int(saved.headers["location"].rsplit("/", 1)[-1])
+    with session_scope(seeded) as session:
+        body = contingency_service.get_scenario(session, scenario_id, scope=None).body
+    assert body["closed_sites"] == [
+        {"center_id": centre, "status": "limited", "reason": "场地进水", "capacity_share": 0.4}
+    ]
+    edit = planner.get(f"/scenarios/{scenario_id}/edit").text
+    assert f'name="closure_center_id" value="{centre}"' in edit
+    bad = planner.post("/scenarios", data={**form, "closure_capacity_share": ["half", ""]})
+    assert bad.status_code == 422
+    assert "closed_sites.0.capacity_share" in bad.text
+    assert 'name="closure_capacity_share" value="half"' in bad.text
+
+
 def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     client: TestClient, seeded: sessionmaker[Session], network: Network
 ) -> None:
@@ -279,6 +313,7 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     assert f'action="/scenarios/{scenario_id}"' in form
     assert 'name="max_backups" value="3"' in form
     assert 'name="area_region" value="410000"' in form
+    assert 'name="closure_center_id" value="WH"' in form
     changed = planner.post(
         f"/scenarios/{scenario_id}",
         data={
@@ -297,7 +332,7 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     assert body["name"] == "河南（调整）"
     assert body["options"]["max_backups"] == 5
     assert body["product_classes"] == {"parcel": 1.1}
-    assert body["closed_sites"] == [{"center_id": "WH", "reason": "洪水"}]  # not in the builder
+    assert body["closed_sites"] == [{"center_id": "WH", "reason": "洪水"}]  # no table posted: kept
     assert body["options"]["radius_km"] == 400.0  # kept
     assert "max_road_hours" not in body["options"]  # cleared: the planner's default
     assert "修改场景" not in log_in(client, seeded, "viewer").get(f"/scenarios/{scenario_id}").text

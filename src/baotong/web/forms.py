@@ -52,18 +52,22 @@ def body_from_form(form: FormData) -> dict[str, Any]:
             options[field] = value
     automation = str(form.get("min_automation", ""))
     options["min_automation"] = automation if automation in {a.value for a in Automation} else None
-    return {
+    body: dict[str, Any] = {
         "name": str(form.get("name", "")).strip(),
         "locked_areas": areas,
         "product_classes": classes,
         "options": options,
     }
+    if "closure_center_id" in form:  # a form without the table keeps the stored closures
+        typed = _typed_closures(form)
+        body["closed_sites"] = [_closure(c, i) for i, c in enumerate(typed) if c["center_id"]]
+    return body
 
 
 def merged(stored: dict[str, Any], typed: dict[str, Any]) -> dict[str, Any]:
     """A stored body updated with the builder's fields; what the builder does not show
-    (closed sites, cost weights, other options) is kept, and a cleared number field falls
-    back to the planner's default."""
+    (cost weights, other options) is kept, and a cleared number field falls back to the
+    planner's default."""
     options = {k: v for k, v in dict(stored.get("options") or {}).items() if k not in OPTION_FIELDS}
     return {**stored, **typed, "options": {**options, **typed["options"]}}
 
@@ -81,6 +85,32 @@ def _typed_areas(form: FormData) -> list[dict[str, str]]:
         }
         for i, code in enumerate(regions)
     ]
+
+
+def _typed_closures(form: FormData) -> list[dict[str, str]]:
+    """The rows of extra closed or limited sites as typed (blank rows included)."""
+    columns = {name: [str(v) for v in form.getlist(f"closure_{name}")]
+               for name in ("center_id", "status", "capacity_share", "reason")}  # fmt: skip
+    rows = len(columns["center_id"])
+    return [{name: (values[i] if i < len(values) else "") for name, values in columns.items()}
+            for i in range(rows)]  # fmt: skip
+
+
+def _closure(typed: dict[str, str], row: int) -> dict[str, Any]:
+    closure: dict[str, Any] = {
+        "center_id": typed["center_id"].strip(),
+        "status": typed["status"] or "closed",
+        "reason": typed["reason"].strip(),
+    }
+    share = _number(typed["capacity_share"], float, f"closed_sites.{row}.capacity_share")
+    if share is not None:
+        closure["capacity_share"] = share
+    return closure
+
+
+def _with_blank_rows(rows: list[dict[str, Any]], minimum: int = 2) -> list[dict[str, Any]]:
+    blank = {"center_id": "", "status": "closed", "capacity_share": "", "reason": ""}
+    return [*rows, *([blank] * max(1, minimum - len(rows)))]
 
 
 def _area(typed: dict[str, str]) -> dict[str, str]:
@@ -104,6 +134,19 @@ def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
             }
             for a in body.get("locked_areas") or []
         ],  # fmt: skip
+        "closures": _with_blank_rows(
+            [
+                {
+                    "center_id": c.get("center_id", ""),
+                    "status": c.get("status", "closed"),
+                    "capacity_share": ""
+                    if c.get("capacity_share") is None
+                    else c["capacity_share"],
+                    "reason": c.get("reason", ""),
+                }
+                for c in body.get("closed_sites") or []
+            ]
+        ),  # fmt: skip
         "classes": {
             c.value: {"on": c.value in classes, "factor": classes.get(c.value, DEFAULT_FACTORS[c])}
             for c in ProductClass
@@ -125,6 +168,13 @@ def raw_values(form: FormData) -> dict[str, Any]:
     return {
         "name": str(form.get("name", "")),
         "areas": _typed_areas(form),
+        "closures": _with_blank_rows(
+            [
+                c
+                for c in _typed_closures(form)
+                if c["center_id"] or c["reason"] or c["capacity_share"]
+            ]
+        ),
         "classes": {
             c.value: {
                 "on": bool(form.get(f"class_{c.value}")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from baotong.api.deps import Context, CurrentNetwork, DbSession
+from baotong.api.deps import Context, CurrentNetwork, DbSession, get_context
 from baotong.auth.permissions import Permission
 from baotong.contingency import service as contingency_service
 from baotong.core.exceptions import ValidationError
@@ -21,9 +21,11 @@ def _builder(request: Request, user: PageUser, values: dict[str, object], *,
              error: str | None = None, status_code: int = 200,
              scenario_id: int | None = None) -> Response:  # fmt: skip
     action = f"/scenarios/{scenario_id}" if scenario_id is not None else "/scenarios"
+    network = get_context(request).network
+    centres = sorted(network.centers.values(), key=lambda c: c.id)
     return render(request, "scenarios/builder.html", user, status_code=status_code,
                   values=values, error=error, classes=list(ProductClass),
-                  automations=list(Automation), action=action,
+                  automations=list(Automation), action=action, centres=centres,
                   scenario_id=scenario_id)  # fmt: skip
 
 
