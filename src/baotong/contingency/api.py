@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from baotong.api.deps import Context, CurrentNetwork, DbSession, require
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import outputs, service
+from baotong.contingency import routing as current
 from baotong.contingency.engine import compare
 from baotong.contingency.report import report_html
 from baotong.contingency.schemas import (
@@ -212,4 +213,4 @@ def routing(
     ),
     origin: str | None = Query(None, description="Origin centre id."),
 ) -> RoutingRead:
-    return service.current_routing(session, network=network, destination=destination, origin=origin)
+    return current.current_routing(session, network=network, destination=destination, origin=origin)

@@ -1,4 +1,4 @@
-"""Use cases of contingency plans: scenarios, plan runs, lifecycle, current routing.
+"""Use cases of contingency plans: scenarios, plan runs and their lifecycle.
 
 A plan's lifecycle is draft → approved → active → lifted. Activation inserts one
 ``zone_claims`` row per destination the plan re-routes; the primary key on the
@@ -25,17 +25,11 @@ from baotong.contingency.models import (
     ScenarioRow,
     ZoneClaim,
 )
-from baotong.contingency.schemas import (
-    RoutingRead,
-    TransitRead,
-    check_scenario,
-    resolve_destination,
-)
+from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.db import audit
 from baotong.network.entities import Network
-from baotong.network.models import SiteRow
 
 QUEUED, RUNNING, SUCCEEDED = "queued", "running", "succeeded"
 FAILED, CANCELLED = "failed", "cancelled"
@@ -399,54 +393,3 @@ def lift_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) 
         after={"lifecycle": LIFTED, "zones": released},
     )
     return run
-
-
-# -- current routing -----------------------------------------------------------------
-def current_routing(
-    session: Session, *, network: Network, destination: str, origin: str | None = None
-) -> RoutingRead:
-    """The centre that sorts ``destination`` now: an active plan's backup, else the baseline."""
-    kind, key, county, station = resolve_destination(network, destination)
-    candidates = (
-        [key]
-        + ([station] if kind == "grid" and station else [])
-        + ([county] if key != county else [])
-    )
-    baseline = network.center_for(station or county)
-    claims = {
-        c.destination: c
-        for c in session.scalars(
-            select(ZoneClaim).where(
-                ZoneClaim.destination.in_(candidates), ZoneClaim.effective_at <= clock.now()
-            )
-        )
-    }
-    claim = next((claims[c] for c in candidates if c in claims), None)
-    plan = session.get(PlanRun, claim.plan_id) if claim else None
-    center = network.center(claim.backup_center_id) if claim else baseline
-    if origin is None:
-        start = network.provincial_hub(center.province_code)
-    elif origin in network.centers:
-        start = network.centers[origin]
-    else:
-        raise ValidationError(
-            f"unknown processing centre '{origin}'.", field="origin", value=origin
-        )
-    transit = network.transit_between(start, center)
-    site = session.get(SiteRow, center.id)
-    return RoutingRead(
-        destination=key,
-        destination_kind=kind,
-        region_code=county,
-        station_id=station,
-        center_id=center.id,
-        center_name=center.name,
-        center_status=site.status if site else center.status.value,
-        source="plan" if claim else "baseline",
-        plan_id=plan.id if plan else None,
-        plan_name=plan.name if plan else None,
-        baseline_center_id=baseline.id,
-        transit=TransitRead(
-            origin_center_id=transit.origin_center_id, chain=list(transit.chain), mode=transit.mode
-        ),
-    )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
+from baotong.contingency import routing as contingency_routing
 from baotong.contingency import service as contingency_service
 from baotong.core.exceptions import BaotongError
 from baotong.network import service as network_service
@@ -72,7 +73,7 @@ def site_view(session: Session, network: Network, user: Principal, site_id: str)
     routing = []
     for destination in destinations:
         try:
-            routing.append(contingency_service.current_routing(
+            routing.append(contingency_routing.current_routing(
                 session, network=network, destination=destination))  # fmt: skip
         except BaotongError:
             continue
