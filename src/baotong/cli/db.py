@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from baotong.app import default_network_loader
 from baotong.config import get_settings
@@ -36,6 +37,20 @@ def database_errors(doing: str) -> Iterator[None]:
     except SQLAlchemyError as exc:
         console.print(f"[red]Cannot {doing}:[/] the database failed ({reason(exc)}).")
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def cli_transaction(doing: str) -> Iterator[Session]:
+    """One transaction on the configured database; a failure is a message and exit code 1."""
+    engine = make_engine(_url())
+    try:
+        with database_errors(doing), session_scope(make_sessionmaker(engine)) as session:
+            yield session
+    except BaotongError as exc:
+        console.print(f"[red]Cannot {doing}:[/] {exc.message}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
 
 
 def _url() -> str:

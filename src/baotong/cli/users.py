@@ -9,10 +9,7 @@ from rich.console import Console
 
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Role
-from baotong.cli.db import database_errors
-from baotong.config import get_settings
-from baotong.core.exceptions import BaotongError
-from baotong.db.session import make_engine, make_sessionmaker, session_scope
+from baotong.cli.db import cli_transaction
 
 app = typer.Typer(help="Users: create them, set their passwords.", no_args_is_help=True)
 console = Console()
@@ -38,26 +35,16 @@ def create(
 ) -> None:
     """Create a user (the password is prompted, or read from stdin)."""
     password = _password(password_stdin)
-    engine = make_engine(get_settings().effective_database_url)
-    try:
-        with (
-            database_errors("create the user"),
-            session_scope(make_sessionmaker(engine)) as session,
-        ):
-            user = auth_service.create_user(
-                session,
-                username=name,
-                password=password,
-                role=role,
-                province_code=province,
-                actor="cli",
-            )
-            scope = user.province_code or "national"
-    except BaotongError as exc:
-        console.print(f"[red]Cannot create user:[/] {exc.message}")
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+    with cli_transaction("create the user") as session:
+        user = auth_service.create_user(
+            session,
+            username=name,
+            password=password,
+            role=role,
+            province_code=province,
+            actor="cli",
+        )
+        scope = user.province_code or "national"
     console.print(f"Created user [bold]{name}[/] ({role}, {scope})")
 
 
@@ -70,16 +57,6 @@ def set_password(
 ) -> None:
     """Set a user's password."""
     password = _password(password_stdin)
-    engine = make_engine(get_settings().effective_database_url)
-    try:
-        with (
-            database_errors("set the password"),
-            session_scope(make_sessionmaker(engine)) as session,
-        ):
-            auth_service.set_password(session, username=name, password=password, actor="cli")
-    except BaotongError as exc:
-        console.print(f"[red]Cannot set the password:[/] {exc.message}")
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+    with cli_transaction("set the password") as session:
+        auth_service.set_password(session, username=name, password=password, actor="cli")
     console.print(f"Password of [bold]{name}[/] changed")
