@@ -92,7 +92,7 @@ def test_lifting_restores_the_baseline_of_every_zone_exactly(
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
 ) -> None:
-    destinations = ["410101", "410102", "410103", "S4101031", "S4101020-G01"]
+    destinations = ["410101", "410102", "410103", "S4101031", "S4101020-G01", "S4101020-G01-S01"]
     baseline = [_routing(seeded, network, d) for d in destinations]
     plan_id = _approved(seeded, network, scenario_body(), engine_for_tests)
     with session_scope(seeded) as session:
@@ -104,6 +104,23 @@ def test_lifting_restores_the_baseline_of_every_zone_exactly(
     assert [_routing(seeded, network, d) for d in destinations] == baseline
     with session_scope(seeded, write=False) as session:
         assert session.scalar(select(func.count()).select_from(ZoneClaim)) == 0
+
+
+def test_a_segment_is_routed_with_its_station_and_an_unknown_grid_is_refused(
+    seeded: sessionmaker[Session], network: Network
+) -> None:
+    station = network.stations["S4101020"]
+    segment = station.segment_ids()[-1]
+    routed = _routing(seeded, network, segment)
+    assert routed.destination_kind == "segment"
+    assert routed.station_id == "S4101020"
+    assert routed.center_id == _routing(seeded, network, "S4101020").center_id
+    with pytest.raises(NotFoundError) as refused:
+        _routing(seeded, network, f"S4101020-G{station.grids + 1:02d}")
+    assert refused.value.message == (
+        f"Station S4101020 has no grid 'S4101020-G{station.grids + 1:02d}' "
+        f"({station.grids} grids of {station.segments_per_grid} segments)."
+    )
 
 
 def test_a_plan_effective_later_keeps_the_baseline_until_then(

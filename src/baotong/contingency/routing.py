@@ -1,6 +1,6 @@
 """The network's current routing: the baseline sort plan plus the zones active plans claim.
 
-A destination (county, station or grid) is sorted by the backup of the active plan that
+A destination (county, station, grid or segment) is sorted by the backup of the active plan that
 claims it, or of the claim on its station or county, else by its baseline centre; the
 answer names the transit relation from an origin centre (default: the sorting centre's
 provincial hub) to that centre.
@@ -26,7 +26,7 @@ def current_routing(
     kind, key, county, station = resolve_destination(network, destination)
     candidates = (
         [key]
-        + ([station] if kind == "grid" and station else [])
+        + ([station] if kind in ("grid", "segment") and station else [])
         + ([county] if key != county else [])
     )
     baseline = network.center_for(station or county)

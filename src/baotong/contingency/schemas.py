@@ -86,7 +86,7 @@ class RoutingRead(BaseModel):
     """Which centre sorts a destination now, and how mail reaches it."""
 
     destination: str
-    destination_kind: str  # county | station | grid
+    destination_kind: str  # county | station | grid | segment
     region_code: str
     station_id: str | None
     center_id: str
@@ -155,13 +155,22 @@ def check_scenario(body: dict[str, Any], network: Network) -> tuple[str, list[st
 
 
 def resolve_destination(network: Network, text: str) -> tuple[str, str, str, str | None]:
-    """(kind, key, county code, station id) of a county code/name/pinyin, station or grid id."""
+    """(kind, key, county code, station id) of a county code/name/pinyin, or of a station,
+    grid (``<station>-G01``) or segment (``<station>-G01-S03``) id."""
     text = text.strip()
     if text in network.stations:
         return "station", text, network.stations[text].county_code, text
-    station_id, _, grid = text.rpartition("-G")
-    if station_id in network.stations and grid[:2].isdigit():
-        return "grid", text, network.stations[station_id].county_code, station_id
+    station_id, _, below = text.rpartition("-G")
+    station = network.stations.get(station_id)
+    if station is not None and below[:2].isdigit():
+        kind = "segment" if "-S" in below else "grid"
+        if text not in (station.segment_ids() if kind == "segment" else station.grid_ids()):
+            raise NotFoundError(
+                f"Station {station_id} has no {kind} '{text}' "
+                f"({station.grids} grids of {station.segments_per_grid} segments).",
+                destination=text,
+            )
+        return kind, text, station.county_code, station_id
     code = resolve_region(network, text)
     if code is None:
         raise NotFoundError(f"No region or station '{text}' in the network.", destination=text)
