@@ -73,6 +73,28 @@ def test_install_makes_the_network_active_and_reset_goes_back(
     assert reset_network(settings) is False
 
 
+def test_an_imported_network_draws_its_own_outlines(
+    small_network: Network, settings: Settings, tmp_path: Path
+) -> None:
+    from baotong.network.reference import load_boundaries
+    from baotong.web.geo import feature_collection
+
+    county = next(iter(small_network.counties_in(small_network.provinces()[0].code)))
+    lon, lat = county.centroid
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[lon - 0.1, lat - 0.1], [lon + 0.1, lat - 0.1], [lon + 0.1, lat + 0.1],
+                         [lon - 0.1, lat + 0.1], [lon - 0.1, lat - 0.1]]],
+    }  # fmt: skip
+    export_network(small_network, tmp_path / "own", {"county": {county.code: square}})
+    install_network(tmp_path / "own", settings)
+    active = load_active(settings)
+    assert active.boundaries_dir == active_dir(settings)
+    assert load_boundaries("county", active) == {county.code: square}
+    drawn = feature_collection("county", None, active.boundaries_dir)
+    assert [f["properties"]["name"] for f in drawn["features"]] == [county.code]
+
+
 def test_installing_again_replaces_the_active_network(
     network_dir: Path, settings: Settings
 ) -> None:

@@ -59,14 +59,14 @@ def map_svg(plan: dict[str, Any], network: Network) -> str:
     colours = {b["center_id"]: PALETTE[i % len(PALETTE)] for i, b in enumerate(plan["backups"])}
     points = [tuple(a["location"]) for a in plan["assignments"]]
     points += [tuple(b["location"]) for b in plan["backups"]]
-    counties = load_boundaries("county")
+    counties = load_boundaries("county", network)
     locked = [z for area in plan["areas"] for z in network.counties_in(area["code"])]
     points += [c.centroid for c in locked]
     if not points:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="60"></svg>'
     proj = _Projection(_box(points))
     shapes: list[str] = []
-    for code, geom in load_boundaries("province").items():
+    for code, geom in load_boundaries("province", network).items():
         shapes.append(f'<path d="{proj.path(geom)}" class="prov"><title>{esc(code)}</title></path>')
     county_colour = {a["region_code"]: colours[a["backup_center_id"]]
                      for a in plan["assignments"] if a["zone_kind"] == "county"}  # fmt: skip

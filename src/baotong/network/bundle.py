@@ -8,6 +8,7 @@ Boundaries live apart in ``boundaries.json.gz`` because only maps need them.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import zipfile
@@ -153,7 +154,7 @@ def load(folder: Path) -> Network:
         doc = json.loads(fh.read().decode("utf-8"))
     with np.load(folder / OD_FILE) as npz:
         flows = npz["od_flows"]
-    return from_document(doc, flows)
+    return dataclasses.replace(from_document(doc, flows), boundaries_dir=folder)
 
 
 def save_boundaries(boundaries: Mapping[str, Mapping[str, Any]], folder: Path) -> None:

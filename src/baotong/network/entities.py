@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -432,6 +433,9 @@ class Network:
     od_flows: npt.NDArray[np.float64]
     params: NetworkParams = field(default_factory=NetworkParams)
     name: str = "network"
+    # The folder whose boundaries.json.gz outlines this network's regions for maps (None:
+    # the bundled reference's). Not part of the network's content: equality ignores it.
+    boundaries_dir: Path | None = field(default=None, compare=False)
 
     # -- regions ---------------------------------------------------------------------
     @cached_property

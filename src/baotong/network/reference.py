@@ -32,19 +32,40 @@ def load_reference() -> Network:
     return bundle.load(data_dir())
 
 
-@lru_cache(maxsize=1)
+def _boundaries_in(folder: Path) -> dict[str, dict[str, Any]]:
+    """The boundaries file of a network folder (none: an imported network without one)."""
+    path = folder / bundle.BOUNDARIES_FILE
+    return _read_boundaries(folder, path.stat().st_mtime_ns if path.is_file() else 0)
+
+
+@lru_cache(maxsize=4)
+def _read_boundaries(folder: Path, stamp: int) -> dict[str, dict[str, Any]]:
+    return bundle.load_boundaries(folder) if stamp else {}
+
+
 def _reference_boundaries() -> dict[str, dict[str, Any]]:
-    return bundle.load_boundaries(data_dir())
+    return _boundaries_in(data_dir())
 
 
-def load_boundaries(level: str | RegionLevel) -> dict[str, dict[str, Any]]:
-    """Simplified boundary of every region of a level: code → GeoJSON geometry."""
+def load_boundaries(
+    level: str | RegionLevel, network: Network | None = None
+) -> dict[str, dict[str, Any]]:
+    """Simplified boundary of every region of a level: code → GeoJSON geometry.
+
+    The outlines are those shipped with ``network`` (an imported network brings its own),
+    else the bundled reference's.
+    """
+    return boundaries_at(level, network.boundaries_dir if network is not None else None)
+
+
+def boundaries_at(level: str | RegionLevel, folder: Path | None) -> dict[str, dict[str, Any]]:
+    """The outlines of a level kept in a network folder (None: the bundled reference)."""
     key = str(level)
     if key not in BOUNDARY_LEVELS:
         raise NotFoundError(
             f"Unknown region level '{key}': use one of {', '.join(BOUNDARY_LEVELS)}.", level=key
         )
-    return _reference_boundaries().get(key, {})
+    return _boundaries_in((folder or data_dir()).resolve()).get(key, {})
 
 
 def active_dir(settings: Settings) -> Path:
@@ -71,6 +92,4 @@ def active_boundaries(settings: Settings) -> dict[str, dict[str, Any]]:
     folder = active_dir(settings)
     if not (folder / bundle.NETWORK_FILE).is_file():
         return _reference_boundaries()
-    if not (folder / bundle.BOUNDARIES_FILE).is_file():
-        return {}
-    return bundle.load_boundaries(folder)
+    return _boundaries_in(folder.resolve())

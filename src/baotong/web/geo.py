@@ -13,13 +13,14 @@ import json
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from shapely.geometry import mapping, shape
 
 from baotong.core.exceptions import NotFoundError
 from baotong.network.entities import Network
-from baotong.network.reference import load_boundaries
+from baotong.network.reference import boundaries_at
 
 PRECISION = 3
 # A whole-China map of prefectures or counties is drawn at about 4 km a pixel: simplifying
@@ -40,13 +41,18 @@ def _round(coords: Any) -> Any:
     return [_round(c) for c in coords]
 
 
-def feature_collection(level: str, province: str | None = None) -> dict[str, Any]:
-    """Regions of ``level`` (within ``province`` when given), named by their code."""
+def feature_collection(
+    level: str, province: str | None = None, source: Path | None = None
+) -> dict[str, Any]:
+    """Regions of ``level`` (within ``province`` when given), named by their code.
+
+    ``source`` is the network's ``boundaries_dir`` (None: the bundled reference).
+    """
     if province is not None and not (len(province) == 6 and province.endswith("0000")):
         raise NotFoundError(f"'{province}' is not a province code such as 410000.", code=province)
     tolerance = NATIONAL_TOLERANCE.get(level) if province is None else None
     features = []
-    for code, geom in sorted(load_boundaries(level).items()):
+    for code, geom in sorted(boundaries_at(level, source).items()):
         if province is not None and code[:2] != province[:2]:
             continue
         if tolerance is not None:
@@ -60,28 +66,27 @@ def feature_collection(level: str, province: str | None = None) -> dict[str, Any
 
 
 @lru_cache(maxsize=64)
-def geo_file(level: str, province: str | None = None) -> GeoFile:
-    text = json.dumps(feature_collection(level, province), separators=(",", ":"))
+def geo_file(level: str, province: str | None = None, source: Path | None = None) -> GeoFile:
+    text = json.dumps(feature_collection(level, province, source), separators=(",", ":"))
     raw = text.encode()
     return GeoFile(gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:20])
 
 
 _warming = threading.Lock()
-_warmed = False
+_warmed: set[Path | None] = set()
 
 
-def warm_up() -> None:
+def warm_up(source: Path | None = None) -> None:
     """Prepare the whole-China files in the background the first time a map is opened,
     so switching the map to all counties does not wait for them."""
-    global _warmed
     with _warming:
-        if _warmed:
+        if source in _warmed:
             return
-        _warmed = True
+        _warmed.add(source)
 
     def work() -> None:
         for level in ("province", "prefecture", "county"):
-            geo_file(level, None)
+            geo_file(level, None, source)
 
     threading.Thread(target=work, name="baotong-geo-warm-up", daemon=True).start()
 

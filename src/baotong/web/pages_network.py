@@ -21,9 +21,9 @@ CACHE = "public, max-age=86400"
 
 
 @router.get("/map", include_in_schema=False)
-def network_map(request: Request, user: PageUser) -> Response:
+def network_map(request: Request, user: PageUser, network: CurrentNetwork) -> Response:
     need(user, Permission.NETWORK_READ)
-    geo.warm_up()
+    geo.warm_up(network.boundaries_dir)
     return render(request, "network/map.html", user)
 
 
@@ -34,9 +34,11 @@ def region_names(request: Request, network: CurrentNetwork) -> Response:
 
 
 @router.get("/geo/{level}.json", include_in_schema=False)
-def boundaries(request: Request, level: str, province: str | None = None) -> Response:
+def boundaries(
+    request: Request, network: CurrentNetwork, level: str, province: str | None = None
+) -> Response:
     """Boundaries of one level (optionally one province), gzip and cached by the browser."""
-    return _cached(request, geo.geo_file(level, province))
+    return _cached(request, geo.geo_file(level, province, network.boundaries_dir))
 
 
 def _cached(request: Request, found: geo.GeoFile) -> Response:
