@@ -17,7 +17,7 @@ from baotong.web import geo, views
 from baotong.web.templating import Csrf, PageRoute, PageUser, need, parse_time, render
 
 router = APIRouter(route_class=PageRoute)
-CACHE = "public, max-age=86400"
+CACHE = "private, max-age=86400"  # for logged-in users only
 
 
 @router.get("/map", include_in_schema=False)
@@ -28,16 +28,22 @@ def network_map(request: Request, user: PageUser, network: CurrentNetwork) -> Re
 
 
 @router.get("/geo/regions.json", include_in_schema=False)
-def region_names(request: Request, network: CurrentNetwork) -> Response:
+def region_names(request: Request, user: PageUser, network: CurrentNetwork) -> Response:
     """Names and pinyin of every region (for map tooltips), cached by the browser."""
+    need(user, Permission.NETWORK_READ)
     return _cached(request, geo.region_table(network))
 
 
 @router.get("/geo/{level}.json", include_in_schema=False)
 def boundaries(
-    request: Request, network: CurrentNetwork, level: str, province: str | None = None
+    request: Request,
+    user: PageUser,
+    network: CurrentNetwork,
+    level: str,
+    province: str | None = None,
 ) -> Response:
     """Boundaries of one level (optionally one province), gzip and cached by the browser."""
+    need(user, Permission.NETWORK_READ)
     return _cached(request, geo.geo_file(level, province, network.boundaries_dir))
 
 
