@@ -113,9 +113,19 @@ def test_an_activation_conflict_is_explained_on_the_plan_page(
     dispatcher = log_in(client, seeded, "dispatcher")
     reply = dispatcher.post(f"/plans/{second}/activate", data=csrf(dispatcher))
     assert reply.status_code == 409
-    assert f"already claimed by active plan {first}" in reply.text
+    assert f"已被生效中的预案 {first} 占用" in reply.text
     assert 'data-testid="plan-title"' in reply.text
     assert 'data-testid="activate"' in reply.text  # still approved, still activatable
+    dispatcher.get("/lang/en")
+    english = dispatcher.post(f"/plans/{second}/activate", data=csrf(dispatcher))
+    assert english.status_code == 409
+    assert f"already claimed by active plan {first}" in english.text
+    dispatcher.get("/lang/zh")
+    lifted = dispatcher.post(f"/plans/{first}/lift", data=csrf(dispatcher))
+    assert lifted.status_code == 303
+    again = dispatcher.post(f"/plans/{first}/lift", data=csrf(dispatcher))
+    assert again.status_code == 409
+    assert f"预案 {first} 当前为“已解除”" in again.text
     late = dispatcher.post(
         f"/plans/{second}/activate", data={"effective_at": "tomorrow", **csrf(dispatcher)}
     )

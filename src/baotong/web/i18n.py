@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from baotong.core.enums import LabelledEnum
+from baotong.core.exceptions import BaotongError
 
 LANG_COOKIE = "baotong_lang"
 LANGS = ("zh", "en")
@@ -246,6 +247,30 @@ def translate(lang: str, key: str) -> str:
     if entry is None:
         return key
     return entry[0] if lang == "zh" else entry[1]
+
+
+def error_text(lang: str, exc: BaotongError) -> str:
+    """A domain error in the page's language.
+
+    The refusals a control room meets most — a zone already claimed by another active
+    plan, a plan in the wrong lifecycle state, a plan without a result — are said in
+    Chinese from the data the error carries; other messages name fields and values and
+    are shown as written.
+    """
+    data = exc.data
+    if lang != "zh" or "id" not in data:
+        return exc.message
+    if "conflicting_plan_id" in data:
+        other = data["conflicting_plan_id"]
+        return (f"预案 {data['id']} 无法生效：分区 '{data['zone']}' 已被生效中的预案 {other} 占用。"
+                f"请先解除预案 {other}。")  # fmt: skip
+    if "lifecycle" in data:
+        state = translate(lang, f"lifecycle.{data['lifecycle']}")
+        return f"预案 {data['id']} 当前为“{state}”，不能进行这一步。"
+    if "plan_status" in data:
+        state = translate(lang, f"run.{data['plan_status']}")
+        return f"预案 {data['id']} 还没有结果（{state}）。"
+    return exc.message
 
 
 def label(lang: str, value: LabelledEnum) -> str:

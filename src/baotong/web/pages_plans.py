@@ -13,7 +13,7 @@ from baotong.auth.permissions import Permission
 from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanRun
 from baotong.core.exceptions import BaotongError
-from baotong.web import plan_views
+from baotong.web import i18n, plan_views
 from baotong.web.templating import Csrf, PageRoute, PageUser, is_htmx, need, parse_time, render
 
 router = APIRouter(route_class=PageRoute)
@@ -98,7 +98,8 @@ def _act(request: Request, session: DbSession, network: CurrentNetwork, user: Pa
         session.rollback()
         run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
         return render(request, "plans/detail.html", user, status_code=exc.status,
-                      flash_error=exc.message, **_plan_values(run, network))  # fmt: skip
+                      flash_error=i18n.error_text(i18n.lang_of(request), exc),
+                      **_plan_values(run, network))  # fmt: skip
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
 

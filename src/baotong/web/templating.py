@@ -231,7 +231,7 @@ class PageRoute(APIRoute):
                 text = i18n.translate(lang, "error.csrf") if exc.message == "csrf" else exc.message
                 return error_page(request, text, 403)
             except BaotongError as exc:
-                return error_page(request, exc.message, exc.status)
+                return error_page(request, i18n.error_text(i18n.lang_of(request), exc), exc.status)
             except Exception:
                 log.exception("page failed", path=request.url.path, method=request.method)
                 text = i18n.translate(i18n.lang_of(request), "error.internal")
