@@ -73,3 +73,8 @@ def test_regions_by_level_parent_and_name(client: TestClient, users: Any) -> Non
     found = client.get(f"{API}/regions", params={"q": "湖北"}, headers=viewer).json()
     assert [r["code"] for r in found] == ["420000", "420100", "420101"]
     assert client.get(f"{API}/regions/999999", headers=viewer).status_code == 404
+    for query in ("41", "河南", "henan", "Henan"):
+        ranked = client.get(f"{API}/regions", params={"q": query}, headers=viewer).json()
+        assert ranked[0]["code"] == "410000", query
+    by_code = client.get(f"{API}/regions", params={"q": "4101"}, headers=viewer).json()
+    assert [r["code"] for r in by_code] == ["410100", "410101", "410102", "410103"]

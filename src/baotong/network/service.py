@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from baotong.core import clock
@@ -143,16 +143,30 @@ def list_regions(
     limit: int = 100,
     offset: int = 0,
 ) -> list[RegionRow]:
-    query = select(RegionRow).order_by(RegionRow.code)
+    """Regions by level and parent; ``q`` matches code (or its start), Chinese name or pinyin.
+
+    With ``q`` the best matches come first: exact, then starting with it, then containing
+    it; provinces before prefectures before counties.
+    """
+    query = select(RegionRow)
     if level:
         query = query.where(RegionRow.level == level)
     if parent:
         query = query.where(RegionRow.parent_code == parent)
-    if q:
-        like = f"%{q}%"
-        query = query.where(
-            or_(RegionRow.name.like(like), RegionRow.pinyin.ilike(like), RegionRow.code == q)
+    if not q:
+        return list(session.scalars(query.order_by(RegionRow.code).limit(limit).offset(offset)))
+    query = query.where(
+        or_(
+            RegionRow.name.like(f"%{q}%"),
+            RegionRow.pinyin.ilike(f"%{q}%"),
+            RegionRow.code.like(f"{q}%") if q.isdigit() else RegionRow.code == q,
         )
+    )
+    exact = or_(RegionRow.code == q, RegionRow.name == q, func.lower(RegionRow.pinyin) == q.lower())
+    starts = or_(RegionRow.name.like(f"{q}%"), RegionRow.pinyin.ilike(f"{q}%"))
+    rank = case((exact, 0), (starts, 1), else_=2)
+    depth = case((RegionRow.level == "province", 0), (RegionRow.level == "prefecture", 1), else_=2)
+    query = query.order_by(rank, depth, RegionRow.code)
     return list(session.scalars(query.limit(limit).offset(offset)))
 
 
