@@ -98,12 +98,10 @@ def export(
 ) -> None:
     """Write the active network as CSV tables + boundaries.geojson (see docs/network-format.md)."""
     import baotong.network.io as network_io
-    from baotong.network.reference import active_boundaries, load_active
+    from baotong.network.reference import all_boundaries, load_active
 
-    settings = Settings()
-    written = network_io.export_network(
-        load_active(settings), directory, active_boundaries(settings)
-    )
+    network = load_active(Settings())
+    written = network_io.export_network(network, directory, all_boundaries(network))
     console.print(f"Exported {len(written)} files to {directory}.")
 
 

@@ -43,10 +43,6 @@ def _read_boundaries(folder: Path, stamp: int) -> dict[str, dict[str, Any]]:
     return bundle.load_boundaries(folder) if stamp else {}
 
 
-def _reference_boundaries() -> dict[str, dict[str, Any]]:
-    return _boundaries_in(data_dir())
-
-
 def load_boundaries(
     level: str | RegionLevel, network: Network | None = None
 ) -> dict[str, dict[str, Any]]:
@@ -87,9 +83,6 @@ def load_active(settings: Settings) -> Network:
     return _load_installed(folder.resolve(), marker.stat().st_mtime_ns)
 
 
-def active_boundaries(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Boundaries of the active network: those imported with it, else the reference's."""
-    folder = active_dir(settings)
-    if not (folder / bundle.NETWORK_FILE).is_file():
-        return _reference_boundaries()
-    return _boundaries_in(folder.resolve())
+def all_boundaries(network: Network) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every level's outlines shipped with ``network`` (level → code → GeoJSON geometry)."""
+    return _boundaries_in((network.boundaries_dir or data_dir()).resolve())
