@@ -230,6 +230,8 @@ def test_the_audit_page_filters_by_actor_and_day_and_explains_a_bad_date(
     mine = planner.get("/audit?actor=planner_cn&action=plan.approve").text
     assert "plan.approve" in mine
     assert "plan.approve" not in planner.get("/audit?actor=somebody_else").text
+    second = planner.get("/audit?actor=planner_cn&action=plan.approve&page=2").text
+    assert 'href="/audit?actor=planner_cn&amp;action=plan.approve&amp;page=1"' in second
     assert "plan.approve" not in planner.get("/audit?since=2999-01-01").text
     bad = planner.get("/audit?since=yesterday")
     assert bad.status_code == 422
