@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from baotong.core.exceptions import BaotongError, ValidationError
 
 PROBLEM = "application/problem+json"
-RESERVED = {"type", "title", "status", "detail", "instance", "errors"}
+RESERVED = {"type", "title", "status", "detail", "instance", "errors", "code"}
 log = structlog.get_logger("baotong.api")
 
 
@@ -60,7 +60,7 @@ async def baotong_error(request: Request, exc: Exception) -> JSONResponse:
         extra["field"] = exc.field
         extra["errors"] = [{"field": exc.field, "message": exc.reason, "value": _shown(exc.value)}]
     extra.pop("value", None)
-    return problem(exc.status, exc.title, exc.message, request, **extra)
+    return problem(exc.status, exc.title, exc.message, request, code=exc.code, **extra)
 
 
 async def request_validation_error(request: Request, exc: Exception) -> JSONResponse:

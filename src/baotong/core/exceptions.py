@@ -13,14 +13,21 @@ from typing import Any
 
 
 class BaotongError(Exception):
-    """Base of every error Baotong shows to a user."""
+    """Base of every error Baotong shows to a user.
+
+    ``code`` is stable (``plan.wrong_lifecycle``, ``scenario.unknown_region``): the console
+    words the error from the message catalogues by that code, filled with ``data``; the
+    English ``message`` is what the API and the CLI print.
+    """
 
     status = 400
     title = "Bad request"
+    default_code = "bad_request"
 
-    def __init__(self, message: str, **data: Any) -> None:
+    def __init__(self, message: str, *, code: str | None = None, **data: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code or self.default_code
         self.data: Mapping[str, Any] = data
 
     def __str__(self) -> str:
@@ -32,11 +39,13 @@ class ValidationError(BaotongError):
 
     status = 422
     title = "Invalid input"
+    default_code = "invalid"
 
     def __init__(
         self,
         message: str,
         *,
+        code: str | None = None,
         file: str | None = None,
         row: int | None = None,
         field: str | None = None,
@@ -53,6 +62,7 @@ class ValidationError(BaotongError):
         )
         super().__init__(
             f"{where}: {message}" if where else message,
+            code=code,
             file=file,
             row=row,
             field=field,
@@ -68,16 +78,19 @@ class ValidationError(BaotongError):
 class NotFoundError(BaotongError):
     status = 404
     title = "Not found"
+    default_code = "not_found"
 
 
 class ConflictError(BaotongError):
     status = 409
     title = "Conflict"
+    default_code = "conflict"
 
 
 class PermissionDeniedError(BaotongError):
     status = 403
     title = "Forbidden"
+    default_code = "forbidden"
 
 
 class InfeasibleError(BaotongError):
@@ -85,3 +98,4 @@ class InfeasibleError(BaotongError):
 
     status = 422
     title = "Infeasible"
+    default_code = "infeasible"

@@ -480,7 +480,7 @@ class Network:
         try:
             return self.regions[code]
         except KeyError:
-            raise NotFoundError(f"Unknown region code '{code}'.", code=code) from None
+            raise NotFoundError(f"Unknown region code '{code}'.", region_code=code) from None
 
     # -- sites -----------------------------------------------------------------------
     @cached_property

@@ -173,7 +173,7 @@ def list_regions(
 def get_region(session: Session, code: str) -> RegionRow:
     row = session.get(RegionRow, code)
     if row is None:
-        raise NotFoundError(f"Unknown region code '{code}'.", code=code)
+        raise NotFoundError(f"Unknown region code '{code}'.", region_code=code)
     return row
 
 

@@ -49,7 +49,9 @@ def feature_collection(
     ``source`` is the network's ``boundaries_dir`` (None: the bundled reference).
     """
     if province is not None and not (len(province) == 6 and province.endswith("0000")):
-        raise NotFoundError(f"'{province}' is not a province code such as 410000.", code=province)
+        raise NotFoundError(
+            f"'{province}' is not a province code such as 410000.", region_code=province
+        )
     tolerance = NATIONAL_TOLERANCE.get(level) if province is None else None
     features = []
     for code, geom in sorted(boundaries_at(level, source).items()):
