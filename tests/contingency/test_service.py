@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from baotong.audit.models import AuditEntry
 from baotong.contingency import routing, service
 from baotong.contingency.models import ZoneClaim
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
-from baotong.db.audit import AuditEntry
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from baotong.audit.models import AuditEntry
 from baotong.core import clock
 from baotong.core.exceptions import NotFoundError, ValidationError
-from baotong.db.audit import AuditEntry
 from baotong.db.session import session_scope
 from baotong.network import service
 from baotong.network.entities import Network, ProductClass, SiteStatus

@@ -11,12 +11,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from baotong.audit import service as audit
 from baotong.auth.models import LoginSession, User
 from baotong.auth.permissions import Principal, Role
 from baotong.auth.tokens import issue, verify
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, PermissionDeniedError, ValidationError
-from baotong.db import audit
+
+audit.register_type("user", label_key="object.user", link="/users#user-{id}")
 
 hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")

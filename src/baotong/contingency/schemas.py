@@ -99,19 +99,6 @@ class RoutingRead(BaseModel):
     transit: TransitRead
 
 
-class AuditRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
 def resolve_region(network: Network, text: str) -> str | None:
     """A region code from a code, a Chinese name or a pinyin name (None when unknown)."""
     text = text.strip()

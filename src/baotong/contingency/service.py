@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from baotong.audit import service as audit
 from baotong.contingency.models import (
     PlanAssignment,
     PlanRelationChange,
@@ -28,8 +29,10 @@ from baotong.contingency.models import (
 from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
-from baotong.db import audit
 from baotong.network.entities import Network
+
+audit.register_type("scenario", label_key="object.scenario", link="/scenarios/{id}")
+audit.register_type("plan", label_key="object.plan", link="/plans/{id}")
 
 QUEUED, RUNNING, SUCCEEDED = "queued", "running", "succeeded"
 FAILED, CANCELLED = "failed", "cancelled"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import baotong.audit.models
 import baotong.auth.models
 import baotong.contingency.models
-import baotong.db.audit
 import baotong.network.models  # noqa: F401
 from baotong.db.base import Base
 

@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from baotong.audit import service as audit
 from baotong.core import clock
 from baotong.core.exceptions import NotFoundError, ValidationError
-from baotong.db import audit
 from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
 from baotong.network.models import CapacityOverride, RegionRow, SiteRow, SiteStatusChange
 from baotong.network.schemas import SeedReport
+
+audit.register_type("site", label_key="object.site", link="/sites/{id}")
 
 BATCH = 5000
 

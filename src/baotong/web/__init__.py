@@ -6,8 +6,8 @@
 
 from fastapi import APIRouter
 
+from baotong.audit import pages as pages_audit
 from baotong.web import (
-    pages_audit,
     pages_auth,
     pages_compare,
     pages_network,

@@ -1,5 +1,5 @@
-"""The audit log page: who did what to which object, filterable; provincial readers see
-their province only (the audit module's rule)."""
+"""The audit log page: who did what to which object, filterable by the registered object
+types; provincial readers see their province only (the audit service's rule)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from baotong.api.deps import DbSession
+from baotong.audit import service as audit
 from baotong.auth.permissions import Permission
 from baotong.core.exceptions import ValidationError
-from baotong.db import audit
 from baotong.web.templating import PageRoute, PageUser, need, render
 
 router = APIRouter(route_class=PageRoute)
 PAGE = 50
-OBJECT_TYPES = ("site", "scenario", "plan", "user")
 
 
 @router.get("/audit", include_in_schema=False)
@@ -45,7 +44,8 @@ def audit_page(
     return render(request, "audit/list.html", user, fragment="audit/_table.html",
                   entries=rows[:PAGE], more=len(rows) > PAGE, page=page,
                   query=urlencode({k: v for k, v in filters.items() if v}),
-                  object_types=OBJECT_TYPES, **filters)  # fmt: skip
+                  object_types=audit.object_types(),
+                  type_of=audit.object_type, **filters)  # fmt: skip
 
 
 def _day(field: str, text: str, *, next_day: bool = False) -> datetime | None:
