@@ -1,17 +1,25 @@
-"""Migrations run up and down from an empty database on both backends."""
+"""Migrations run up and down on both backends, form one line, and match the models."""
 
 from __future__ import annotations
 
+import configparser
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, inspect
+from typer.testing import CliRunner
 
+from baotong.cli.main import app
+from baotong.config import get_settings
+from baotong.core import clock
 from baotong.db import migrate
 from baotong.db.registry import metadata
 from baotong.db.session import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -53,3 +61,43 @@ def test_schema_matches_the_models(db_engine: Engine) -> None:
     with db_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_the_migration_history_has_exactly_one_head() -> None:
+    heads = migrate.heads()
+    assert len(heads) == 1, f"several heads {heads}: re-point a down_revision at the other"
+    assert heads == [migrate.head_revision()]
+
+
+def test_alembic_ini_says_what_the_code_says() -> None:
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(ROOT / "alembic.ini", encoding="utf-8")
+    section = ini["alembic"]
+    location = section["script_location"].replace("%(here)s", str(ROOT))
+    assert Path(location).resolve() == migrate.MIGRATIONS.resolve()
+    assert section["file_template"].replace("%%", "%") == migrate.FILE_TEMPLATE
+    hooks = {k: v.replace("%%", "%") for k, v in ini["post_write_hooks"].items()}
+    assert hooks == migrate.POST_WRITE_HOOKS
+
+
+def test_autogenerate_against_a_database_at_head_finds_no_difference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    head = migrate.head_revision()
+    assert head is not None
+    monkeypatch.setenv("BAOTONG_DATABASE_URL", f"sqlite:///{tmp_path / 'at_head.db'}")
+    get_settings.cache_clear()
+    try:
+        migrate.upgrade(get_settings().effective_database_url)
+        written = CliRunner().invoke(app, ["db", "revision", "-m", "nothing new", "--autogenerate"])
+    finally:
+        get_settings.cache_clear()
+    assert written.exit_code == 0, written.output
+    (path,) = (scripts / "versions").glob("*_nothing_new.py")
+    assert path.name.startswith(f"{clock.now():%Y_%m_%d}_{int(head) + 1:04d}_")
+    text = path.read_text(encoding="utf-8")
+    assert "op." not in text, f"the models and the migrations differ:\n{text}"
+    assert f'down_revision: str | None = "{head}"' in text

@@ -1,4 +1,4 @@
-"""``baotong db``: migrate the database up or down, seed the network into it."""
+"""``baotong db``: migrate the database up or down, write a new migration, seed data."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from baotong.db.session import make_engine, make_sessionmaker, session_scope
 from baotong.network import service as network_service
 from baotong.network.schemas import SeedReport
 
-app = typer.Typer(help="The database: migrate up or down, seed the network.", no_args_is_help=True)
+app = typer.Typer(
+    help="The database: migrate up or down, new migrations, seed data.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -91,6 +93,19 @@ def downgrade(
     current = migrate.current_revision(engine) or "base (empty)"
     console.print(f"[yellow]Database at revision {current}[/] ({_shown(url)})")
     engine.dispose()
+
+
+@app.command()
+def revision(
+    message: str = typer.Option(..., "-m", "--message", help="What the migration does."),
+    autogenerate: bool = typer.Option(
+        False, "--autogenerate", help="Compare the models with the database (at head) first."
+    ),
+) -> None:
+    """Write a new migration after the head (the same as 'alembic revision')."""
+    with database_errors("write the revision"):
+        path = migrate.revision(_url(), message, autogenerate=autogenerate)
+    console.print(f"Wrote {path}: read it, then 'baotong db upgrade'.")
 
 
 def seed_database(url: str) -> SeedReport:
