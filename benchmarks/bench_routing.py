@@ -24,6 +24,7 @@ import httpx
 import psycopg
 
 from baotong.auth import service as auth_service
+from baotong.auth.permissions import Principal, Role
 from baotong.contingency import service as plan_service
 from baotong.contingency.jobs import planner_engine
 from baotong.db import migrate
@@ -56,11 +57,12 @@ def _prepare(url: str) -> list[str]:
     sessions = make_sessionmaker(engine)
     with session_scope(sessions) as session:
         network_service.seed(session, network=network)
-        auth_service.create_user(
+        user = auth_service.create_user(
             session, username="bench", password="bench password", role="dispatcher"
         )
+        bench = Principal(user_id=user.id, username="bench", role=Role.ADMIN, province_code=None)
         scenario = plan_service.create_scenario(
-            session, body=HENAN, network=network, actor="bench", scope=None
+            session, body=HENAN, network=network, principal=bench
         )
         run = plan_service.create_plan(
             session,
@@ -68,14 +70,13 @@ def _prepare(url: str) -> list[str]:
             name=None,
             parameters={},
             network=network,
-            actor="bench",
-            scope=None,
+            principal=bench,
         )
         result = planner_engine(network, HENAN, lambda *_: None, lambda: False)
         plan_service.store_result(session, run=run, result=result)
         run.status = plan_service.SUCCEEDED
-        plan_service.approve_plan(session, plan_id=run.id, actor="bench", scope=None)
-        plan_service.activate_plan(session, plan_id=run.id, actor="bench", scope=None)
+        plan_service.approve_plan(session, plan_id=run.id, principal=bench)
+        plan_service.activate_plan(session, plan_id=run.id, principal=bench)
     engine.dispose()
     counties = [r.code for r in network.regions.values() if r.level.value == "county"]
     stations = list(network.stations)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import configure_logging, create_app
 from baotong.auth import service as auth_service
+from baotong.auth.permissions import Principal, Role
 from baotong.config import Settings
 from baotong.contingency.schemas import resolve_region
 from baotong.db import migrate
@@ -123,6 +124,11 @@ def henan_scenario(name: str = "河南全省封控", region: str = "410000") -> 
         "locked_areas": [{"region": region, "level": "province"}],
         "product_classes": {"parcel": 1.0, "ems": 1.0},
     }
+
+
+def staff(name: str = "tester", *, province: str | None = None) -> Principal:
+    """Someone the service tests act as: an administrator, national unless ``province``."""
+    return Principal(user_id=0, username=name, role=Role.ADMIN, province_code=province)
 
 
 # -- a real, tiny planner for the service tests -------------------------------------------

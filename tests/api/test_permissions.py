@@ -147,6 +147,17 @@ def test_lists_show_a_provincial_user_only_its_province(
     assert listed == [henan_plan["other"], henan_plan["plan"]]
 
 
+def test_api_lists_are_pages_with_the_total_in_a_header(
+    client: TestClient, users: Any, henan_plan: dict[str, int]
+) -> None:
+    henan = users.headers("viewer", "410000")
+    reply = client.get(f"{API}/plans?limit=1&offset=1", headers=henan)
+    assert [p["id"] for p in reply.json()] == [henan_plan["plan"]]
+    assert reply.headers["X-Total-Count"] == "2"
+    assert client.get(f"{API}/scenarios", headers=henan).headers["X-Total-Count"] == "1"
+    assert client.get(f"{API}/plans?limit=0", headers=henan).status_code == 422
+
+
 def test_a_provincial_planner_cannot_plan_for_another_province(
     client: TestClient, users: Any, scenario_body: Callable[..., dict[str, Any]]
 ) -> None:

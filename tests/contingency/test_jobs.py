@@ -21,11 +21,13 @@ from baotong.core import clock
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
+from ..conftest import staff
+
 
 def _queued(sessions: sessionmaker[Session], network: Network, body: dict[str, Any]) -> int:
     with session_scope(sessions) as session:
         scenario = service.create_scenario(
-            session, body=body, network=network, actor="t", scope=None
+            session, body=body, network=network, principal=staff("t")
         )
         run = service.create_plan(
             session,
@@ -33,8 +35,7 @@ def _queued(sessions: sessionmaker[Session], network: Network, body: dict[str, A
             name=None,
             parameters={},
             network=network,
-            actor="t",
-            scope=None,
+            principal=staff("t"),
         )
         return run.id
 
@@ -83,8 +84,7 @@ def test_a_closed_centre_is_not_used_as_a_backup(
                 site_id=center,
                 status=SiteStatus.CLOSED,
                 reason="flood",
-                actor="t",
-                scope=None,
+                principal=staff("t"),
             )
     plan_id = _queued(seeded, network, scenario_body())
     runner = PlanRunner(seeded, lambda: network, engine=engine_for_tests)
@@ -118,7 +118,7 @@ def test_progress_is_visible_while_running_and_cancel_stops_the_run(
     assert seen.status == "running"
     assert 0 < seen.progress < 1
     with session_scope(seeded) as session:
-        service.cancel_plan(session, plan_id=plan_id, actor="t", scope=None)
+        service.cancel_plan(session, plan_id=plan_id, principal=staff("t"))
     runner.cancel(plan_id)
     gate.release(2)
     runner.wait(plan_id, timeout=30)
@@ -132,7 +132,7 @@ def test_a_queued_run_is_cancelled_at_once(
 ) -> None:
     plan_id = _queued(seeded, network, scenario_body())
     with session_scope(seeded) as session:
-        run = service.cancel_plan(session, plan_id=plan_id, actor="t", scope=None)
+        run = service.cancel_plan(session, plan_id=plan_id, principal=staff("t"))
         assert run.status == "cancelled"
 
 

@@ -14,8 +14,11 @@ from baotong.audit.models import AuditEntry
 from baotong.contingency import routing, service
 from baotong.contingency.models import ZoneClaim
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.pagination import PageRequest
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
+
+from ..conftest import staff
 
 
 def _approved(
@@ -27,7 +30,7 @@ def _approved(
     """A computed and approved plan (computed inline with the tiny planner)."""
     with session_scope(sessions) as session:
         scenario = service.create_scenario(
-            session, body=body, network=network, actor="p", scope=None
+            session, body=body, network=network, principal=staff("p")
         )
         run = service.create_plan(
             session,
@@ -35,13 +38,12 @@ def _approved(
             name=None,
             parameters={},
             network=network,
-            actor="p",
-            scope=None,
+            principal=staff("p"),
         )
         result = engine(network, body, lambda *_: None, lambda: False)
         service.store_result(session, run=run, result=result)
         run.status = service.SUCCEEDED
-        service.approve_plan(session, plan_id=run.id, actor="p", scope=None)
+        service.approve_plan(session, plan_id=run.id, principal=staff("p"))
         return run.id
 
 
@@ -66,7 +68,7 @@ def test_two_simultaneous_activations_of_overlapping_plans_have_exactly_one_winn
         barrier.wait()
         try:
             with session_scope(seeded) as session:
-                service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+                service.activate_plan(session, plan_id=plan_id, principal=staff("d"))
             outcomes[plan_id] = "active"
         except ConflictError as exc:
             outcomes[plan_id] = f"conflict:{exc.data['conflicting_plan_id']}"
@@ -83,7 +85,7 @@ def test_two_simultaneous_activations_of_overlapping_plans_have_exactly_one_winn
     with session_scope(seeded, write=False) as session:
         holders = set(session.scalars(select(ZoneClaim.plan_id)))
         assert holders == {winners[0]}
-        assert service.get_plan(session, loser, scope=None).lifecycle == "approved"
+        assert service.get_plan(session, loser, principal=staff()).lifecycle == "approved"
 
 
 def test_lifting_restores_the_baseline_of_every_zone_exactly(
@@ -96,11 +98,11 @@ def test_lifting_restores_the_baseline_of_every_zone_exactly(
     baseline = [_routing(seeded, network, d) for d in destinations]
     plan_id = _approved(seeded, network, scenario_body(), engine_for_tests)
     with session_scope(seeded) as session:
-        service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+        service.activate_plan(session, plan_id=plan_id, principal=staff("d"))
     during = [_routing(seeded, network, d) for d in destinations]
     assert all(r.source == "plan" and r.center_id != "ZZ" for r in during)
     with session_scope(seeded) as session:
-        service.lift_plan(session, plan_id=plan_id, actor="d", scope=None)
+        service.lift_plan(session, plan_id=plan_id, principal=staff("d"))
     assert [_routing(seeded, network, d) for d in destinations] == baseline
     with session_scope(seeded, write=False) as session:
         assert session.scalar(select(func.count()).select_from(ZoneClaim)) == 0
@@ -138,8 +140,7 @@ def test_a_plan_effective_later_keeps_the_baseline_until_then(
         service.activate_plan(
             session,
             plan_id=plan_id,
-            actor="d",
-            scope=None,
+            principal=staff("d"),
             effective_at=clock.now() + timedelta(hours=6),
         )
     assert _routing(seeded, network, "410101").source == "baseline"
@@ -154,15 +155,15 @@ def test_a_failed_activation_leaves_no_audit_row_and_no_claim(
     first = _approved(seeded, network, scenario_body("a"), engine_for_tests)
     second = _approved(seeded, network, scenario_body("b"), engine_for_tests)
     with session_scope(seeded) as session:
-        service.activate_plan(session, plan_id=first, actor="d", scope=None)
+        service.activate_plan(session, plan_id=first, principal=staff("d"))
     with pytest.raises(ConflictError), session_scope(seeded) as session:
-        service.activate_plan(session, plan_id=second, actor="d", scope=None)
+        service.activate_plan(session, plan_id=second, principal=staff("d"))
     with session_scope(seeded, write=False) as session:
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.object_id == str(second))
         )
         assert "plan.activate" not in list(actions)
-        assert service.get_plan(session, second, scope=None).lifecycle == "approved"
+        assert service.get_plan(session, second, principal=staff()).lifecycle == "approved"
 
 
 @pytest.mark.parametrize(
@@ -213,7 +214,7 @@ def test_overlapping_plans_listing_zones_in_opposite_orders_still_have_one_winne
             barrier.wait()
             try:
                 with session_scope(seeded) as session:
-                    service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+                    service.activate_plan(session, plan_id=plan_id, principal=staff("d"))
             except Exception as exc:  # collected: anything but a conflict fails the test
                 errors.append(exc)
 
@@ -226,5 +227,30 @@ def test_overlapping_plans_listing_zones_in_opposite_orders_still_have_one_winne
         assert isinstance(errors[0], ConflictError), repr(errors[0])
         with session_scope(seeded) as session:
             for plan_id in plans:
-                if service.get_plan(session, plan_id, scope=None).lifecycle == "active":
-                    service.lift_plan(session, plan_id=plan_id, actor="d", scope=None)
+                if service.get_plan(session, plan_id, principal=staff()).lifecycle == "active":
+                    service.lift_plan(session, plan_id=plan_id, principal=staff("d"))
+
+
+def test_lists_are_scoped_and_paged_by_the_database(
+    seeded: sessionmaker[Session], network: Network, scenario_body: Callable[..., dict[str, Any]]
+) -> None:
+    with session_scope(seeded) as session:
+        for n in range(3):
+            service.create_scenario(
+                session, body=scenario_body(f"河南{n}"), network=network, principal=staff()
+            )
+        for n in range(2):
+            body = scenario_body(f"湖北{n}", region="420000")
+            service.create_scenario(session, body=body, network=network, principal=staff())
+    with session_scope(seeded, write=False) as session:
+        hubei = staff(province="420000")
+        first = service.list_scenarios(session, principal=hubei, page=PageRequest(limit=1))
+        assert (first.total, [s.name for s in first.items]) == (2, ["湖北1"])
+        assert first.has_more
+        second = service.list_scenarios(
+            session, principal=hubei, page=PageRequest(limit=1, offset=1)
+        )
+        assert [s.name for s in second.items] == ["湖北0"]
+        assert service.list_scenarios(session, principal=staff()).total == 5
+        henan = service.list_scenarios(session, principal=staff(province="410000"))
+        assert [s.province_code for s in henan.items] == ["410000"] * 3

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import configparser
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from typer.testing import CliRunner
 
 from baotong.cli.main import app
@@ -101,3 +102,29 @@ def test_autogenerate_against_a_database_at_head_finds_no_difference(
     text = path.read_text(encoding="utf-8")
     assert "op." not in text, f"the models and the migrations differ:\n{text}"
     assert f'down_revision: str | None = "{head}"' in text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_stored_scenarios_get_the_province_their_scope_filters_on(
+    backend: str, tmp_path: Path, new_database: Callable[[str, Path], Any]
+) -> None:
+    with new_database(backend, tmp_path) as url:
+        migrate.upgrade(url, "0002")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                for name, provinces in (("one", ["410000"]), ("two", ["410000", "420000"])):
+                    conn.execute(
+                        text(
+                            "INSERT INTO scenarios (name, body, provinces, created_by,"
+                            " created_at, updated_at) VALUES (:name, '{}', :provinces, 'p',"
+                            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                        ),
+                        {"name": name, "provinces": json.dumps(provinces)},
+                    )
+            migrate.upgrade(url, "0003")
+            with engine.connect() as conn:
+                rows = conn.execute(text("SELECT name, province_code FROM scenarios ORDER BY name"))
+                assert [tuple(r) for r in rows] == [("one", "410000"), ("two", None)]
+        finally:
+            engine.dispose()

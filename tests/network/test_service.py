@@ -16,6 +16,8 @@ from baotong.network import service
 from baotong.network.entities import Network, ProductClass, SiteStatus
 from baotong.network.models import SiteRow, SiteStatusChange
 
+from ..conftest import staff
+
 
 def test_seeding_twice_adds_nothing_the_second_time(
     sessions: sessionmaker[Session], network: Network
@@ -62,13 +64,12 @@ def test_a_status_change_is_history_current_status_and_audit_at_once(
             site_id="ZZ",
             status=SiteStatus.CLOSED,
             reason="lockdown",
-            actor="d",
-            scope=None,
+            principal=staff("d"),
             expected_reopening=reopening,
         )
     with session_scope(seeded, write=False) as session:
-        assert service.get_site(session, "ZZ", scope=None).status == "closed"
-        [change] = service.status_history(session, "ZZ", scope=None)
+        assert service.get_site(session, "ZZ", principal=staff()).status == "closed"
+        [change] = service.status_history(session, "ZZ", principal=staff())
         assert (change.status, change.reason, change.changed_by) == ("closed", "lockdown", "d")
         assert change.expected_reopening == reopening
         entry = session.scalars(select(AuditEntry).where(AuditEntry.object_id == "ZZ")).one()
@@ -82,7 +83,7 @@ def test_a_rolled_back_change_leaves_no_history_and_no_audit(seeded: sessionmake
     def close_then_fail() -> None:
         with session_scope(seeded) as session:
             service.change_status(
-                session, site_id="ZZ", status=SiteStatus.CLOSED, reason="x", actor="d", scope=None
+                session, site_id="ZZ", status=SiteStatus.CLOSED, reason="x", principal=staff("d")
             )
             raise RuntimeError("the caller's next step failed")
 
@@ -91,7 +92,7 @@ def test_a_rolled_back_change_leaves_no_history_and_no_audit(seeded: sessionmake
     with session_scope(seeded, write=False) as session:
         assert session.scalar(select(func.count()).select_from(SiteStatusChange)) == 0
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0
-        assert service.get_site(session, "ZZ", scope=None).status == "open"
+        assert service.get_site(session, "ZZ", principal=staff()).status == "open"
 
 
 def test_reopening_before_the_closure_is_refused(seeded: sessionmaker[Session]) -> None:
@@ -101,8 +102,7 @@ def test_reopening_before_the_closure_is_refused(seeded: sessionmaker[Session]) 
             site_id="ZZ",
             status=SiteStatus.CLOSED,
             reason="x",
-            actor="d",
-            scope=None,
+            principal=staff("d"),
             expected_reopening=clock.now() - timedelta(hours=1),
         )
     assert caught.value.field == "expected_reopening"
@@ -110,9 +110,9 @@ def test_reopening_before_the_closure_is_refused(seeded: sessionmaker[Session]) 
 
 def test_a_site_outside_the_scope_is_not_found(seeded: sessionmaker[Session]) -> None:
     with session_scope(seeded, write=False) as session:
-        assert service.get_site(session, "ZZ", scope="410000").id == "ZZ"
+        assert service.get_site(session, "ZZ", principal=staff(province="410000")).id == "ZZ"
         with pytest.raises(NotFoundError):
-            service.get_site(session, "ZZ", scope="420000")
+            service.get_site(session, "ZZ", principal=staff(province="420000"))
 
 
 def test_the_effective_network_applies_status_and_overrides_in_force(
@@ -121,15 +121,14 @@ def test_the_effective_network_applies_status_and_overrides_in_force(
     now = clock.now()
     with session_scope(seeded) as session:
         service.change_status(
-            session, site_id="WH", status=SiteStatus.LIMITED, reason="staff", actor="d", scope=None
+            session, site_id="WH", status=SiteStatus.LIMITED, reason="staff", principal=staff("d")
         )
         service.override_capacity(
             session,
             site_id="XA",
             capacity={ProductClass.PARCEL: 80_000},
             reason="half a shift",
-            actor="d",
-            scope=None,
+            principal=staff("d"),
             valid_until=now + timedelta(days=1),
         )
         service.override_capacity(
@@ -137,8 +136,7 @@ def test_the_effective_network_applies_status_and_overrides_in_force(
             site_id="JN",
             capacity={ProductClass.PARCEL: 1.0},
             reason="later",
-            actor="d",
-            scope=None,
+            principal=staff("d"),
             valid_from=now + timedelta(days=2),
         )
     with session_scope(seeded, write=False) as session:
@@ -158,8 +156,7 @@ def test_only_a_centre_has_a_capacity_and_it_must_be_positive(
             site_id="S4101010",
             capacity={ProductClass.PARCEL: 5},
             reason="x",
-            actor="d",
-            scope=None,
+            principal=staff("d"),
         )
     assert caught.value.field == "site_id"
     with pytest.raises(ValidationError) as caught, session_scope(seeded) as session:
@@ -168,7 +165,6 @@ def test_only_a_centre_has_a_capacity_and_it_must_be_positive(
             site_id="ZZ",
             capacity={ProductClass.PARCEL: 0},
             reason="x",
-            actor="d",
-            scope=None,
+            principal=staff("d"),
         )
     assert caught.value.field == "capacity"

@@ -37,6 +37,8 @@ from baotong.network import service as network_service
 from baotong.network.entities import Network
 from baotong.network.reference import load_reference
 
+from ..conftest import staff
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -195,7 +197,7 @@ def computed_plan(
     """A Henan plan computed by the test engine, walked to ``lifecycle``."""
     with session_scope(seeded) as session:
         scenario = contingency_service.create_scenario(
-            session, body=HENAN, network=network, actor="planner", scope=None
+            session, body=HENAN, network=network, principal=staff("planner")
         )
         run = contingency_service.create_plan(
             session,
@@ -203,8 +205,7 @@ def computed_plan(
             name=None,
             parameters={},
             network=network,
-            actor="planner",
-            scope=None,
+            principal=staff("planner"),
         )
         plan_id = run.id
     runner = client.app.state.context.runner  # type: ignore[attr-defined]
@@ -212,7 +213,7 @@ def computed_plan(
     runner.wait(plan_id, timeout=30)
     with session_scope(seeded) as session:
         if lifecycle in ("approved", "active"):
-            contingency_service.approve_plan(session, plan_id=plan_id, actor="p", scope=None)
+            contingency_service.approve_plan(session, plan_id=plan_id, principal=staff("p"))
         if lifecycle == "active":
-            contingency_service.activate_plan(session, plan_id=plan_id, actor="d", scope=None)
+            contingency_service.activate_plan(session, plan_id=plan_id, principal=staff("d"))
     return plan_id

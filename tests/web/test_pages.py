@@ -12,6 +12,7 @@ from baotong.db.session import session_scope
 from baotong.network.entities import Network
 from baotong.web import geo, i18n
 
+from ..conftest import staff
 from .conftest import HENAN, PAGE_PASSWORD, computed_plan, csrf, log_in
 
 
@@ -90,7 +91,9 @@ def test_a_state_change_without_our_csrf_token_or_from_another_origin_is_refused
     assert reply.status_code == 403
     assert "Traceback" not in reply.text
     with session_scope(seeded) as session:
-        assert contingency_service.get_plan(session, plan_id, scope=None).lifecycle == "draft"
+        assert (
+            contingency_service.get_plan(session, plan_id, principal=staff()).lifecycle == "draft"
+        )
 
 
 def test_a_site_status_error_is_shown_and_what_was_typed_is_kept(
@@ -256,7 +259,7 @@ def test_the_builder_saves_a_city_level_lock_with_its_sort_depth(
     assert saved.status_code == 303
     scenario_id = int(saved.headers["location"].rsplit("/", 1)[-1])
     with session_scope(seeded) as session:
-        body = contingency_service.get_scenario(session, scenario_id, scope=None).body
+        body = contingency_service.get_scenario(session, scenario_id, principal=staff()).body
     assert body["locked_areas"] == [{"region": "410101", "level": "city", "depth": "segment"}]
     refused = planner.post("/scenarios", data={**form, "area_level": "province"})
     assert refused.status_code == 422
@@ -286,7 +289,7 @@ def test_the_builder_saves_a_flooded_hub_and_keeps_a_bad_share_as_typed(
     assert saved.status_code == 303, saved.text
     scenario_id = int(saved.headers["location"].rsplit("/", 1)[-1])
     with session_scope(seeded) as session:
-        body = contingency_service.get_scenario(session, scenario_id, scope=None).body
+        body = contingency_service.get_scenario(session, scenario_id, principal=staff()).body
     assert body["closed_sites"] == [
         {"center_id": centre, "status": "limited", "reason": "场地进水", "capacity_share": 0.4}
     ]
@@ -310,8 +313,7 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
                 "options": {"max_backups": 3, "radius_km": 400.0, "max_road_hours": 8.0},
             },
             network=network,
-            actor="planner",
-            scope=None,
+            principal=staff("planner"),
         ).id
     planner = log_in(client, seeded, "planner")
     form = planner.get(f"/scenarios/{scenario_id}/edit").text
@@ -333,7 +335,7 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     )
     assert changed.status_code == 303
     with session_scope(seeded) as session:
-        body = contingency_service.get_scenario(session, scenario_id, scope=None).body
+        body = contingency_service.get_scenario(session, scenario_id, principal=staff()).body
     assert body["name"] == "河南（调整）"
     assert body["options"]["max_backups"] == 5
     assert body["product_classes"] == {"parcel": 1.1}
@@ -386,7 +388,7 @@ def test_every_page_has_every_word_in_both_languages(
     monkeypatch.setattr(i18n, "translate", checked)
     plan_id = computed_plan(seeded, network, client, "approved")
     with session_scope(seeded) as session:
-        scenario = contingency_service.get_plan(session, plan_id, scope=None).scenario_id
+        scenario = contingency_service.get_plan(session, plan_id, principal=staff()).scenario_id
     admin = log_in(client, seeded, "admin")
     admin.cookies.set("baotong_lang", lang)
     pages = ["/map", "/scenarios", "/scenarios/new", f"/scenarios/{scenario}",

@@ -9,9 +9,9 @@ browser console uses.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
 from baotong.auth.service import AuthenticationError
 from baotong.core.exceptions import PermissionDeniedError
+from baotong.core.pagination import MAX_LIMIT, Page, PageRequest
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
@@ -107,3 +108,19 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
 
     check.__name__ = f"require_{permission.value.replace(':', '_')}"
     return check
+
+
+def page_request(
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description="At most this many rows."),
+    offset: int = Query(0, ge=0, description="Skip this many rows first."),
+) -> PageRequest:
+    return PageRequest(limit=limit, offset=offset)
+
+
+Paging = Annotated[PageRequest, Depends(page_request)]
+TOTAL_HEADER = "X-Total-Count"
+
+
+def with_total(response: Response, page: Page[Any]) -> None:
+    """Tell the client how many rows the whole list has (the body is one page of it)."""
+    response.headers[TOTAL_HEADER] = str(page.total)

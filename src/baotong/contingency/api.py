@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 
-from baotong.api.deps import Context, CurrentNetwork, DbSession, require
+from baotong.api.deps import Context, CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import outputs, service
 from baotong.contingency import routing as current
@@ -36,24 +36,25 @@ Table = Literal[
 
 
 @router.get("/scenarios", response_model=list[ScenarioRead])
-def list_scenarios(session: DbSession, user: ScenarioReader) -> list[ScenarioRead]:
-    rows = service.list_scenarios(session, scope=user.province_code)
-    return [ScenarioRead.model_validate(r) for r in rows]
+def list_scenarios(
+    session: DbSession, user: ScenarioReader, paging: Paging, response: Response
+) -> list[ScenarioRead]:
+    found = service.list_scenarios(session, principal=user, page=paging)
+    with_total(response, found)
+    return [ScenarioRead.model_validate(r) for r in found.items]
 
 
 @router.post("/scenarios", response_model=ScenarioRead, status_code=201)
 def create_scenario(
     body: ScenarioCreate, session: DbSession, network: CurrentNetwork, user: ScenarioWriter
 ) -> ScenarioRead:
-    row = service.create_scenario(
-        session, body=body.body, network=network, actor=user.username, scope=user.province_code
-    )
+    row = service.create_scenario(session, body=body.body, network=network, principal=user)
     return ScenarioRead.model_validate(row)
 
 
 @router.get("/scenarios/{scenario_id}", response_model=ScenarioRead)
 def get_scenario(scenario_id: int, session: DbSession, user: ScenarioReader) -> ScenarioRead:
-    row = service.get_scenario(session, scenario_id, scope=user.province_code)
+    row = service.get_scenario(session, scenario_id, principal=user)
     return ScenarioRead.model_validate(row)
 
 
@@ -70,26 +71,31 @@ def update_scenario(
         scenario_id=scenario_id,
         body=body.body,
         network=network,
-        actor=user.username,
-        scope=user.province_code,
+        principal=user,
     )
     return ScenarioRead.model_validate(row)
 
 
 @router.delete("/scenarios/{scenario_id}", status_code=204)
 def delete_scenario(scenario_id: int, session: DbSession, user: ScenarioWriter) -> Response:
-    service.delete_scenario(
-        session, scenario_id=scenario_id, actor=user.username, scope=user.province_code
-    )
+    service.delete_scenario(session, scenario_id=scenario_id, principal=user)
     return Response(status_code=204)
 
 
 @router.get("/plans", response_model=list[PlanRead])
 def list_plans(
-    session: DbSession, user: PlanReader, lifecycle: str | None = None, status: str | None = None
+    session: DbSession,
+    user: PlanReader,
+    paging: Paging,
+    response: Response,
+    lifecycle: str | None = None,
+    status: str | None = None,
 ) -> list[PlanRead]:
-    rows = service.list_plans(session, scope=user.province_code, lifecycle=lifecycle, status=status)
-    return [PlanRead.model_validate(r) for r in rows]
+    found = service.list_plans(
+        session, principal=user, lifecycle=lifecycle, status=status, page=paging
+    )
+    with_total(response, found)
+    return [PlanRead.model_validate(r) for r in found.items]
 
 
 @router.post("/plans", response_model=PlanRead, status_code=202)
@@ -106,8 +112,7 @@ def create_plan(
         name=body.name,
         parameters=body.parameters,
         network=network,
-        actor=user.username,
-        scope=user.province_code,
+        principal=user,
     )
     read = PlanRead.model_validate(run)
     session.commit()  # the worker must see the queued row
@@ -120,27 +125,27 @@ def create_plan(
 def compare_plans(
     session: DbSession, user: PlanReader, a: int = Query(...), b: int = Query(...)
 ) -> dict[str, Any]:
-    first = service.plan_result(session, a, scope=user.province_code)
-    second = service.plan_result(session, b, scope=user.province_code)
+    first = service.plan_result(session, a, principal=user)
+    second = service.plan_result(session, b, principal=user)
     out: dict[str, Any] = compare(first, second)
     return out
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead)
 def get_plan(plan_id: int, session: DbSession, user: PlanReader) -> PlanRead:
-    return PlanRead.model_validate(service.get_plan(session, plan_id, scope=user.province_code))
+    return PlanRead.model_validate(service.get_plan(session, plan_id, principal=user))
 
 
 @router.get("/plans/{plan_id}/result")
 def plan_result(plan_id: int, session: DbSession, user: PlanReader) -> dict[str, Any]:
-    return service.plan_result(session, plan_id, scope=user.province_code)
+    return service.plan_result(session, plan_id, principal=user)
 
 
 @router.get("/plans/{plan_id}/result.csv")
 def plan_csv(
     plan_id: int, session: DbSession, user: PlanReader, table: Table = "assignments"
 ) -> Response:
-    data = service.plan_result(session, plan_id, scope=user.province_code)
+    data = service.plan_result(session, plan_id, principal=user)
     text = outputs.plan_csv(data, table)
     headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}-{table}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
@@ -148,7 +153,7 @@ def plan_csv(
 
 @router.get("/plans/{plan_id}/result.xlsx")
 def plan_xlsx(plan_id: int, session: DbSession, user: PlanReader) -> Response:
-    data = service.plan_result(session, plan_id, scope=user.province_code)
+    data = service.plan_result(session, plan_id, principal=user)
     content = outputs.plan_xlsx(data)
     headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'}
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -159,15 +164,13 @@ def plan_xlsx(plan_id: int, session: DbSession, user: PlanReader) -> Response:
 def plan_report(
     plan_id: int, session: DbSession, network: CurrentNetwork, user: PlanReader
 ) -> HTMLResponse:
-    data = service.plan_result(session, plan_id, scope=user.province_code)
+    data = service.plan_result(session, plan_id, principal=user)
     return HTMLResponse(report_html(data, network))
 
 
 @router.post("/plans/{plan_id}/cancel", response_model=PlanRead)
 def cancel_plan(plan_id: int, session: DbSession, context: Context, user: PlanRunner) -> PlanRead:
-    run = service.cancel_plan(
-        session, plan_id=plan_id, actor=user.username, scope=user.province_code
-    )
+    run = service.cancel_plan(session, plan_id=plan_id, principal=user)
     read = PlanRead.model_validate(run)
     session.commit()
     if context.runner is not None:
@@ -177,9 +180,7 @@ def cancel_plan(plan_id: int, session: DbSession, context: Context, user: PlanRu
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanRead)
 def approve_plan(plan_id: int, session: DbSession, user: Approver) -> PlanRead:
-    run = service.approve_plan(
-        session, plan_id=plan_id, actor=user.username, scope=user.province_code
-    )
+    run = service.approve_plan(session, plan_id=plan_id, principal=user)
     return PlanRead.model_validate(run)
 
 
@@ -190,8 +191,7 @@ def activate_plan(
     run = service.activate_plan(
         session,
         plan_id=plan_id,
-        actor=user.username,
-        scope=user.province_code,
+        principal=user,
         effective_at=body.effective_at if body else None,
     )
     return PlanRead.model_validate(run)
@@ -199,7 +199,7 @@ def activate_plan(
 
 @router.post("/plans/{plan_id}/lift", response_model=PlanRead)
 def lift_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
-    run = service.lift_plan(session, plan_id=plan_id, actor=user.username, scope=user.province_code)
+    run = service.lift_plan(session, plan_id=plan_id, principal=user)
     return PlanRead.model_validate(run)
 
 

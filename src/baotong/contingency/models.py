@@ -6,6 +6,10 @@ failed / cancelled) and then walks its lifecycle (``lifecycle``: draft → appro
 active → lifted). While a plan is active it holds one ``zone_claims`` row per destination
 it re-routes; the UNIQUE key on ``destination`` lets the database pick exactly one winner
 when two plans claim the same zone at the same moment.
+
+A scenario or plan whose locked areas lie in one province carries that province in
+``province_code``: a provincial user's lists filter on it in SQL. Areas spanning several
+provinces leave it empty, so only national users see them.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ class ScenarioRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))
     body: Mapped[dict[str, Any]]  # the planner's scenario schema, validated
-    provinces: Mapped[list[Any]]  # province codes of the locked areas (for scope)
+    provinces: Mapped[list[Any]]  # province codes of the locked areas
+    province_code: Mapped[str | None] = mapped_column(String(6), index=True)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -41,6 +46,7 @@ class PlanRun(Base):
     )
     scenario_body: Mapped[dict[str, Any]]  # frozen copy: what this run computed
     provinces: Mapped[list[Any]]
+    province_code: Mapped[str | None] = mapped_column(String(6), index=True)
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)

@@ -5,12 +5,13 @@ A plan's lifecycle is draft → approved → active → lifted. Activation inser
 destination makes the database refuse a second claim, so of two activations racing for
 the same zone exactly one wins and the other gets a ConflictError naming the plan that
 holds the zone. Lifting deletes the plan's claims, which restores the baseline routing
-of those zones exactly. Scope is a province code (provincial user) or None (national).
+of those zones exactly. Every use case acts for a ``Principal``: its name is the actor of
+the audit rows, its province the scope (lists filter on ``province_code`` in SQL; an
+object out of scope is not found).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from baotong.audit import service as audit
+from baotong.auth.permissions import Principal
+from baotong.auth.scope import in_scope
 from baotong.contingency.models import (
     PlanAssignment,
     PlanRelationChange,
@@ -29,6 +32,7 @@ from baotong.contingency.models import (
 from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.network.entities import Network
 
 audit.register_type("scenario", label_key="object.scenario", link="/scenarios/{id}")
@@ -40,12 +44,8 @@ DRAFT, APPROVED, ACTIVE, LIFTED = "draft", "approved", "active", "lifted"
 MAX_WAITING = 20
 
 
-def _visible(provinces: Iterable[str], scope: str | None) -> bool:
-    codes = set(provinces)
-    return scope is None or (bool(codes) and codes <= {scope})
-
-
-def _scope_province(provinces: list[Any]) -> str | None:
+def _province_of(provinces: list[Any]) -> str | None:
+    """The one province of a scenario's locked areas; None when they span several."""
     return str(provinces[0]) if len(provinces) == 1 else None
 
 
@@ -64,7 +64,7 @@ def _audit(
         action=action,
         object_type=action.split(".")[0],
         object_id=str(row.id),
-        province_code=_scope_province(row.provinces),
+        province_code=row.province_code,
         before=before,
         after=after,
     )
@@ -72,35 +72,52 @@ def _audit(
 
 # -- scenarios ------------------------------------------------------------------------
 def create_scenario(
-    session: Session, *, body: dict[str, Any], network: Network, actor: str, scope: str | None
+    session: Session, *, body: dict[str, Any], network: Network, principal: Principal
 ) -> ScenarioRow:
     """Validate ``body`` against the planner's schema and store it."""
     name, provinces = check_scenario(body, network)
-    if not _visible(provinces, scope):
+    if not principal.sees_all(provinces):
         raise ValidationError(
-            f"lies outside your province {scope}; you can only plan for it.",
+            f"lies outside your province {principal.province_code}; you can only plan for it.",
             field="body.locked_areas",
         )
     now = clock.now()
     row = ScenarioRow(
-        name=name, body=body, provinces=provinces, created_by=actor, created_at=now, updated_at=now
+        name=name,
+        body=body,
+        provinces=provinces,
+        province_code=_province_of(provinces),
+        created_by=principal.username,
+        created_at=now,
+        updated_at=now,
     )
     session.add(row)
     session.flush()
-    _audit(session, actor, "scenario.create", row, after={"name": name})
+    _audit(session, principal.username, "scenario.create", row, after={"name": name})
     return row
 
 
-def list_scenarios(session: Session, *, scope: str | None) -> list[ScenarioRow]:
-    rows = session.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()))
-    return [r for r in rows if _visible(r.provinces, scope)]
+def list_scenarios(
+    session: Session, *, principal: Principal, page: PageRequest = PageRequest()
+) -> Page[ScenarioRow]:
+    """The scenarios in the principal's scope, newest first."""
+    query = (
+        select(ScenarioRow)
+        .where(in_scope(principal, ScenarioRow.province_code))
+        .order_by(ScenarioRow.id.desc())
+    )
+    return paginate(session, query, page)
 
 
-def get_scenario(session: Session, scenario_id: int, *, scope: str | None) -> ScenarioRow:
+def get_scenario(session: Session, scenario_id: int, *, principal: Principal) -> ScenarioRow:
     row = session.get(ScenarioRow, scenario_id)
-    if row is None or not _visible(row.provinces, scope):
+    if row is None or not _sees(principal, row):
         raise NotFoundError(f"Unknown scenario {scenario_id}.", id=scenario_id)
     return row
+
+
+def _sees(principal: Principal, row: ScenarioRow | PlanRun) -> bool:
+    return principal.is_national or row.province_code == principal.province_code
 
 
 def update_scenario(
@@ -109,25 +126,33 @@ def update_scenario(
     scenario_id: int,
     body: dict[str, Any],
     network: Network,
-    actor: str,
-    scope: str | None,
+    principal: Principal,
 ) -> ScenarioRow:
-    row = get_scenario(session, scenario_id, scope=scope)
+    row = get_scenario(session, scenario_id, principal=principal)
     name, provinces = check_scenario(body, network)
-    if not _visible(provinces, scope):
-        raise ValidationError(f"lies outside your province {scope}.", field="body.locked_areas")
+    if not principal.sees_all(provinces):
+        raise ValidationError(
+            f"lies outside your province {principal.province_code}.", field="body.locked_areas"
+        )
     before = {"name": row.name, "body": row.body}
     row.name, row.body, row.provinces, row.updated_at = name, body, provinces, clock.now()
+    row.province_code = _province_of(provinces)
     session.flush()
     _audit(
-        session, actor, "scenario.update", row, before=before, after={"name": name, "body": body}
+        session,
+        principal.username,
+        "scenario.update",
+        row,
+        before=before,
+        after={"name": name, "body": body},
     )
     return row
 
 
-def delete_scenario(session: Session, *, scenario_id: int, actor: str, scope: str | None) -> None:
-    row = get_scenario(session, scenario_id, scope=scope)
-    _audit(session, actor, "scenario.delete", row, before={"name": row.name, "body": row.body})
+def delete_scenario(session: Session, *, scenario_id: int, principal: Principal) -> None:
+    row = get_scenario(session, scenario_id, principal=principal)
+    before = {"name": row.name, "body": row.body}
+    _audit(session, principal.username, "scenario.delete", row, before=before)
     session.delete(row)
     session.flush()
 
@@ -140,11 +165,10 @@ def create_plan(
     name: str | None,
     parameters: dict[str, Any],
     network: Network,
-    actor: str,
-    scope: str | None,
+    principal: Principal,
 ) -> PlanRun:
     """Queue a plan run of a scenario; ``parameters`` override the scenario's options."""
-    scenario = get_scenario(session, scenario_id, scope=scope)
+    scenario = get_scenario(session, scenario_id, principal=principal)
     body = dict(scenario.body)
     if parameters:
         body["options"] = {**dict(body.get("options") or {}), **parameters}
@@ -165,12 +189,13 @@ def create_plan(
         scenario_id=scenario.id,
         scenario_body=body,
         provinces=list(scenario.provinces),
+        province_code=scenario.province_code,
         parameters=parameters,
         status=QUEUED,
         progress=0.0,
         message="queued",
         lifecycle=DRAFT,
-        created_by=actor,
+        created_by=principal.username,
         created_at=clock.now(),
         heartbeat_at=clock.now(),
         cancel_requested=False,
@@ -179,7 +204,7 @@ def create_plan(
     session.flush()
     _audit(
         session,
-        actor,
+        principal.username,
         "plan.create",
         run,
         after={"scenario_id": scenario.id, "parameters": parameters},
@@ -188,29 +213,55 @@ def create_plan(
 
 
 def list_plans(
-    session: Session, *, scope: str | None, lifecycle: str | None = None, status: str | None = None
-) -> list[PlanRun]:
+    session: Session,
+    *,
+    principal: Principal,
+    lifecycle: str | None = None,
+    status: str | None = None,
+    scenario_id: int | None = None,
+    page: PageRequest = PageRequest(),
+) -> Page[PlanRun]:
+    """The plan runs in the principal's scope, newest first (without their results)."""
     query = (
         select(PlanRun)
         .options(defer(PlanRun.result), defer(PlanRun.scenario_body))
+        .where(in_scope(principal, PlanRun.province_code))
         .order_by(PlanRun.id.desc())
     )
     if lifecycle:
         query = query.where(PlanRun.lifecycle == lifecycle)
     if status:
         query = query.where(PlanRun.status == status)
-    return [r for r in session.scalars(query) if _visible(r.provinces, scope)]
+    if scenario_id is not None:
+        query = query.where(PlanRun.scenario_id == scenario_id)
+    return paginate(session, query, page)
 
 
-def get_plan(session: Session, plan_id: int, *, scope: str | None) -> PlanRun:
+def active_plans(session: Session, *, principal: Principal | None) -> list[PlanRun]:
+    """The plans in force (in the principal's scope; every one for ``None``, the system).
+
+    They are few: no two active plans claim the same zone.
+    """
+    query = (
+        select(PlanRun)
+        .options(defer(PlanRun.result))
+        .where(PlanRun.lifecycle == ACTIVE)
+        .order_by(PlanRun.id.desc())
+    )
+    if principal is not None:
+        query = query.where(in_scope(principal, PlanRun.province_code))
+    return list(session.scalars(query))
+
+
+def get_plan(session: Session, plan_id: int, *, principal: Principal) -> PlanRun:
     run = session.get(PlanRun, plan_id)
-    if run is None or not _visible(run.provinces, scope):
+    if run is None or not _sees(principal, run):
         raise NotFoundError(f"Unknown plan {plan_id}.", id=plan_id)
     return run
 
 
-def plan_result(session: Session, plan_id: int, *, scope: str | None) -> dict[str, Any]:
-    run = get_plan(session, plan_id, scope=scope)
+def plan_result(session: Session, plan_id: int, *, principal: Principal) -> dict[str, Any]:
+    run = get_plan(session, plan_id, principal=principal)
     if run.status != SUCCEEDED or run.result is None:
         raise ConflictError(
             f"Plan {plan_id} has no result: it is {run.status}.", id=plan_id, plan_status=run.status
@@ -218,9 +269,10 @@ def plan_result(session: Session, plan_id: int, *, scope: str | None) -> dict[st
     return run.result
 
 
-def cancel_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) -> PlanRun:
+def cancel_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
     """Cancel a queued run at once, or ask a running one to stop."""
-    run = get_plan(session, plan_id, scope=scope)
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
     if run.status not in (QUEUED, RUNNING):
         raise ConflictError(
             f"Plan {plan_id} is {run.status}; only a queued or running plan can be cancelled.",
@@ -296,8 +348,9 @@ def _transition(session: Session, run: PlanRun, source: str, target: str, **valu
     session.refresh(run)
 
 
-def approve_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) -> PlanRun:
-    run = get_plan(session, plan_id, scope=scope)
+def approve_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
     if run.status != SUCCEEDED:
         raise ConflictError(
             f"Plan {plan_id} is {run.status}; only a computed plan can be approved.", id=plan_id
@@ -318,12 +371,12 @@ def activate_plan(
     session: Session,
     *,
     plan_id: int,
-    actor: str,
-    scope: str | None,
+    principal: Principal,
     effective_at: datetime | None = None,
 ) -> PlanRun:
     """Put an approved plan in force: claim its zones; a zone already claimed → 409."""
-    run = get_plan(session, plan_id, scope=scope)
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
     now = clock.now()
     effective = effective_at or now
     _transition(
@@ -382,9 +435,10 @@ def _claim_conflict(session: Session, run: PlanRun, destinations: list[str]) -> 
     )
 
 
-def lift_plan(session: Session, *, plan_id: int, actor: str, scope: str | None) -> PlanRun:
+def lift_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
     """Take an active plan back: its zones return to the baseline routing."""
-    run = get_plan(session, plan_id, scope=scope)
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
     _transition(session, run, ACTIVE, LIFTED, lifted_by=actor, lifted_at=clock.now())
     released = session.execute(delete(ZoneClaim).where(ZoneClaim.plan_id == run.id)).rowcount  # type: ignore[attr-defined]
     _audit(

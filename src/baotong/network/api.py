@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from baotong.api.deps import DbSession, require
 from baotong.auth.permissions import Permission, Principal
+from baotong.core.pagination import PageRequest
 from baotong.network import service
 from baotong.network.schemas import (
     CapacityChange,
@@ -56,28 +57,27 @@ def list_sites(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> SitePage:
-    total, rows = service.list_sites(
+    found = service.list_sites(
         session,
-        scope=user.province_code,
+        principal=user,
         kind=kind,
         province=province,
         status=status,
         q=q,
-        limit=limit,
-        offset=offset,
+        page=PageRequest(limit=limit, offset=offset),
     )
-    items = [SiteRead.model_validate(r) for r in rows]
-    return SitePage(total=total, limit=limit, offset=offset, items=items)
+    items = [SiteRead.model_validate(r) for r in found.items]
+    return SitePage(total=found.total, limit=limit, offset=offset, items=items)
 
 
 @router.get("/sites/{site_id}", response_model=SiteRead)
 def get_site(site_id: str, session: DbSession, user: Reader) -> SiteRead:
-    return SiteRead.model_validate(service.get_site(session, site_id, scope=user.province_code))
+    return SiteRead.model_validate(service.get_site(session, site_id, principal=user))
 
 
 @router.get("/sites/{site_id}/history", response_model=list[StatusChangeRead])
 def site_history(site_id: str, session: DbSession, user: Reader) -> list[StatusChangeRead]:
-    rows = service.status_history(session, site_id, scope=user.province_code)
+    rows = service.status_history(session, site_id, principal=user)
     return [StatusChangeRead.model_validate(r) for r in rows]
 
 
@@ -92,15 +92,14 @@ def change_status(
         reason=body.reason,
         since=body.since,
         expected_reopening=body.expected_reopening,
-        actor=user.username,
-        scope=user.province_code,
+        principal=user,
     )
     return StatusChangeRead.model_validate(row)
 
 
 @router.get("/sites/{site_id}/capacity", response_model=list[CapacityOverrideRead])
 def list_capacity(site_id: str, session: DbSession, user: Reader) -> list[CapacityOverrideRead]:
-    rows = service.capacity_overrides(session, site_id, scope=user.province_code)
+    rows = service.capacity_overrides(session, site_id, principal=user)
     return [CapacityOverrideRead.model_validate(r) for r in rows]
 
 
@@ -115,7 +114,6 @@ def override_capacity(
         reason=body.reason,
         valid_from=body.valid_from,
         valid_until=body.valid_until,
-        actor=user.username,
-        scope=user.province_code,
+        principal=user,
     )
     return CapacityOverrideRead.model_validate(row)

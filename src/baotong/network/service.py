@@ -1,7 +1,8 @@
 """Use cases of the network's database side: seed, browse, change status and capacity.
 
-Scope is a province code (a provincial user) or None (national); a site outside the
-caller's scope is reported as not found, so its existence is not revealed.
+Every use case acts for a ``Principal``: its name is the actor of the audit rows, its
+province the scope; a site outside the caller's scope is reported as not found, so its
+existence is not revealed.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit
+from baotong.auth.permissions import Principal
+from baotong.auth.scope import in_scope
 from baotong.core import clock
 from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
 from baotong.network.models import CapacityOverride, RegionRow, SiteRow, SiteStatusChange
 from baotong.network.schemas import SeedReport
@@ -182,18 +186,15 @@ def get_region(session: Session, code: str) -> RegionRow:
 def list_sites(
     session: Session,
     *,
-    scope: str | None,
+    principal: Principal,
     kind: str | None = None,
     province: str | None = None,
     status: str | None = None,
     q: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[int, list[SiteRow]]:
+    page: PageRequest = PageRequest(limit=50),
+) -> Page[SiteRow]:
     """One page of sites in scope, and the total that match the filters."""
-    query = select(SiteRow)
-    if scope is not None:
-        query = query.where(SiteRow.province_code == scope)
+    query = select(SiteRow).where(in_scope(principal, SiteRow.province_code))
     if kind:
         query = query.where(SiteRow.kind == kind)
     if province:
@@ -202,20 +203,20 @@ def list_sites(
         query = query.where(SiteRow.status == status)
     if q:
         query = query.where(or_(SiteRow.name.like(f"%{q}%"), SiteRow.id == q))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(SiteRow.id).limit(limit).offset(offset))
-    return total, list(rows)
+    return paginate(session, query.order_by(SiteRow.id), page)
 
 
-def get_site(session: Session, site_id: str, *, scope: str | None) -> SiteRow:
+def get_site(session: Session, site_id: str, *, principal: Principal) -> SiteRow:
     row = session.get(SiteRow, site_id)
-    if row is None or (scope is not None and row.province_code != scope):
+    if row is None or not principal.sees_province(row.province_code):
         raise NotFoundError(f"Unknown site '{site_id}'.", id=site_id)
     return row
 
 
-def status_history(session: Session, site_id: str, *, scope: str | None) -> list[SiteStatusChange]:
-    get_site(session, site_id, scope=scope)
+def status_history(
+    session: Session, site_id: str, *, principal: Principal
+) -> list[SiteStatusChange]:
+    get_site(session, site_id, principal=principal)
     query = select(SiteStatusChange).where(SiteStatusChange.site_id == site_id)
     return list(session.scalars(query.order_by(SiteStatusChange.id.desc())))
 
@@ -227,13 +228,13 @@ def change_status(
     site_id: str,
     status: SiteStatus,
     reason: str,
-    actor: str,
-    scope: str | None,
+    principal: Principal,
     since: datetime | None = None,
     expected_reopening: datetime | None = None,
 ) -> SiteStatusChange:
     """Record a status change in the history and make it the site's current status."""
-    site = get_site(session, site_id, scope=scope)
+    actor = principal.username
+    site = get_site(session, site_id, principal=principal)
     since = since or clock.now()
     if expected_reopening is not None and expected_reopening <= since:
         raise ValidationError(
@@ -272,13 +273,13 @@ def override_capacity(
     site_id: str,
     capacity: dict[ProductClass, float],
     reason: str,
-    actor: str,
-    scope: str | None,
+    principal: Principal,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
 ) -> CapacityOverride:
     """Set a centre's capacity (items/day per class) for a window; planning uses it."""
-    site = get_site(session, site_id, scope=scope)
+    actor = principal.username
+    site = get_site(session, site_id, principal=principal)
     if site.kind != "center":
         raise ValidationError(
             f"site '{site_id}' is a {site.kind}; only processing centres have a sorting capacity.",
@@ -324,9 +325,9 @@ def override_capacity(
 
 
 def capacity_overrides(
-    session: Session, site_id: str, *, scope: str | None
+    session: Session, site_id: str, *, principal: Principal
 ) -> list[CapacityOverride]:
-    get_site(session, site_id, scope=scope)
+    get_site(session, site_id, principal=principal)
     query = select(CapacityOverride).where(CapacityOverride.site_id == site_id)
     return list(session.scalars(query.order_by(CapacityOverride.id.desc())))
 

@@ -23,8 +23,8 @@ router = APIRouter(route_class=PageRoute)
 
 def _page(request: Request, session: DbSession, network: CurrentNetwork, user: Principal,
           plan_id: int, **values: Any) -> Response:  # fmt: skip
-    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
-    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    run = contingency_service.get_plan(session, plan_id, principal=user)
+    result = contingency_service.plan_result(session, plan_id, principal=user)
     regions = compare_views.manual_regions(network, run.scenario_body)
     chosen = values.pop("chosen", None) or compare_views.optimum_choice(result, regions)
     evaluation = values.get("evaluation")
@@ -56,8 +56,8 @@ async def compare_run(
     upload = form.get("yaml_file")
     if isinstance(upload, UploadFile) and upload.filename:
         yaml_text = (await upload.read()).decode("utf-8", errors="replace")
-    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
-    stored = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    run = contingency_service.get_plan(session, plan_id, principal=user)
+    stored = contingency_service.plan_result(session, plan_id, principal=user)
     regions = compare_views.manual_regions(network, run.scenario_body)
     chosen = {code: str(form.get(f"assign_{code}") or "") for code in regions}
     keep = {"yaml_text": yaml_text, "name": str(form.get("name") or ""), "chosen": chosen}

@@ -93,7 +93,7 @@ def change_status(
             raise ValidationError("say why the status changes.", field="reason")
         network_service.change_status(
             session, site_id=site_id, status=SiteStatus(status), reason=reason.strip(),
-            actor=user.username, scope=user.province_code,
+            principal=user,
             expected_reopening=parse_time(expected_reopening, "expected_reopening"))  # fmt: skip
     except ValidationError as exc:
         session.rollback()
@@ -125,7 +125,7 @@ async def change_capacity(
             raise ValidationError("say why the capacity changes.", field="reason")
         network_service.override_capacity(
             session, site_id=site_id, capacity=capacity, reason=form["reason"].strip(),
-            actor=user.username, scope=user.province_code,
+            principal=user,
             valid_until=parse_time(form.get("valid_until", ""), "valid_until"))  # fmt: skip
     except ValidationError as exc:
         session.rollback()

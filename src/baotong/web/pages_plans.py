@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -13,20 +14,24 @@ from baotong.auth.permissions import Permission
 from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanRun
 from baotong.core.exceptions import BaotongError
+from baotong.core.pagination import PageRequest
 from baotong.web import i18n, plan_views
 from baotong.web.templating import Csrf, PageRoute, PageUser, is_htmx, need, parse_time, render
 
 router = APIRouter(route_class=PageRoute)
 DONE = ("succeeded", "failed", "cancelled")
+PAGE = 50
 
 
 @router.get("/plans", include_in_schema=False)
 def plan_list(request: Request, session: DbSession, user: PageUser,
-              lifecycle: str | None = None) -> Response:  # fmt: skip
+              lifecycle: str | None = None, page: int = 1) -> Response:  # fmt: skip
     need(user, Permission.PLAN_READ)
-    plans = contingency_service.list_plans(session, scope=user.province_code,
-                                           lifecycle=lifecycle or None)  # fmt: skip
-    return render(request, "plans/list.html", user, plans=plans, lifecycle=lifecycle or "")
+    found = contingency_service.list_plans(session, principal=user, lifecycle=lifecycle or None,
+                                           page=PageRequest.number(page, PAGE))  # fmt: skip
+    return render(request, "plans/list.html", user, plans=found.items, found=found,
+                  lifecycle=lifecycle or "",
+                  query=urlencode({"lifecycle": lifecycle} if lifecycle else {}))  # fmt: skip
 
 
 def _plan_values(run: PlanRun, network: CurrentNetwork) -> dict[str, Any]:
@@ -50,7 +55,7 @@ def plan_page(
     request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
 ) -> Response:
     need(user, Permission.PLAN_READ)
-    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    run = contingency_service.get_plan(session, plan_id, principal=user)
     return render(request, "plans/detail.html", user, **_plan_values(run, network))
 
 
@@ -58,7 +63,7 @@ def plan_page(
 def plan_progress(request: Request, plan_id: int, session: DbSession, user: PageUser) -> Response:
     """The progress bar (polled by htmx); once the run is over the page reloads itself."""
     need(user, Permission.PLAN_READ)
-    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+    run = contingency_service.get_plan(session, plan_id, principal=user)
     if run.status in DONE and is_htmx(request):
         return Response(status_code=200, headers={"HX-Refresh": "true"})
     return render(request, "plans/detail.html", user, fragment="plans/_progress.html", run=run,
@@ -72,8 +77,8 @@ def plan_changes(
 ) -> Response:  # fmt: skip
     """Relation changes for one origin province: the table fragment, or the whole page."""
     need(user, Permission.PLAN_READ)
-    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
-    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    run = contingency_service.get_plan(session, plan_id, principal=user)
+    result = contingency_service.plan_result(session, plan_id, principal=user)
     values = _plan_values(run, network)
     values["changes"] = plan_views.changes(result, network, origin or None)
     return render(request, "plans/detail.html", user, fragment="plans/_changes.html", **values)
@@ -84,8 +89,8 @@ def plan_map(
     plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
 ) -> JSONResponse:
     need(user, Permission.PLAN_READ)
-    run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
-    result = contingency_service.plan_result(session, plan_id, scope=user.province_code)
+    run = contingency_service.get_plan(session, plan_id, principal=user)
+    result = contingency_service.plan_result(session, plan_id, principal=user)
     return JSONResponse(plan_views.map_data(result, network, list(run.provinces)))
 
 
@@ -96,7 +101,7 @@ def _act(request: Request, session: DbSession, network: CurrentNetwork, user: Pa
         act()
     except BaotongError as exc:
         session.rollback()
-        run = contingency_service.get_plan(session, plan_id, scope=user.province_code)
+        run = contingency_service.get_plan(session, plan_id, principal=user)
         return render(request, "plans/detail.html", user, status_code=exc.status,
                       flash_error=i18n.error_text(i18n.lang_of(request), exc),
                       **_plan_values(run, network))  # fmt: skip
@@ -108,7 +113,7 @@ def approve(request: Request, plan_id: int, session: DbSession, network: Current
             user: PageUser) -> Response:  # fmt: skip
     need(user, Permission.PLAN_APPROVE)
     return _act(request, session, network, user, plan_id, lambda: contingency_service.approve_plan(
-        session, plan_id=plan_id, actor=user.username, scope=user.province_code))  # fmt: skip
+        session, plan_id=plan_id, principal=user))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/activate", include_in_schema=False, dependencies=[Csrf])
@@ -116,7 +121,7 @@ def activate(request: Request, plan_id: int, session: DbSession, network: Curren
              user: PageUser, effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     need(user, Permission.PLAN_ACTIVATE)
     return _act(request, session, network, user, plan_id, lambda: contingency_service.activate_plan(
-        session, plan_id=plan_id, actor=user.username, scope=user.province_code,
+        session, plan_id=plan_id, principal=user,
         effective_at=parse_time(effective_at, "effective_at")))  # fmt: skip
 
 
@@ -125,14 +130,13 @@ def lift(request: Request, plan_id: int, session: DbSession, network: CurrentNet
          user: PageUser) -> Response:  # fmt: skip
     need(user, Permission.PLAN_ACTIVATE)
     return _act(request, session, network, user, plan_id, lambda: contingency_service.lift_plan(
-        session, plan_id=plan_id, actor=user.username, scope=user.province_code))  # fmt: skip
+        session, plan_id=plan_id, principal=user))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/cancel", include_in_schema=False, dependencies=[Csrf])
 def cancel(plan_id: int, session: DbSession, context: Context, user: PageUser) -> Response:
     need(user, Permission.PLAN_RUN)
-    contingency_service.cancel_plan(session, plan_id=plan_id, actor=user.username,
-                                    scope=user.province_code)  # fmt: skip
+    contingency_service.cancel_plan(session, plan_id=plan_id, principal=user)  # fmt: skip
     session.commit()
     if context.runner is not None:
         context.runner.cancel(plan_id)

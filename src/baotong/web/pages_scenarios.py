@@ -9,12 +9,14 @@ from baotong.api.deps import Context, CurrentNetwork, DbSession, get_context
 from baotong.auth.permissions import Permission
 from baotong.contingency import service as contingency_service
 from baotong.core.exceptions import ValidationError
+from baotong.core.pagination import PageRequest
 from baotong.network import service as network_service
 from baotong.network.entities import Automation, ProductClass
 from baotong.web import forms
 from baotong.web.templating import Csrf, PageRoute, PageUser, need, render
 
 router = APIRouter(route_class=PageRoute)
+PAGE = 50
 
 
 def _builder(request: Request, user: PageUser, values: dict[str, object], *,
@@ -30,10 +32,13 @@ def _builder(request: Request, user: PageUser, values: dict[str, object], *,
 
 
 @router.get("/scenarios", include_in_schema=False)
-def scenario_list(request: Request, session: DbSession, user: PageUser) -> Response:
+def scenario_list(request: Request, session: DbSession, user: PageUser, page: int = 1) -> Response:
     need(user, Permission.SCENARIO_READ)
-    rows = contingency_service.list_scenarios(session, scope=user.province_code)
-    return render(request, "scenarios/list.html", user, scenarios=rows)
+    found = contingency_service.list_scenarios(
+        session, principal=user, page=PageRequest.number(page, PAGE)
+    )
+    return render(request, "scenarios/list.html", user, scenarios=found.items, found=found,
+                  query="")  # fmt: skip
 
 
 @router.get("/scenarios/new", include_in_schema=False)
@@ -60,7 +65,7 @@ async def scenario_create(
     try:
         body = forms.body_from_form(form)
         row = contingency_service.create_scenario(
-            session, body=body, network=network, actor=user.username, scope=user.province_code
+            session, body=body, network=network, principal=user
         )
     except ValidationError as exc:
         session.rollback()
@@ -73,13 +78,10 @@ def scenario_page(
     request: Request, scenario_id: int, session: DbSession, user: PageUser
 ) -> Response:
     need(user, Permission.SCENARIO_READ)
-    row = contingency_service.get_scenario(session, scenario_id, scope=user.province_code)
-    plans = [
-        p
-        for p in contingency_service.list_plans(session, scope=user.province_code)
-        if p.scenario_id == row.id
-    ]
-    return render(request, "scenarios/detail.html", user, scenario=row, plans=plans)
+    row = contingency_service.get_scenario(session, scenario_id, principal=user)
+    plans = contingency_service.list_plans(session, principal=user, scenario_id=row.id,
+                                           page=PageRequest(limit=PAGE))  # fmt: skip
+    return render(request, "scenarios/detail.html", user, scenario=row, plans=plans.items)
 
 
 @router.get("/scenarios/{scenario_id}/edit", include_in_schema=False)
@@ -87,7 +89,7 @@ def scenario_edit(
     request: Request, scenario_id: int, session: DbSession, user: PageUser
 ) -> Response:
     need(user, Permission.SCENARIO_WRITE)
-    row = contingency_service.get_scenario(session, scenario_id, scope=user.province_code)
+    row = contingency_service.get_scenario(session, scenario_id, principal=user)
     return _builder(request, user, forms.values_from_body(row.body), scenario_id=row.id)
 
 
@@ -98,12 +100,12 @@ async def scenario_update(
 ) -> Response:  # fmt: skip
     need(user, Permission.SCENARIO_WRITE)
     form = await request.form()
-    stored = contingency_service.get_scenario(session, scenario_id, scope=user.province_code)
+    stored = contingency_service.get_scenario(session, scenario_id, principal=user)
     try:
         contingency_service.update_scenario(
             session, scenario_id=scenario_id, body=forms.merged(stored.body,
             forms.body_from_form(form)), network=network,
-            actor=user.username, scope=user.province_code)  # fmt: skip
+            principal=user)  # fmt: skip
     except ValidationError as exc:
         session.rollback()
         return _builder(request, user, forms.raw_values(form), error=exc.message,
@@ -120,7 +122,7 @@ def scenario_run(
     need(user, Permission.PLAN_RUN)
     run = contingency_service.create_plan(
         session, scenario_id=scenario_id, name=None, parameters={}, network=network,
-        actor=user.username, scope=user.province_code)  # fmt: skip
+        principal=user)  # fmt: skip
     plan_id = run.id
     session.commit()  # the worker must see the queued row
     if context.runner is not None:

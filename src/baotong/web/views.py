@@ -21,10 +21,10 @@ from baotong.network.lookup import find_region
 MAX_ROUTES = 40
 
 
-def locked_regions(session: Session, network: Network, scope: str | None) -> list[dict[str, Any]]:
+def locked_regions(session: Session, network: Network, user: Principal) -> list[dict[str, Any]]:
     """The locked areas of the plans in force, with the plan that holds each."""
     found: list[dict[str, Any]] = []
-    for run in contingency_service.list_plans(session, scope=scope, lifecycle="active"):
+    for run in contingency_service.active_plans(session, principal=user):
         for area in run.scenario_body.get("locked_areas") or []:
             try:
                 region = find_region(network, str(area.get("region", "")))
@@ -54,15 +54,14 @@ def map_data(session: Session, network: Network, user: Principal) -> dict[str, A
     ]
     return {
         "centres": centres,
-        "locked": locked_regions(session, network, user.province_code),
+        "locked": locked_regions(session, network, user),
         "scope": user.province_code,
     }
 
 
 def site_view(session: Session, network: Network, user: Principal, site_id: str) -> dict[str, Any]:
     """A site, its history and capacity changes, and how mail for it is routed now."""
-    scope = user.province_code
-    site = network_service.get_site(session, site_id, scope=scope)
+    site = network_service.get_site(session, site_id, principal=user)
     current = network_service.effective_network(session, network=network)
     centre = current.centers.get(site.id)
     destinations: list[str] = []
@@ -78,7 +77,7 @@ def site_view(session: Session, network: Network, user: Principal, site_id: str)
         except BaotongError:
             continue
     served = []
-    for claim_plan in contingency_service.list_plans(session, scope=None, lifecycle="active"):
+    for claim_plan in contingency_service.active_plans(session, principal=None):
         for backup in (claim_plan.result or {}).get("backups") or []:
             if backup.get("center_id") == site.id:
                 served.append({"plan_id": claim_plan.id, "plan": claim_plan.name,
@@ -88,8 +87,8 @@ def site_view(session: Session, network: Network, user: Principal, site_id: str)
         "centre": centre,
         "classes": list(ProductClass),
         "statuses": list(SiteStatus),
-        "history": network_service.status_history(session, site_id, scope=scope),
-        "overrides": network_service.capacity_overrides(session, site_id, scope=scope)
+        "history": network_service.status_history(session, site_id, principal=user),
+        "overrides": network_service.capacity_overrides(session, site_id, principal=user)
         if site.kind == "center"
         else [],
         "routing": routing,
