@@ -10,6 +10,7 @@ from tests.engines.test_planner import check_invariants
 from baotong.contingency.engine import evaluate, plan
 from baotong.contingency.result import Plan
 from baotong.contingency.scenario import ManualPlan, Scenario
+from baotong.contingency.zoning import build_problem
 from baotong.network.entities import Network
 from baotong.network.reference import load_reference
 
@@ -140,3 +141,13 @@ def test_air_trunk_flows_fly_only_scheduled_links(
         for a, b in zip(r["via_hubs"], r["via_hubs"][1:], strict=False):
             assert b in network.hubs[a].air_links or a in network.hubs[b].air_links
     assert all(r["via_hubs"] == [] for r in trunk if r["mode"] == "road")
+
+
+SCENARIOS = [p for p in sorted(EXAMPLES.glob("*.yaml")) if not p.stem.endswith("-manual")]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_example_scenario_builds_a_problem(network: Network, path: Path) -> None:
+    problem = build_problem(network, Scenario.from_yaml(path))
+    assert problem.zones
+    assert problem.candidates

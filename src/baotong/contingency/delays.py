@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from baotong.contingency.assess import Assignment
-from baotong.contingency.distances import gc_matrix, origin_weights, trunk_hours
+from baotong.contingency.distances import OriginWeights, gc_matrix, trunk_hours
 from baotong.contingency.zoning import Problem
 from baotong.network.entities import Network
 
@@ -44,22 +44,30 @@ def delays(network: Network, problem: Problem, assign: Assignment) -> dict[str, 
     hours: list[Array] = []
     weights: list[Array] = []
     area_of: list[Array] = []
-    province_of: list[list[str]] = []
+    province_of: list[Array] = []
+    origin_weights = OriginWeights(network)
+    trunks: dict[tuple[str, int, str], Array] = {}  # trunk new − old per origin
+    provinces: dict[str, Array] = {}
     for z, c in enumerate(assign):
         if c < 0:
             continue
         zone, cand = problem.zones[z], problem.candidates[int(c)]
         home = network.centers[zone.home_center_id]
-        codes, locs, w = origin_weights(network, zone.prefecture_code)
+        pref = zone.prefecture_code
+        codes, locs, w = origin_weights(pref)
         if not locs:
             continue
-        trunk = trunk_hours(network, gc_matrix(locs, [cand.location, home.location]))
+        key = (pref, int(c), home.id)
+        if key not in trunks:
+            trunk = trunk_hours(network, gc_matrix(locs, [cand.location, home.location]))
+            trunks[key] = trunk[:, 0] - trunk[:, 1]
+            provinces.setdefault(pref, np.array([code[:2] + "0000" for code in codes]))
         last_new = network.road_hours(cand.location, zone.location)
         last_old = network.road_hours(home.location, zone.location)
-        hours.append(np.maximum(0.0, trunk[:, 0] + last_new - trunk[:, 1] - last_old))
+        hours.append(np.maximum(0.0, trunks[key] + last_new - last_old))
         weights.append(w * zone.volume)
         area_of.append(np.full(len(locs), zone.area))
-        province_of.append([code[:2] + "0000" for code in codes])
+        province_of.append(provinces[pref])
     if not hours:
         return {
             "overall": _stats(np.zeros(0), np.zeros(0)),
@@ -67,7 +75,7 @@ def delays(network: Network, problem: Problem, assign: Assignment) -> dict[str, 
             "by_origin_province": [],
         }
     h, w, a = np.concatenate(hours), np.concatenate(weights), np.concatenate(area_of)
-    prov = np.array([p for ps in province_of for p in ps])
+    prov = np.concatenate(province_of)
     by_area = [
         {
             "area_code": area.code,

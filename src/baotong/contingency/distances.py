@@ -47,17 +47,30 @@ def origin_weights(network: Network, prefecture: str) -> tuple[list[str], list[L
     """Origin prefectures sending to a prefecture, their locations and share of its inbound."""
     if prefecture not in network.od_prefectures:
         return [], [], np.zeros(0)
-    codes: list[str] = []
-    locs: list[LonLat] = []
-    vols: list[float] = []
-    for origin, flows in network.inbound_from(prefecture):
-        total = float(flows.sum())
-        if total > 0 and origin in network.regions:
-            codes.append(origin)
-            locs.append(network.regions[origin].centroid)
-            vols.append(total)
-    arr = np.array(vols, dtype=float)
+    j = network.od_prefectures.index(prefecture)
+    totals = network.od_flows[:, j, :].sum(axis=1)
+    keep = [
+        i
+        for i in np.nonzero(totals > 0)[0].tolist()
+        if network.od_prefectures[i] in network.regions
+    ]
+    codes = [network.od_prefectures[i] for i in keep]
+    locs = [network.regions[c].centroid for c in codes]
+    arr = totals[keep]
     return codes, locs, arr / arr.sum() if arr.size and arr.sum() > 0 else arr
+
+
+class OriginWeights:
+    """``origin_weights`` computed once per prefecture (a plan asks for each one many times)."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        self._cache: dict[str, tuple[list[str], list[LonLat], Array]] = {}
+
+    def __call__(self, prefecture: str) -> tuple[list[str], list[LonLat], Array]:
+        if prefecture not in self._cache:
+            self._cache[prefecture] = origin_weights(self.network, prefecture)
+        return self._cache[prefecture]
 
 
 def extra_hours(

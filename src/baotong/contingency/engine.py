@@ -30,27 +30,68 @@ def _noop(_fraction: float, _message: str) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class TimeBudget:
+    """How one plan spends the scenario's ``time_limit_s`` (all in seconds, wall clock).
+
+    The whole plan (zones, heuristic, HiGHS, relations, transport and delays) ends within
+    the limit plus the assembly's own overrun, which ``assembly_s`` estimates and keeps back.
+
+    heuristic_share: most of the limit local search may use after the greedy plan.
+    heuristic_max_s: and never more than this: HiGHS improves a plan faster than it does.
+    assembly_base_s, assembly_per_zone_s: time kept back for deriving relations, transport
+        and delays once HiGHS stops (base plus a share per zone).
+    """
+
+    heuristic_share: float = 0.1
+    heuristic_max_s: float = 1.0
+    assembly_base_s: float = 0.1
+    assembly_per_zone_s: float = 0.001
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.heuristic_share <= 1.0:
+            raise ValueError('"heuristic_share" must be within [0, 1].')
+        for name in ("heuristic_max_s", "assembly_base_s", "assembly_per_zone_s"):
+            if getattr(self, name) < 0:
+                raise ValueError(f'"{name}" must be >= 0.')
+
+    def heuristic_s(self, time_limit_s: float) -> float:
+        return min(self.heuristic_share * time_limit_s, self.heuristic_max_s)
+
+    def assembly_s(self, zones: int, time_limit_s: float) -> float:
+        return min(0.25 * time_limit_s, self.assembly_base_s + self.assembly_per_zone_s * zones)
+
+
 def plan(
     network: Network,
     scenario: Scenario,
     *,
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
+    budget: TimeBudget = TimeBudget(),
 ) -> Plan:
-    """Plan backups for a scenario (see the package docstring for the model)."""
+    """Plan backups for a scenario (see the package docstring for the model).
+
+    The plan ends within ``options.time_limit_s`` (see ``TimeBudget``): HiGHS gets what
+    the zoning and the heuristic left, less the time kept back for the assembly.
+    """
     t0 = time.perf_counter()
+    opts = scenario.options
     progress: Callable[[float, str], None] = on_progress or _noop
     progress(0.0, "Building zones and candidates")
     problem = build_problem(network, scenario)
     progress(0.15, f"{len(problem.zones)} zones, {len(problem.candidates)} candidates")
-    start = heuristic(problem)
+    start = heuristic(problem, deadline=time.perf_counter() + budget.heuristic_s(opts.time_limit_s))
     h_cost = score(problem, start).total
     progress(0.3, f"Heuristic plan: {h_cost:,.0f} CNY/day")
-    opts = scenario.options
+    left = opts.time_limit_s - (time.perf_counter() - t0)
+    left -= budget.assembly_s(len(problem.zones), opts.time_limit_s)
     if should_cancel is not None and should_cancel():
         solver_status, assign, bound = "cancelled", start, 0.0
+    elif left <= 0:
+        solver_status, assign, bound = "time_limit", start, 0.0
     else:
-        res = solve(problem, start, time_limit_s=opts.time_limit_s, mip_rel_gap=opts.mip_rel_gap,
+        res = solve(problem, start, time_limit_s=left, mip_rel_gap=opts.mip_rel_gap,
                     on_progress=on_progress, should_cancel=should_cancel)  # fmt: skip
         solver_status, assign, bound = res.solver_status, res.assign, res.bound
     return assemble(network, scenario, problem, assign, solver_status, bound, h_cost, t0, progress)

@@ -1,23 +1,36 @@
 """Fast plans without a solver: greedy construction, local search, and the nearest-centre rule.
 
-The greedy plan takes zones biggest first and gives each to the backup with the smallest
-marginal cost (assignment + opening + extra surge shifts) that still has room; local search
-then moves single zones, swaps pairs and tries closing each backup until nothing improves.
-It is the MIP's warm start and the fallback when the solver's time limit hits.
+The greedy plan takes the most constrained zones first and gives each to the backup with the
+smallest marginal cost (assignment + opening + extra surge shifts) that still has room; local
+search then moves single zones, swaps pairs, ejects a zone to make room for an unserved one
+and tries closing each backup, until nothing improves or its deadline passes. Every move is
+priced incrementally: the state keeps each backup's load, chutes and site cost and the
+running total, so a move costs O(1), never a re-sum of the objective.
+It is the MIP's warm start and the fallback when the solver is cancelled.
 ``nearest_centre`` is what a planner does by hand: each zone to the closest candidate,
 whatever its room — the benchmark's reference.
 """
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
+import numpy.typing as npt
 
 from baotong.contingency.assess import Assignment, shifts_needed
 from baotong.contingency.zoning import Problem
 
+_EPS = 1e-6
+
+
+def _late(deadline: float | None) -> bool:
+    return deadline is not None and time.perf_counter() >= deadline
+
 
 class _State:
-    """Loads, chutes and zone counts per candidate for incremental move costs."""
+    """Loads, chutes, zone counts and site costs per candidate, and the running total."""
 
     def __init__(self, problem: Problem, assign: Assignment) -> None:
         self.p = problem
@@ -26,21 +39,21 @@ class _State:
         self.load = np.zeros(nc)
         self.chutes = np.zeros(nc, dtype=np.int64)
         self.count = np.zeros(nc, dtype=np.int64)
+        self.free = np.array([c.free_chutes for c in problem.candidates], dtype=np.int64)
+        self.site = np.zeros(nc)  # opening + surge of each used candidate; inf: over its limits
         self.zload = problem.load
         self.zchutes = problem.chutes
+        self.zone_total = 0.0
+        self.site_total = 0.0
+        self.over = 0  # candidates over their limits
         for z, c in enumerate(assign):
+            self.zone_total += self.zone_cost(z, int(c))
             if c >= 0:
-                self._add(z, int(c))
-
-    def _add(self, z: int, c: int) -> None:
-        self.load[c] += self.zload[z]
-        self.chutes[c] += self.zchutes[z]
-        self.count[c] += 1
-
-    def _remove(self, z: int, c: int) -> None:
-        self.load[c] -= self.zload[z]
-        self.chutes[c] -= self.zchutes[z]
-        self.count[c] -= 1
+                self.load[c] += self.zload[z]
+                self.chutes[c] += self.zchutes[z]
+                self.count[c] += 1
+        for c in np.nonzero(self.count)[0]:
+            self._refresh(int(c))
 
     def site_cost(self, c: int, load: float, count: int) -> float | None:
         """Opening + surge cost of candidate ``c`` at a load (None when over its limits)."""
@@ -52,11 +65,29 @@ class _State:
         cand = self.p.candidates[c]
         return cand.opening_cost + n * cand.surge_cost
 
+    def _refresh(self, c: int) -> None:
+        old = float(self.site[c])
+        new = self.site_cost(c, float(self.load[c]), int(self.count[c]))
+        if math.isinf(old):
+            self.over -= 1
+        else:
+            self.site_total -= old
+        if new is None:
+            self.over += 1
+            self.site[c] = math.inf
+        else:
+            self.site_total += new
+            self.site[c] = new
+
     def zone_cost(self, z: int, c: int) -> float:
         return float(self.p.unserved_cost[z]) if c < 0 else float(self.p.cost[z, c])
 
+    def total(self) -> float | None:
+        """The plan's objective (CNY/day), None while a backup is over its capacity."""
+        return None if self.over else self.zone_total + self.site_total
+
     def open_count(self) -> int:
-        return int((self.count > 0).sum())
+        return int(np.count_nonzero(self.count))
 
     def move_delta(self, z: int, c: int) -> float | None:
         """Cost change of moving zone ``z`` to ``c`` (-1: unserved); None if infeasible."""
@@ -65,9 +96,7 @@ class _State:
             return None
         delta = self.zone_cost(z, c) - self.zone_cost(z, cur)
         if c >= 0:
-            if not self.p.allowed[z, c]:
-                return None
-            if self.chutes[c] + self.zchutes[z] > self.p.candidates[c].free_chutes:
+            if not self.p.allowed[z, c] or self.chutes[c] + self.zchutes[z] > self.free[c]:
                 return None
             opening = self.count[c] == 0 and not (cur >= 0 and self.count[cur] == 1)
             if (
@@ -76,24 +105,35 @@ class _State:
                 and self.open_count() >= self.p.max_backups
             ):
                 return None
-            before = self.site_cost(c, self.load[c], int(self.count[c]))
             after = self.site_cost(c, self.load[c] + self.zload[z], int(self.count[c]) + 1)
-            if after is None or before is None:
+            if after is None or math.isinf(self.site[c]):
                 return None
-            delta += after - before
+            delta += after - float(self.site[c])
         if cur >= 0:
-            before = self.site_cost(cur, self.load[cur], int(self.count[cur]))
+            before = float(self.site[cur])
             after = self.site_cost(cur, self.load[cur] - self.zload[z], int(self.count[cur]) - 1)
-            delta += (after or 0.0) - (before or 0.0)
+            delta += (after or 0.0) - (0.0 if math.isinf(before) else before)
         return delta
 
     def move(self, z: int, c: int) -> None:
         cur = int(self.assign[z])
-        if cur >= 0:
-            self._remove(z, cur)
-        if c >= 0:
-            self._add(z, c)
+        if cur == c:
+            return
+        self.zone_total += self.zone_cost(z, c) - self.zone_cost(z, cur)
         self.assign[z] = c
+        if cur >= 0:
+            self.load[cur] -= self.zload[z]
+            self.chutes[cur] -= self.zchutes[z]
+            self.count[cur] -= 1
+            self._refresh(cur)
+        if c >= 0:
+            self.load[c] += self.zload[z]
+            self.chutes[c] += self.zchutes[z]
+            self.count[c] += 1
+            self._refresh(c)
+
+    def over_chutes(self, c: int) -> bool:
+        return bool(self.chutes[c] > self.free[c])
 
 
 def greedy(problem: Problem) -> Assignment:
@@ -112,74 +152,103 @@ def greedy(problem: Problem) -> Assignment:
     return state.assign
 
 
-def local_search(problem: Problem, assign: Assignment, max_rounds: int = 50) -> Assignment:
-    """Improve by single moves, pair swaps and closing backups until no move pays."""
+def local_search(
+    problem: Problem, assign: Assignment, max_rounds: int = 50, deadline: float | None = None
+) -> Assignment:
+    """Improve by single moves, pair swaps, ejections and closing backups until no move pays.
+
+    ``deadline`` (``time.perf_counter()`` seconds) stops the search early with the best plan
+    so far; every step keeps the plan feasible, so it can stop anywhere.
+    """
     state = _State(problem, assign.copy())
-    nz = len(problem.zones)
     for _ in range(max_rounds):
-        improved = False
-        for z in range(nz):
-            options = [-1, *np.nonzero(problem.allowed[z])[0].tolist()]
-            best, best_c = -1e-6, None
-            for c in options:
-                d = state.move_delta(z, c)
-                if d is not None and d < best:
-                    best, best_c = d, c
-            if best_c is not None:
-                state.move(z, best_c)
-                improved = True
-        improved |= _swaps(state)
-        improved |= _ejections(state)
-        improved |= _closings(state)
-        if not improved:
+        improved = _single_moves(state, deadline)
+        for step in (_swaps, _ejections, _closings):
+            if _late(deadline):
+                return state.assign
+            improved |= step(state, deadline)
+        if not improved or _late(deadline):
             break
     return state.assign
 
 
-def _swaps(state: _State) -> bool:
+def _single_moves(state: _State, deadline: float | None) -> bool:
     p, improved = state.p, False
-    nz = len(p.zones)
-    for a in range(nz):
-        for b in range(a + 1, nz):
-            ca, cb = int(state.assign[a]), int(state.assign[b])
-            if ca == cb or ca < 0 or cb < 0 or not (p.allowed[a, cb] and p.allowed[b, ca]):
-                continue
-            gain = p.cost[a, ca] + p.cost[b, cb] - p.cost[a, cb] - p.cost[b, ca]
-            if gain <= 1e-6:
-                continue
-            before = _total(state)
-            state.move(a, cb)
-            state.move(b, ca)
-            after = _total(state)
-            over = _over_chutes(state, ca) or _over_chutes(state, cb)
-            if over or after is None or before is None or after > before - 1e-6:
-                state.move(a, ca)
-                state.move(b, cb)
-            else:
-                improved = True
+    for z in range(len(p.zones)):
+        if z % 64 == 0 and _late(deadline):
+            break
+        best, best_c = -_EPS, None
+        for c in (-1, *np.nonzero(p.allowed[z])[0].tolist()):
+            d = state.move_delta(z, c)
+            if d is not None and d < best:
+                best, best_c = d, c
+        if best_c is not None:
+            state.move(z, best_c)
+            improved = True
     return improved
 
 
-def _ejections(state: _State) -> bool:
+def _swaps(state: _State, deadline: float | None) -> bool:
+    """Exchange the backups of two zones; pairs are screened on assignment cost in numpy."""
+    p, improved = state.p, False
+    everyone = np.arange(len(p.zones))
+    for a in everyone:
+        if a % 32 == 0 and _late(deadline):
+            break
+        ca = int(state.assign[a])
+        if ca < 0:
+            continue
+        others = state.assign
+        idx = np.nonzero((others >= 0) & (others != ca) & (everyone > a))[0]
+        if not idx.size:
+            continue
+        cb = others[idx]
+        gain = p.cost[a, ca] + p.cost[idx, cb] - p.cost[a, cb] - p.cost[idx, ca]
+        za, zb = state.zchutes[a], state.zchutes[idx]
+        fits = (state.chutes[ca] - za + zb <= state.free[ca]) & (
+            state.chutes[cb] - zb + za <= state.free[cb]
+        )
+        keep = p.allowed[a, cb] & p.allowed[idx, ca] & fits & (gain > _EPS)
+        for b in idx[keep][np.argsort(-gain[keep])]:
+            b, cb_b = int(b), int(state.assign[b])
+            before = state.total()
+            state.move(int(a), cb_b)
+            state.move(b, ca)
+            after = state.total()
+            worse = after is None or before is None or after > before - _EPS
+            if worse or state.over_chutes(ca) or state.over_chutes(cb_b):
+                state.move(int(a), ca)
+                state.move(b, cb_b)
+            else:
+                improved = True
+                break
+    return improved
+
+
+def _ejections(state: _State, deadline: float | None) -> bool:
     """Serve an unserved zone by moving one zone out of a full backup to make room."""
     p, improved = state.p, False
-    for u in np.nonzero(state.assign < 0)[0]:
+    for u in np.nonzero(state.assign < 0)[0].tolist():
+        if _late(deadline):
+            break
         done = False
-        for c in np.nonzero(p.allowed[u])[0]:
-            for z in np.nonzero(state.assign == c)[0]:
-                before = _total(state)
-                for d in np.nonzero(p.allowed[z])[0]:
-                    if d == c or state.move_delta(int(z), int(d)) is None:
+        for c in np.nonzero(p.allowed[u])[0].tolist():
+            members = _ejectable(state, u, c)
+            for z in members.tolist():
+                before = state.total()
+                targets = np.nonzero(p.allowed[z] & (state.chutes + state.zchutes[z] <= state.free))
+                for d in targets[0].tolist():
+                    if d == c or state.move_delta(z, d) is None:
                         continue
-                    state.move(int(z), int(d))
-                    if state.move_delta(int(u), int(c)) is not None:
-                        state.move(int(u), int(c))
-                        after = _total(state)
-                        if after is not None and before is not None and after < before - 1e-6:
+                    state.move(z, d)
+                    if state.move_delta(u, c) is not None:
+                        state.move(u, c)
+                        after = state.total()
+                        if after is not None and before is not None and after < before - _EPS:
                             done = improved = True
                             break
-                        state.move(int(u), -1)
-                    state.move(int(z), int(c))
+                        state.move(u, -1)
+                    state.move(z, c)
                 if done:
                     break
             if done:
@@ -187,29 +256,37 @@ def _ejections(state: _State) -> bool:
     return improved
 
 
-def _over_chutes(state: _State, c: int) -> bool:
-    return bool(state.chutes[c] > state.p.candidates[c].free_chutes)
+def _ejectable(state: _State, u: int, c: int) -> npt.NDArray[np.int64]:
+    """Zones at ``c`` whose leaving would give unserved zone ``u`` the chutes and capacity."""
+    members = np.nonzero(state.assign == c)[0]
+    cand = state.p.candidates[c]
+    most = cand.capacity + cand.max_shifts * max(cand.surge_per_shift, 0.0)
+    chutes_ok = state.chutes[c] - state.zchutes[members] + state.zchutes[u] <= state.free[c]
+    load_ok = state.load[c] - state.zload[members] + state.zload[u] <= most + _EPS
+    out: npt.NDArray[np.int64] = members[chutes_ok & load_ok]
+    return out
 
 
-def _closings(state: _State) -> bool:
+def _closings(state: _State, deadline: float | None) -> bool:
     improved = False
-    for c in np.nonzero(state.count > 0)[0]:
-        before = _total(state)
+    for c in np.nonzero(state.count > 0)[0].tolist():
+        if _late(deadline):
+            break
+        before = state.total()
         saved = state.assign.copy()
         ok = True
-        for z in np.nonzero(state.assign == c)[0]:
+        for z in np.nonzero(state.assign == c)[0].tolist():
             moves = [
-                (state.move_delta(int(z), int(d)), int(d))
-                for d in np.nonzero(state.p.allowed[z])[0]
-                if d != c and state.count[d] > 0
+                (d, m)
+                for m in np.nonzero(state.p.allowed[z])[0].tolist()
+                if m != c and state.count[m] > 0 and (d := state.move_delta(z, m)) is not None
             ]
-            moves = [(d, m) for d, m in moves if d is not None]
             if not moves:
                 ok = False
                 break
-            state.move(int(z), min(moves)[1])
-        after = _total(state) if ok else None
-        if after is None or before is None or after > before - 1e-6:
+            state.move(z, min(moves)[1])
+        after = state.total() if ok else None
+        if after is None or before is None or after > before - _EPS:
             _restore(state, saved)
         else:
             improved = True
@@ -217,24 +294,13 @@ def _closings(state: _State) -> bool:
 
 
 def _restore(state: _State, saved: Assignment) -> None:
-    for z, c in enumerate(saved):
-        if state.assign[z] != c:
-            state.move(z, int(c))
+    for z in np.nonzero(state.assign != saved)[0].tolist():
+        state.move(z, int(saved[z]))
 
 
-def _total(state: _State) -> float | None:
-    total = sum(state.zone_cost(z, int(c)) for z, c in enumerate(state.assign))
-    for c in np.nonzero(state.count > 0)[0]:
-        site = state.site_cost(int(c), state.load[c], int(state.count[c]))
-        if site is None:
-            return None
-        total += site
-    return total
-
-
-def heuristic(problem: Problem) -> Assignment:
-    """Greedy plan improved by local search."""
-    return local_search(problem, greedy(problem))
+def heuristic(problem: Problem, deadline: float | None = None) -> Assignment:
+    """Greedy plan improved by local search (stopping at ``deadline`` if given)."""
+    return local_search(problem, greedy(problem), deadline=deadline)
 
 
 def nearest_centre(problem: Problem) -> Assignment:

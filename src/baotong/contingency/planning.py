@@ -209,7 +209,8 @@ def solve(
         return SolveResult("optimal", start, 0.0, 0.0, 0.0)
     model = build_model(problem)
     h = _highs()
-    h.setOptionValue("time_limit", float(time_limit_s))
+    deadline = t0 + time_limit_s
+    h.setOptionValue("time_limit", max(1e-3, deadline - time.perf_counter()))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("threads", 1)
     h.passModel(model.lp)
@@ -223,6 +224,8 @@ def solve(
         if should_cancel is not None and should_cancel():
             cancelled = True
             e.interrupt()
+        elif time.perf_counter() >= deadline:
+            e.interrupt()
         if on_progress is not None:
             out = e.data_out
             frac = min(0.85, 0.3 + 0.55 * out.running_time / max(time_limit_s, 1e-9))
@@ -230,8 +233,7 @@ def solve(
                 frac, f"HiGHS: best {out.mip_primal_bound:,.0f}, bound {out.mip_dual_bound:,.0f}"
             )
 
-    if on_progress is not None or should_cancel is not None:
-        h.cbMipInterrupt.subscribe(interrupt)
+    h.cbMipInterrupt.subscribe(interrupt)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
@@ -247,7 +249,7 @@ def solve(
     bound = min(float(info.mip_dual_bound), objective) if np.isfinite(info.mip_dual_bound) else 0.0
     if status == highspy.HighsModelStatus.kOptimal:
         label = "optimal"
-    elif cancelled or status == highspy.HighsModelStatus.kInterrupt:
+    elif cancelled:
         label = "cancelled"
     else:
         label = "time_limit"

@@ -46,13 +46,15 @@ def trunk_flows(
 ) -> list[Row]:
     """Items/day per (origin province, backup), with mode, km and vehicles."""
     volume: dict[tuple[str, int], float] = defaultdict(float)
+    by_pref: dict[tuple[str, int], float] = defaultdict(float)
     for z, c in enumerate(assign):
-        if c < 0:
-            continue
-        zone = problem.zones[z]
-        codes, _, w = origin_weights(network, zone.prefecture_code)
-        for code, share in zip(codes, w, strict=True):
-            volume[(code[:2] + "0000", int(c))] += zone.volume * float(share)
+        if c >= 0:
+            zone = problem.zones[z]
+            by_pref[(zone.prefecture_code, int(c))] += zone.volume
+    for (pref, c), zone_volume in by_pref.items():
+        codes, _, w = origin_weights(network, pref)
+        for code, share in zip(codes, (w * zone_volume).tolist(), strict=True):
+            volume[(code[:2] + "0000", c)] += share
     p = network.params
     rows: list[Row] = []
     for (prov, c), vol in sorted(volume.items()):

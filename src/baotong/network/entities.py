@@ -511,11 +511,18 @@ class Network:
         except KeyError:
             raise NotFoundError(f"Unknown processing centre '{center_id}'.", id=center_id) from None
 
+    @cached_property
+    def _provincial_hubs(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for center in self.centers.values():
+            if center.role is CenterRole.PROVINCIAL_HUB:
+                out.setdefault(center.province_code, center.id)
+        return out
+
     def provincial_hub(self, province_code: str) -> ProcessingCenter:
         """The main hub of a province (every province has exactly one)."""
-        for center in self.centers_in_province(province_code):
-            if center.role is CenterRole.PROVINCIAL_HUB:
-                return center
+        if province_code in self._provincial_hubs:
+            return self.centers[self._provincial_hubs[province_code]]
         raise NotFoundError(
             f"Province '{province_code}' has no provincial hub.", code=province_code
         )
