@@ -104,3 +104,45 @@ def test_run_example_writes_the_report(tmp_path: Path) -> None:
     assert report == tmp_path / "report.html"
     assert report.exists()
     assert (tmp_path / "plan.json").exists()
+
+
+def test_simulate_writes_the_series_and_the_page(
+    henan_out: tuple[Path, str], tmp_path: Path
+) -> None:
+    plan_json = henan_out[0] / "plan.json"
+    result = runner.invoke(app, ["simulate", str(EXAMPLES / "henan.yaml"), "--plan",
+                                 str(plan_json), "--days", "5", "--seed", "7",
+                                 "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    assert data["schema"] == "baotong.simulation/1"
+    assert [r["name"] for r in data["runs"]] == ["optimum", "plan", "do_nothing"]
+    for run in data["runs"]:
+        assert [d["day"] for d in run["days"]] == [1, 2, 3, 4, 5]
+        assert run["arrived"] == pytest.approx(run["delivered"] + run["backlog"], abs=1.0)
+    assert data["runs"][0]["days"] == data["runs"][1]["days"]  # the same plan, the same seed
+    assert "<svg" in (tmp_path / "simulation.html").read_text(encoding="utf-8")
+    assert "do_nothing" in result.output
+
+
+def test_simulate_scores_a_manual_plan(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", str(EXAMPLES / "chaoyang.yaml"), "--days", "2",
+                                 "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["simulate", str(EXAMPLES / "henan.yaml"), "--days", "2",
+                                 "--plan", str(EXAMPLES / "henan-manual.yaml"),
+                                 "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in data["runs"]] == ["optimum", "manual", "do_nothing"]
+
+
+def test_simulate_refuses_a_plan_of_another_scenario(
+    henan_out: tuple[Path, str], tmp_path: Path
+) -> None:
+    henan_plan = str(henan_out[0] / "plan.json")
+    result = runner.invoke(app, ["simulate", str(EXAMPLES / "chaoyang.yaml"), "--plan",
+                                 henan_plan, "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 1
+    assert "no assignment matches this scenario" in result.output
+    assert "Traceback" not in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import db, mainjob, network, plan, serve, users
+from baotong.cli import db, mainjob, network, plan, serve, simulate, users
 
 app = typer.Typer(
     name="baotong",
@@ -18,3 +18,4 @@ app.add_typer(users.app, name="users")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)
+app.command("simulate")(simulate.simulate)

@@ -63,7 +63,8 @@ def _summary(data: dict[str, Any]) -> Table:
     return table
 
 
-def _solve(network: Network, scenario: Scenario, quiet: bool = False) -> Plan:
+def solve_with_progress(network: Network, scenario: Scenario, quiet: bool = False) -> Plan:
+    """Plan with a Rich progress bar (none when ``quiet``)."""
     if quiet:
         return run_plan(network, scenario)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -89,7 +90,7 @@ def plan(
         network = load_active(get_settings())
         spec = Scenario.from_yaml(scenario)
         manual = ManualPlan.from_yaml(evaluate_path) if evaluate_path is not None else None
-        result = _solve(network, spec)
+        result = solve_with_progress(network, spec)
         data = result.to_dict()
         console.print(_summary(data))
         if data["unserved"]["zones"]:
@@ -126,7 +127,7 @@ def plan(
 def run_example(out_dir: Path) -> Path:
     """Plan examples/henan.yaml on the active network and write every output; the report path."""
     network = load_active(get_settings())
-    result = _solve(network, Scenario.from_yaml(EXAMPLE))
+    result = solve_with_progress(network, Scenario.from_yaml(EXAMPLE))
     console.print(_summary(result.to_dict()))
     write_outputs(result, network, out_dir)
     return out_dir / "report.html"
