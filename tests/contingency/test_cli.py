@@ -9,11 +9,14 @@ from pathlib import Path
 
 import highspy
 import pytest
+from distributed import LocalCluster
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from baotong.cli.main import app
 from baotong.cli.plan import run_example
+from baotong.contingency.sweep import plan_path, plan_region, sweep_regions, write_plan
+from baotong.network.reference import load_reference
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 runner = CliRunner()
@@ -146,3 +149,31 @@ def test_simulate_refuses_a_plan_of_another_scenario(
     assert result.exit_code == 1
     assert "no assignment matches this scenario" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_sweep_plans_what_is_missing_and_ranks_backups(tmp_path: Path) -> None:
+    network = load_reference()
+    codes = sweep_regions(network, "province")
+    assert len(codes) == 31
+    tianjin = plan_region(network, "120000", 5)
+    for code in codes:
+        if code != "120000":  # as if an earlier run was interrupted before Tianjin
+            write_plan(tmp_path, code, tianjin)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:  # fmt: skip
+        result = runner.invoke(app, ["sweep", "--level", "province", "--out", str(tmp_path),
+                                     "--scheduler", cluster.scheduler_address])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "31 regions, 30 already planned" in result.output
+    assert "Planned 1 regions" in result.output
+    data = json.loads((tmp_path / "sweep.json").read_text(encoding="utf-8"))
+    assert data["planned"] == 31
+    assert data["risk"][0]["plans"] == 31  # Tianjin's backups, in every plan here
+    assert plan_path(tmp_path, "120000").exists()
+
+
+def test_sweep_refuses_an_unknown_level(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sweep", "--level", "county", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "--level must be province, prefecture or all" in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import db, mainjob, network, plan, serve, simulate, users
+from baotong.cli import db, mainjob, network, plan, serve, simulate, sweep, users
 
 app = typer.Typer(
     name="baotong",
@@ -19,3 +19,4 @@ app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)
 app.command("simulate")(simulate.simulate)
+app.command("sweep")(sweep.sweep)
