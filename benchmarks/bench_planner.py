@@ -69,13 +69,12 @@ def main() -> None:
             result = plan(network, scenario)
             times.append(time.perf_counter() - t)
         near = score(result.problem, nearest_centre(result.problem))
-        data = result.to_dict()
         alone, alone_gap = plain_highs(result.problem, scenario)
         print(f"{name:<16}{len(result.problem.zones):>6}{len(result.problem.candidates):>6}"
               f"{min(times):>8.2f}{target:>8.1f}{scenario.options.time_limit_s:>7.0f}"
               f"{result.objective:>12,.0f}{result.gap:>9.4%}{result.status:>11}"
-              f"{len(data['unserved']['zones']):>9}{near.total:>12,.0f}"
-              f"{'yes' if is_feasible(near) else 'no':>8}{len(data['backups']):>8}"
+              f"{len(result.unserved.zones):>9}{near.total:>12,.0f}"
+              f"{'yes' if is_feasible(near) else 'no':>8}{len(result.backups()):>8}"
               f"{alone:>9.2f}{alone_gap:>10.4%}"
               f"{'yes' if min(times) <= 1.5 * alone + 0.3 else 'no':>5}")  # fmt: skip
 

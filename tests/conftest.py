@@ -28,7 +28,7 @@ from baotong.app import configure_logging, create_app
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal, Role
 from baotong.config import Settings
-from baotong.contingency.schemas import resolve_region
+from baotong.contingency import document as doc
 from baotong.db import migrate
 from baotong.db.registry import metadata
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
@@ -46,6 +46,7 @@ from baotong.network.entities import (
     RegionLevel,
     SiteStatus,
 )
+from baotong.network.lookup import find_region
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]
@@ -138,13 +139,13 @@ def nearest_engine(
     on_progress: Callable[..., None],
     should_cancel: Callable[[], bool],
     gate: threading.Semaphore | None = None,
-) -> dict[str, Any]:
+) -> doc.PlanDocument:
     """Assign every locked county to the nearest open centre outside the locked provinces."""
-    locked = [resolve_region(network, a["region"]) for a in scenario["locked_areas"]]
-    locked_provinces = {code[:2] for code in locked if code}
-    counties = [c for code in locked if code for c in network.counties_in(code)]
+    locked = [find_region(network, a["region"]).code for a in scenario["locked_areas"]]
+    locked_provinces = {code[:2] for code in locked}
+    counties = [(area, c) for area in locked for c in network.counties_in(area)]
     assignments = []
-    for i, county in enumerate(counties):
+    for i, (area, county) in enumerate(counties):
         if gate is not None:
             gate.acquire(timeout=10)
         if should_cancel():
@@ -156,23 +157,48 @@ def nearest_engine(
         ]
         best = min(open_centers, key=lambda c: math.dist(c.location, county.centroid))
         assignments.append(
-            {
-                "zone_id": county.code,
-                "zone_kind": "county",
-                "region_code": county.code,
-                "station_id": None,
-                "backup_center_id": best.id,
-                "volume": 1000.0,
-                "chutes": 1,
-            }
-        )
+            doc.Assignment(
+                zone_id=county.code, zone_kind="county", region_code=county.code,
+                station_id=None, name=county.name, area_code=area, location=county.centroid,
+                backup_center_id=best.id, backup=best.name, volume=1000.0, load=1000.0,
+                chutes=1, sort_depth="county", km=0.0, hours=0.0, extra_hours=0.0,
+            )
+        )  # fmt: skip
         on_progress((i + 1) / len(counties), f"{county.name} → {best.id}")
-    return {
-        "schema": "baotong.plan/1",
-        "status": "optimal",
-        "assignments": assignments,
-        "backups": sorted({a["backup_center_id"] for a in assignments}),
-    }
+    return nearest_document(network, scenario, locked, assignments)
+
+
+def nearest_document(
+    network: Network, scenario: dict[str, Any], locked: list[str], rows: list[doc.Assignment]
+) -> doc.PlanDocument:
+    """The plan document of the nearest-centre assignments (no transport, no delays)."""
+    zero = doc.DelayStats(volume=0.0, mean_hours=0.0, p95_hours=0.0)
+    backups = [
+        doc.Backup(
+            center_id=c.id, name=c.name, province_code=c.province_code, location=c.location,
+            load=1000.0 * len(zones), spare_capacity=c.spare_capacity, surge_shifts=0,
+            capacity=c.spare_capacity, utilisation=None, chutes_used=len(zones),
+            chutes_free=c.free_chutes, zones=zones,
+        )
+        for c in network.centers.values()
+        if (zones := [r.zone_id for r in rows if r.backup_center_id == c.id])
+    ]  # fmt: skip
+    return doc.PlanDocument(
+        scenario=scenario["name"], network=network.name, status="optimal",
+        solver_status="optimal", objective=0.0, bound=0.0, gap=0.0, solve_seconds=0.0,
+        heuristic_objective=0.0, nearest_centre_objective=0.0, nearest_centre_feasible=True,
+        cost=doc.Cost(opening=0.0, transport=0.0, surge=0.0, delay=0.0, unserved=0.0, total=0.0),
+        areas=[doc.LockedArea(code=c, name=network.regions[c].name, level="province",
+                              depth="county") for c in locked],
+        counts=doc.Counts(zones=len(rows), candidates=len(network.centers),
+                          backups=len(backups)),
+        volume=doc.Volume(rerouted_by_class={}, held_by_class={}),
+        backups=backups, assignments=rows, sort_plan_changes=[], dispatch_relations=[],
+        transit_changes=[], transport=doc.Transport(trunk=[], zone_runs=[]),
+        delays=doc.Delays(overall=zero, by_area=[], by_origin_province=[]),
+        unserved=doc.Unserved(zones=[], volume=0.0, missing_capacity=0.0, missing_chutes=0,
+                              message=""),
+    )  # fmt: skip
 
 
 # -- databases ------------------------------------------------------------------------------

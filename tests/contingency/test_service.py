@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.audit.models import AuditEntry
 from baotong.contingency import routing, service
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import ZoneClaim
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.pagination import PageRequest
@@ -25,7 +26,7 @@ def _approved(
     sessions: sessionmaker[Session],
     network: Network,
     body: dict[str, Any],
-    engine: Callable[..., dict[str, Any]],
+    engine: Callable[..., PlanDocument],
 ) -> int:
     """A computed and approved plan (computed inline with the tiny planner)."""
     with session_scope(sessions) as session:
@@ -195,10 +196,9 @@ def test_overlapping_plans_listing_zones_in_opposite_orders_still_have_one_winne
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
 ) -> None:
-    def reversed_engine(*args: Any) -> dict[str, Any]:
-        result = engine_for_tests(*args)
-        result["assignments"] = list(reversed(result["assignments"]))
-        return result
+    def reversed_engine(*args: Any) -> PlanDocument:
+        result: PlanDocument = engine_for_tests(*args)
+        return result.model_copy(update={"assignments": list(reversed(result.assignments))})
 
     for attempt in range(3):
         plans = [

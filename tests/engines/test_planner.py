@@ -48,30 +48,30 @@ def brute_force(problem: Problem) -> float:
 
 
 def check_invariants(network: Network, sc: Scenario, result: Plan) -> None:
-    data = result.to_dict()
+    data = result.document()
     zone_ids = [z.zone_id for z in result.problem.zones]
-    covered = [a["zone_id"] for a in data["assignments"]]
-    unserved = [u["zone_id"] for u in data["unserved"]["zones"]]
+    covered = [a.zone_id for a in data.assignments]
+    unserved = [u.zone_id for u in data.unserved.zones]
     assert sorted(covered + unserved) == sorted(zone_ids)  # each zone exactly once
     assert len(set(covered)) == len(covered)
     closed = {c.center_id for c in sc.closed_sites if c.status == "closed"}
-    for b in data["backups"]:
-        assert b["load"] <= b["capacity"] + 1e-6
-        assert b["chutes_used"] <= b["chutes_free"]
-        center = network.centers[b["center_id"]]
-        assert b["center_id"] not in closed
+    for b in data.backups:
+        assert b.load <= b.capacity + 1e-6
+        assert b.chutes_used <= b.chutes_free
+        center = network.centers[b.center_id]
+        assert b.center_id not in closed
         for area in result.problem.areas:  # no backup inside any locked area
             assert not network.contains(area.code, center.prefecture_code)
-    for a in data["assignments"]:
-        assert a["hours"] <= sc.options.max_road_hours + 1e-6
-    assert data["bound"] <= data["objective"] + 1e-6
-    assert data["gap"] == pytest.approx(relative_gap(data["objective"], data["bound"]), abs=1e-6)
-    assert data["objective"] == pytest.approx(data["cost"]["total"], abs=0.05)
+    for a in data.assignments:
+        assert a.hours <= sc.options.max_road_hours + 1e-6
+    assert data.bound <= data.objective + 1e-6
+    assert data.gap == pytest.approx(relative_gap(data.objective, data.bound), abs=1e-6)
+    assert data.objective == pytest.approx(data.cost.total, abs=0.05)
     if unserved:
-        assert data["status"] == "infeasible"
-        assert data["unserved"]["message"]
+        assert data.status == "infeasible"
+        assert data.unserved.message
     else:
-        assert data["status"] in ("optimal", "feasible")
+        assert data.status in ("optimal", "feasible")
 
 
 def test_three_centre_optimum_matches_enumeration(three_centre_network: Network) -> None:
@@ -91,15 +91,15 @@ def test_three_centre_by_hand(three_centre_network: Network) -> None:
     assert [z.load for z in problem.zones] == pytest.approx([17_480.0] * 3)
     assert [z.chutes for z in problem.zones] == [3, 3, 3]  # county + 2 high-volume stations
     result = plan(three_centre_network, scenario())
-    backups = result.to_dict()["backups"]
-    assert [(b["center_id"], b["surge_shifts"], len(b["zones"])) for b in backups] == [("HB", 1, 3)]
+    backups = result.document().backups
+    assert [(b.center_id, b.surge_shifts, len(b.zones)) for b in backups] == [("HB", 1, 3)]
 
 
 def test_closed_site_is_never_a_backup(three_centre_network: Network) -> None:
     sc = Scenario.model_validate({**scenario().model_dump(), "closed_sites": [
         {"center_id": "HB", "status": "closed", "reason": "flooded"}]})  # fmt: skip
     result = plan(three_centre_network, sc)
-    assert {b["center_id"] for b in result.to_dict()["backups"]} == {"SX"}
+    assert {b.center_id for b in result.document().backups} == {"SX"}
     check_invariants(three_centre_network, sc, result)
 
 
@@ -132,27 +132,27 @@ def test_infeasible_scenario_is_explained(three_centre_network: Network) -> None
     # One backup allowed and no surge shifts: HB's 50 000 spare holds two counties of 17 480.
     sc = scenario(max_backups=1, surge_shifts=False)
     result = plan(three_centre_network, sc)
-    data = result.to_dict()
-    assert data["status"] == "infeasible"
-    assert len(data["unserved"]["zones"]) == 1
-    assert data["unserved"]["missing_capacity"] == pytest.approx(17_480 - (50_000 - 2 * 17_480))
-    assert "cannot be covered" in data["unserved"]["message"]
+    data = result.document()
+    assert data.status == "infeasible"
+    assert len(data.unserved.zones) == 1
+    assert data.unserved.missing_capacity == pytest.approx(17_480 - (50_000 - 2 * 17_480))
+    assert "cannot be covered" in data.unserved.message
     check_invariants(three_centre_network, sc, result)
 
 
 def test_out_of_reach_zones_are_explained(three_centre_network: Network) -> None:
     result = plan(three_centre_network, scenario(max_road_hours=0.5))
-    data = result.to_dict()
-    assert data["assignments"] == []
-    reasons = {u["reason"] for u in data["unserved"]["zones"]}
+    data = result.document()
+    assert data.assignments == []
+    reasons = {u.reason for u in data.unserved.zones}
     assert reasons == {"no candidate centre within the road-time limit"}
 
 
 def test_chutes_limit_is_respected() -> None:
     network = random_network(11)
     result = plan(network, scenario())
-    for b in result.to_dict()["backups"]:
-        assert b["chutes_used"] <= b["chutes_free"]
+    for b in result.document().backups:
+        assert b.chutes_used <= b.chutes_free
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -182,12 +182,12 @@ def test_random_city_level_scenarios_keep_invariants(
     sc = Scenario.model_validate({**scenario().model_dump(), "locked_areas": areas})
     result = plan(network, sc)
     check_invariants(network, sc, result)
-    for a in result.to_dict()["assignments"]:
-        if a["area_code"] == "410000":
-            station = network.stations[a["station_id"]]
-            assert a["zone_kind"] == depth
+    for a in result.document().assignments:
+        if a.area_code == "410000":
+            station = network.stations[a.station_id]
+            assert a.zone_kind == depth
             want = {"station": 1, "grid": station.grids, "segment": station.segments}[depth]
-            assert a["chutes"] == want
+            assert a.chutes == want
 
 
 @settings(max_examples=20, deadline=None)
@@ -243,10 +243,10 @@ def test_exported_model_reads_back_with_the_same_optimum(
 
 
 def test_compare_lists_moved_zones(three_centre_network: Network) -> None:
-    a = plan(three_centre_network, scenario()).to_dict()
+    a = plan(three_centre_network, scenario()).document()
     closed = {"closed_sites": [{"center_id": "HB", "reason": "flooded"}]}
     b = plan(three_centre_network, Scenario.model_validate({**scenario().model_dump(), **closed}))
-    diff = compare(a, b.to_dict())
-    assert diff["backups_added"] == ["SX"]
-    assert diff["backups_removed"] == ["HB"]
-    assert len(diff["zones_moved"]) == 3
+    diff = compare(a, b.document())
+    assert diff.backups_added == ["SX"]
+    assert diff.backups_removed == ["HB"]
+    assert len(diff.zones_moved) == 3

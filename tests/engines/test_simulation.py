@@ -106,7 +106,7 @@ def test_a_plan_beats_doing_nothing() -> None:
     network = random_network(3)
     result = plan(network, scenario())
     params = SimulationParams(days=7, seed=1)
-    assert np.array_equal(assignment_from_plan(result.problem, result.to_dict()), result.assign)
+    assert np.array_equal(assignment_from_plan(result.problem, result.document()), result.assign)
     runs = compare_runs(result.problem, network.params, {"optimum": result.assign}, params)
     by_name = {r.name: r for r in runs}
     assert set(by_name) == {"optimum", "do_nothing"}

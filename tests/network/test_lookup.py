@@ -54,7 +54,7 @@ def test_a_name_shared_by_two_districts_is_refused_with_both_listed(reference: N
         "'朝阳区' names 2 regions: 朝阳区 (110105, 北京市); 朝阳区 (220104, 长春市). "
         "Give the code or the full name."
     )
-    assert caught.value.data["matches"] == ["110105", "220104"]
+    assert caught.value.data["candidates"] == ["110105", "220104"]
 
 
 def test_the_higher_level_wins_when_a_name_is_also_a_district(reference: Network) -> None:

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.contingency import service as contingency_service
+from baotong.contingency.scenario import Options
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 from baotong.web import geo, i18n
@@ -339,9 +340,10 @@ def test_a_saved_scenario_opens_in_the_builder_and_saves_its_changes(
     assert body["name"] == "河南（调整）"
     assert body["options"]["max_backups"] == 5
     assert body["product_classes"] == {"parcel": 1.1}
-    assert body["closed_sites"] == [{"center_id": "WH", "reason": "洪水"}]  # no table posted: kept
+    kept = {"center_id": "WH", "status": "closed", "reason": "洪水", "capacity_share": None}
+    assert body["closed_sites"] == [kept]  # no table posted: kept (stored in canonical form)
     assert body["options"]["radius_km"] == 400.0  # kept
-    assert "max_road_hours" not in body["options"]  # cleared: the planner's default
+    assert body["options"]["max_road_hours"] == Options().max_road_hours  # cleared: the default
     assert "修改场景" not in log_in(client, seeded, "viewer").get(f"/scenarios/{scenario_id}").text
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
@@ -12,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from baotong.config import get_settings
+from baotong.contingency.document import EvaluationDocument, PlanDocument
 from baotong.contingency.engine import evaluate
 from baotong.contingency.engine import plan as run_plan
 from baotong.contingency.outputs import TABLES, plan_csv, plan_xlsx
@@ -28,37 +28,41 @@ console = Console()
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "henan.yaml"
 
 
+def _json(document: PlanDocument | EvaluationDocument) -> str:
+    return json.dumps(document.to_json(), ensure_ascii=False, indent=1)
+
+
 def write_outputs(result: Plan, network: Network, out: Path) -> list[Path]:
     """plan.json, one CSV per table, plan.xlsx and report.html in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    data = result.to_dict()
+    document = result.document()
     paths = [out / "plan.json"]
-    paths[0].write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    paths[0].write_text(_json(document), encoding="utf-8")
     for table in TABLES:
         path = out / f"{table}.csv"
-        path.write_text(plan_csv(data, table), encoding="utf-8-sig")
+        path.write_text(plan_csv(document, table), encoding="utf-8-sig")
         paths.append(path)
-    (out / "plan.xlsx").write_bytes(plan_xlsx(data))
-    (out / "report.html").write_text(report_html(data, network), encoding="utf-8")
+    (out / "plan.xlsx").write_bytes(plan_xlsx(document))
+    (out / "report.html").write_text(report_html(document, network), encoding="utf-8")
     return [*paths, out / "plan.xlsx", out / "report.html"]
 
 
-def _summary(data: dict[str, Any]) -> Table:
-    table = Table(title=f"{data['scenario']} — {data['status']} ({data['solver_status']})")
+def _summary(plan: PlanDocument) -> Table:
+    table = Table(title=f"{plan.scenario} — {plan.status} ({plan.solver_status})")
     table.add_column("Backup centre", no_wrap=True)
     for col in ("Province", "Zones", "Load/day", "Capacity", "Shifts", "Chutes used/free"):
         table.add_column(col, justify="right")
-    for b in data["backups"]:
-        table.add_row(b["name"], b["province_code"], str(len(b["zones"])),
-                      f"{b['load']:,.0f}", f"{b['capacity']:,.0f}", str(b["surge_shifts"]),
-                      f"{b['chutes_used']}/{b['chutes_free']}")  # fmt: skip
+    for b in plan.backups:
+        table.add_row(b.name, b.province_code, str(len(b.zones)), f"{b.load:,.0f}",
+                      f"{b.capacity:,.0f}", str(b.surge_shifts),
+                      f"{b.chutes_used}/{b.chutes_free}")  # fmt: skip
+    overall = plan.delays.overall
     table.caption = (
-        f"objective {data['objective']:,.0f} CNY/day · bound {data['bound']:,.0f} · "
-        f"gap {data['gap']:.3%} · {data['solve_seconds']:.2f} s · nearest-centre rule "
-        f"{data['nearest_centre_objective']:,.0f}"
-        f"{'' if data['nearest_centre_feasible'] else ' (breaks limits)'} · delay mean "
-        f"{data['delays']['overall']['mean_hours']} h, "
-        f"p95 {data['delays']['overall']['p95_hours']} h"
+        f"objective {plan.objective:,.0f} CNY/day · bound {plan.bound:,.0f} · "
+        f"gap {plan.gap:.3%} · {plan.solve_seconds:.2f} s · nearest-centre rule "
+        f"{plan.nearest_centre_objective:,.0f}"
+        f"{'' if plan.nearest_centre_feasible else ' (breaks limits)'} · delay mean "
+        f"{overall.mean_hours} h, p95 {overall.p95_hours} h"
     )
     return table
 
@@ -91,24 +95,23 @@ def plan(
         spec = Scenario.from_yaml(scenario)
         manual = ManualPlan.from_yaml(evaluate_path) if evaluate_path is not None else None
         result = solve_with_progress(network, spec)
-        data = result.to_dict()
-        console.print(_summary(data))
-        if data["unserved"]["zones"]:
-            console.print(f"[red]Not covered:[/red] {data['unserved']['message']}")
+        document = result.document()
+        console.print(_summary(document))
+        if document.unserved.zones:
+            console.print(f"[red]Not covered:[/red] {document.unserved.message}")
         if manual is not None:
-            ev = evaluate(network, spec, manual, optimum=result).to_dict()
+            ev = evaluate(network, spec, manual, optimum=result).document()
             console.print(
-                f"Manual plan '{ev['name']}': {ev['cost']['total']:,.0f} CNY/day, "
-                f"{ev['gap_to_optimum']:+.1%} against the optimum, "
-                f"{len(ev['violations'])} violation(s); "
-                f"delay mean {ev['delays']['overall']['mean_hours']} h"
+                f"Manual plan '{ev.name}': {ev.cost.total:,.0f} CNY/day, "
+                f"{ev.gap_to_optimum:+.1%} against the optimum, "
+                f"{len(ev.violations)} violation(s); "
+                f"delay mean {ev.delays.overall.mean_hours} h"
             )
-            for v in ev["violations"][:10]:
-                console.print(f"  [yellow]{v['kind']}[/yellow] {v['message']}")
+            for v in ev.violations[:10]:
+                console.print(f"  [yellow]{v.kind}[/yellow] {v.message}")
             if out is not None:
                 out.mkdir(parents=True, exist_ok=True)
-                (out / "evaluation.json").write_text(json.dumps(ev, ensure_ascii=False, indent=1),
-                                                     encoding="utf-8")  # fmt: skip
+                (out / "evaluation.json").write_text(_json(ev), encoding="utf-8")
         if out is not None:
             paths = write_outputs(result, network, out)
             console.print(f"Wrote {len(paths)} files to {out}/ (open {out / 'report.html'})")
@@ -128,6 +131,6 @@ def run_example(out_dir: Path) -> Path:
     """Plan examples/henan.yaml on the active network and write every output; the report path."""
     network = load_active(get_settings())
     result = solve_with_progress(network, Scenario.from_yaml(EXAMPLE))
-    console.print(_summary(result.to_dict()))
+    console.print(_summary(result.document()))
     write_outputs(result, network, out_dir)
     return out_dir / "report.html"

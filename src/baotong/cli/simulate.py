@@ -6,14 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import typer
 from rich.table import Table
 
 from baotong.cli.plan import console, solve_with_progress
 from baotong.config import get_settings
 from baotong.contingency.assess import Assignment
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.engine import manual_assignment
-from baotong.contingency.scenario import ManualPlan, Scenario
+from baotong.contingency.scenario import ManualPlan, Scenario, from_pydantic
 from baotong.contingency.simulation import SimulationParams, assignment_from_plan, compare_runs
 from baotong.contingency.simulation_report import simulation_dict, simulation_html
 from baotong.contingency.zoning import Problem
@@ -26,14 +28,14 @@ def _other_plan(network: Network, problem: Problem, path: Path) -> tuple[str, As
     """A plan.json (by its assignments) or a manual plan YAML (by its regions)."""
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            plan = PlanDocument.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, pydantic.ValidationError) as exc:
             raise ValidationError(
-                f"not a readable plan.json ({exc}).",
+                f"not a readable plan.json ({_reason(exc)}).",
                 code="simulation.plan_unreadable",
                 file=str(path),
             ) from None
-        assign = assignment_from_plan(problem, data)
+        assign = assignment_from_plan(problem, plan)
         if not (assign >= 0).any():
             raise ValidationError(
                 "no assignment matches this scenario's zones and candidates.",
@@ -44,6 +46,12 @@ def _other_plan(network: Network, problem: Problem, path: Path) -> tuple[str, As
     manual = ManualPlan.from_yaml(path)
     assign, _ = manual_assignment(network, problem, manual)
     return "manual", assign
+
+
+def _reason(exc: OSError | pydantic.ValidationError) -> str:
+    if isinstance(exc, OSError):
+        return str(exc.strerror)
+    return from_pydantic(exc).message
 
 
 def _items(n: float) -> str:

@@ -15,10 +15,10 @@ Engine API (pure, no database; stable for the service, simulator and sweeps)::
 
     scenario = Scenario.from_yaml(path_or_text)        # or scenario.validate(Scenario, dict)
     result = plan(network, scenario, on_progress=None, should_cancel=None)  # -> Plan
-    data = result.to_dict()                            # plan.json, schema "baotong.plan/1"
-    evaluation = evaluate(network, scenario, manual)   # -> Evaluation (.to_dict())
-    plan_csv(data, "assignments") -> str; plan_xlsx(data) -> bytes
-    report_html(data, network) -> str; compare(data_a, data_b) -> dict
+    document = result.document()                       # PlanDocument, "baotong.plan/1"
+    evaluation = evaluate(network, scenario, manual)   # -> Evaluation (.document())
+    plan_csv(document, "assignments") -> str; plan_xlsx(document) -> bytes
+    report_html(document, network) -> str; compare(document_a, document_b) -> PlanComparison
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ _EXPORTS = {
     "evaluate": "baotong.contingency.engine",
     "compare": "baotong.contingency.engine",
     "Plan": "baotong.contingency.result",
+    "PlanDocument": "baotong.contingency.document",
     "Evaluation": "baotong.contingency.engine",
     "Scenario": "baotong.contingency.scenario",
     "ManualPlan": "baotong.contingency.scenario",

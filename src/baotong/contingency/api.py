@@ -127,8 +127,7 @@ def compare_plans(
 ) -> dict[str, Any]:
     first = service.plan_result(session, a, principal=user)
     second = service.plan_result(session, b, principal=user)
-    out: dict[str, Any] = compare(first, second)
-    return out
+    return compare(first, second).to_json()
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead)
@@ -138,7 +137,8 @@ def get_plan(plan_id: int, session: DbSession, user: PlanReader) -> PlanRead:
 
 @router.get("/plans/{plan_id}/result")
 def plan_result(plan_id: int, session: DbSession, user: PlanReader) -> dict[str, Any]:
-    return service.plan_result(session, plan_id, principal=user)
+    """The plan document (schema "baotong.plan/1", see ``contingency.document``)."""
+    return service.plan_result(session, plan_id, principal=user).to_json()
 
 
 @router.get("/plans/{plan_id}/result.csv")

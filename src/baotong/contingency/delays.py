@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment
 from baotong.contingency.distances import OriginWeights, gc_matrix, trunk_hours
 from baotong.contingency.zoning import Problem
@@ -29,17 +30,17 @@ def weighted_p95(hours: Array, weights: Array) -> float:
     return float(hours[order][np.searchsorted(cum, 0.95 - 1e-12)])
 
 
-def _stats(hours: Array, weights: Array) -> dict[str, float]:
+def _stats(hours: Array, weights: Array) -> doc.DelayStats:
     total = float(weights.sum())
     mean = float((hours * weights).sum() / total) if total > 0 else 0.0
-    return {
-        "volume": round(total, 1),
-        "mean_hours": round(mean, 2),
-        "p95_hours": round(weighted_p95(hours, weights), 2),
-    }
+    return doc.DelayStats(
+        volume=round(total, 1),
+        mean_hours=round(mean, 2),
+        p95_hours=round(weighted_p95(hours, weights), 2),
+    )
 
 
-def delays(network: Network, problem: Problem, assign: Assignment) -> dict[str, object]:
+def delays(network: Network, problem: Problem, assign: Assignment) -> doc.Delays:
     """Delay summary: overall, ``by_area`` and ``by_origin_province`` (mean and p95 hours)."""
     hours: list[Array] = []
     weights: list[Array] = []
@@ -69,24 +70,23 @@ def delays(network: Network, problem: Problem, assign: Assignment) -> dict[str, 
         area_of.append(np.full(len(locs), zone.area))
         province_of.append(provinces[pref])
     if not hours:
-        return {
-            "overall": _stats(np.zeros(0), np.zeros(0)),
-            "by_area": [],
-            "by_origin_province": [],
-        }
+        return doc.Delays(overall=_stats(np.zeros(0), np.zeros(0)), by_area=[],
+                          by_origin_province=[])  # fmt: skip
     h, w, a = np.concatenate(hours), np.concatenate(weights), np.concatenate(area_of)
     prov = np.concatenate(province_of)
     by_area = [
-        {
-            "area_code": area.code,
-            "name": area.name,
-            **_stats(h[a == area.index], w[a == area.index]),
-        }
+        doc.AreaDelay(
+            area_code=area.code,
+            name=area.name,
+            **_stats(h[a == area.index], w[a == area.index]).model_dump(),
+        )
         for area in problem.areas
     ]
     by_prov = []
     for code in sorted(set(prov.tolist())):
         m = prov == code
         name = network.regions[code].name if code in network.regions else code
-        by_prov.append({"province_code": code, "name": name, **_stats(h[m], w[m])})
-    return {"overall": _stats(h, w), "by_area": by_area, "by_origin_province": by_prov}
+        by_prov.append(
+            doc.OriginDelay(province_code=code, name=name, **_stats(h[m], w[m]).model_dump())
+        )
+    return doc.Delays(overall=_stats(h, w), by_area=by_area, by_origin_province=by_prov)

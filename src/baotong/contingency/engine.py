@@ -15,15 +15,18 @@ from typing import Any
 import numpy as np
 
 from baotong.contingency import delays as delay_engine
+from baotong.contingency import document as doc
 from baotong.contingency import relations, transport
 from baotong.contingency.assess import Assignment, Violation, is_feasible, score
+from baotong.contingency.document import PlanStatus
 from baotong.contingency.heuristic import heuristic, nearest_centre
 from baotong.contingency.planning import CancelFn, ProgressFn, relative_gap, solve
 from baotong.contingency.result import Plan
 from baotong.contingency.scenario import ManualPlan, Scenario
-from baotong.contingency.zoning import Problem, build_problem, resolve_region
+from baotong.contingency.zoning import Problem, build_problem
 from baotong.core.exceptions import ValidationError
 from baotong.network.entities import Network
+from baotong.network.lookup import region_at
 
 
 def _noop(_fraction: float, _message: str) -> None:
@@ -112,7 +115,8 @@ def assemble(
     objective = score(problem, assign).total
     bound = min(bound, objective)
     unserved = explain_unserved(problem, assign)
-    if unserved["zones"]:
+    status: PlanStatus
+    if unserved.zones:
         status = "infeasible"
     else:
         status = "optimal" if solver_status == "optimal" else "feasible"
@@ -121,25 +125,25 @@ def assemble(
     result = Plan(
         scenario=scenario.name, network=network.name, status=status, solver_status=solver_status,
         objective=objective, bound=bound, gap=relative_gap(objective, bound),
-        solve_seconds=time.perf_counter() - t0, problem=problem, assign=assign,
+        solve_seconds=0.0, problem=problem, assign=assign,
         heuristic_objective=heuristic_cost,
         nearest_centre_objective=near.total, nearest_centre_feasible=is_feasible(near),
+        sort_plan_changes=relations.sort_plan_changes(network, problem, assign),
+        dispatch_relations=relations.dispatch_relations(network, problem, assign),
+        transit_changes=relations.transit_changes(network, problem, assign),
+        transport=doc.Transport(
+            trunk=transport.trunk_flows(network, problem, assign,
+                                        scenario.options.presorted_share),
+            zone_runs=transport.zone_runs(network, problem, assign),
+        ),
+        delays=delay_engine.delays(network, problem, assign), unserved=unserved,
     )  # fmt: skip
-    result.sort_plan_changes = relations.sort_plan_changes(network, problem, assign)
-    result.dispatch_relations = relations.dispatch_relations(network, problem, assign)
-    result.transit_changes = relations.transit_changes(network, problem, assign)
-    result.transport = {
-        "trunk": transport.trunk_flows(network, problem, assign, scenario.options.presorted_share),
-        "zone_runs": transport.zone_runs(network, problem, assign),
-    }
-    result.delays = delay_engine.delays(network, problem, assign)
-    result.unserved = unserved
     result.solve_seconds = time.perf_counter() - t0
     progress(1.0, f"Plan {status}: {objective:,.0f} CNY/day")
     return result
 
 
-def explain_unserved(problem: Problem, assign: Assignment) -> dict[str, Any]:
+def explain_unserved(problem: Problem, assign: Assignment) -> doc.Unserved:
     """Which zones have no backup, and how much capacity and how many chutes are missing."""
     sc = score(problem, assign)
     zones = [z for z in range(len(problem.zones)) if assign[z] < 0]
@@ -160,10 +164,11 @@ def explain_unserved(problem: Problem, assign: Assignment) -> dict[str, Any]:
             )
         else:
             reason = "covering it costs more than the unserved penalty"
-        rows.append({"zone_id": zone.zone_id, "name": zone.name, "region_code": zone.region_code,
-                     "volume": round(zone.volume, 1), "load": round(zone.load, 1),
-                     "chutes": zone.chutes, "reachable_candidates": len(reach),
-                     "reason": reason})  # fmt: skip
+        rows.append(doc.UnservedZone(
+            zone_id=zone.zone_id, name=zone.name, region_code=zone.region_code,
+            volume=round(zone.volume, 1), load=round(zone.load, 1), chutes=zone.chutes,
+            reachable_candidates=len(reach), reason=reason,
+        ))  # fmt: skip
     need_load = sum(problem.zones[z].load for z in zones)
     need_chutes = sum(problem.zones[z].chutes for z in zones)
     reach_any: list[int] = (
@@ -171,23 +176,23 @@ def explain_unserved(problem: Problem, assign: Assignment) -> dict[str, Any]:
     )
     room = sum(_room(problem, sc.load, c) for c in reach_any)
     free = sum(max(0, problem.candidates[c].free_chutes - int(sc.chutes[c])) for c in reach_any)
-    return {
-        "zones": rows,
-        "volume": round(float(sum(problem.zones[z].volume for z in zones)), 1),
-        "missing_capacity": round(float(max(0.0, need_load - room)), 1),
-        "missing_chutes": int(max(0, need_chutes - free)),
-        "message": _unserved_message(rows, need_load, need_chutes, room, free),
-    }  # fmt: skip
+    return doc.Unserved(
+        zones=rows,
+        volume=round(float(sum(problem.zones[z].volume for z in zones)), 1),
+        missing_capacity=round(float(max(0.0, need_load - room)), 1),
+        missing_chutes=int(max(0, need_chutes - free)),
+        message=_unserved_message(rows, need_load, need_chutes, room, free),
+    )
 
 
 def _unserved_message(
-    rows: list[dict[str, Any]], load: float, chutes: int, room: float, free: int
+    rows: list[doc.UnservedZone], load: float, chutes: int, room: float, free: int
 ) -> str:
     if not rows:
         return ""
     out = (f"{len(rows)} zone(s), {load:,.0f} items/day of handling load and {chutes} chutes, "
            "cannot be covered")  # fmt: skip
-    far = sum(1 for r in rows if r["reason"].startswith("no candidate"))
+    far = sum(1 for r in rows if r.reason.startswith("no candidate"))
     if far:
         out += f"; {far} of them have no candidate centre within the road-time limit"
     if far < len(rows):
@@ -210,39 +215,35 @@ class Evaluation:
     name: str
     cost: dict[str, float]
     violations: list[Violation]
-    delays: dict[str, Any]
+    delays: doc.Delays
     optimum: float
     gap_to_optimum: float
     assign: Assignment
     problem: Problem
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "cost": self.cost,
-            "feasible": not self.violations,
-            "violations": [
-                {
-                    "kind": v.kind,
-                    "subject": v.subject,
-                    "amount": round(v.amount, 2),
-                    "message": v.message,
-                }
+    def document(self) -> doc.EvaluationDocument:
+        """What is shown and written (``evaluation.json``)."""
+        return doc.EvaluationDocument(
+            name=self.name,
+            cost=doc.Cost(**self.cost),
+            feasible=not self.violations,
+            violations=[
+                doc.Violation(
+                    kind=v.kind, subject=v.subject, amount=round(v.amount, 2), message=v.message
+                )
                 for v in self.violations
             ],  # fmt: skip
-            "delays": self.delays,
-            "optimum": round(self.optimum, 2),
-            "gap_to_optimum": round(self.gap_to_optimum, 6),
-            "assignments": [
-                {
-                    "zone_id": self.problem.zones[z].zone_id,
-                    "backup_center_id": self.problem.candidates[int(c)].center_id
-                    if c >= 0
-                    else None,
-                }
+            delays=self.delays,
+            optimum=round(self.optimum, 2),
+            gap_to_optimum=round(self.gap_to_optimum, 6),
+            assignments=[
+                doc.ManualAssignment(
+                    zone_id=self.problem.zones[z].zone_id,
+                    backup_center_id=self.problem.candidates[int(c)].center_id if c >= 0 else None,
+                )
                 for z, c in enumerate(self.assign)
             ],  # fmt: skip
-        }
+        )
 
 
 def manual_assignment(
@@ -260,7 +261,8 @@ def manual_assignment(
                 "scenario (locked, closed or below the automation required)."))  # fmt: skip
             continue
         for r, text in enumerate(backup.regions):
-            region = resolve_region(network, text, f"backups.{b}.regions.{r}")
+            region = region_at(network, text, field=f"backups.{b}.regions.{r}",
+                               domain="manual_plan")  # fmt: skip
             for z, zone in enumerate(problem.zones):
                 if network.contains(region.code, zone.region_code):
                     assign[z] = index[center]
@@ -312,18 +314,18 @@ def evaluate(
                       problem)  # fmt: skip
 
 
-def compare(plan_a: dict[str, Any], plan_b: dict[str, Any]) -> dict[str, Any]:
-    """What differs between two plan dicts: cost, backups, and zones that moved."""
-    a_of = {r["zone_id"]: r["backup_center_id"] for r in plan_a.get("assignments", [])}
-    b_of = {r["zone_id"]: r["backup_center_id"] for r in plan_b.get("assignments", [])}
-    moved = [{"zone_id": z, "from": a_of.get(z), "to": b_of.get(z)}
+def compare(plan_a: doc.PlanDocument, plan_b: doc.PlanDocument) -> doc.PlanComparison:
+    """What differs between two plans: cost, backups, and zones that moved."""
+    a_of = {r.zone_id: r.backup_center_id for r in plan_a.assignments}
+    b_of = {r.zone_id: r.backup_center_id for r in plan_b.assignments}
+    moved = [doc.ZoneMove(zone_id=z, from_=a_of.get(z), to=b_of.get(z))
              for z in sorted(set(a_of) | set(b_of)) if a_of.get(z) != b_of.get(z)]  # fmt: skip
-    backups_a = {r["center_id"] for r in plan_a.get("backups", [])}
-    backups_b = {r["center_id"] for r in plan_b.get("backups", [])}
-    obj_a, obj_b = plan_a.get("objective") or 0.0, plan_b.get("objective") or 0.0
-    return {
-        "objective": {"a": obj_a, "b": obj_b, "difference": obj_b - obj_a},
-        "backups_added": sorted(backups_b - backups_a),
-        "backups_removed": sorted(backups_a - backups_b),
-        "zones_moved": moved,
-    }  # fmt: skip
+    backups_a = {r.center_id for r in plan_a.backups}
+    backups_b = {r.center_id for r in plan_b.backups}
+    return doc.PlanComparison(
+        objective=doc.ObjectiveDifference(a=plan_a.objective, b=plan_b.objective,
+                                          difference=plan_b.objective - plan_a.objective),
+        backups_added=sorted(backups_b - backups_a),
+        backups_removed=sorted(backups_a - backups_b),
+        zones_moved=moved,
+    )  # fmt: skip

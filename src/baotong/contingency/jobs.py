@@ -26,6 +26,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.contingency import service
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.engine import plan
 from baotong.contingency.models import PlanRun
 from baotong.contingency.scenario import Scenario
@@ -41,7 +42,7 @@ STALE_BEATS = 3
 
 
 class PlanEngine(Protocol):
-    """Computes a plan.json dict for a scenario body on a network."""
+    """Computes the plan document of a stored scenario body on a network."""
 
     def __call__(
         self,
@@ -49,7 +50,7 @@ class PlanEngine(Protocol):
         scenario: dict[str, Any],
         on_progress: Callable[..., None],
         should_cancel: Callable[[], bool],
-    ) -> dict[str, Any]: ...
+    ) -> PlanDocument: ...
 
 
 def planner_engine(
@@ -57,7 +58,7 @@ def planner_engine(
     scenario: dict[str, Any],
     on_progress: Callable[..., None],
     should_cancel: Callable[[], bool],
-) -> dict[str, Any]:
+) -> PlanDocument:
     """The contingency planner (``baotong.contingency.engine.plan``)."""
     result = plan(
         network,
@@ -65,8 +66,7 @@ def planner_engine(
         on_progress=on_progress,
         should_cancel=should_cancel,
     )
-    out: dict[str, Any] = result.to_dict()
-    return out
+    return result.document()
 
 
 def recover_interrupted(session: Session, *, stale_before: datetime | None = None) -> int:

@@ -11,10 +11,12 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from pydantic import BaseModel
 
+from baotong.contingency.document import PlanDocument
 from baotong.core.exceptions import NotFoundError
 
-Column = tuple[str, str]  # (key in the plan row, "中文 / English" header)
+Column = tuple[str, str]  # (field of the plan row, "中文 / English" header)
 
 TABLES: dict[str, tuple[str, list[Column]]] = {
     "backups": ("backups", [
@@ -58,50 +60,52 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
 }  # fmt: skip
 
 
-def _rows(plan: dict[str, Any], table: str) -> tuple[list[Column], list[dict[str, Any]]]:
+def _rows(plan: PlanDocument, table: str) -> tuple[list[Column], list[BaseModel]]:
     if table not in TABLES:
         raise NotFoundError(f"Unknown plan table '{table}': use one of {', '.join(TABLES)}.",
-                            table=table)  # fmt: skip
+                            code="plan.unknown_table", table=table)  # fmt: skip
     path, columns = TABLES[table]
     node: Any = plan
     for key in path.split("."):
-        node = node.get(key, []) if isinstance(node, dict) else []
+        node = getattr(node, key)
     return columns, list(node)
 
 
-def _cell(value: Any) -> Any:
+def _cell(row: BaseModel, key: str) -> Any:
+    """A row's value for a column; a line change has no chains, mode or volume (empty)."""
+    value = getattr(row, key, None)
     if isinstance(value, list):
         return " → ".join(str(v) for v in value)
     return value
 
 
-def plan_csv(plan: dict[str, Any], table: str) -> str:
+def plan_csv(plan: PlanDocument, table: str) -> str:
     """One plan table as CSV text (UTF-8, bilingual header row)."""
     columns, rows = _rows(plan, table)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([header for _, header in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(key)) for key, _ in columns])
+        writer.writerow([_cell(row, key) for key, _ in columns])
     return out.getvalue()
 
 
-def plan_xlsx(plan: dict[str, Any]) -> bytes:
+def plan_xlsx(plan: PlanDocument) -> bytes:
     """Every plan table as one sheet of an Excel workbook, plus a summary sheet."""
     wb = Workbook()
     summary = wb.active
     summary.title = "summary"
     summary.append(["项目 / Item", "值 / Value"])
     for key in ("scenario", "status", "objective", "bound", "gap", "solve_seconds"):
-        summary.append([key, plan.get(key)])
-    for key, value in plan.get("cost", {}).items():
+        summary.append([key, getattr(plan, key)])
+    for key, value in plan.cost.model_dump().items():
         summary.append([f"cost.{key}", value])
     for table in TABLES:
         columns, rows = _rows(plan, table)
         sheet = wb.create_sheet(table)
         sheet.append([header for _, header in columns])
         for row in rows:
-            sheet.append([_cell(row.get(key)) for key, _ in columns])
+            sheet.append([_cell(row, key) for key, _ in columns])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -13,33 +13,35 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Literal
 
+from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment
 from baotong.contingency.zoning import Problem
 from baotong.network.entities import Network, SiteStatus
 
-Row = dict[str, object]
 
-
-def sort_plan_changes(network: Network, problem: Problem, assign: Assignment) -> list[Row]:
-    rows: list[Row] = []
+def sort_plan_changes(
+    network: Network, problem: Problem, assign: Assignment
+) -> list[doc.SortPlanChange]:
+    rows: list[doc.SortPlanChange] = []
     for z, c in enumerate(assign):
         if c < 0:
             continue
         zone, cand = problem.zones[z], problem.candidates[int(c)]
         rows.append(
-            {
-                "zone_id": zone.zone_id,
-                "zone_kind": zone.zone_kind,
-                "region_code": zone.region_code,
-                "station_id": zone.station_id,
-                "destination": zone.name,
-                "area_code": problem.areas[zone.area].code,
-                "from_center_id": zone.home_center_id,
-                "to_center_id": cand.center_id,
-                "bag": f"{cand.name} → {zone.name}",
-                "chutes": zone.chutes,
-            }
+            doc.SortPlanChange(
+                zone_id=zone.zone_id,
+                zone_kind=zone.zone_kind,
+                region_code=zone.region_code,
+                station_id=zone.station_id,
+                destination=zone.name,
+                area_code=problem.areas[zone.area].code,
+                from_center_id=zone.home_center_id,
+                to_center_id=cand.center_id,
+                bag=f"{cand.name} → {zone.name}",
+                chutes=zone.chutes,
+            )
         )
     return rows
 
@@ -54,29 +56,33 @@ def _origin_centres(network: Network, problem: Problem) -> list[str]:
     )
 
 
-def dispatch_relations(network: Network, problem: Problem, assign: Assignment) -> list[Row]:
+def dispatch_relations(
+    network: Network, problem: Problem, assign: Assignment
+) -> list[doc.DispatchRelation]:
     """For every origin centre: the bag it closes to each backup and the zones in it."""
     zones_of: dict[int, list[str]] = defaultdict(list)
     for z, c in enumerate(assign):
         if c >= 0:
             zones_of[int(c)].append(problem.zones[z].zone_id)
-    rows: list[Row] = []
+    rows: list[doc.DispatchRelation] = []
     for origin in _origin_centres(network, problem):
         o = network.centers[origin]
         for c, zone_ids in sorted(zones_of.items()):
             cand = problem.candidates[c]
             rows.append(
-                {
-                    "origin_center_id": origin,
-                    "backup_center_id": cand.center_id,
-                    "bag": f"{o.name} → {cand.name} (异地分拣 / backup sort)",
-                    "zones": len(zone_ids),
-                }
+                doc.DispatchRelation(
+                    origin_center_id=origin,
+                    backup_center_id=cand.center_id,
+                    bag=f"{o.name} → {cand.name} (异地分拣 / backup sort)",
+                    zones=len(zone_ids),
+                )
             )
     return rows
 
 
-def transit_changes(network: Network, problem: Problem, assign: Assignment) -> list[Row]:
+def transit_changes(
+    network: Network, problem: Problem, assign: Assignment
+) -> list[doc.TransitChange | doc.LineChange]:
     """Changed chains per origin province hub, and the lines added or removed."""
     moves: dict[tuple[str, str], list[int]] = defaultdict(list)
     for z, c in enumerate(assign):
@@ -88,7 +94,7 @@ def transit_changes(network: Network, problem: Problem, assign: Assignment) -> l
             for o in _origin_centres(network, problem)
         }
     )
-    rows: list[Row] = []
+    rows: list[doc.TransitChange | doc.LineChange] = []
     for hub_id in hubs:
         hub = network.centers[hub_id]
         old_lines: set[tuple[str, str]] = set()
@@ -99,29 +105,35 @@ def transit_changes(network: Network, problem: Problem, assign: Assignment) -> l
             old_lines.update(zip(old.chain, old.chain[1:], strict=False))
             new_lines.update(zip(new.chain, new.chain[1:], strict=False))
             rows.append(
-                {
-                    "action": "changed",
-                    "origin_center_id": hub_id,
-                    "origin_province_code": hub.province_code,
-                    "from_center_id": home_id,
-                    "to_center_id": backup_id,
-                    "old_chain": list(old.chain),
-                    "new_chain": list(new.chain),
-                    "old_mode": old.mode,
-                    "new_mode": new.mode,
-                    "zones": len(zs),
-                    "volume": round(sum(problem.zones[z].volume for z in zs), 1),
-                }
+                doc.TransitChange(
+                    action="changed",
+                    origin_center_id=hub_id,
+                    origin_province_code=hub.province_code,
+                    from_center_id=home_id,
+                    to_center_id=backup_id,
+                    old_chain=list(old.chain),
+                    new_chain=list(new.chain),
+                    old_mode=old.mode,
+                    new_mode=new.mode,
+                    zones=len(zs),
+                    volume=round(sum(problem.zones[z].volume for z in zs), 1),
+                )
             )
-        for action, lines in (("added", new_lines - old_lines), ("removed", old_lines - new_lines)):
+        for action, lines in _line_changes(old_lines, new_lines):
             for a, b in sorted(lines):
                 rows.append(
-                    {
-                        "action": action,
-                        "origin_center_id": hub_id,
-                        "origin_province_code": hub.province_code,
-                        "from_center_id": a,
-                        "to_center_id": b,
-                    }
+                    doc.LineChange(
+                        action=action,
+                        origin_center_id=hub_id,
+                        origin_province_code=hub.province_code,
+                        from_center_id=a,
+                        to_center_id=b,
+                    )
                 )
     return rows
+
+
+def _line_changes(
+    old: set[tuple[str, str]], new: set[tuple[str, str]]
+) -> list[tuple[Literal["added", "removed"], set[tuple[str, str]]]]:
+    return [("added", new - old), ("removed", old - new)]

@@ -15,7 +15,8 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
-from baotong.network.entities import Network
+from baotong.contingency.document import PlanDocument, TransitChange
+from baotong.network.entities import LonLat, Network
 from baotong.network.reference import load_boundaries
 
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
@@ -48,19 +49,19 @@ class _Projection:
         return "".join(parts)
 
 
-def _box(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+def _box(points: list[LonLat]) -> tuple[float, float, float, float]:
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     pad = max(0.05, 0.12 * max(max(lons) - min(lons), max(lats) - min(lats)))
     return min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad
 
 
-def map_svg(plan: dict[str, Any], network: Network) -> str:
+def map_svg(plan: PlanDocument, network: Network) -> str:
     """The plan's map as an inline SVG element."""
-    colours = {b["center_id"]: PALETTE[i % len(PALETTE)] for i, b in enumerate(plan["backups"])}
-    points = [tuple(a["location"]) for a in plan["assignments"]]
-    points += [tuple(b["location"]) for b in plan["backups"]]
+    colours = {b.center_id: PALETTE[i % len(PALETTE)] for i, b in enumerate(plan.backups)}
+    points = [a.location for a in plan.assignments]
+    points += [b.location for b in plan.backups]
     counties = load_boundaries("county", network)
-    locked = [z for area in plan["areas"] for z in network.counties_in(area["code"])]
+    locked = [z for area in plan.areas for z in network.counties_in(area.code)]
     points += [c.centroid for c in locked]
     if not points:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="60"></svg>'
@@ -68,56 +69,57 @@ def map_svg(plan: dict[str, Any], network: Network) -> str:
     shapes: list[str] = []
     for code, geom in load_boundaries("province", network).items():
         shapes.append(f'<path d="{proj.path(geom)}" class="prov"><title>{esc(code)}</title></path>')
-    county_colour = {a["region_code"]: colours[a["backup_center_id"]]
-                     for a in plan["assignments"] if a["zone_kind"] == "county"}  # fmt: skip
+    county_colour = {a.region_code: colours[a.backup_center_id]
+                     for a in plan.assignments if a.zone_kind == "county"}  # fmt: skip
     for county in locked:
         if county.code in counties:
             fill = county_colour.get(county.code, "#fdd")
             title = esc(f"{county.name} {county.code}")
             d = proj.path(counties[county.code])
             shapes.append(f'<path d="{d}" fill="{fill}" class="zone"><title>{title}</title></path>')
-    for a in plan["assignments"]:
-        if a["zone_kind"] != "county" or a["region_code"] not in counties:
-            x, y = proj.xy(*a["location"])
-            title = esc(f"{a['name']} → {a['backup']}")
-            fill = colours[a["backup_center_id"]]
+    for a in plan.assignments:
+        if a.zone_kind != "county" or a.region_code not in counties:
+            x, y = proj.xy(*a.location)
+            title = esc(f"{a.name} → {a.backup}")
+            fill = colours[a.backup_center_id]
             shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{fill}" class="dot">'
                           f"<title>{title}</title></circle>")  # fmt: skip
-    trunk = sorted(plan["transport"].get("trunk", []), key=lambda r: -r["volume"])[:60]
-    top = max((r["volume"] for r in trunk), default=1.0) or 1.0
-    backup_loc = {b["center_id"]: b["location"] for b in plan["backups"]}
+    trunk = sorted(plan.transport.trunk, key=lambda r: -r.volume)[:60]
+    top = max((r.volume for r in trunk), default=1.0) or 1.0
+    backup_loc = {b.center_id: b.location for b in plan.backups}
     for r in trunk:
-        code = r["origin_province_code"]
+        code = r.origin_province_code
         if code not in network.regions:
             continue
         x1, y1 = proj.xy(*network.regions[code].centroid)
-        x2, y2 = proj.xy(*backup_loc[r["backup_center_id"]])
+        x2, y2 = proj.xy(*backup_loc[r.backup_center_id])
         shapes.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                      f'stroke="{colours[r["backup_center_id"]]}" '
-                      f'stroke-width="{0.5 + 4 * r["volume"] / top:.2f}" class="flow">'
-                      f"<title>{esc(r['origin'])} → {esc(r['backup'])}: {r['volume']:,.0f}/day "
-                      f"({r['mode']})</title></line>")  # fmt: skip
-    for b in plan["backups"]:
-        x, y = proj.xy(*b["location"])
+                      f'stroke="{colours[r.backup_center_id]}" '
+                      f'stroke-width="{0.5 + 4 * r.volume / top:.2f}" class="flow">'
+                      f"<title>{esc(r.origin)} → {esc(r.backup)}: {r.volume:,.0f}/day "
+                      f"({r.mode})</title></line>")  # fmt: skip
+    for b in plan.backups:
+        x, y = proj.xy(*b.location)
         shapes.append(
             f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" '
-            f'fill="{colours[b["center_id"]]}" stroke="#000"/>'
-            f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" class="label">{esc(b["name"])}</text>'
+            f'fill="{colours[b.center_id]}" stroke="#000"/>'
+            f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" class="label">{esc(b.name)}</text>'
         )
     return (f'<svg xmlns="http://www.w3.org/2000/svg" '
             f'viewBox="0 0 {WIDTH + LABEL_MARGIN:.0f} {proj.height:.0f}" '
             f'width="100%" role="img" aria-label="Plan map">{"".join(shapes)}</svg>')  # fmt: skip
 
 
-def report_html(plan: dict[str, Any], network: Network) -> str:
+def report_html(plan: PlanDocument, network: Network) -> str:
     """The whole report as one self-contained HTML document."""
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
     text = (resources.files("baotong.contingency") / "templates" / "report.html.j2").read_text(
         encoding="utf-8"
     )
-    colours = {b["center_id"]: PALETTE[i % len(PALETTE)] for i, b in enumerate(plan["backups"])}
-    changed = [r for r in plan["transit_changes"] if r["action"] == "changed"]
+    colours = {b.center_id: PALETTE[i % len(PALETTE)] for i, b in enumerate(plan.backups)}
+    changed = [r for r in plan.transit_changes if isinstance(r, TransitChange)]
     return env.from_string(text).render(
-        plan=plan, svg=map_svg(plan, network), colours=colours, transit=changed[:300],
-        transit_total=len(changed), runs=plan["transport"].get("zone_runs", [])[:500],
+        plan=plan, cost=plan.cost.model_dump(), svg=map_svg(plan, network), colours=colours,
+        transit=changed[:300], transit_total=len(changed),
+        runs=plan.transport.zone_runs[:500],
     )  # fmt: skip

@@ -4,7 +4,10 @@ A scenario names the locked areas (a province locked "province-level" is covered
 zone by zone, from centres elsewhere; a city locked "city-level" is sorted down to station,
 grid or segment by centres nearby), the extra sites that are closed or limited, the product
 classes that keep moving with their lockdown volume factor, and the solver options.
-It is read from YAML; every error names the field path and the offending value.
+It is read from YAML or JSON; every error names the field path and the offending value.
+``resolve`` checks it against a network once (regions by ``network.lookup``, centres) and
+gives the canonical scenario, each locked region named by its code: the service stores
+that, so a stored scenario always loads and plans.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from baotong.core.exceptions import ValidationError
-from baotong.network.entities import Automation, ProductClass
+from baotong.network.entities import Automation, Network, ProductClass, Region
+from baotong.network.lookup import region_at
 
 M = TypeVar("M", bound=BaseModel)
 AreaLevel = Literal["province", "city"]
@@ -128,6 +132,48 @@ class Scenario(_Strict):
     def from_yaml(cls, source: str | Path) -> Scenario:
         """Read a scenario from a YAML file path or YAML text."""
         return _load(cls, source)
+
+    def canonical(self) -> dict[str, Any]:
+        """The JSON form a resolved scenario is stored in (every option written out)."""
+        out: dict[str, Any] = self.model_dump(mode="json")
+        return out
+
+
+def locked_regions(network: Network, scenario: Scenario) -> list[Region]:
+    """The region of each locked area; an unknown, ambiguous or overlapping one is refused."""
+    regions: list[Region] = []
+    for i, spec in enumerate(scenario.locked_areas):
+        field = f"locked_areas.{i}.region"
+        region = region_at(network, spec.region, field=field)
+        for other in regions:
+            if network.contains(other.code, region.code) or network.contains(
+                region.code, other.code
+            ):
+                raise ValidationError(
+                    f"'{region.name}' ({region.code}) overlaps locked area '{other.name}' "
+                    f"({other.code}); list each region once.",
+                    code="scenario.overlapping_areas", field=field, value=spec.region,
+                    region_code=region.code, other_code=other.code,
+                )  # fmt: skip
+        regions.append(region)
+    return regions
+
+
+def resolve(network: Network, scenario: Scenario) -> Scenario:
+    """The scenario checked against ``network``, each locked region given by its code."""
+    regions = locked_regions(network, scenario)
+    for i, closure in enumerate(scenario.closed_sites):
+        if closure.center_id not in network.centers:
+            raise ValidationError(
+                f"no processing centre has id '{closure.center_id}'.",
+                code="scenario.unknown_centre", field=f"closed_sites.{i}.center_id",
+                value=closure.center_id,
+            )  # fmt: skip
+    areas = [
+        a.model_copy(update={"region": r.code})
+        for a, r in zip(scenario.locked_areas, regions, strict=True)
+    ]
+    return scenario.model_copy(update={"locked_areas": areas})
 
 
 class ManualBackup(_Strict):

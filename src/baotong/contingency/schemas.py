@@ -7,9 +7,10 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from baotong.contingency.scenario import Scenario, validate
+from baotong.contingency.scenario import Scenario, resolve, validate
 from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.network.entities import Network
+from baotong.network.lookup import find_region
 
 
 class ScenarioCreate(BaseModel):
@@ -21,11 +22,13 @@ class ScenarioCreate(BaseModel):
 
 
 class ScenarioRead(BaseModel):
+    """A stored scenario: ``body`` is the canonical scenario, every region as its code."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str
-    body: dict[str, Any]
+    body: Scenario
     provinces: list[str]
     created_by: str
     created_at: datetime
@@ -99,46 +102,20 @@ class RoutingRead(BaseModel):
     transit: TransitRead
 
 
-def resolve_region(network: Network, text: str) -> str | None:
-    """A region code from a code, a Chinese name or a pinyin name (None when unknown)."""
-    text = text.strip()
-    if text in network.regions:
-        return text
-    folded = text.lower().replace(" ", "").replace("-", "")
-    matches = sorted(
-        r.code
-        for r in network.regions.values()
-        if text == r.name or folded == r.pinyin.lower().replace(" ", "").replace("-", "")
-    )
-    return matches[0] if matches else None
-
-
-def check_scenario(body: dict[str, Any], network: Network) -> tuple[str, list[str]]:
-    """Validate a scenario body; return its name and the provinces of its locked areas."""
+def check_scenario(body: dict[str, Any], network: Network) -> tuple[Scenario, list[str]]:
+    """Validate a scenario body against the network: the canonical scenario (each locked
+    region as its code) and the provinces of its locked areas. Errors name ``body.<field>``.
+    """
     try:
-        scenario = validate(Scenario, body)
+        scenario = resolve(network, validate(Scenario, body))
     except ValidationError as exc:
+        data = {k: v for k, v in exc.data.items() if k not in ("file", "row", "field", "value")}
         raise ValidationError(
-            exc.reason, field=f"body.{exc.field}" if exc.field else "body", value=exc.value
-        ) from None
-    provinces: set[str] = set()
-    for i, area in enumerate(scenario.locked_areas):
-        code = resolve_region(network, area.region)
-        if code is None:
-            raise ValidationError(
-                f"unknown region '{area.region}' in this network.",
-                field=f"body.locked_areas.{i}.region",
-                value=area.region,
-            )
-        provinces.add(code[:2] + "0000")
-    for i, closure in enumerate(scenario.closed_sites):
-        if closure.center_id not in network.centers:
-            raise ValidationError(
-                f"unknown processing centre '{closure.center_id}'.",
-                field=f"body.closed_sites.{i}.center_id",
-                value=closure.center_id,
-            )
-    return scenario.name, sorted(provinces)
+            exc.reason, code=exc.code, field=f"body.{exc.field}" if exc.field else "body",
+            value=exc.value, **data,
+        ) from None  # fmt: skip
+    provinces = {area.region[:2] + "0000" for area in scenario.locked_areas}
+    return scenario, sorted(provinces)
 
 
 def resolve_destination(network: Network, text: str) -> tuple[str, str, str, str | None]:
@@ -158,10 +135,17 @@ def resolve_destination(network: Network, text: str) -> tuple[str, str, str, str
                 destination=text,
             )
         return kind, text, station.county_code, station_id
-    code = resolve_region(network, text)
-    if code is None:
-        raise NotFoundError(f"No region or station '{text}' in the network.", destination=text)
-    region = network.regions[code]
+    try:
+        region = find_region(network, text)
+    except NotFoundError as exc:
+        if exc.code == "region.ambiguous":
+            raise
+        raise NotFoundError(
+            f"No region or station '{text}' in the network.",
+            code="routing.unknown_destination",
+            destination=text,
+        ) from None
+    code = region.code
     if region.level.value != "county":
         counties = len(network.counties_in(code))
         raise ValidationError(

@@ -22,6 +22,12 @@ from sqlalchemy.orm import Session, defer
 from baotong.audit import service as audit
 from baotong.auth.permissions import Principal
 from baotong.auth.scope import in_scope
+from baotong.contingency.document import (
+    LineChange,
+    PlanDocument,
+    SortPlanChange,
+    TransitChange,
+)
 from baotong.contingency.models import (
     PlanAssignment,
     PlanRelationChange,
@@ -29,6 +35,7 @@ from baotong.contingency.models import (
     ScenarioRow,
     ZoneClaim,
 )
+from baotong.contingency.scenario import Scenario
 from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
@@ -74,8 +81,10 @@ def _audit(
 def create_scenario(
     session: Session, *, body: dict[str, Any], network: Network, principal: Principal
 ) -> ScenarioRow:
-    """Validate ``body`` against the planner's schema and store it."""
-    name, provinces = check_scenario(body, network)
+    """Validate ``body`` against the planner's schema and the network once, and store the
+    canonical scenario (regions as codes): a stored scenario always loads and plans."""
+    scenario, provinces = check_scenario(body, network)
+    name = scenario.name
     if not principal.sees_all(provinces):
         raise ValidationError(
             f"lies outside your province {principal.province_code}; you can only plan for it.",
@@ -84,7 +93,7 @@ def create_scenario(
     now = clock.now()
     row = ScenarioRow(
         name=name,
-        body=body,
+        body=scenario.canonical(),
         provinces=provinces,
         province_code=_province_of(provinces),
         created_by=principal.username,
@@ -129,13 +138,14 @@ def update_scenario(
     principal: Principal,
 ) -> ScenarioRow:
     row = get_scenario(session, scenario_id, principal=principal)
-    name, provinces = check_scenario(body, network)
+    scenario, provinces = check_scenario(body, network)
     if not principal.sees_all(provinces):
         raise ValidationError(
             f"lies outside your province {principal.province_code}.", field="body.locked_areas"
         )
     before = {"name": row.name, "body": row.body}
-    row.name, row.body, row.provinces, row.updated_at = name, body, provinces, clock.now()
+    name, stored = scenario.name, scenario.canonical()
+    row.name, row.body, row.provinces, row.updated_at = name, stored, provinces, clock.now()
     row.province_code = _province_of(provinces)
     session.flush()
     _audit(
@@ -144,9 +154,14 @@ def update_scenario(
         "scenario.update",
         row,
         before=before,
-        after={"name": name, "body": body},
+        after={"name": name, "body": stored},
     )
     return row
+
+
+def scenario_of(row: ScenarioRow | PlanRun) -> Scenario:
+    """The stored scenario: a scenario's, or the one a plan run was computed from."""
+    return Scenario.model_validate(row.body if isinstance(row, ScenarioRow) else row.scenario_body)
 
 
 def delete_scenario(session: Session, *, scenario_id: int, principal: Principal) -> None:
@@ -173,11 +188,11 @@ def create_plan(
     if parameters:
         body["options"] = {**dict(body.get("options") or {}), **parameters}
         try:
-            check_scenario(body, network)
+            body = check_scenario(body, network)[0].canonical()
         except ValidationError as exc:
             field = (exc.field or "").removeprefix("body.options.")
             raise ValidationError(
-                exc.reason, field=f"parameters.{field}", value=exc.value
+                exc.reason, code=exc.code, field=f"parameters.{field}", value=exc.value
             ) from None
     waiting = session.scalar(
         select(func.count()).select_from(PlanRun).where(PlanRun.status.in_((QUEUED, RUNNING)))
@@ -260,13 +275,22 @@ def get_plan(session: Session, plan_id: int, *, principal: Principal) -> PlanRun
     return run
 
 
-def plan_result(session: Session, plan_id: int, *, principal: Principal) -> dict[str, Any]:
-    run = get_plan(session, plan_id, principal=principal)
+def result_of(run: PlanRun) -> PlanDocument | None:
+    """A run's plan document, read back validated; None until the run has succeeded."""
     if run.status != SUCCEEDED or run.result is None:
+        return None
+    return PlanDocument.model_validate(run.result)
+
+
+def plan_result(session: Session, plan_id: int, *, principal: Principal) -> PlanDocument:
+    """The computed plan; ConflictError while it has none."""
+    run = get_plan(session, plan_id, principal=principal)
+    result = result_of(run)
+    if result is None:
         raise ConflictError(
             f"Plan {plan_id} has no result: it is {run.status}.", id=plan_id, plan_status=run.status
         )
-    return run.result
+    return result
 
 
 def cancel_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
@@ -286,47 +310,42 @@ def cancel_plan(session: Session, *, plan_id: int, principal: Principal) -> Plan
     return run
 
 
-def store_result(session: Session, *, run: PlanRun, result: dict[str, Any]) -> None:
-    """Keep the plan JSON and its normalised assignment and relation-change rows."""
-    run.result = result
+def store_result(session: Session, *, run: PlanRun, result: PlanDocument) -> None:
+    """Keep the plan document and its normalised assignment and relation-change rows."""
+    run.result = result.to_json()
     seen: set[str] = set()
-    for item in result.get("assignments") or []:
-        destination = destination_of(item)
-        if destination in seen:
+    for item in result.assignments:
+        if item.destination in seen:
             continue
-        seen.add(destination)
+        seen.add(item.destination)
         session.add(
             PlanAssignment(
                 plan_id=run.id,
-                destination=destination,
-                zone_id=str(item.get("zone_id", "")),
-                zone_kind=str(item.get("zone_kind", "")),
-                region_code=str(item.get("region_code", "")),
-                station_id=item.get("station_id"),
-                backup_center_id=str(item["backup_center_id"]),
-                volume=float(item.get("volume") or 0.0),
-                chutes=int(item.get("chutes") or 0),
+                destination=item.destination,
+                zone_id=item.zone_id,
+                zone_kind=item.zone_kind,
+                region_code=item.region_code,
+                station_id=item.station_id,
+                backup_center_id=item.backup_center_id,
+                volume=item.volume,
+                chutes=item.chutes,
             )
         )
-    for kind, key in (("sort_plan", "sort_plan_changes"), ("transit", "transit_changes")):
-        for item in result.get(key) or []:
-            item = item if isinstance(item, dict) else {"value": item}
-            target = item.get("destination") or item.get("zone_id") or item.get("region_code")
-            session.add(
-                PlanRelationChange(
-                    plan_id=run.id,
-                    kind=kind,
-                    destination=str(target or ""),
-                    before=None,
-                    after=item,
-                )
+    changes: list[tuple[str, str, SortPlanChange | TransitChange | LineChange]] = [
+        *(("sort_plan", c.destination, c) for c in result.sort_plan_changes),
+        *(("transit", "", c) for c in result.transit_changes),
+    ]
+    for kind, destination, change in changes:
+        session.add(
+            PlanRelationChange(
+                plan_id=run.id,
+                kind=kind,
+                destination=destination,
+                before=None,
+                after=change.model_dump(mode="json"),
             )
+        )
     session.flush()
-
-
-def destination_of(item: dict[str, Any]) -> str:
-    """The sort destination an assignment re-routes: its station, else its county."""
-    return str(item.get("station_id") or item["region_code"])
 
 
 # -- lifecycle ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import numpy as np
 import simpy
 
 from baotong.contingency.assess import Assignment, score
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.zoning import Problem
 from baotong.network.entities import NetworkParams
 
@@ -312,13 +313,13 @@ def plan_lanes(
     return sites, lanes
 
 
-def assignment_from_plan(problem: Problem, data: dict[str, Any]) -> Assignment:
-    """The assignment a plan.json describes, on this problem's zones and candidates."""
+def assignment_from_plan(problem: Problem, plan: PlanDocument) -> Assignment:
+    """The assignment a plan document describes, on this problem's zones and candidates."""
     zone_index = {z.zone_id: i for i, z in enumerate(problem.zones)}
     cand_index = {c.center_id: i for i, c in enumerate(problem.candidates)}
     assign = np.full(len(problem.zones), -1, dtype=np.int64)
-    for row in data.get("assignments", []):
-        z, c = zone_index.get(row.get("zone_id")), cand_index.get(row.get("backup_center_id"))
+    for row in plan.assignments:
+        z, c = zone_index.get(row.zone_id), cand_index.get(row.backup_center_id)
         if z is not None and c is not None:
             assign[z] = c
     return assign

@@ -61,7 +61,7 @@ def region_scenario(network: Network, code: str, time_limit_s: float = 10.0) -> 
 
 def plan_region(network: Network, code: str, time_limit_s: float = 10.0) -> dict[str, Any]:
     """One region's plan as a plan.json dict (what a worker runs)."""
-    return plan(network, region_scenario(network, code, time_limit_s)).to_dict()
+    return plan(network, region_scenario(network, code, time_limit_s)).document().to_json()
 
 
 def plan_path(out: Path, code: str) -> Path:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment
 from baotong.contingency.distances import origin_weights
 from baotong.contingency.zoning import Problem
 from baotong.network.entities import CollectionHub, LonLat, Network, great_circle_km
-
-Row = dict[str, object]
 
 
 def _nearest_hub(network: Network, loc: LonLat) -> CollectionHub | None:
@@ -43,7 +42,7 @@ def _air_route(network: Network, a: LonLat, b: LonLat) -> list[str]:
 
 def trunk_flows(
     network: Network, problem: Problem, assign: Assignment, presorted_share: float
-) -> list[Row]:
+) -> list[doc.TrunkFlow]:
     """Items/day per (origin province, backup), with mode, km and vehicles."""
     volume: dict[tuple[str, int], float] = defaultdict(float)
     by_pref: dict[tuple[str, int], float] = defaultdict(float)
@@ -56,7 +55,7 @@ def trunk_flows(
         for code, share in zip(codes, (w * zone_volume).tolist(), strict=True):
             volume[(code[:2] + "0000", c)] += share
     p = network.params
-    rows: list[Row] = []
+    rows: list[doc.TrunkFlow] = []
     for (prov, c), vol in sorted(volume.items()):
         cand = problem.candidates[c]
         origin = (
@@ -65,7 +64,7 @@ def trunk_flows(
             else network.regions[prov].centroid
         )
         km = network.road_km(origin, cand.location)
-        mode = "air" if km >= p.air_min_km else "road"
+        mode: doc.Mode = "air" if km >= p.air_min_km else "road"
         via: list[str] = []
         feeder_km = km
         if mode == "air":
@@ -73,27 +72,27 @@ def trunk_flows(
             b = network.hubs[via[-1]] if via else None
             feeder_km = network.road_km(b.location, cand.location) if b is not None else 0.0
         rows.append(
-            {
-                "origin_province_code": prov,
-                "origin": network.regions[prov].name if prov in network.regions else prov,
-                "backup_center_id": cand.center_id,
-                "backup": cand.name,
-                "mode": mode,
-                "via_hubs": via,
-                "km": round(km, 1),
-                "volume": round(vol, 1),
-                "crossdock_volume": round(vol * presorted_share, 1),
-                "trucks": math.ceil(vol / p.truck_capacity_items - 1e-9) if vol > 0 else 0,
-                "feeder_km": round(feeder_km, 1),
-            }
+            doc.TrunkFlow(
+                origin_province_code=prov,
+                origin=network.regions[prov].name if prov in network.regions else prov,
+                backup_center_id=cand.center_id,
+                backup=cand.name,
+                mode=mode,
+                via_hubs=via,
+                km=round(km, 1),
+                volume=round(vol, 1),
+                crossdock_volume=round(vol * presorted_share, 1),
+                trucks=math.ceil(vol / p.truck_capacity_items - 1e-9) if vol > 0 else 0,
+                feeder_km=round(feeder_km, 1),
+            )
         )
     return rows
 
 
-def zone_runs(network: Network, problem: Problem, assign: Assignment) -> list[Row]:
+def zone_runs(network: Network, problem: Problem, assign: Assignment) -> list[doc.ZoneRun]:
     """Road runs backup → zone with vehicle counts; every one needs a pass."""
     p = network.params
-    rows: list[Row] = []
+    rows: list[doc.ZoneRun] = []
     for z, c in enumerate(assign):
         if c < 0:
             continue
@@ -101,17 +100,17 @@ def zone_runs(network: Network, problem: Problem, assign: Assignment) -> list[Ro
         county = zone.zone_kind == "county"
         cap = p.truck_capacity_items if county else p.van_capacity_items
         rows.append(
-            {
-                "backup_center_id": cand.center_id,
-                "zone_id": zone.zone_id,
-                "destination": zone.name,
-                "area_code": problem.areas[zone.area].code,
-                "km": round(float(problem.km[z, c]), 1),
-                "hours": round(float(problem.hours[z, c]), 2),
-                "volume": round(zone.volume, 1),
-                "vehicle": "truck" if county else "van",
-                "vehicles": math.ceil(zone.volume / cap - 1e-9) if zone.volume > 0 else 0,
-                "needs_pass": True,
-            }
+            doc.ZoneRun(
+                backup_center_id=cand.center_id,
+                zone_id=zone.zone_id,
+                destination=zone.name,
+                area_code=problem.areas[zone.area].code,
+                km=round(float(problem.km[z, c]), 1),
+                hours=round(float(problem.hours[z, c]), 2),
+                volume=round(zone.volume, 1),
+                vehicle="truck" if county else "van",
+                vehicles=math.ceil(zone.volume / cap - 1e-9) if zone.volume > 0 else 0,
+                needs_pass=True,
+            )
         )
     return rows

@@ -18,18 +18,21 @@ import numpy as np
 import numpy.typing as npt
 
 from baotong.contingency.distances import extra_hours, gc_matrix
-from baotong.contingency.scenario import LockedArea, Scenario, SortDepth
-from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.contingency.scenario import (
+    AreaLevel,
+    Scenario,
+    SortDepth,
+    locked_regions,
+    resolve,
+)
 from baotong.network.entities import (
     PRODUCT_CLASSES,
     Automation,
     LonLat,
     Network,
     ProcessingCenter,
-    Region,
     SiteStatus,
 )
-from baotong.network.lookup import find_region
 
 _AUTOMATION_RANK = {Automation.MANUAL: 0, Automation.SEMI: 1, Automation.AUTOMATED: 2}
 
@@ -43,7 +46,7 @@ class Area:
     index: int
     code: str
     name: str
-    level: str
+    level: AreaLevel
     depth: SortDepth
 
 
@@ -117,38 +120,18 @@ class Problem:
         return np.array([z.chutes for z in self.zones], dtype=np.int64)
 
 
-def resolve_region(network: Network, text: str, field: str) -> Region:
-    """A region by code, Chinese name or pinyin; the error names the scenario field."""
-    try:
-        return find_region(network, text)
-    except NotFoundError as exc:
-        raise ValidationError(exc.message, field=field, value=text) from None
-
-
 def resolve_areas(network: Network, scenario: Scenario) -> list[Area]:
-    areas: list[Area] = []
-    for i, spec in enumerate(scenario.locked_areas):
-        region = resolve_region(network, spec.region, f"locked_areas.{i}.region")
-        for other in areas:
-            if network.contains(other.code, region.code) or network.contains(
-                region.code, other.code
-            ):
-                raise ValidationError(
-                    f"'{region.name}' ({region.code}) overlaps locked area '{other.name}' "
-                    f"({other.code}); list each region once.",
-                    field=f"locked_areas.{i}.region",
-                    value=spec.region,
-                )
-        areas.append(_area(i, region, spec))
-    return areas
-
-
-def _area(i: int, region: Region, spec: LockedArea) -> Area:
-    return Area(i, region.code, region.name, spec.level, spec.sort_depth)
+    """The locked areas by region (see ``scenario.locked_regions``)."""
+    regions = locked_regions(network, scenario)
+    return [
+        Area(i, region.code, region.name, spec.level, spec.sort_depth)
+        for i, (spec, region) in enumerate(zip(scenario.locked_areas, regions, strict=True))
+    ]
 
 
 def build_problem(network: Network, scenario: Scenario) -> Problem:
     """Zones, candidates, distances and costs of a scenario on a network."""
+    scenario = resolve(network, scenario)
     areas = resolve_areas(network, scenario)
     opts = scenario.options
     factors = np.array([scenario.product_classes.get(c, 0.0) for c in PRODUCT_CLASSES])
@@ -292,13 +275,6 @@ def _prefecture_inbound(network: Network, pref: str) -> tuple[Array, dict[str, f
 def _candidates(network: Network, scenario: Scenario, areas: list[Area]) -> list[Candidate]:
     opts = scenario.options
     closures = {c.center_id: c for c in scenario.closed_sites}
-    for i, c in enumerate(scenario.closed_sites):
-        if c.center_id not in network.centers:
-            raise ValidationError(
-                f"no processing centre has id '{c.center_id}'.",
-                field=f"closed_sites.{i}.center_id",
-                value=c.center_id,
-            )
     national = {h.center_id for h in network.hubs.values() if h.national}
     out: list[Candidate] = []
     for center in sorted(network.centers.values(), key=lambda c: c.id):

@@ -50,6 +50,7 @@ class ValidationError(BaotongError):
         row: int | None = None,
         field: str | None = None,
         value: Any = None,
+        **data: Any,
     ) -> None:
         where = ", ".join(
             part
@@ -67,6 +68,7 @@ class ValidationError(BaotongError):
             row=row,
             field=field,
             value=value,
+            **data,
         )
         self.file = file
         self.row = row

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -407,7 +408,7 @@ class TransitRelation:
 
     origin_center_id: str
     chain: tuple[str, ...]  # centre ids from origin to destination centre, no repeats
-    mode: str  # "road" or "air"
+    mode: Literal["road", "air"]
 
     @property
     def destination_center_id(self) -> str:
@@ -564,7 +565,7 @@ class Network:
         ):
             if not chain or chain[-1] != cid:
                 chain.append(cid)
-        mode = (
+        mode: Literal["road", "air"] = (
             "air"
             if self.road_km(origin.location, dest.location) >= self.params.air_min_km
             else "road"

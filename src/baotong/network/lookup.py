@@ -1,7 +1,9 @@
 """Find a region the way a person names it: by code, Chinese name or pinyin.
 
 '41', '410000', '河南', '河南省', 'Henan' and 'henan' all name Henan; '朝阳区' names two
-districts (Beijing's and Changchun's) and is refused with both listed.
+districts (Beijing's and Changchun's) and is refused with both listed. This is the one
+resolver: the CLI, the API, the console and the planner all name regions through it, so a
+name one accepts the others accept too.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from baotong.core.exceptions import NotFoundError
+from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.network.entities import Network, Region, RegionLevel
 
 _LEVELS = list(RegionLevel)
@@ -55,12 +57,14 @@ def find_region(network: Network, text: str) -> Region:
     """The region a code, name or pinyin names; NotFoundError if unknown or ambiguous."""
     query = text.strip()
     if not query:
-        raise NotFoundError("Name a region: a code, a Chinese name or pinyin.", query=text)
+        raise NotFoundError("Name a region: a code, a Chinese name or pinyin.",
+                            code="region.unknown", query=text)  # fmt: skip
     if query.isdigit():
         code = {2: query + "0000", 4: query + "00"}.get(len(query), query[:6])
         if len(query) in (2, 4, 6, 9, 12) and code in network.regions:
             return network.regions[code]
-        raise NotFoundError(f"No region has the code '{query}'.", query=text)
+        raise NotFoundError(f"No region has the code '{query}'.", code="region.unknown",
+                            query=text)  # fmt: skip
     folded = _fold(query)
     found = [r for r in network.regions.values() if r.name == query]
     if not found:
@@ -75,7 +79,7 @@ def find_region(network: Network, text: str) -> Region:
         listed = "; ".join(_describe(network, r) for r in found[:10])
         raise NotFoundError(
             f"'{query}' names {len(found)} regions: {listed}. Give the code or the full name.",
-            query=text, matches=[r.code for r in found],
+            code="region.ambiguous", query=text, candidates=[r.code for r in found],
         )  # fmt: skip
     keys: dict[str, list[Region]] = {}
     for region in network.regions.values():
@@ -84,4 +88,20 @@ def find_region(network: Network, text: str) -> Region:
     close = difflib.get_close_matches(folded if query.isascii() else query, keys, n=5, cutoff=0.7)
     hints = sorted({_describe(network, r) for key in close for r in keys[key]})[:5]
     hint = f" Did you mean: {'; '.join(hints)}?" if hints else ""
-    raise NotFoundError(f"No region is named '{query}'.{hint}", query=text)
+    raise NotFoundError(f"No region is named '{query}'.{hint}", code="region.unknown", query=text)
+
+
+def region_at(network: Network, text: str, *, field: str, domain: str = "scenario") -> Region:
+    """``find_region`` for an input field: a refusal names the field and the value.
+
+    The error's code is ``<domain>.unknown_region`` or ``<domain>.ambiguous_region`` (then
+    with the ``candidates`` codes), so a scenario with '朝阳区' is refused when it is saved.
+    """
+    try:
+        return find_region(network, text)
+    except NotFoundError as exc:
+        kind = "ambiguous" if exc.code == "region.ambiguous" else "unknown"
+        raise ValidationError(
+            exc.message, code=f"{domain}.{kind}_region", field=field, value=text,
+            candidates=list(exc.data.get("candidates", [])),
+        ) from None  # fmt: skip

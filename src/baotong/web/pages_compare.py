@@ -11,11 +11,11 @@ from starlette.datastructures import UploadFile
 
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
+from baotong.contingency import compare_views
 from baotong.contingency import service as contingency_service
 from baotong.contingency.engine import evaluate
 from baotong.core.exceptions import ValidationError
 from baotong.network import service as network_service
-from baotong.web import compare_views
 from baotong.web.templating import Csrf, PageRoute, PageUser, need, render
 
 router = APIRouter(route_class=PageRoute)
@@ -25,7 +25,7 @@ def _page(request: Request, session: DbSession, network: CurrentNetwork, user: P
           plan_id: int, **values: Any) -> Response:  # fmt: skip
     run = contingency_service.get_plan(session, plan_id, principal=user)
     result = contingency_service.plan_result(session, plan_id, principal=user)
-    regions = compare_views.manual_regions(network, run.scenario_body)
+    regions = compare_views.manual_regions(network, contingency_service.scenario_of(run))
     chosen = values.pop("chosen", None) or compare_views.optimum_choice(result, regions)
     evaluation = values.get("evaluation")
     if evaluation is not None and values.get("yaml_text", "").strip():
@@ -58,16 +58,16 @@ async def compare_run(
         yaml_text = (await upload.read()).decode("utf-8", errors="replace")
     run = contingency_service.get_plan(session, plan_id, principal=user)
     stored = contingency_service.plan_result(session, plan_id, principal=user)
-    regions = compare_views.manual_regions(network, run.scenario_body)
+    scenario = contingency_service.scenario_of(run)
+    regions = compare_views.manual_regions(network, scenario)
     chosen = {code: str(form.get(f"assign_{code}") or "") for code in regions}
     keep = {"yaml_text": yaml_text, "name": str(form.get("name") or ""), "chosen": chosen}
     try:
         manual = compare_views.manual_from_form(form, yaml_text, regions, network)
-        scenario = compare_views.scenario_of(run.scenario_body)
         current = network_service.effective_network(session, network=network)
         evaluation = evaluate(
-            current, scenario, manual, optimum_objective=stored.get("objective")
-        ).to_dict()
+            current, scenario, manual, optimum_objective=stored.objective
+        ).document()
     except ValidationError as exc:
         return _page(request, session, network, user, plan_id, evaluation=None,
                      error=exc.message, status_code=422, **keep)  # fmt: skip

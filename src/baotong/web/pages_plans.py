@@ -12,10 +12,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from baotong.api.deps import Context, CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission
 from baotong.contingency import service as contingency_service
+from baotong.contingency import views as plan_views
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import PlanRun
 from baotong.core.exceptions import BaotongError
 from baotong.core.pagination import PageRequest
-from baotong.web import i18n, plan_views
+from baotong.web import i18n
 from baotong.web.templating import Csrf, PageRoute, PageUser, is_htmx, need, parse_time, render
 
 router = APIRouter(route_class=PageRoute)
@@ -34,8 +36,10 @@ def plan_list(request: Request, session: DbSession, user: PageUser,
                   query=urlencode({"lifecycle": lifecycle} if lifecycle else {}))  # fmt: skip
 
 
-def _plan_values(run: PlanRun, network: CurrentNetwork) -> dict[str, Any]:
-    result = run.result if run.status == "succeeded" and run.result else None
+def _plan_values(
+    run: PlanRun, network: CurrentNetwork, result: PlanDocument | None = None
+) -> dict[str, Any]:
+    result = result or contingency_service.result_of(run)
     if result is None:
         return {"run": run, "result": None}
     return {
@@ -79,7 +83,7 @@ def plan_changes(
     need(user, Permission.PLAN_READ)
     run = contingency_service.get_plan(session, plan_id, principal=user)
     result = contingency_service.plan_result(session, plan_id, principal=user)
-    values = _plan_values(run, network)
+    values = _plan_values(run, network, result)
     values["changes"] = plan_views.changes(result, network, origin or None)
     return render(request, "plans/detail.html", user, fragment="plans/_changes.html", **values)
 

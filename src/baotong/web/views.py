@@ -25,9 +25,9 @@ def locked_regions(session: Session, network: Network, user: Principal) -> list[
     """The locked areas of the plans in force, with the plan that holds each."""
     found: list[dict[str, Any]] = []
     for run in contingency_service.active_plans(session, principal=user):
-        for area in run.scenario_body.get("locked_areas") or []:
+        for area in contingency_service.scenario_of(run).locked_areas:
             try:
-                region = find_region(network, str(area.get("region", "")))
+                region = find_region(network, area.region)
             except BaotongError:
                 continue
             found.append({"code": region.code, "level": region.level.value, "plan_id": run.id,
@@ -78,10 +78,11 @@ def site_view(session: Session, network: Network, user: Principal, site_id: str)
             continue
     served = []
     for claim_plan in contingency_service.active_plans(session, principal=None):
-        for backup in (claim_plan.result or {}).get("backups") or []:
-            if backup.get("center_id") == site.id:
+        result = contingency_service.result_of(claim_plan)
+        for backup in result.backups if result is not None else []:
+            if backup.center_id == site.id:
                 served.append({"plan_id": claim_plan.id, "plan": claim_plan.name,
-                               "zones": len(backup.get("zones") or [])})  # fmt: skip
+                               "zones": len(backup.zones)})  # fmt: skip
     return {
         "site": site,
         "centre": centre,

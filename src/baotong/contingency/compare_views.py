@@ -8,10 +8,11 @@ from the form (or reads the uploaded YAML) and lays the two plans side by side.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterable
 
 from starlette.datastructures import FormData
 
+from baotong.contingency.document import EvaluationDocument, PlanDocument
 from baotong.contingency.scenario import ManualPlan, Scenario, validate
 from baotong.core.exceptions import BaotongError, ValidationError
 from baotong.network.entities import Network, SiteStatus, great_circle_km
@@ -20,12 +21,12 @@ from baotong.network.lookup import find_region
 OFFERED = 14
 
 
-def manual_regions(network: Network, scenario_body: dict[str, Any]) -> list[str]:
+def manual_regions(network: Network, scenario: Scenario) -> list[str]:
     """What a person assigns: prefectures of a locked province, else the area itself."""
     codes: list[str] = []
-    for area in scenario_body.get("locked_areas") or []:
+    for area in scenario.locked_areas:
         try:
-            code = find_region(network, str(area.get("region", ""))).code
+            code = find_region(network, area.region).code
         except BaotongError:
             continue
         children = network.children(code) if code.endswith("0000") else []
@@ -33,14 +34,18 @@ def manual_regions(network: Network, scenario_body: dict[str, Any]) -> list[str]
     return codes
 
 
-def optimum_choice(result: dict[str, Any], regions: list[str]) -> dict[str, str]:
+def optimum_choice(plan: PlanDocument, regions: list[str]) -> dict[str, str]:
     """For each region, the backup taking most of its volume in the optimal plan."""
+    return _majority(((a.region_code, a.backup_center_id, a.volume) for a in plan.assignments),
+                     regions)  # fmt: skip
+
+
+def _majority(rows: Iterable[tuple[str, str | None, float]], regions: list[str]) -> dict[str, str]:
     volume: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for a in result.get("assignments") or []:
-        code = str(a.get("region_code") or "")
+    for code, backup, amount in rows:
         owner = next((r for r in regions if _inside(r, code)), None)
-        if owner and a.get("backup_center_id"):
-            volume[owner][str(a["backup_center_id"])] += float(a.get("volume") or 0.0)
+        if owner and backup:
+            volume[owner][backup] += amount
     return {code: max(v, key=lambda k: v[k]) for code, v in volume.items()}
 
 
@@ -52,9 +57,9 @@ def _inside(area: str, code: str) -> bool:
     return code == area
 
 
-def offered_centres(network: Network, result: dict[str, Any], provinces: list[str]) -> list[str]:
+def offered_centres(network: Network, plan: PlanDocument, provinces: list[str]) -> list[str]:
     """The optimum's backups, then the open centres nearest the locked areas."""
-    chosen = [str(b.get("center_id")) for b in result.get("backups") or [] if isinstance(b, dict)]
+    chosen = [b.center_id for b in plan.backups]
     locked = {p[:2] for p in provinces}
     points = [network.regions[p].centroid for p in provinces if p in network.regions]
     others = sorted(
@@ -87,15 +92,7 @@ def manual_from_form(
     return validate(ManualPlan, body)
 
 
-def scenario_of(body: dict[str, Any]) -> Scenario:
-    return validate(Scenario, body)
-
-
-def evaluated_choice(evaluation: dict[str, Any], regions: list[str]) -> dict[str, str]:
+def evaluated_choice(evaluation: EvaluationDocument, regions: list[str]) -> dict[str, str]:
     """The region → backup choices of an evaluated manual plan (shown on the form)."""
-    rows = [
-        {"region_code": a.get("zone_id"), "backup_center_id": a.get("backup_center_id"),
-         "volume": 1.0}
-        for a in evaluation.get("assignments") or []
-    ]  # fmt: skip
-    return optimum_choice({"assignments": rows}, regions)
+    return _majority(((a.zone_id, a.backup_center_id, 1.0) for a in evaluation.assignments),
+                     regions)  # fmt: skip
