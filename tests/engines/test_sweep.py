@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from distributed import LocalCluster
 from tests.engines.conftest import random_network
 
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.sweep import (
     pending,
     plan_path,
@@ -53,21 +53,32 @@ def test_a_region_scenario_locks_it_whole(network: Network) -> None:
     scenario = region_scenario(network, code, time_limit_s=3)
     assert [a.region for a in scenario.locked_areas] == [code]
     assert scenario.options.time_limit_s == 3
-    assert plan_region(network, code, 3)["schema"] == "baotong.plan/1"
+    assert plan_region(network, code, 3).schema_ == "baotong.plan/1"
 
 
-def _plan(backups: dict[str, float], utilisation: float = 0.5) -> dict[str, Any]:
-    return {
-        "backups": [
-            {"center_id": c, "load": v, "utilisation": utilisation} for c, v in backups.items()
-        ],
-        "assignments": [{"backup_center_id": c, "volume": v} for c, v in backups.items()],
+@pytest.fixture(scope="module")
+def planned(network: Network) -> PlanDocument:
+    """A real plan document whose rows the risk table cases copy."""
+    return plan_region(network, sweep_regions(network, "province")[0], 3)
+
+
+def _plan(template: PlanDocument, backups: dict[str, float]) -> PlanDocument:
+    """``template`` with one backup (and one zone) per centre, taking that volume."""
+    backup, zone = template.backups[0], template.assignments[0]
+    return template.model_copy(update={
+        "backups": [backup.model_copy(update={"center_id": c, "load": v, "utilisation": 0.5})
+                    for c, v in backups.items()],
+        "assignments": [zone.model_copy(update={"backup_center_id": c, "volume": v})
+                        for c, v in backups.items()],
+    })  # fmt: skip
+
+
+def test_risk_table_ranks_the_centres_most_needed(network: Network, planned: PlanDocument) -> None:
+    plans = {
+        "A": _plan(planned, {"C1": 90.0, "C2": 10.0}),
+        "B": _plan(planned, {"C1": 40.0, "C3": 60.0}),
+        "C": _plan(planned, {"C3": 100.0}),
     }
-
-
-def test_risk_table_ranks_the_centres_most_needed(network: Network) -> None:
-    plans = {"A": _plan({"C1": 90.0, "C2": 10.0}), "B": _plan({"C1": 40.0, "C3": 60.0}),
-             "C": _plan({"C3": 100.0})}  # fmt: skip
     rows = risk_table(network, plans)
     assert [(r["center_id"], r["plans"], r["critical_for"]) for r in rows] == [
         ("C3", 2, 2), ("C1", 2, 1), ("C2", 1, 0)
@@ -94,9 +105,9 @@ def test_a_sweep_resumes_where_it_stopped(network: Network, scheduler: str, tmp_
     assert data["risk"]
 
 
-def test_a_plan_is_written_whole(tmp_path: Path) -> None:
-    write_plan(tmp_path, "110000", {"status": "optimal"})
-    assert json.loads(plan_path(tmp_path, "110000").read_text(encoding="utf-8")) == {
-        "status": "optimal"
-    }
+def test_a_plan_is_written_whole(tmp_path: Path, planned: PlanDocument) -> None:
+    write_plan(tmp_path, "110000", planned)
+    written = plan_path(tmp_path, "110000").read_text(encoding="utf-8")
+    assert json.loads(written) == planned.to_json()
+    assert PlanDocument.model_validate_json(written) == planned
     assert not list((tmp_path / "plans").glob("*.tmp"))

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from baotong.cli.plan import console
 from baotong.config import get_settings
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.sweep import SweepLevel, pending, run_sweep, summary, sweep_regions
 from baotong.core.exceptions import BaotongError
 from baotong.network.reference import load_active
@@ -56,9 +57,9 @@ def sweep(
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("Planning", total=len(todo))
 
-            def done(code: str, data: dict[str, Any]) -> None:
+            def done(code: str, document: PlanDocument) -> None:
                 name = network.regions[code].name
-                progress.update(task, advance=1, description=f"{name}: {data['status']}")
+                progress.update(task, advance=1, description=f"{name}: {document.status}")
 
             planned = run_sweep(network, codes, out, scheduler=scheduler, workers=workers,
                                 time_limit_s=time_limit_s, on_done=done)  # fmt: skip

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.engine import plan
 from baotong.contingency.scenario import Scenario
 from baotong.network.entities import Network, RegionLevel
@@ -59,21 +60,21 @@ def region_scenario(network: Network, code: str, time_limit_s: float = 10.0) -> 
     })  # fmt: skip
 
 
-def plan_region(network: Network, code: str, time_limit_s: float = 10.0) -> dict[str, Any]:
-    """One region's plan as a plan.json dict (what a worker runs)."""
-    return plan(network, region_scenario(network, code, time_limit_s)).document().to_json()
+def plan_region(network: Network, code: str, time_limit_s: float = 10.0) -> PlanDocument:
+    """One region's plan document (what a worker runs)."""
+    return plan(network, region_scenario(network, code, time_limit_s)).document()
 
 
 def plan_path(out: Path, code: str) -> Path:
     return out / "plans" / f"{code}.json"
 
 
-def write_plan(out: Path, code: str, data: dict[str, Any]) -> None:
-    """Write a region's plan whole or not at all (a resumed sweep trusts what it finds)."""
+def write_plan(out: Path, code: str, document: PlanDocument) -> None:
+    """Write a region's plan.json whole or not at all (a resumed sweep trusts what it finds)."""
     path = plan_path(out, code)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps(document.to_json(), ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -90,7 +91,7 @@ def run_sweep(
     scheduler: str | None = None,
     workers: int = 2,
     time_limit_s: float = 10.0,
-    on_done: Callable[[str, dict[str, Any]], None] | None = None,
+    on_done: Callable[[str, PlanDocument], None] | None = None,
 ) -> list[str]:
     """Plan every pending region on Dask and write each plan; the codes planned now."""
     from distributed import Client, LocalCluster, as_completed
@@ -114,10 +115,10 @@ def run_sweep(
         }
         for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             code = futures[future]
-            data = future.result()
-            write_plan(out, code, data)
+            document: PlanDocument = future.result()
+            write_plan(out, code, document)
             if on_done is not None:
-                on_done(code, data)
+                on_done(code, document)
     finally:
         client.close()
         if cluster is not None:
@@ -127,23 +128,23 @@ def run_sweep(
 
 def summary(network: Network, codes: list[str], out: Path, level: SweepLevel) -> dict[str, Any]:
     """``sweep.json``: a row per region planned, and the risk table over all of them."""
-    plans: dict[str, dict[str, Any]] = {}
+    plans: dict[str, PlanDocument] = {}
     for code in codes:
         path = plan_path(out, code)
         if path.exists():
-            plans[code] = json.loads(path.read_text(encoding="utf-8"))
+            plans[code] = PlanDocument.model_validate_json(path.read_text(encoding="utf-8"))
     rows = [
         {
             "region_code": code,
             "name": network.regions[code].name,
-            "status": data["status"],
-            "objective": data["objective"],
-            "gap": data["gap"],
-            "seconds": data["solve_seconds"],
-            "backups": [b["center_id"] for b in data["backups"]],
-            "unserved_zones": len(data["unserved"]["zones"]),
+            "status": document.status,
+            "objective": document.objective,
+            "gap": document.gap,
+            "seconds": document.solve_seconds,
+            "backups": [b.center_id for b in document.backups],
+            "unserved_zones": len(document.unserved.zones),
         }
-        for code, data in plans.items()
+        for code, document in plans.items()
     ]
     return {
         "schema": SCHEMA,
@@ -156,7 +157,7 @@ def summary(network: Network, codes: list[str], out: Path, level: SweepLevel) ->
     }
 
 
-def risk_table(network: Network, plans: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def risk_table(network: Network, plans: dict[str, PlanDocument]) -> list[dict[str, Any]]:
     """Centres by how many region lockdowns need them as backups, most needed first.
 
     ``critical_for`` counts the regions where the centre takes at least half the re-routed
@@ -166,16 +167,16 @@ def risk_table(network: Network, plans: dict[str, dict[str, Any]]) -> list[dict[
     critical: dict[str, int] = defaultdict(int)
     load: dict[str, float] = defaultdict(float)
     peak: dict[str, float] = defaultdict(float)
-    for code, data in plans.items():
-        total = sum(a["volume"] for a in data["assignments"]) or 1.0
+    for code, document in plans.items():
+        total = sum(a.volume for a in document.assignments) or 1.0
         by_backup: dict[str, float] = defaultdict(float)
-        for a in data["assignments"]:
-            by_backup[a["backup_center_id"]] += a["volume"]
-        for b in data["backups"]:
-            cid = b["center_id"]
+        for a in document.assignments:
+            by_backup[a.backup_center_id] += a.volume
+        for b in document.backups:
+            cid = b.center_id
             needed[cid].append(code)
-            load[cid] += b["load"]
-            peak[cid] = max(peak[cid], b["utilisation"] or 0.0)
+            load[cid] += b.load
+            peak[cid] = max(peak[cid], b.utilisation or 0.0)
             if by_backup[cid] >= CRITICAL_SHARE * total:
                 critical[cid] += 1
     rows: list[dict[str, Any]] = [
