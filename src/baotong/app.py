@@ -17,10 +17,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from baotong import web
-from baotong.api import errors, health
+from baotong import routes, web
+from baotong.api import errors
 from baotong.api.context import ServiceContext
-from baotong.api.router import router as api_router
 from baotong.auth.tokens import secret_key
 from baotong.config import Settings, get_settings
 from baotong.contingency.jobs import PlanEngine, PlanRunner, planner_engine
@@ -101,9 +100,7 @@ def create_app(
     )
     app.state.context = context
     errors.install(app)
-    app.include_router(health.router)
-    app.include_router(api_router)
-    app.include_router(web.router)
+    routes.include(app)
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -76,8 +76,8 @@ def test_install_makes_the_network_active_and_reset_goes_back(
 def test_an_imported_network_draws_its_own_outlines(
     small_network: Network, settings: Settings, tmp_path: Path
 ) -> None:
+    from baotong.network.geo import feature_collection
     from baotong.network.reference import load_boundaries
-    from baotong.web.geo import feature_collection
 
     county = next(iter(small_network.counties_in(small_network.provinces()[0].code)))
     lon, lat = county.centroid

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from baotong.contingency import service as contingency_service
 from baotong.contingency.scenario import Options
 from baotong.db.session import session_scope
+from baotong.network import geo
 from baotong.network.entities import Network
-from baotong.web import geo, i18n
+from baotong.web import i18n
 
 from ..conftest import staff
 from .conftest import HENAN, PAGE_PASSWORD, computed_plan, csrf, log_in

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -95,19 +97,47 @@ def get_optional_principal(
 OptionalUser = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
+Check = Callable[[Principal], Principal]
+PERMISSION_ATTRIBUTE = "permission"
+
+
+def require(permission: Permission) -> Check:
     """A dependency that lets a request through only with ``permission``."""
 
     def check(principal: CurrentUser) -> Principal:
-        if not principal.can(permission):
-            raise PermissionDeniedError(
-                f"Role '{principal.role}' may not do this (needs '{permission}').",
-                permission=str(permission),
-            )
-        return principal
+        return checked(principal, permission)
 
+    return declares(check, permission)
+
+
+def checked(principal: Principal, permission: Permission) -> Principal:
+    """``principal``, if its role has ``permission``; else PermissionDeniedError (403)."""
+    if not principal.can(permission):
+        raise PermissionDeniedError(
+            f"Role '{principal.role}' may not do this (needs '{permission}').",
+            permission=str(permission),
+        )
+    return principal
+
+
+def declares(check: Check, permission: Permission) -> Check:
+    """Leave ``permission`` on a permission dependency, so the route table can be read."""
     check.__name__ = f"require_{permission.value.replace(':', '_')}"
+    vars(check)[PERMISSION_ATTRIBUTE] = permission
     return check
+
+
+def route_permissions(route: APIRoute) -> set[Permission]:
+    """The permissions a route's dependencies (its own and theirs) declare."""
+    found: set[Permission] = set()
+    waiting: list[Dependant] = [route.dependant]
+    while waiting:
+        dependant = waiting.pop()
+        declared = getattr(dependant.call, PERMISSION_ATTRIBUTE, None)
+        if isinstance(declared, Permission):
+            found.add(declared)
+        waiting.extend(dependant.dependencies)
+    return found
 
 
 def page_request(

@@ -4,25 +4,26 @@ types; provincial readers see their province only (the audit service's rule)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from baotong.api.deps import DbSession
 from baotong.audit import service as audit
-from baotong.auth.permissions import Permission
+from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ValidationError
-from baotong.web.templating import PageRoute, PageUser, need, render
+from baotong.web.templating import PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
+Reader = Annotated[Principal, Depends(page_require(Permission.AUDIT_READ))]
 PAGE = 50
 
 
 @router.get("/audit", include_in_schema=False)
 def audit_page(
-    request: Request, session: DbSession, user: PageUser, object_type: str = "",
+    request: Request, session: DbSession, user: Reader, object_type: str = "",
     object_id: str = "", actor: str = "", action: str = "", since: str = "", until: str = "",
     page: int = 1,
 ) -> Response:  # fmt: skip
@@ -30,7 +31,6 @@ def audit_page(
 
     ``since`` and ``until`` are days (YYYY-MM-DD, UTC); ``until`` includes its whole day.
     """
-    need(user, Permission.AUDIT_READ)
     page = max(page, 1)
     filters: dict[str, Any] = {
         "object_type": object_type, "object_id": object_id.strip(), "actor": actor.strip(),

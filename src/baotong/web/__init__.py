@@ -1,20 +1,7 @@
-"""The browser console: server-rendered pages (Jinja2 + htmx) with ECharts maps and charts.
+"""The console's base: the Jinja2 environment and rendering, page permissions, CSRF,
+forms, htmx helpers, the i18n glue, ``static/`` and the base templates.
 
-``router`` holds every page; ``create_app()`` includes it next to the JSON API and mounts
-``static/`` (our CSS and JS, and ``static/vendor`` that ``make assets`` fills).
+Each domain keeps its pages in ``<domain>/pages.py`` and its templates in
+``<domain>/templates/<domain>/``; ``baotong.routes`` plugs them in. Nothing here imports
+a domain.
 """
-
-from fastapi import APIRouter
-
-from baotong.audit import pages as pages_audit
-from baotong.web import (
-    pages_auth,
-    pages_compare,
-    pages_network,
-    pages_plans,
-    pages_scenarios,
-)
-
-router = APIRouter()
-for _pages in (pages_auth, pages_network, pages_scenarios, pages_compare, pages_plans, pages_audit):
-    router.include_router(_pages.router)

@@ -1,190 +1,92 @@
-"""Scenario forms: the builder's fields to the planner's scenario body, and back.
+"""Forms of the console: a posted form parsed into the API's own schema, and the one way a
+page does what a form asks — go on when it is done, or show the form again with the refusal.
 
-The browser posts flat form fields; this module turns them into the scenario schema the
-service validates (``locked_areas``, ``product_classes``, ``options``), and a stored body
-back into the values the form shows. It checks only that numbers are numbers; every
-rule of the scenario is the service's and the planner's.
+A page handler reads like this::
+
+    return attempt(
+        session,
+        lambda: service.change_status(session, **parse_form(StatusChange, form), ...),
+        done=lambda _: see_other(f"/sites/{site_id}"),
+        refused=lambda exc: render(request, "network/site.html", ..., error=exc),
+    )
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar, get_args
 
-from starlette.datastructures import FormData
+import pydantic
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from baotong.core.exceptions import ValidationError
-from baotong.network.entities import Automation, ProductClass
+from baotong.core.exceptions import ConflictError, ValidationError
 
-DEFAULT_FACTORS = {"ems": 0.8, "parcel": 1.0, "letter": 0.0, "supply": 1.5}
-NULLABLE = {"max_backups", "max_surge_shifts"}  # empty means "no limit"
-OPTION_FIELDS = {  # form field (= planner option) → number type
-    "max_road_hours": float,
-    "max_backups": int,
-    "max_surge_shifts": int,
-    "presorted_share": float,
-    "time_limit_s": float,
-}
+M = TypeVar("M", bound=pydantic.BaseModel)
+T = TypeVar("T")
+REFUSALS = (ValidationError, ConflictError)  # what a user can fix on the same page
 
 
-def _number(text: str, kind: type, field: str) -> float | int | None:
-    text = text.strip()
-    if not text:
+def parse_form(schema: type[M], values: Mapping[str, Any]) -> M:
+    """``values`` validated by ``schema``: blank fields take the schema's default, and a
+    date-time typed in the browser (its local time unless it names a zone) becomes aware."""
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+            if _is_time(schema, name):
+                value = parse_time(value, name)
+        data[name] = value
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        raise ValidationError(
+            error["msg"].removeprefix("Value error, ") + ".", field=field or None,
+            value=error.get("input"),
+        ) from None  # fmt: skip
+
+
+def _is_time(schema: type[pydantic.BaseModel], name: str) -> bool:
+    field = schema.model_fields.get(name)
+    if field is None:
+        return False
+    kinds = {field.annotation, *get_args(field.annotation)}
+    return bool(kinds & {datetime, pydantic.AwareDatetime, pydantic.NaiveDatetime})
+
+
+def parse_time(value: str, field: str) -> datetime | None:
+    """A date-time typed in a form (browser local time unless it names a zone); '' is None."""
+    if not value.strip():
         return None
     try:
-        return float(text) if kind is float else int(text)
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        what = "a whole number" if kind is int else "a number"
-        raise ValidationError(f"must be {what}.", field=field, value=text) from None
+        raise ValidationError("is not a date and time.", field=field, value=value) from None
+    return parsed if parsed.tzinfo else parsed.astimezone()
 
 
-def body_from_form(form: FormData) -> dict[str, Any]:
-    """The scenario body of the builder's fields (validated later by the service)."""
-    areas = [_area(a) for a in _typed_areas(form) if a["region"].strip()]
-    classes: dict[str, float] = {}
-    for cls in ProductClass:
-        if form.get(f"class_{cls.value}"):
-            factor = _number(str(form.get(f"factor_{cls.value}", "")), float, f"factor_{cls.value}")
-            classes[cls.value] = float(factor if factor is not None else 1.0)
-    options: dict[str, Any] = {"surge_shifts": bool(form.get("surge_shifts"))}
-    for field, kind in OPTION_FIELDS.items():
-        value = _number(str(form.get(field, "")), kind, field)
-        if value is not None or field in NULLABLE:
-            options[field] = value
-    automation = str(form.get("min_automation", ""))
-    options["min_automation"] = automation if automation in {a.value for a in Automation} else None
-    body: dict[str, Any] = {
-        "name": str(form.get("name", "")).strip(),
-        "locked_areas": areas,
-        "product_classes": classes,
-        "options": options,
-    }
-    if "closure_center_id" in form:  # a form without the table keeps the stored closures
-        typed = _typed_closures(form)
-        body["closed_sites"] = [_closure(c, i) for i, c in enumerate(typed) if c["center_id"]]
-    return body
+def attempt(
+    session: Session,
+    action: Callable[[], T],
+    *,
+    done: Callable[[T], Response],
+    refused: Callable[[ValidationError | ConflictError], Response],
+) -> Response:
+    """Do what a form asks; when it is refused (invalid input, a conflict), roll back and
+    answer with ``refused`` — the page again, showing why. Other errors become error pages."""
+    try:
+        result = action()
+    except REFUSALS as exc:
+        session.rollback()
+        return refused(exc)
+    return done(result)
 
 
-def merged(stored: dict[str, Any], typed: dict[str, Any]) -> dict[str, Any]:
-    """A stored body updated with the builder's fields; what the builder does not show
-    (cost weights, other options) is kept, and a cleared number field falls back to the
-    planner's default."""
-    options = {k: v for k, v in dict(stored.get("options") or {}).items() if k not in OPTION_FIELDS}
-    return {**stored, **typed, "options": {**options, **typed["options"]}}
-
-
-def _typed_areas(form: FormData) -> list[dict[str, str]]:
-    """The locked-area chips as typed: region, level and (city level) sort depth."""
-    regions = [str(v) for v in form.getlist("area_region")]
-    levels = [str(v) for v in form.getlist("area_level")]
-    depths = [str(v) for v in form.getlist("area_depth")]
-    return [
-        {
-            "region": code,
-            "level": levels[i] if i < len(levels) else "province",
-            "depth": depths[i] if i < len(depths) else "",
-        }
-        for i, code in enumerate(regions)
-    ]
-
-
-def _typed_closures(form: FormData) -> list[dict[str, str]]:
-    """The rows of extra closed or limited sites as typed (blank rows included)."""
-    columns = {name: [str(v) for v in form.getlist(f"closure_{name}")]
-               for name in ("center_id", "status", "capacity_share", "reason")}  # fmt: skip
-    rows = len(columns["center_id"])
-    return [{name: (values[i] if i < len(values) else "") for name, values in columns.items()}
-            for i in range(rows)]  # fmt: skip
-
-
-def _closure(typed: dict[str, str], row: int) -> dict[str, Any]:
-    closure: dict[str, Any] = {
-        "center_id": typed["center_id"].strip(),
-        "status": typed["status"] or "closed",
-        "reason": typed["reason"].strip(),
-    }
-    share = _number(typed["capacity_share"], float, f"closed_sites.{row}.capacity_share")
-    if share is not None:
-        closure["capacity_share"] = share
-    return closure
-
-
-def _with_blank_rows(rows: list[dict[str, Any]], minimum: int = 2) -> list[dict[str, Any]]:
-    blank = {"center_id": "", "status": "closed", "capacity_share": "", "reason": ""}
-    return [*rows, *([blank] * max(1, minimum - len(rows)))]
-
-
-def _area(typed: dict[str, str]) -> dict[str, str]:
-    area = {"region": typed["region"].strip(), "level": typed["level"]}
-    if typed["depth"]:  # the planner refuses a depth that does not fit the level
-        area["depth"] = typed["depth"]
-    return area
-
-
-def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
-    """What the builder shows for a body (its own, or one posted back with an error)."""
-    options = dict(body.get("options") or {})
-    classes = dict(body.get("product_classes") or {})
-    return {
-        "name": body.get("name", ""),
-        "areas": [
-            {
-                "region": str(a.get("region", "")),
-                "level": a.get("level", "province"),
-                "depth": a.get("depth") or "",
-            }
-            for a in body.get("locked_areas") or []
-        ],  # fmt: skip
-        "closures": _with_blank_rows(
-            [
-                {
-                    "center_id": c.get("center_id", ""),
-                    "status": c.get("status", "closed"),
-                    "capacity_share": ""
-                    if c.get("capacity_share") is None
-                    else c["capacity_share"],
-                    "reason": c.get("reason", ""),
-                }
-                for c in body.get("closed_sites") or []
-            ]
-        ),  # fmt: skip
-        "classes": {
-            c.value: {"on": c.value in classes, "factor": classes.get(c.value, DEFAULT_FACTORS[c])}
-            for c in ProductClass
-        },
-        "options": {
-            "max_road_hours": options.get("max_road_hours", 10.0),
-            "max_backups": options.get("max_backups", ""),
-            "max_surge_shifts": options.get("max_surge_shifts", ""),
-            "presorted_share": options.get("presorted_share", 0.3),
-            "time_limit_s": options.get("time_limit_s", 10.0),
-            "surge_shifts": options.get("surge_shifts", True),
-            "min_automation": options.get("min_automation", "semi") or "",
-        },
-    }
-
-
-def raw_values(form: FormData) -> dict[str, Any]:
-    """The builder's values exactly as typed, for re-showing a form with an error."""
-    return {
-        "name": str(form.get("name", "")),
-        "areas": _typed_areas(form),
-        "closures": _with_blank_rows(
-            [
-                c
-                for c in _typed_closures(form)
-                if c["center_id"] or c["reason"] or c["capacity_share"]
-            ]
-        ),
-        "classes": {
-            c.value: {
-                "on": bool(form.get(f"class_{c.value}")),
-                "factor": str(form.get(f"factor_{c.value}", "")),
-            }
-            for c in ProductClass
-        },  # fmt: skip
-        "options": {
-            **{field: str(form.get(field, "")) for field in OPTION_FIELDS},
-            "surge_shifts": bool(form.get("surge_shifts")),
-            "min_automation": str(form.get("min_automation", "")),
-        },
-    }
+def see_other(url: str) -> Response:
+    """After a form was handled: the browser loads ``url`` (303, so a reload does not re-post)."""
+    return RedirectResponse(url, status_code=303)

@@ -1,4 +1,5 @@
-"""Rendering pages: the Jinja2 environment, the page user, CSRF, and errors as pages.
+"""Rendering pages: the Jinja2 environment, the page user and the permission a page
+needs, CSRF, and errors as pages.
 
 One view, two renderings: a handler renders the full page, or only its fragment when
 htmx asks (``HX-Request``). Errors a user can cause (``BaotongError``) are shown as a
@@ -13,7 +14,6 @@ import secrets
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
@@ -22,11 +22,12 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 
-from baotong.api.deps import SESSION_COOKIE, Context, DbSession
+from baotong.api.deps import SESSION_COOKIE, Check, Context, DbSession, checked, declares
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
-from baotong.core.exceptions import BaotongError, PermissionDeniedError, ValidationError
+from baotong.core.exceptions import BaotongError, PermissionDeniedError
 from baotong.network.entities import Network
 from baotong.web import i18n
 
@@ -35,7 +36,16 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 log = structlog.get_logger("baotong.web")
 
-templates = Jinja2Templates(directory=str(Path(str(resources.files("baotong.web") / "templates"))))
+_loaders: list[BaseLoader] = [FileSystemLoader(str(resources.files("baotong.web") / "templates"))]
+templates = Jinja2Templates(env=Environment(loader=ChoiceLoader(_loaders), autoescape=True))
+
+
+def add_templates(package: str) -> None:
+    """Let pages render ``<package>/templates/...`` (a domain's templates, named
+    ``<domain>/...`` inside its folder so no two packages clash)."""
+    folder = str(resources.files(package) / "templates")
+    if not any(getattr(loader, "searchpath", None) == [folder] for loader in _loaders):
+        _loaders.append(FileSystemLoader(folder))
 
 
 class LoginRequired(Exception):
@@ -81,24 +91,14 @@ def page_user(request: Request, context: Context, session: DbSession) -> Princip
 PageUser = Annotated[Principal, Depends(page_user)]
 
 
-def parse_time(value: str, field: str) -> datetime | None:
-    """A date-time typed in a form (browser local time unless it names a zone); '' is None."""
-    if not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError("is not a date and time.", field=field, value=value) from None
-    return parsed if parsed.tzinfo else parsed.astimezone()
+def page_require(permission: Permission) -> Check:
+    """A page dependency: the logged-in user, if its role has ``permission`` (the API's
+    rule and message); without a login the browser goes to the login page."""
 
+    def check(user: PageUser) -> Principal:
+        return checked(user, permission)
 
-def need(user: Principal, permission: Permission) -> None:
-    """Refuse a page or action the user's role does not allow (the API's rule, too)."""
-    if not user.can(permission):
-        raise PermissionDeniedError(
-            f"Role '{user.role}' may not do this (needs '{permission}').",
-            permission=str(permission),
-        )
+    return declares(check, permission)
 
 
 def csrf_token(request: Request) -> str:

@@ -3,9 +3,9 @@ planner's model, side by side with the computed optimum."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -13,12 +13,14 @@ from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import compare_views
 from baotong.contingency import service as contingency_service
+from baotong.contingency.document import EvaluationDocument
 from baotong.contingency.engine import evaluate
-from baotong.core.exceptions import ValidationError
 from baotong.network import service as network_service
-from baotong.web.templating import Csrf, PageRoute, PageUser, need, render
+from baotong.web.forms import attempt
+from baotong.web.templating import Csrf, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
+Reader = Annotated[Principal, Depends(page_require(Permission.PLAN_READ))]
 
 
 def _page(request: Request, session: DbSession, network: CurrentNetwork, user: Principal,
@@ -32,25 +34,23 @@ def _page(request: Request, session: DbSession, network: CurrentNetwork, user: P
         chosen = compare_views.evaluated_choice(evaluation, regions)
     centres = compare_views.offered_centres(network, result, list(run.provinces))
     centres += sorted({c for c in chosen.values() if c and c not in centres})
-    return render(request, "plans/compare.html", user, run=run, result=result, regions=regions,
-                  chosen=chosen, centres=centres, **values)  # fmt: skip
+    return render(request, "contingency/plans/compare.html", user, run=run, result=result,
+                  regions=regions, chosen=chosen, centres=centres, **values)  # fmt: skip
 
 
 @router.get("/plans/{plan_id}/compare", include_in_schema=False)
 def compare_form(
-    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader
 ) -> Response:
-    need(user, Permission.PLAN_READ)
     return _page(request, session, network, user, plan_id, evaluation=None, error=None,
                  yaml_text="", name="")  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/compare", include_in_schema=False, dependencies=[Csrf])
 async def compare_run(
-    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader
 ) -> Response:
     """Score the manual plan against the stored optimum's scenario (same model, same data)."""
-    need(user, Permission.PLAN_READ)
     form = await request.form()
     yaml_text = str(form.get("yaml") or "")
     upload = form.get("yaml_file")
@@ -62,14 +62,27 @@ async def compare_run(
     regions = compare_views.manual_regions(network, scenario)
     chosen = {code: str(form.get(f"assign_{code}") or "") for code in regions}
     keep = {"yaml_text": yaml_text, "name": str(form.get("name") or ""), "chosen": chosen}
-    try:
+
+    def score() -> EvaluationDocument:
         manual = compare_views.manual_from_form(form, yaml_text, regions, network)
         current = network_service.effective_network(session, network=network)
-        evaluation = evaluate(
-            current, scenario, manual, optimum_objective=stored.objective
-        ).document()
-    except ValidationError as exc:
-        return _page(request, session, network, user, plan_id, evaluation=None,
-                     error=exc.message, status_code=422, **keep)  # fmt: skip
-    return _page(request, session, network, user, plan_id, evaluation=evaluation, error=None,
-                 **keep)  # fmt: skip
+        return evaluate(current, scenario, manual, optimum_objective=stored.objective).document()
+
+    return attempt(
+        session,
+        score,
+        done=lambda evaluation: _page(
+            request, session, network, user, plan_id, evaluation=evaluation, error=None, **keep
+        ),  # fmt: skip
+        refused=lambda exc: _page(
+            request,
+            session,
+            network,
+            user,
+            plan_id,
+            evaluation=None,
+            error=exc.message,
+            status_code=exc.status,
+            **keep,
+        ),  # fmt: skip
+    )

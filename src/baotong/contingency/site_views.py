@@ -1,4 +1,5 @@
-"""What the pages show, gathered from the services: plain dicts for the templates.
+"""What the map and the site page show, gathered from the services: plain dicts for the
+templates.
 
 Nothing here decides anything: scope, permissions and the rules live in the services;
 these functions only pick and shape what a page displays.
@@ -59,8 +60,11 @@ def map_data(session: Session, network: Network, user: Principal) -> dict[str, A
     }
 
 
-def site_view(session: Session, network: Network, user: Principal, site_id: str) -> dict[str, Any]:
-    """A site, its history and capacity changes, and how mail for it is routed now."""
+def site_view(
+    session: Session, network: Network, user: Principal, site_id: str, **form_state: Any
+) -> dict[str, Any]:
+    """A site, its history and capacity changes, and how mail for it is routed now;
+    ``form_state`` is a refused form shown again (``status_error``, ``status_form``...)."""
     site = network_service.get_site(session, site_id, principal=user)
     current = network_service.effective_network(session, network=network)
     centre = current.centers.get(site.id)
@@ -98,4 +102,5 @@ def site_view(session: Session, network: Network, user: Principal, site_id: str)
         "capacity_form": {},
         "status_error": None,
         "capacity_error": None,
+        **form_state,
     }

@@ -6,38 +6,45 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from baotong.api.deps import Context, CurrentNetwork, DbSession
-from baotong.auth.permissions import Permission
+from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import service as contingency_service
 from baotong.contingency import views as plan_views
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import PlanRun
-from baotong.core.exceptions import BaotongError
+from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.core.pagination import PageRequest
+from baotong.network.entities import Network
 from baotong.web import i18n
-from baotong.web.templating import Csrf, PageRoute, PageUser, is_htmx, need, parse_time, render
+from baotong.web.forms import attempt, parse_time, see_other
+from baotong.web.templating import Csrf, PageRoute, is_htmx, page_require, render
 
 router = APIRouter(route_class=PageRoute)
+Reader = Annotated[Principal, Depends(page_require(Permission.PLAN_READ))]
+Runner = Annotated[Principal, Depends(page_require(Permission.PLAN_RUN))]
+Approver = Annotated[Principal, Depends(page_require(Permission.PLAN_APPROVE))]
+Activator = Annotated[Principal, Depends(page_require(Permission.PLAN_ACTIVATE))]
+DETAIL = "contingency/plans/detail.html"
 DONE = ("succeeded", "failed", "cancelled")
 PAGE = 50
 
 
 @router.get("/plans", include_in_schema=False)
-def plan_list(request: Request, session: DbSession, user: PageUser,
+def plan_list(request: Request, session: DbSession, user: Reader,
               lifecycle: str | None = None, page: int = 1) -> Response:  # fmt: skip
-    need(user, Permission.PLAN_READ)
     found = contingency_service.list_plans(session, principal=user, lifecycle=lifecycle or None,
                                            page=PageRequest.number(page, PAGE))  # fmt: skip
-    return render(request, "plans/list.html", user, plans=found.items, found=found,
+    return render(request, "contingency/plans/list.html", user, plans=found.items, found=found,
                   lifecycle=lifecycle or "",
                   query=urlencode({"lifecycle": lifecycle} if lifecycle else {}))  # fmt: skip
 
 
 def _plan_values(
-    run: PlanRun, network: CurrentNetwork, result: PlanDocument | None = None
+    run: PlanRun, network: Network, result: PlanDocument | None = None
 ) -> dict[str, Any]:
     result = result or contingency_service.result_of(run)
     if result is None:
@@ -56,74 +63,67 @@ def _plan_values(
 
 @router.get("/plans/{plan_id}", include_in_schema=False)
 def plan_page(
-    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader
 ) -> Response:
-    need(user, Permission.PLAN_READ)
     run = contingency_service.get_plan(session, plan_id, principal=user)
-    return render(request, "plans/detail.html", user, **_plan_values(run, network))
+    return render(request, DETAIL, user, **_plan_values(run, network))
 
 
 @router.get("/plans/{plan_id}/progress", include_in_schema=False)
-def plan_progress(request: Request, plan_id: int, session: DbSession, user: PageUser) -> Response:
+def plan_progress(request: Request, plan_id: int, session: DbSession, user: Reader) -> Response:
     """The progress bar (polled by htmx); once the run is over the page reloads itself."""
-    need(user, Permission.PLAN_READ)
     run = contingency_service.get_plan(session, plan_id, principal=user)
     if run.status in DONE and is_htmx(request):
         return Response(status_code=200, headers={"HX-Refresh": "true"})
-    return render(request, "plans/detail.html", user, fragment="plans/_progress.html", run=run,
+    return render(request, DETAIL, user, fragment="contingency/plans/_progress.html", run=run,
                   result=None)  # fmt: skip
 
 
 @router.get("/plans/{plan_id}/changes", include_in_schema=False)
 def plan_changes(
-    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser,
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader,
     origin: str | None = None,
 ) -> Response:  # fmt: skip
     """Relation changes for one origin province: the table fragment, or the whole page."""
-    need(user, Permission.PLAN_READ)
     run = contingency_service.get_plan(session, plan_id, principal=user)
     result = contingency_service.plan_result(session, plan_id, principal=user)
     values = _plan_values(run, network, result)
     values["changes"] = plan_views.changes(result, network, origin or None)
-    return render(request, "plans/detail.html", user, fragment="plans/_changes.html", **values)
+    return render(request, DETAIL, user, fragment="contingency/plans/_changes.html", **values)
 
 
 @router.get("/plans/{plan_id}/map.json", include_in_schema=False)
 def plan_map(
-    plan_id: int, session: DbSession, network: CurrentNetwork, user: PageUser
+    plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader
 ) -> JSONResponse:
-    need(user, Permission.PLAN_READ)
     run = contingency_service.get_plan(session, plan_id, principal=user)
     result = contingency_service.plan_result(session, plan_id, principal=user)
     return JSONResponse(plan_views.map_data(result, network, list(run.provinces)))
 
 
-def _act(request: Request, session: DbSession, network: CurrentNetwork, user: PageUser,
-         plan_id: int, act: Callable[[], object]) -> Response:  # fmt: skip
+def _act(request: Request, session: Session, network: Network, user: Principal, plan_id: int,
+         act: Callable[[], object]) -> Response:  # fmt: skip
     """Do a lifecycle step; a refusal (a conflict, a wrong state) shows on the plan page."""
-    try:
-        act()
-    except BaotongError as exc:
-        session.rollback()
+
+    def refused(exc: ValidationError | ConflictError) -> Response:
         run = contingency_service.get_plan(session, plan_id, principal=user)
-        return render(request, "plans/detail.html", user, status_code=exc.status,
+        return render(request, DETAIL, user, status_code=exc.status,
                       flash_error=i18n.error_text(i18n.lang_of(request), exc),
                       **_plan_values(run, network))  # fmt: skip
-    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+    return attempt(session, act, done=lambda _: see_other(f"/plans/{plan_id}"), refused=refused)
 
 
 @router.post("/plans/{plan_id}/approve", include_in_schema=False, dependencies=[Csrf])
 def approve(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
-            user: PageUser) -> Response:  # fmt: skip
-    need(user, Permission.PLAN_APPROVE)
+            user: Approver) -> Response:  # fmt: skip
     return _act(request, session, network, user, plan_id, lambda: contingency_service.approve_plan(
         session, plan_id=plan_id, principal=user))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/activate", include_in_schema=False, dependencies=[Csrf])
 def activate(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
-             user: PageUser, effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
-    need(user, Permission.PLAN_ACTIVATE)
+             user: Activator, effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     return _act(request, session, network, user, plan_id, lambda: contingency_service.activate_plan(
         session, plan_id=plan_id, principal=user,
         effective_at=parse_time(effective_at, "effective_at")))  # fmt: skip
@@ -131,17 +131,15 @@ def activate(request: Request, plan_id: int, session: DbSession, network: Curren
 
 @router.post("/plans/{plan_id}/lift", include_in_schema=False, dependencies=[Csrf])
 def lift(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
-         user: PageUser) -> Response:  # fmt: skip
-    need(user, Permission.PLAN_ACTIVATE)
+         user: Activator) -> Response:  # fmt: skip
     return _act(request, session, network, user, plan_id, lambda: contingency_service.lift_plan(
         session, plan_id=plan_id, principal=user))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/cancel", include_in_schema=False, dependencies=[Csrf])
-def cancel(plan_id: int, session: DbSession, context: Context, user: PageUser) -> Response:
-    need(user, Permission.PLAN_RUN)
-    contingency_service.cancel_plan(session, plan_id=plan_id, principal=user)  # fmt: skip
+def cancel(plan_id: int, session: DbSession, context: Context, user: Runner) -> Response:
+    contingency_service.cancel_plan(session, plan_id=plan_id, principal=user)
     session.commit()
     if context.runner is not None:
         context.runner.cancel(plan_id)
-    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+    return see_other(f"/plans/{plan_id}")

@@ -1,0 +1,100 @@
+"""The network map and a site's page, as a planner sees them: centres with their status
+and load, the areas locked now, and where a site's mail goes under the plans in force.
+
+They show the plans in force, so they live here, above the network in the dependency
+order; the network's own pages (boundaries, region search) are ``network/pages.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+
+from baotong.api.deps import CurrentNetwork, DbSession
+from baotong.auth.permissions import Permission, Principal
+from baotong.contingency import site_views
+from baotong.network import geo
+from baotong.network import service as network_service
+from baotong.network.entities import ProductClass
+from baotong.network.schemas import CapacityChange, StatusChange
+from baotong.web.forms import attempt, parse_form, see_other
+from baotong.web.templating import Csrf, PageRoute, page_require, render
+
+router = APIRouter(route_class=PageRoute)
+Reader = Annotated[Principal, Depends(page_require(Permission.NETWORK_READ))]
+Writer = Annotated[Principal, Depends(page_require(Permission.NETWORK_WRITE))]
+SITE = "contingency/sites/site.html"
+
+
+@router.get("/map", include_in_schema=False)
+def network_map(request: Request, user: Reader, network: CurrentNetwork) -> Response:
+    geo.warm_up(network.boundaries_dir)
+    return render(request, "contingency/sites/map.html", user)
+
+
+@router.get("/map/data.json", include_in_schema=False)
+def map_data(session: DbSession, network: CurrentNetwork, user: Reader) -> JSONResponse:
+    """Centres in the user's scope with status and utilisation, and the locked areas now."""
+    return JSONResponse(site_views.map_data(session, network, user))
+
+
+@router.get("/sites/{site_id}", include_in_schema=False)
+def site_page(
+    request: Request, site_id: str, session: DbSession, network: CurrentNetwork, user: Reader
+) -> Response:
+    return render(request, SITE, user, **site_views.site_view(session, network, user, site_id))
+
+
+@router.post("/sites/{site_id}/status", include_in_schema=False, dependencies=[Csrf])
+async def change_status(
+    request: Request, site_id: str, session: DbSession, network: CurrentNetwork, user: Writer
+) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    return attempt(
+        session,
+        lambda: network_service.change_status(
+            session, site_id=site_id, principal=user, **dict(parse_form(StatusChange, form))
+        ),
+        done=lambda _: see_other(f"/sites/{site_id}"),
+        refused=lambda exc: render(
+            request,
+            SITE,
+            user,
+            status_code=exc.status,
+            **site_views.site_view(
+                session, network, user, site_id, status_error=exc.message, status_form=form
+            ),
+        ),  # fmt: skip
+    )
+
+
+@router.post("/sites/{site_id}/capacity", include_in_schema=False, dependencies=[Csrf])
+async def change_capacity(
+    request: Request, site_id: str, session: DbSession, network: CurrentNetwork, user: Writer
+) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    typed = {f"capacity_{c.value}": c.value for c in ProductClass}
+    fields = {
+        "capacity": {
+            cls: text for key, cls in typed.items() if (text := form.get(key, "").strip())
+        },
+        **{k: v for k, v in form.items() if k not in typed},
+    }
+    return attempt(
+        session,
+        lambda: network_service.override_capacity(
+            session, site_id=site_id, principal=user, **dict(parse_form(CapacityChange, fields))
+        ),
+        done=lambda _: see_other(f"/sites/{site_id}"),
+        refused=lambda exc: render(
+            request,
+            SITE,
+            user,
+            status_code=exc.status,
+            **site_views.site_view(
+                session, network, user, site_id, capacity_error=exc.message, capacity_form=form
+            ),
+        ),  # fmt: skip
+    )

@@ -1,0 +1,51 @@
+"""Where every domain plugs into the service: its API routers, its page routers and its
+templates. A new domain adds its lines to these three lists; the base packages (``api``,
+``web``) never import a domain.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from baotong.api import health
+from baotong.audit import api as audit_api
+from baotong.audit import pages as audit_pages
+from baotong.auth import api as auth_api
+from baotong.contingency import api as contingency_api
+from baotong.contingency import pages as contingency_pages
+from baotong.contingency import pages_compare, pages_plans, pages_sites
+from baotong.network import api as network_api
+from baotong.network import pages as network_pages
+from baotong.web import pages_auth, templating
+
+API = "/api/v1"
+API_ROUTERS = [
+    auth_api.router,
+    auth_api.users_router,
+    network_api.router,
+    contingency_api.router,
+    audit_api.router,
+]
+PAGE_ROUTERS = [
+    pages_auth.router,
+    network_pages.router,
+    pages_sites.router,
+    contingency_pages.router,
+    pages_compare.router,
+    pages_plans.router,
+    audit_pages.router,
+]
+TEMPLATE_PACKAGES = ["baotong.network", "baotong.contingency", "baotong.audit"]
+
+
+def include(app: FastAPI) -> None:
+    """Mount the health checks, every domain's API under ``/api/v1`` and every page."""
+    app.include_router(health.router)
+    api = APIRouter(prefix=API)
+    for router in API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    for package in TEMPLATE_PACKAGES:
+        templating.add_templates(package)
