@@ -20,6 +20,7 @@ test: $(STAMP_DEV) assets browser lint typecheck pytest
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
