@@ -49,3 +49,17 @@ def test_a_newly_registered_type_is_a_filter_and_a_link_on_the_page(
     page = client.get("/audit?object_type=parcel").text
     assert '<option value="parcel" selected>' in page
     assert 'href="/parcels/P-17"' in page
+
+
+@pytest.mark.usefixtures("parcel_type")
+def test_the_log_is_paged_with_the_total_in_a_header(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    with session_scope(seeded) as session:
+        for n in range(3):
+            audit.record(session, actor="clerk", action="parcel.lost", object_type="parcel",
+                         object_id=f"P-{n}")  # fmt: skip
+    admin = users.headers("admin")
+    reply = client.get(f"{API}/audit?object_type=parcel&limit=2&offset=2", headers=admin)
+    assert [e["object_id"] for e in reply.json()] == ["P-0"]
+    assert reply.headers["X-Total-Count"] == "3"

@@ -65,7 +65,8 @@ def test_a_row_lives_and_dies_with_the_callers_transaction(
         audit.record(session, actor="a", action="parcel.found", object_type="parcel", object_id="1")
     with session_scope(sessions, write=False) as session:
         assert list(session.scalars(select(AuditEntry.action))) == ["parcel.found"]
-        assert [e.action for e in audit.entries(session, object_type="parcel")] == ["parcel.found"]
+        found = audit.entries(session, object_type="parcel")
+        assert [e.action for e in found.items] == ["parcel.found"]
 
 
 def test_filtering_by_a_type_nobody_registered_is_refused(

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from baotong.contingency import pages as contingency_pages
 from baotong.contingency import service as contingency_service
 from baotong.contingency.scenario import Options
 from baotong.db.session import session_scope
@@ -434,3 +435,23 @@ def test_names_people_type_are_shown_as_text_never_as_markup(
     for page in (planner.get(saved.headers["location"]), planner.get("/scenarios")):
         assert "<script>alert" not in page.text
         assert "&lt;script&gt;alert" in page.text
+
+
+def test_the_scenario_list_is_paged(
+    client: TestClient, seeded: sessionmaker[Session], network: Network,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(contingency_pages, "PAGE", 1)
+    with session_scope(seeded) as session:
+        for name in ("第一", "第二"):
+            contingency_service.create_scenario(
+                session, body={**HENAN, "name": name}, network=network, principal=staff()
+            )
+    viewer = log_in(client, seeded, "viewer")
+    first = viewer.get("/scenarios").text
+    assert "第二" in first
+    assert "第一" not in first
+    assert 'href="/scenarios?page=2"' in first
+    second = viewer.get("/scenarios?page=2").text
+    assert "第一" in second
+    assert 'href="/scenarios?page=1"' in second

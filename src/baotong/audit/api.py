@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime
 
-from baotong.api.deps import DbSession, require
+from baotong.api.deps import DbSession, Paging, require, with_total
 from baotong.audit import service
 from baotong.audit.schemas import AuditRead, ObjectTypeRead
 from baotong.auth.permissions import Permission, Principal
@@ -20,16 +20,16 @@ Reader = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 def audit_log(
     session: DbSession,
     user: Reader,
+    paging: Paging,
+    response: Response,
     object_type: str | None = Query(None, description="One of GET /audit/types."),
     object_id: str | None = None,
     actor: str | None = None,
     action: str | None = None,
     since: AwareDatetime | None = Query(None, description="From this time (inclusive)."),
     until: AwareDatetime | None = Query(None, description="Before this time."),
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
 ) -> list[AuditRead]:
-    rows = service.entries(
+    found = service.entries(
         session,
         object_type=object_type,
         object_id=object_id,
@@ -38,10 +38,10 @@ def audit_log(
         since=since,
         until=until,
         province_code=user.province_code,
-        limit=limit,
-        offset=offset,
+        page=paging,
     )
-    return [AuditRead.model_validate(r) for r in rows]
+    with_total(response, found)
+    return [AuditRead.model_validate(r) for r in found.items]
 
 
 @router.get("/audit/types", response_model=list[ObjectTypeRead])

@@ -14,6 +14,7 @@ from baotong.api.deps import DbSession
 from baotong.audit import service as audit
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ValidationError
+from baotong.core.pagination import PageRequest
 from baotong.web.templating import PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
@@ -31,18 +32,17 @@ def audit_page(
 
     ``since`` and ``until`` are days (YYYY-MM-DD, UTC); ``until`` includes its whole day.
     """
-    page = max(page, 1)
     filters: dict[str, Any] = {
         "object_type": object_type, "object_id": object_id.strip(), "actor": actor.strip(),
         "action": action.strip(), "since": since, "until": until}  # fmt: skip
-    rows = audit.entries(session, object_type=object_type or None,
+    found = audit.entries(session, object_type=object_type or None,
                          object_id=filters["object_id"] or None, actor=filters["actor"] or None,
                          action=filters["action"] or None, since=_day("since", since),
                          until=_day("until", until, next_day=True),
-                         province_code=user.province_code, limit=PAGE + 1,
-                         offset=(page - 1) * PAGE)  # fmt: skip
+                         province_code=user.province_code,
+                         page=PageRequest.number(page, PAGE))  # fmt: skip
     return render(request, "audit/list.html", user, fragment="audit/_table.html",
-                  entries=rows[:PAGE], more=len(rows) > PAGE, page=page,
+                  entries=found.items, found=found,
                   query=urlencode({k: v for k, v in filters.items() if v}),
                   object_types=audit.object_types(),
                   type_of=audit.object_type, **filters)  # fmt: skip

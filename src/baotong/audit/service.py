@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from baotong.audit.models import AuditEntry
 from baotong.core import clock
 from baotong.core.exceptions import ValidationError
+from baotong.core.pagination import Page, PageRequest, paginate
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +99,13 @@ def entries(
     since: datetime | None = None,
     until: datetime | None = None,
     province_code: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[AuditEntry]:
+    page: PageRequest = PageRequest(),
+) -> Page[AuditEntry]:
     """Newest first, filtered by object, actor, action and time [since, until).
 
-    A provincial reader passes its province and sees only its entries; an object type
-    nobody registered is refused.
+    A provincial reader passes its province and sees only its entries (audit lies below
+    auth, so it takes the province, not the principal); an object type nobody registered
+    is refused.
     """
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if object_type:
@@ -129,4 +130,4 @@ def entries(
         query = query.where(AuditEntry.at < until)
     if province_code:
         query = query.where(AuditEntry.province_code == province_code)
-    return list(session.scalars(query.limit(limit).offset(offset)))
+    return paginate(session, query, page)
