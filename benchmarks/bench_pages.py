@@ -65,7 +65,7 @@ def _settings(folder: Path) -> Settings:
         data_dir=folder,
         database_url=f"sqlite:///{folder / 'bench.db'}",
         secret_key="b" * 40,
-        plan_workers=1,
+        job_workers=1,
     )
     migrate.upgrade(settings.effective_database_url)
     engine = make_engine(settings.effective_database_url)

@@ -20,8 +20,9 @@ import numpy as np
 import psycopg
 import pytest
 from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import configure_logging, create_app
@@ -29,6 +30,7 @@ from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal, Role
 from baotong.config import Settings
 from baotong.contingency import document as doc
+from baotong.contingency.models import PlanRun
 from baotong.db import migrate
 from baotong.db.registry import metadata
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
@@ -267,7 +269,7 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def service_settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path, database_url=database_url, secret_key="k" * 40, plan_workers=2
+        data_dir=tmp_path, database_url=database_url, secret_key="k" * 40, job_workers=2
     )
 
 
@@ -320,11 +322,19 @@ def wait_for(
     statuses: tuple[str, ...] = ("succeeded", "failed", "cancelled"),
 ) -> dict[str, Any]:
     """Poll a plan until it reaches one of ``statuses`` (the worker runs in a thread)."""
-    runner = client.app.state.context.runner  # type: ignore[attr-defined]
-    runner.wait(plan_id, timeout=30)
+    wait_for_plan(client.app, plan_id)  # type: ignore[arg-type]
     reply = client.get(f"/api/v1/plans/{plan_id}", headers=headers)
     assert reply.json()["status"] in statuses, reply.json()
     return dict(reply.json())
+
+
+def wait_for_plan(app: FastAPI, plan_id: int, timeout: float = 30) -> None:
+    """Wait until the job computing a plan has ended (it runs in a thread of the app)."""
+    context = app.state.context
+    with session_scope(context.sessions, write=False) as session:
+        job_id = session.scalar(select(PlanRun.job_id).where(PlanRun.id == plan_id))
+    assert job_id is not None
+    context.runner.wait(job_id, timeout=timeout)
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""``create_app()``: the FastAPI application — API, console pages, errors, the plan workers.
+"""``create_app()``: the FastAPI application — API, console pages, errors, the job runner.
 
-On startup it marks plan runs a dead process left behind as failed, then starts the
-worker pool; on shutdown it stops the pool. Everything a request needs hangs off
-``app.state.context``.
+On startup it starts the job runner and sweeps once (job runs a dead process left behind
+are failed, due deadlines fire); on shutdown it stops the runner. Everything a request
+needs hangs off ``app.state.context``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from baotong.api import errors
 from baotong.api.context import ServiceContext
 from baotong.auth.tokens import secret_key
 from baotong.config import Settings, get_settings
-from baotong.contingency.jobs import PlanEngine, PlanRunner, planner_engine
+from baotong.contingency import jobs as contingency_jobs
+from baotong.contingency.jobs import PlanEngine, planner_engine
 from baotong.db.session import make_engine, make_sessionmaker
+from baotong.jobs import Runner
+from baotong.jobs.executors import executor_for
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
 
@@ -74,16 +77,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        context.runner = PlanRunner(
-            sessions,
-            lambda: context.network,
-            engine=engine,
-            workers=settings.plan_workers,
-            heartbeat_s=settings.plan_heartbeat_seconds,
-        )
-        interrupted = context.runner.beat()  # runs of a stopped process fail now
-        if interrupted:
-            log.warning("plan runs interrupted by a restart marked failed", count=interrupted)
+        contingency_jobs.use(network=lambda: context.network, engine=engine)
+        context.runner = Runner(sessions, settings, executor=executor_for(settings))
+        await run_in_threadpool(context.runner.sweep)  # runs of a stopped process fail now
         network = await run_in_threadpool(lambda: context.network)  # load it once, now
         log.info("service ready", network=network.name, **network.counts())
         try:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from tests.conftest import wait_for_plan
 
 API = "/api/v1"
 
@@ -196,7 +197,7 @@ def test_the_real_planner_runs_in_the_pool_and_its_outputs_download(
             assert queued.status_code == 202, queued.text
             ids.append(queued.json()["id"])
         for plan_id in ids:
-            app.state.context.runner.wait(plan_id, timeout=60)
+            wait_for_plan(app, plan_id, timeout=60)
             run = client.get(f"{API}/plans/{plan_id}", headers=planner).json()
             assert run["status"] == "succeeded", run
         result = client.get(f"{API}/plans/{ids[0]}/result", headers=planner).json()

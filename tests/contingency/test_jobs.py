@@ -1,27 +1,49 @@
-"""Plan runs in the worker pool: state in the database, progress, cancel, restart."""
+"""Plans computed by the job runner: state in the database, progress, cancel, restart."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import create_app
 from baotong.config import Settings
+from baotong.contingency import jobs as contingency_jobs
 from baotong.contingency import service
-from baotong.contingency.jobs import PlanRunner
 from baotong.contingency.models import PlanAssignment, PlanRun
 from baotong.core import clock
 from baotong.db.session import session_scope
+from baotong.jobs import JobRun, JobStatus, Runner
+from baotong.jobs.executors import ThreadExecutor
 from baotong.network.entities import Network
 
 from ..conftest import staff
+
+
+@pytest.fixture
+def runner_for(
+    service_settings: Settings, seeded: sessionmaker[Session], network: Network
+) -> Iterator[Callable[..., Runner]]:
+    """A runner on the test database computing plans with ``engine`` (shut down after)."""
+    made: list[Runner] = []
+
+    def make(engine: Any, *, workers: int = 2, **options: Any) -> Runner:
+        contingency_jobs.use(network=lambda: network, engine=engine)
+        runner = Runner(seeded, service_settings, executor=ThreadExecutor(workers), **options)
+        made.append(runner)
+        return runner
+
+    yield make
+    for runner in made:
+        runner.shutdown()
+    contingency_jobs.use()
 
 
 def _queued(sessions: sessionmaker[Session], network: Network, body: dict[str, Any]) -> int:
@@ -47,21 +69,31 @@ def _run(sessions: sessionmaker[Session], plan_id: int) -> PlanRun:
         return run
 
 
+def _wait(runner: Runner, sessions: sessionmaker[Session], plan_id: int) -> None:
+    runner.wait(_run(sessions, plan_id).job_id, timeout=30)
+
+
+def _job(session: Session, plan_id: int) -> JobRun:
+    run = session.get(PlanRun, plan_id)
+    assert run is not None
+    return run.job
+
+
 def test_a_run_stores_its_result_and_the_normalised_assignments(
     seeded: sessionmaker[Session],
     network: Network,
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
+    runner_for: Callable[..., Runner],
 ) -> None:
-    plan_id = _queued(seeded, network, scenario_body())
-    runner = PlanRunner(seeded, lambda: network, engine=engine_for_tests, progress_every_s=0)
-    runner.submit(plan_id)
-    runner.wait(plan_id, timeout=30)
-    runner.shutdown()
+    runner = runner_for(engine_for_tests, progress_every_s=0)
+    plan_id = _queued(seeded, network, scenario_body())  # submitted when it commits
+    _wait(runner, seeded, plan_id)
     run = _run(seeded, plan_id)
     assert (run.status, run.progress, run.error) == ("succeeded", 1.0, None)
     assert run.started_at is not None
     assert run.finished_at is not None
+    assert run.job.result_ref == f"plan_runs/{plan_id}"
     with session_scope(seeded, write=False) as session:
         rows = session.scalars(select(PlanAssignment).where(PlanAssignment.plan_id == plan_id))
         destinations = sorted(r.destination for r in rows)
@@ -73,6 +105,7 @@ def test_a_closed_centre_is_not_used_as_a_backup(
     network: Network,
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
+    runner_for: Callable[..., Runner],
 ) -> None:
     from baotong.network import service as network_service
     from baotong.network.entities import SiteStatus
@@ -86,11 +119,9 @@ def test_a_closed_centre_is_not_used_as_a_backup(
                 reason="flood",
                 principal=staff("t"),
             )
+    runner = runner_for(engine_for_tests)
     plan_id = _queued(seeded, network, scenario_body())
-    runner = PlanRunner(seeded, lambda: network, engine=engine_for_tests)
-    runner.submit(plan_id)
-    runner.wait(plan_id, timeout=30)
-    runner.shutdown()
+    _wait(runner, seeded, plan_id)
     result = _run(seeded, plan_id).result
     assert result is not None
     assert {a["backup_center_id"] for a in result["assignments"]} == {"XA"}
@@ -101,15 +132,15 @@ def test_progress_is_visible_while_running_and_cancel_stops_the_run(
     network: Network,
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
+    runner_for: Callable[..., Runner],
 ) -> None:
     gate = threading.Semaphore(0)
 
     def stepwise(*args: Any) -> dict[str, Any]:
         return engine_for_tests(*args, gate=gate)
 
+    runner = runner_for(stepwise, progress_every_s=0)
     plan_id = _queued(seeded, network, scenario_body())
-    runner = PlanRunner(seeded, lambda: network, engine=stepwise, progress_every_s=0)
-    runner.submit(plan_id)
     gate.release()  # one county
     deadline = time.monotonic() + 20
     while _run(seeded, plan_id).progress == 0 and time.monotonic() < deadline:
@@ -119,10 +150,8 @@ def test_progress_is_visible_while_running_and_cancel_stops_the_run(
     assert 0 < seen.progress < 1
     with session_scope(seeded) as session:
         service.cancel_plan(session, plan_id=plan_id, principal=staff("t"))
-    runner.cancel(plan_id)
-    gate.release(2)
-    runner.wait(plan_id, timeout=30)
-    runner.shutdown()
+    gate.release(2)  # the commit signalled the runner: it stops at the next county
+    _wait(runner, seeded, plan_id)
     assert _run(seeded, plan_id).status == "cancelled"
     assert _run(seeded, plan_id).result is None
 
@@ -148,11 +177,10 @@ def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
     last_beat = clock.now() - timedelta(minutes=5)  # the process died five minutes ago
     with session_scope(seeded) as session:
         for plan_id in (running, queued):
-            run = session.get(PlanRun, plan_id)
-            assert run is not None
-            run.runner_id, run.heartbeat_at = "host:1:dead", last_beat
+            job = _job(session, plan_id)
+            job.runner_id, job.heartbeat_at = "host:1:dead", last_beat
             if plan_id == running:
-                run.status, run.progress = "running", 0.4
+                job.status, job.progress = JobStatus.RUNNING, 0.4
     app = create_app(service_settings, network=lambda: network, engine=engine_for_tests)
     with TestClient(app):  # startup = the restart
         pass
@@ -160,7 +188,7 @@ def test_runs_left_running_by_a_dead_process_are_failed_on_restart(
         run = _run(seeded, plan_id)
         assert run.status == "failed"
         assert run.error is not None
-        assert f"while this plan was {was}" in run.error
+        assert f"while this job was {was}" in run.error
         assert run.finished_at is not None
 
 
@@ -169,21 +197,18 @@ def test_a_live_runners_run_is_left_alone_until_its_heartbeat_stops(
     network: Network,
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
+    runner_for: Callable[..., Runner],
 ) -> None:
     other = _queued(seeded, network, scenario_body())
     with session_scope(seeded) as session:
-        run = session.get(PlanRun, other)
-        assert run is not None
-        run.status, run.runner_id, run.heartbeat_at = "running", "host:2:alive", clock.now()
-    runner = PlanRunner(seeded, lambda: network, engine=engine_for_tests, heartbeat_s=0.2)
-    try:
-        assert runner.beat() == 0  # another process beat a moment ago: not ours to fail
-        assert _run(seeded, other).status == "running"
-        deadline = time.monotonic() + 10  # that process stops beating: the sweep fails it
-        while _run(seeded, other).status == "running" and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        runner.shutdown()
+        job = _job(session, other)
+        job.status, job.runner_id, job.heartbeat_at = JobStatus.RUNNING, "host:2:alive", clock.now()
+    runner = runner_for(engine_for_tests, heartbeat_s=0.2)
+    assert runner.beat() == 0  # another process beat a moment ago: not ours to fail
+    assert _run(seeded, other).status == "running"
+    deadline = time.monotonic() + 10  # that process stops beating: the sweep fails it
+    while _run(seeded, other).status == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert _run(seeded, other).status == "failed"
 
 
@@ -192,23 +217,20 @@ def test_a_runner_keeps_its_own_running_plan_alive(
     network: Network,
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
+    runner_for: Callable[..., Runner],
 ) -> None:
     gate = threading.Semaphore(0)
 
     def slow(*args: Any) -> dict[str, Any]:
         return engine_for_tests(*args, gate=gate)
 
+    runner = runner_for(slow, heartbeat_s=0.1)
     plan_id = _queued(seeded, network, scenario_body())
-    runner = PlanRunner(seeded, lambda: network, engine=slow, heartbeat_s=0.1)
-    try:
-        runner.submit(plan_id)
-        time.sleep(0.8)  # eight heartbeats: well past the 0.3 s a silent runner is given
-        assert _run(seeded, plan_id).status == "running"
-        assert _run(seeded, plan_id).runner_id == runner.id
-        gate.release(3)
-        runner.wait(plan_id, timeout=30)
-    finally:
-        runner.shutdown()
+    time.sleep(0.8)  # eight heartbeats: well past the 0.3 s a silent runner is given
+    assert _run(seeded, plan_id).status == "running"
+    assert _run(seeded, plan_id).job.runner_id == runner.id
+    gate.release(3)
+    _wait(runner, seeded, plan_id)
     assert _run(seeded, plan_id).status == "succeeded"
 
 
@@ -217,16 +239,15 @@ def test_a_shutdown_fails_the_running_and_queued_runs_with_the_reason(
     network: Network,
     scenario_body: Callable[..., Any],
     engine_for_tests: Any,
+    runner_for: Callable[..., Runner],
 ) -> None:
     gate = threading.Semaphore(0)
 
     def slow(*args: Any) -> dict[str, Any]:
         return engine_for_tests(*args, gate=gate)
 
+    runner = runner_for(slow, workers=1, progress_every_s=0)
     running, queued = (_queued(seeded, network, scenario_body()) for _ in range(2))
-    runner = PlanRunner(seeded, lambda: network, engine=slow, workers=1, progress_every_s=0)
-    runner.submit(running)
-    runner.submit(queued)
     deadline = time.monotonic() + 10
     while _run(seeded, running).status != "running" and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -240,6 +261,5 @@ def test_a_shutdown_fails_the_running_and_queued_runs_with_the_reason(
         run = _run(seeded, plan_id)
         assert run.status == "failed", (plan_id, run.status)
         assert (
-            run.error
-            == f"interrupted: the service stopped while this plan was {was}; run it again."
+            run.error == f"interrupted: the service stopped while this job was {was}; run it again."
         )

@@ -17,6 +17,7 @@ from baotong.contingency.models import ZoneClaim
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.pagination import PageRequest
 from baotong.db.session import session_scope
+from baotong.jobs.models import JobStatus
 from baotong.network.entities import Network
 
 from ..conftest import staff
@@ -43,7 +44,7 @@ def _approved(
         )
         result = engine(network, body, lambda *_: None, lambda: False)
         service.store_result(session, run=run, result=result)
-        run.status = service.SUCCEEDED
+        run.job.status = JobStatus.SUCCEEDED
         service.approve_plan(session, plan_id=run.id, principal=staff("p"))
         return run.id
 

@@ -77,7 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         data_dir=folder,
         database_url=f"sqlite:///{folder / 'baotong.db'}",
         secret_key="s" * 40,
-        plan_workers=1,
+        job_workers=1,
     )
     migrate.upgrade(settings.effective_database_url)
     engine = make_engine(settings.effective_database_url)
@@ -207,10 +207,10 @@ def computed_plan(
             network=network,
             principal=staff("planner"),
         )
-        plan_id = run.id
+        plan_id, job_id = run.id, run.job_id
     runner = client.app.state.context.runner  # type: ignore[attr-defined]
-    runner.submit(plan_id)
-    runner.wait(plan_id, timeout=30)
+    runner.submit(job_id)
+    runner.wait(job_id, timeout=30)
     with session_scope(seeded) as session:
         if lifecycle in ("approved", "active"):
             contingency_service.approve_plan(session, plan_id=plan_id, principal=staff("p"))

@@ -1,4 +1,4 @@
-"""What a running service holds: settings, database, the network, the plan worker pool."""
+"""What a running service holds: settings, database, the network, the job runner."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from baotong.config import Settings
 from baotong.network.entities import Network
 
 if TYPE_CHECKING:
-    from baotong.contingency.jobs import PlanRunner
+    from baotong.jobs import Runner
 
 
 @dataclass
@@ -26,7 +26,7 @@ class ServiceContext:
     sessions: sessionmaker[Session]
     key: bytes
     load_network: Callable[[], Network]
-    runner: PlanRunner | None = None
+    runner: Runner | None = None
     _lock: Lock = field(default_factory=Lock)
     _network: Network | None = None
 

@@ -10,25 +10,25 @@ from baotong.core.enums import LabelledEnum, labels
 
 
 class Role(LabelledEnum):
-    ADMIN = "admin"
-    PLANNER = "planner"
-    DISPATCHER = "dispatcher"
-    WAREHOUSE_OPERATOR = "warehouse_operator"
-    CS_AGENT = "cs_agent"
-    GROUP_LEADER = "group_leader"
-    VIEWER = "viewer"
+    ADMIN = "admin", "red"
+    PLANNER = "planner", "blue"
+    DISPATCHER = "dispatcher", "purple"
+    WAREHOUSE_OPERATOR = "warehouse_operator", "teal"
+    CS_AGENT = "cs_agent", "orange"
+    GROUP_LEADER = "group_leader", "green"
+    VIEWER = "viewer", "gray"
 
 
 labels(
-    "Role",
+    Role,
     {
-        "admin": ("管理员", "Administrator", "red"),
-        "planner": ("计划员", "Planner", "blue"),
-        "dispatcher": ("调度员", "Dispatcher", "purple"),
-        "warehouse_operator": ("仓库操作员", "Warehouse operator", "teal"),
-        "cs_agent": ("客服", "Customer-service agent", "orange"),
-        "group_leader": ("团长", "Group leader", "green"),
-        "viewer": ("只读", "Viewer", "gray"),
+        Role.ADMIN: ("管理员", "Administrator"),
+        Role.PLANNER: ("计划员", "Planner"),
+        Role.DISPATCHER: ("调度员", "Dispatcher"),
+        Role.WAREHOUSE_OPERATOR: ("仓库操作员", "Warehouse operator"),
+        Role.CS_AGENT: ("客服", "Customer-service agent"),
+        Role.GROUP_LEADER: ("团长", "Group leader"),
+        Role.VIEWER: ("只读", "Viewer"),
     },
 )
 

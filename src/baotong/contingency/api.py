@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 
-from baotong.api.deps import Context, CurrentNetwork, DbSession, Paging, require, with_total
+from baotong.api.deps import CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import outputs, service
 from baotong.contingency import routing as current
 from baotong.contingency.engine import compare
+from baotong.contingency.models import PlanLifecycle
 from baotong.contingency.report import report_html
 from baotong.contingency.schemas import (
     Activation,
@@ -21,6 +22,7 @@ from baotong.contingency.schemas import (
     ScenarioCreate,
     ScenarioRead,
 )
+from baotong.jobs.models import JobStatus
 
 router = APIRouter(tags=["contingency"])
 ScenarioReader = Annotated[Principal, Depends(require(Permission.SCENARIO_READ))]
@@ -88,8 +90,8 @@ def list_plans(
     user: PlanReader,
     paging: Paging,
     response: Response,
-    lifecycle: str | None = None,
-    status: str | None = None,
+    lifecycle: PlanLifecycle | None = None,
+    status: JobStatus | None = None,
 ) -> list[PlanRead]:
     found = service.list_plans(
         session, principal=user, lifecycle=lifecycle, status=status, page=paging
@@ -100,11 +102,7 @@ def list_plans(
 
 @router.post("/plans", response_model=PlanRead, status_code=202)
 def create_plan(
-    body: PlanCreate,
-    session: DbSession,
-    network: CurrentNetwork,
-    context: Context,
-    user: PlanRunner,
+    body: PlanCreate, session: DbSession, network: CurrentNetwork, user: PlanRunner
 ) -> PlanRead:
     run = service.create_plan(
         session,
@@ -114,11 +112,7 @@ def create_plan(
         network=network,
         principal=user,
     )
-    read = PlanRead.model_validate(run)
-    session.commit()  # the worker must see the queued row
-    if context.runner is not None:
-        context.runner.submit(run.id)
-    return read
+    return PlanRead.model_validate(run)
 
 
 @router.get("/plans/compare")
@@ -169,13 +163,9 @@ def plan_report(
 
 
 @router.post("/plans/{plan_id}/cancel", response_model=PlanRead)
-def cancel_plan(plan_id: int, session: DbSession, context: Context, user: PlanRunner) -> PlanRead:
+def cancel_plan(plan_id: int, session: DbSession, user: PlanRunner) -> PlanRead:
     run = service.cancel_plan(session, plan_id=plan_id, principal=user)
-    read = PlanRead.model_validate(run)
-    session.commit()
-    if context.runner is not None:
-        context.runner.cancel(plan_id)
-    return read
+    return PlanRead.model_validate(run)
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanRead)

@@ -1,11 +1,11 @@
-"""Database rows of contingency planning: scenarios, plan runs and their lifecycle,
-the normalised result rows, and the zone claims of active plans.
+"""Database rows of contingency planning: scenarios, plans and their lifecycle, the
+normalised result rows, and the zone claims of active plans.
 
-A plan run is computed in the background (``status``: queued → running → succeeded /
-failed / cancelled) and then walks its lifecycle (``lifecycle``: draft → approved →
-active → lifted). While a plan is active it holds one ``zone_claims`` row per destination
-it re-routes; the UNIQUE key on ``destination`` lets the database pick exactly one winner
-when two plans claim the same zone at the same moment.
+A plan is computed by a background job (``plan.compute``, a ``jobs`` run: queued →
+running → succeeded / failed / cancelled) and then walks its lifecycle (draft → approved
+→ active → lifted). While a plan is active it holds one ``zone_claims`` row per
+destination it re-routes; the UNIQUE key on ``destination`` lets the database pick
+exactly one winner when two plans claim the same zone at the same moment.
 
 A scenario or plan whose locked areas lie in one province carries that province in
 ``province_code``: a provincial user's lists filter on it in SQL. Areas spanning several
@@ -17,10 +17,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from baotong.core.enums import LabelledEnum, labels
 from baotong.db.base import Base
+from baotong.db.types import enum_type
+from baotong.jobs.models import JobRun, JobStatus
+
+
+class PlanLifecycle(LabelledEnum):
+    DRAFT = "draft", "blue"
+    APPROVED = "approved", "orange"
+    ACTIVE = "active", "green"
+    LIFTED = "lifted", "gray"
+
+
+labels(
+    PlanLifecycle,
+    {
+        PlanLifecycle.DRAFT: ("草稿", "Draft"),
+        PlanLifecycle.APPROVED: ("已批准", "Approved"),
+        PlanLifecycle.ACTIVE: ("生效中", "Active"),
+        PlanLifecycle.LIFTED: ("已解除", "Lifted"),
+    },
+)
 
 
 class ScenarioRow(Base):
@@ -37,7 +58,10 @@ class ScenarioRow(Base):
 
 
 class PlanRun(Base):
+    """A plan: the scenario it computed, its result, its lifecycle; ``job`` computes it."""
+
     __tablename__ = "plan_runs"
+    noun = "plan"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -48,19 +72,14 @@ class PlanRun(Base):
     provinces: Mapped[list[Any]]
     province_code: Mapped[str | None] = mapped_column(String(6), index=True)
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    progress: Mapped[float] = mapped_column(Float, default=0.0)
-    message: Mapped[str] = mapped_column(Text, default="")
-    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
-    runner_id: Mapped[str | None] = mapped_column(String(64))  # process computing it
-    heartbeat_at: Mapped[datetime | None]  # last sign of life of that process
+    job_id: Mapped[int] = mapped_column(ForeignKey("job_runs.id"), index=True)
+    job: Mapped[JobRun] = relationship(lazy="joined", innerjoin=True)
     result: Mapped[dict[str, Any] | None]
-    error: Mapped[str | None] = mapped_column(Text)
-    lifecycle: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    lifecycle: Mapped[PlanLifecycle] = mapped_column(
+        enum_type(PlanLifecycle), default=PlanLifecycle.DRAFT, index=True
+    )
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
     approved_by: Mapped[str | None] = mapped_column(String(64))
     approved_at: Mapped[datetime | None]
     activated_by: Mapped[str | None] = mapped_column(String(64))
@@ -68,6 +87,31 @@ class PlanRun(Base):
     effective_at: Mapped[datetime | None]
     lifted_by: Mapped[str | None] = mapped_column(String(64))
     lifted_at: Mapped[datetime | None]
+
+    @property
+    def status(self) -> JobStatus:
+        """How the computation stands (its job's status)."""
+        return self.job.status
+
+    @property
+    def progress(self) -> float:
+        return self.job.progress
+
+    @property
+    def message(self) -> str:
+        return self.job.message
+
+    @property
+    def error(self) -> str | None:
+        return self.job.error
+
+    @property
+    def started_at(self) -> datetime | None:
+        return self.job.started_at
+
+    @property
+    def finished_at(self) -> datetime | None:
+        return self.job.finished_at
 
 
 class PlanAssignment(Base):

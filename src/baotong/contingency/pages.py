@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from baotong.api.deps import Context, CurrentNetwork, DbSession, get_context
+from baotong.api.deps import CurrentNetwork, DbSession, get_context
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import forms
 from baotong.contingency import service as contingency_service
@@ -106,14 +106,10 @@ async def scenario_update(
 
 @router.post("/scenarios/{scenario_id}/run", include_in_schema=False, dependencies=[Csrf])
 def scenario_run(
-    scenario_id: int, session: DbSession, network: CurrentNetwork, context: Context, user: Runner
+    scenario_id: int, session: DbSession, network: CurrentNetwork, user: Runner
 ) -> Response:
     """Queue a plan run of the scenario and go to its page, which shows the progress."""
     run = contingency_service.create_plan(
         session, scenario_id=scenario_id, name=None, parameters={}, network=network,
         principal=user)  # fmt: skip
-    plan_id = run.id
-    session.commit()  # the worker must see the queued row
-    if context.runner is not None:
-        context.runner.submit(plan_id)
-    return see_other(f"/plans/{plan_id}")
+    return see_other(f"/plans/{run.id}")

@@ -10,37 +10,38 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from baotong.api.deps import Context, CurrentNetwork, DbSession
+from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import service as contingency_service
 from baotong.contingency import views as plan_views
 from baotong.contingency.document import PlanDocument
-from baotong.contingency.models import PlanRun
+from baotong.contingency.models import PlanLifecycle, PlanRun
 from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.core.pagination import PageRequest
+from baotong.jobs.models import DONE, WAITING, JobStatus
 from baotong.network.entities import Network
 from baotong.web import i18n
 from baotong.web.forms import attempt, parse_time, see_other
-from baotong.web.templating import Csrf, PageRoute, is_htmx, page_require, render
+from baotong.web.templating import Csrf, PageRoute, is_htmx, page_require, render, templates
 
 router = APIRouter(route_class=PageRoute)
+templates.env.globals.update(PlanLifecycle=PlanLifecycle, JobStatus=JobStatus, WAITING=WAITING)
 Reader = Annotated[Principal, Depends(page_require(Permission.PLAN_READ))]
 Runner = Annotated[Principal, Depends(page_require(Permission.PLAN_RUN))]
 Approver = Annotated[Principal, Depends(page_require(Permission.PLAN_APPROVE))]
 Activator = Annotated[Principal, Depends(page_require(Permission.PLAN_ACTIVATE))]
 DETAIL = "contingency/plans/detail.html"
-DONE = ("succeeded", "failed", "cancelled")
 PAGE = 50
 
 
 @router.get("/plans", include_in_schema=False)
 def plan_list(request: Request, session: DbSession, user: Reader,
-              lifecycle: str | None = None, page: int = 1) -> Response:  # fmt: skip
-    found = contingency_service.list_plans(session, principal=user, lifecycle=lifecycle or None,
+              lifecycle: PlanLifecycle | None = None, page: int = 1) -> Response:  # fmt: skip
+    found = contingency_service.list_plans(session, principal=user, lifecycle=lifecycle,
                                            page=PageRequest.number(page, PAGE))  # fmt: skip
     return render(request, "contingency/plans/list.html", user, plans=found.items, found=found,
-                  lifecycle=lifecycle or "",
-                  query=urlencode({"lifecycle": lifecycle} if lifecycle else {}))  # fmt: skip
+                  lifecycle=lifecycle,
+                  query=urlencode({"lifecycle": lifecycle.value} if lifecycle else {}))  # fmt: skip
 
 
 def _plan_values(
@@ -137,9 +138,6 @@ def lift(request: Request, plan_id: int, session: DbSession, network: CurrentNet
 
 
 @router.post("/plans/{plan_id}/cancel", include_in_schema=False, dependencies=[Csrf])
-def cancel(plan_id: int, session: DbSession, context: Context, user: Runner) -> Response:
+def cancel(plan_id: int, session: DbSession, user: Runner) -> Response:
     contingency_service.cancel_plan(session, plan_id=plan_id, principal=user)
-    session.commit()
-    if context.runner is not None:
-        context.runner.cancel(plan_id)
     return see_other(f"/plans/{plan_id}")

@@ -7,8 +7,10 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from baotong.contingency.models import PlanLifecycle
 from baotong.contingency.scenario import Scenario, resolve, validate
 from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.jobs.models import JobStatus
 from baotong.network.entities import Network
 from baotong.network.lookup import find_region
 
@@ -53,11 +55,11 @@ class PlanRead(BaseModel):
     scenario_id: int | None
     provinces: list[str]
     parameters: dict[str, Any]
-    status: str
+    status: JobStatus
     progress: float
     message: str
     error: str | None
-    lifecycle: str
+    lifecycle: PlanLifecycle
     created_by: str
     created_at: datetime
     started_at: datetime | None

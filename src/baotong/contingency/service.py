@@ -1,7 +1,9 @@
-"""Use cases of contingency plans: scenarios, plan runs and their lifecycle.
+"""Use cases of contingency plans: scenarios, plans and their lifecycle.
 
-A plan's lifecycle is draft → approved → active → lifted. Activation inserts one
-``zone_claims`` row per destination the plan re-routes; the primary key on the
+A plan is computed by a ``plan.compute`` job (``contingency.jobs``), queued with the plan
+and started once the request commits. A plan's lifecycle is draft → approved → active →
+lifted. Activation inserts one ``zone_claims`` row per destination the plan re-routes;
+the primary key on the
 destination makes the database refuse a second claim, so of two activations racing for
 the same zone exactly one wins and the other gets a ConflictError naming the plan that
 holds the zone. Lifting deletes the plan's claims, which restores the baseline routing
@@ -15,10 +17,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from baotong import jobs
 from baotong.audit import service as audit
 from baotong.auth.permissions import Principal
 from baotong.auth.scope import in_scope
@@ -30,6 +33,7 @@ from baotong.contingency.document import (
 )
 from baotong.contingency.models import (
     PlanAssignment,
+    PlanLifecycle,
     PlanRelationChange,
     PlanRun,
     ScenarioRow,
@@ -40,14 +44,16 @@ from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.pagination import Page, PageRequest, paginate
+from baotong.db.transitions import transition
+from baotong.jobs.models import WAITING, JobRun, JobStatus
 from baotong.network.entities import Network
 
 audit.register_type("scenario", label_key="object.scenario", link="/scenarios/{id}")
 audit.register_type("plan", label_key="object.plan", link="/plans/{id}")
 
-QUEUED, RUNNING, SUCCEEDED = "queued", "running", "succeeded"
-FAILED, CANCELLED = "failed", "cancelled"
-DRAFT, APPROVED, ACTIVE, LIFTED = "draft", "approved", "active", "lifted"
+PLAN_COMPUTE = "plan.compute"  # the job kind that computes a plan (contingency.jobs)
+DRAFT, APPROVED = PlanLifecycle.DRAFT, PlanLifecycle.APPROVED
+ACTIVE, LIFTED = PlanLifecycle.ACTIVE, PlanLifecycle.LIFTED
 MAX_WAITING = 20
 
 
@@ -195,7 +201,9 @@ def create_plan(
                 exc.reason, code=exc.code, field=f"parameters.{field}", value=exc.value
             ) from None
     waiting = session.scalar(
-        select(func.count()).select_from(PlanRun).where(PlanRun.status.in_((QUEUED, RUNNING)))
+        select(func.count())
+        .select_from(JobRun)
+        .where(JobRun.kind == PLAN_COMPUTE, JobRun.status.in_(WAITING))
     )
     if (waiting or 0) >= MAX_WAITING:
         raise ConflictError(f"{waiting} plans are already waiting to compute; try again later.")
@@ -206,17 +214,14 @@ def create_plan(
         provinces=list(scenario.provinces),
         province_code=scenario.province_code,
         parameters=parameters,
-        status=QUEUED,
-        progress=0.0,
-        message="queued",
+        job=jobs.enqueue(session, PLAN_COMPUTE, {}),
         lifecycle=DRAFT,
         created_by=principal.username,
         created_at=clock.now(),
-        heartbeat_at=clock.now(),
-        cancel_requested=False,
     )
     session.add(run)
     session.flush()
+    run.job.payload = {"plan_id": run.id}
     _audit(
         session,
         principal.username,
@@ -231,8 +236,8 @@ def list_plans(
     session: Session,
     *,
     principal: Principal,
-    lifecycle: str | None = None,
-    status: str | None = None,
+    lifecycle: PlanLifecycle | None = None,
+    status: JobStatus | None = None,
     scenario_id: int | None = None,
     page: PageRequest = PageRequest(),
 ) -> Page[PlanRun]:
@@ -246,7 +251,7 @@ def list_plans(
     if lifecycle:
         query = query.where(PlanRun.lifecycle == lifecycle)
     if status:
-        query = query.where(PlanRun.status == status)
+        query = query.where(PlanRun.job.has(JobRun.status == status))
     if scenario_id is not None:
         query = query.where(PlanRun.scenario_id == scenario_id)
     return paginate(session, query, page)
@@ -277,7 +282,7 @@ def get_plan(session: Session, plan_id: int, *, principal: Principal) -> PlanRun
 
 def result_of(run: PlanRun) -> PlanDocument | None:
     """A run's plan document, read back validated; None until the run has succeeded."""
-    if run.status != SUCCEEDED or run.result is None:
+    if run.status is not JobStatus.SUCCEEDED or run.result is None:
         return None
     return PlanDocument.model_validate(run.result)
 
@@ -294,18 +299,17 @@ def plan_result(session: Session, plan_id: int, *, principal: Principal) -> Plan
 
 
 def cancel_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
-    """Cancel a queued run at once, or ask a running one to stop."""
+    """Cancel a queued computation at once, or ask a running one to stop."""
     actor = principal.username
     run = get_plan(session, plan_id, principal=principal)
-    if run.status not in (QUEUED, RUNNING):
+    if run.status not in WAITING:
         raise ConflictError(
             f"Plan {plan_id} is {run.status}; only a queued or running plan can be cancelled.",
+            code="plan.not_cancellable",
             id=plan_id,
+            plan_status=run.status,
         )
-    run.cancel_requested = True
-    if run.status == QUEUED:
-        run.status, run.message, run.finished_at = CANCELLED, f"cancelled by {actor}", clock.now()
-    session.flush()
+    jobs.cancel(session, run.job_id, by=actor)
     _audit(session, actor, "plan.cancel", run)
     return run
 
@@ -349,32 +353,26 @@ def store_result(session: Session, *, run: PlanRun, result: PlanDocument) -> Non
 
 
 # -- lifecycle ------------------------------------------------------------------------
-def _transition(session: Session, run: PlanRun, source: str, target: str, **values: Any) -> None:
-    """Guarded UPDATE: only one of two racing transitions finds the plan in ``source``."""
-    done = session.execute(
-        update(PlanRun)
-        .where(PlanRun.id == run.id, PlanRun.lifecycle == source)
-        .values(lifecycle=target, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    if done != 1:
-        session.refresh(run)
-        raise ConflictError(
-            f"Plan {run.id} is {run.lifecycle}; it must be {source} to become {target}.",
-            id=run.id,
-            lifecycle=run.lifecycle,
-        )
-    session.refresh(run)
-
-
 def approve_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
     actor = principal.username
     run = get_plan(session, plan_id, principal=principal)
-    if run.status != SUCCEEDED:
+    if run.status is not JobStatus.SUCCEEDED:
         raise ConflictError(
-            f"Plan {plan_id} is {run.status}; only a computed plan can be approved.", id=plan_id
+            f"Plan {plan_id} is {run.status}; only a computed plan can be approved.",
+            code="plan.not_computed",
+            id=plan_id,
+            plan_status=run.status,
         )
-    _transition(session, run, DRAFT, APPROVED, approved_by=actor, approved_at=clock.now())
+    transition(
+        session,
+        PlanRun,
+        run.id,
+        PlanRun.lifecycle,
+        DRAFT,
+        APPROVED,
+        approved_by=actor,
+        approved_at=clock.now(),
+    )
     _audit(
         session,
         actor,
@@ -398,8 +396,16 @@ def activate_plan(
     run = get_plan(session, plan_id, principal=principal)
     now = clock.now()
     effective = effective_at or now
-    _transition(
-        session, run, APPROVED, ACTIVE, activated_by=actor, activated_at=now, effective_at=effective
+    transition(
+        session,
+        PlanRun,
+        run.id,
+        PlanRun.lifecycle,
+        APPROVED,
+        ACTIVE,
+        activated_by=actor,
+        activated_at=now,
+        effective_at=effective,
     )
     # Claim in destination order: two overlapping activations then wait on the same first
     # zone instead of deadlocking on each other's.
@@ -458,7 +464,16 @@ def lift_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRu
     """Take an active plan back: its zones return to the baseline routing."""
     actor = principal.username
     run = get_plan(session, plan_id, principal=principal)
-    _transition(session, run, ACTIVE, LIFTED, lifted_by=actor, lifted_at=clock.now())
+    transition(
+        session,
+        PlanRun,
+        run.id,
+        PlanRun.lifecycle,
+        ACTIVE,
+        LIFTED,
+        lifted_by=actor,
+        lifted_at=clock.now(),
+    )
     released = session.execute(delete(ZoneClaim).where(ZoneClaim.plan_id == run.id)).rowcount  # type: ignore[attr-defined]
     _audit(
         session,

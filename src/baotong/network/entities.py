@@ -22,82 +22,82 @@ from baotong.core.exceptions import NotFoundError, ValidationError
 
 
 class RegionLevel(LabelledEnum):
-    PROVINCE = "province"
-    PREFECTURE = "prefecture"
-    COUNTY = "county"
+    PROVINCE = "province", "blue"
+    PREFECTURE = "prefecture", "teal"
+    COUNTY = "county", "gray"
 
 
 class ProductClass(LabelledEnum):
     """Product classes whose volumes the network carries."""
 
-    EMS = "ems"
-    PARCEL = "parcel"
-    LETTER = "letter"
-    SUPPLY = "supply"
+    EMS = "ems", "red"
+    PARCEL = "parcel", "orange"
+    LETTER = "letter", "blue"
+    SUPPLY = "supply", "green"
 
 
 PRODUCT_CLASSES: tuple[ProductClass, ...] = tuple(ProductClass)
 
 
 class Automation(LabelledEnum):
-    MANUAL = "manual"
-    SEMI = "semi"
-    AUTOMATED = "automated"
+    MANUAL = "manual", "gray"
+    SEMI = "semi", "yellow"
+    AUTOMATED = "automated", "green"
 
 
 class SiteStatus(LabelledEnum):
-    OPEN = "open"
-    LIMITED = "limited"
-    CLOSED = "closed"
+    OPEN = "open", "green"
+    LIMITED = "limited", "orange"
+    CLOSED = "closed", "red"
 
 
 class CenterRole(LabelledEnum):
     """A centre's place in the transit chain."""
 
-    PROVINCIAL_HUB = "provincial_hub"  # the province's main hub (Zhengzhou for Henan)
-    PREFECTURE = "prefecture"  # serves one prefecture-level city
-    CITY = "city"  # one of several centres of a municipality
+    PROVINCIAL_HUB = "provincial_hub", "purple"  # the province's main hub (Zhengzhou for Henan)
+    PREFECTURE = "prefecture", "blue"  # serves one prefecture-level city
+    CITY = "city", "teal"  # one of several centres of a municipality
 
 
 labels(
-    "RegionLevel",
+    RegionLevel,
     {
-        "province": ("省级", "Province", "blue"),
-        "prefecture": ("地级", "Prefecture", "teal"),
-        "county": ("县级", "County", "gray"),
+        RegionLevel.PROVINCE: ("省级", "Province"),
+        RegionLevel.PREFECTURE: ("地级", "Prefecture"),
+        RegionLevel.COUNTY: ("县级", "County"),
     },
 )
 labels(
-    "ProductClass",
+    ProductClass,
     {
-        "ems": ("特快专递", "EMS express", "red"),
-        "parcel": ("快递包裹", "Standard parcels", "orange"),
-        "letter": ("函件及印刷品", "Letters and printed matter", "blue"),
-        "supply": ("保供物资", "Supply goods", "green"),
+        ProductClass.EMS: ("特快专递", "EMS express"),
+        ProductClass.PARCEL: ("快递包裹", "Standard parcels"),
+        ProductClass.LETTER: ("函件及印刷品", "Letters and printed matter"),
+        ProductClass.SUPPLY: ("保供物资", "Supply goods"),
     },
 )
 labels(
-    "Automation",
+    Automation,
     {
-        "manual": ("人工", "Manual", "gray"),
-        "semi": ("半自动", "Semi-automated", "yellow"),
-        "automated": ("自动分拣", "Automated sorter", "green"),
+        Automation.MANUAL: ("人工", "Manual"),
+        Automation.SEMI: ("半自动", "Semi-automated"),
+        Automation.AUTOMATED: ("自动分拣", "Automated sorter"),
     },
 )
 labels(
-    "SiteStatus",
+    SiteStatus,
     {
-        "open": ("正常", "Open", "green"),
-        "limited": ("受限", "Limited", "orange"),
-        "closed": ("关闭", "Closed", "red"),
+        SiteStatus.OPEN: ("正常", "Open"),
+        SiteStatus.LIMITED: ("受限", "Limited"),
+        SiteStatus.CLOSED: ("停用", "Closed"),
     },
 )
 labels(
-    "CenterRole",
+    CenterRole,
     {
-        "provincial_hub": ("省中心", "Provincial hub", "purple"),
-        "prefecture": ("地市中心", "Prefecture centre", "blue"),
-        "city": ("市内中心", "City centre", "teal"),
+        CenterRole.PROVINCIAL_HUB: ("省中心", "Provincial hub"),
+        CenterRole.PREFECTURE: ("地市中心", "Prefecture centre"),
+        CenterRole.CITY: ("市内中心", "City centre"),
     },
 )
 

@@ -14,6 +14,8 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baotong.db.base import Base
+from baotong.db.types import enum_type
+from baotong.network.entities import SiteStatus
 
 
 class RegionRow(Base):
@@ -45,7 +47,9 @@ class SiteRow(Base):
     county_code: Mapped[str | None] = mapped_column(String(6), index=True)
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[SiteStatus] = mapped_column(
+        enum_type(SiteStatus), default=SiteStatus.OPEN, index=True
+    )
     capacity: Mapped[float] = mapped_column(Float, default=0.0)  # items/day, all classes
     attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
@@ -57,7 +61,7 @@ class SiteStatusChange(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[SiteStatus] = mapped_column(enum_type(SiteStatus))
     reason: Mapped[str] = mapped_column(Text, default="")
     since: Mapped[datetime]
     expected_reopening: Mapped[datetime | None]

@@ -12,9 +12,11 @@ from fastapi.responses import Response
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.network import geo, service
-from baotong.web.templating import PageRoute, page_require, render
+from baotong.network.entities import SiteStatus
+from baotong.web.templating import PageRoute, page_require, render, templates
 
 router = APIRouter(route_class=PageRoute)
+templates.env.globals["SiteStatus"] = SiteStatus
 Reader = Annotated[Principal, Depends(page_require(Permission.NETWORK_READ))]
 CACHE = "private, max-age=86400"  # for logged-in users only
 

@@ -36,7 +36,7 @@ class SiteRead(BaseModel):
     county_code: str | None
     lon: float
     lat: float
-    status: str
+    status: SiteStatus
     capacity: float
     attrs: dict[str, Any]
 
@@ -64,7 +64,7 @@ class StatusChangeRead(BaseModel):
 
     id: int
     site_id: str
-    status: str
+    status: SiteStatus
     reason: str
     since: datetime
     expected_reopening: datetime | None

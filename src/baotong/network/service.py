@@ -243,10 +243,10 @@ def change_status(
             value=expected_reopening.isoformat(),
         )
     before = {"status": site.status}
-    site.status = status.value
+    site.status = status
     change = SiteStatusChange(
         site_id=site.id,
-        status=status.value,
+        status=status,
         reason=reason,
         since=since,
         expected_reopening=expected_reopening,

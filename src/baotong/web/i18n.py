@@ -64,9 +64,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "level.province_lock": ("省级封控（异地分区覆盖）", "Province-level (zoned off-site cover)"),
     "level.city_lock": ("市级封控（分拣到投递站）", "City-level (sort to station)"),
     "status": ("状态", "Status"),
-    "status.open": ("正常", "Open"),
-    "status.limited": ("受限", "Limited"),
-    "status.closed": ("停用", "Closed"),
     "site": ("场地", "Site"),
     "site.kind": ("类型", "Kind"),
     "site.capacity": ("处理能力（件/日）", "Capacity (items/day)"),
@@ -161,10 +158,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plan.mean_delay": ("平均额外时长", "Mean extra hours"),
     "plan.p95_delay": ("P95 额外时长", "P95 extra hours"),
     "plan.more": ("条，仅显示前", "rows; showing the first"),
-    "lifecycle.draft": ("草稿", "Draft"),
-    "lifecycle.approved": ("已批准", "Approved"),
-    "lifecycle.active": ("生效中", "Active"),
-    "lifecycle.lifted": ("已解除", "Lifted"),
     "result.optimal": ("最优", "Optimal"),
     "result.feasible": ("可行（时限内）", "Feasible (time limit)"),
     "result.infeasible": ("无法全部覆盖", "Cannot cover all"),
@@ -175,11 +168,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "violation.backups": ("备份中心过多", "Too many backups"),
     "violation.unserved": ("未覆盖", "Not covered"),
     "violation.ineligible": ("不可作备份", "Not eligible"),
-    "run.queued": ("排队中", "Queued"),
-    "run.running": ("计算中", "Running"),
-    "run.succeeded": ("已完成", "Done"),
-    "run.failed": ("失败", "Failed"),
-    "run.cancelled": ("已取消", "Cancelled"),
     "compare.title": ("人工方案比较", "Manual plan against the optimum"),
     "compare.paint": (
         "选择备份中心，再在地图上点击地市分配（或在右侧表格中选择）",
@@ -264,12 +252,10 @@ def error_text(lang: str, exc: BaotongError) -> str:
         other = data["conflicting_plan_id"]
         return (f"预案 {data['id']} 无法生效：分区 '{data['zone']}' 已被生效中的预案 {other} 占用。"
                 f"请先解除预案 {other}。")  # fmt: skip
-    if "lifecycle" in data:
-        state = translate(lang, f"lifecycle.{data['lifecycle']}")
-        return f"预案 {data['id']} 当前为“{state}”，不能进行这一步。"
-    if "plan_status" in data:
-        state = translate(lang, f"run.{data['plan_status']}")
-        return f"预案 {data['id']} 还没有结果（{state}）。"
+    if isinstance(data.get("lifecycle"), LabelledEnum):
+        return f"预案 {data['id']} 当前为“{label(lang, data['lifecycle'])}”，不能进行这一步。"
+    if isinstance(data.get("plan_status"), LabelledEnum):
+        return f"预案 {data['id']} 还没有结果（{label(lang, data['plan_status'])}）。"
     return exc.message
 
 

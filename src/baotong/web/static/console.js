@@ -121,7 +121,7 @@ const Baotong = (() => {
       const seen = new Set();
       lockedList.replaceChildren(...data.locked.filter((a) => !seen.has(a.code) && seen.add(a.code)).map((a) => {
         const link = document.createElement("a");  // plan names are typed by people: text only
-        link.className = "badge status-closed";
+        link.className = "badge c-red";
         link.href = `/plans/${Number(a.plan_id)}`;
         link.textContent = `${regionLabel(data.regions, a.code)} · ${a.plan}`;
         return link;

@@ -1,0 +1,47 @@
+"""Background work: job runs and deadlines, one runner for every domain.
+
+A domain registers what it runs in the background and what it does when something
+falls due; it never starts threads or polls on its own::
+
+    from baotong import jobs
+
+    def compute(job: jobs.Job) -> None: ...
+    jobs.register("plan.compute", compute)
+    jobs.enqueue(session, "plan.compute", {"plan_id": 7})  # runs once the request commits
+
+    def overdue(session: Session, deadline: jobs.Deadline) -> None: ...
+    jobs.register_deadline("ticket.sla", overdue)
+    jobs.schedule(session, kind="ticket.sla", subject_type="ticket", subject_id="42",
+                  due_at=clock.now() + timedelta(hours=4))
+"""
+
+from baotong.jobs.models import Deadline, DeadlineState, JobRun, JobStatus
+from baotong.jobs.runner import Job, JobStopped, Runner
+from baotong.jobs.service import (
+    cancel,
+    cancel_deadlines,
+    enqueue,
+    fire_due,
+    get_job,
+    register,
+    register_deadline,
+    schedule,
+)
+
+__all__ = [
+    "Deadline",
+    "DeadlineState",
+    "Job",
+    "JobRun",
+    "JobStatus",
+    "JobStopped",
+    "Runner",
+    "cancel",
+    "cancel_deadlines",
+    "enqueue",
+    "fire_due",
+    "get_job",
+    "register",
+    "register_deadline",
+    "schedule",
+]

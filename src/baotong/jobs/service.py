@@ -1,0 +1,269 @@
+"""Use cases of background work: register kinds, enqueue, cancel, sweep the dead, deadlines.
+
+``enqueue`` adds a queued job run to the caller's transaction and submits it to the
+runner bound to the session only once that transaction commits (a rolled-back request
+submits nothing), so no handler commits early for a worker to see its row. A deadline
+is fired by ``fire_due``: each due row is claimed by a guarded UPDATE in the transaction
+that runs its handler, so it fires once however many processes sweep, and a restart
+does not fire it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+from baotong.core import clock
+from baotong.core.exceptions import ConflictError, NotFoundError
+from baotong.db.session import session_scope
+from baotong.db.transitions import transition
+from baotong.jobs.models import WAITING, Deadline, DeadlineState, JobRun, JobStatus
+
+if TYPE_CHECKING:
+    from baotong.jobs.runner import Job, Runner
+
+log = structlog.get_logger("baotong.jobs")
+Handler = Callable[["Job"], None]
+DeadlineHandler = Callable[[Session, Deadline], None]
+RUNNER = "baotong.jobs.runner"  # session.info: the runner that executes what a session enqueues
+_SUBMIT = "baotong.jobs.submit"
+_SIGNAL = "baotong.jobs.signal"
+INTERRUPTED = "interrupted: the service stopped while this job was {status}; run it again."
+
+_handlers: dict[str, Handler] = {}
+_deadline_handlers: dict[str, DeadlineHandler] = {}
+
+
+def register(kind: str, handler: Handler) -> None:
+    """Make ``kind`` runnable: ``handler(job)`` computes one job run of it."""
+    known = _handlers.get(kind)
+    if known is not None and known is not handler:
+        raise ValueError(f'Job kind "{kind}" is already registered to {known.__qualname__}.')
+    _handlers[kind] = handler
+
+
+def handler_for(kind: str) -> Handler:
+    try:
+        return _handlers[kind]
+    except KeyError:
+        raise ValueError(f'No handler is registered for job kind "{kind}".') from None
+
+
+def register_deadline(kind: str, handler: DeadlineHandler) -> None:
+    """Deadlines of ``kind`` fire ``handler(session, deadline)``, in the claim's transaction."""
+    known = _deadline_handlers.get(kind)
+    if known is not None and known is not handler:
+        raise ValueError(f'Deadline kind "{kind}" is already registered to {known.__qualname__}.')
+    _deadline_handlers[kind] = handler
+
+
+# -- job runs -------------------------------------------------------------------------
+def enqueue(session: Session, kind: str, payload: dict[str, Any]) -> JobRun:
+    """Queue a job run; it is submitted when the caller's transaction commits."""
+    handler_for(kind)
+    runner: Runner | None = session.info.get(RUNNER)
+    now = clock.now()
+    job = JobRun(
+        kind=kind,
+        payload=payload,
+        status=JobStatus.QUEUED,
+        progress=0.0,
+        message="queued",
+        cancel_requested=False,
+        runner_id=runner.id if runner is not None else None,
+        heartbeat_at=now,
+        created_at=now,
+    )
+    session.add(job)
+    session.flush()
+    session.info.setdefault(_SUBMIT, []).append(job.id)
+    return job
+
+
+def get_job(session: Session, job_id: int) -> JobRun:
+    job = session.get(JobRun, job_id)
+    if job is None:
+        raise NotFoundError(f"Unknown job {job_id}.", code="job.not_found", id=job_id)
+    return job
+
+
+def cancel(session: Session, job_id: int, *, by: str) -> JobRun:
+    """Cancel a queued run at once, or ask a running one to stop (it stops at its next check)."""
+    job = get_job(session, job_id)
+    if job.status is JobStatus.QUEUED:
+        job = transition(
+            session,
+            JobRun,
+            job_id,
+            JobRun.status,
+            JobStatus.QUEUED,
+            JobStatus.CANCELLED,
+            cancel_requested=True,
+            message=f"cancelled by {by}",
+            finished_at=clock.now(),
+        )
+    elif job.status is JobStatus.RUNNING:
+        job = transition(
+            session,
+            JobRun,
+            job_id,
+            JobRun.status,
+            JobStatus.RUNNING,
+            JobStatus.RUNNING,
+            cancel_requested=True,
+        )
+        session.info.setdefault(_SIGNAL, []).append(job_id)
+    else:
+        raise ConflictError(
+            f"Job {job_id} is {job.status}; only a queued or running job can be cancelled.",
+            code="job.not_cancellable",
+            id=job_id,
+            status=job.status,
+        )
+    return job
+
+
+@event.listens_for(Session, "after_commit")
+def _submit_committed(session: Session) -> None:
+    submit, signal = session.info.pop(_SUBMIT, ()), session.info.pop(_SIGNAL, ())
+    runner: Runner | None = session.info.get(RUNNER)
+    if runner is None:
+        return  # no runner in this process: the rows wait for one (or its restart sweep)
+    for job_id in submit:
+        runner.submit(job_id)
+    for job_id in signal:
+        runner.signal(job_id)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:
+        session.info.pop(_SUBMIT, None)
+        session.info.pop(_SIGNAL, None)
+
+
+def fail_interrupted(
+    session: Session, *, stale_before: datetime | None = None, runner_id: str | None = None
+) -> int:
+    """Fail the queued and running runs whose process stopped, with the reason; how many.
+
+    A run is abandoned when its runner's last heartbeat is older than ``stale_before``, or
+    when ``runner_id`` is the runner that is stopping; with neither, every waiting run is.
+    """
+    query = select(JobRun).where(JobRun.status.in_(WAITING))
+    if stale_before is not None:
+        query = query.where(or_(JobRun.heartbeat_at.is_(None), JobRun.heartbeat_at < stale_before))
+    if runner_id is not None:
+        query = query.where(JobRun.runner_id == runner_id)
+    count = 0
+    for job in session.scalars(query):
+        job.error = INTERRUPTED.format(status=job.status)
+        job.status, job.message, job.finished_at = JobStatus.FAILED, "interrupted", clock.now()
+        count += 1
+    session.flush()
+    return count
+
+
+def beat(session: Session, *, runner_id: str) -> None:
+    """Refresh the heartbeat of a runner's waiting runs."""
+    session.execute(
+        update(JobRun)
+        .where(JobRun.runner_id == runner_id, JobRun.status.in_(WAITING))
+        .values(heartbeat_at=clock.now())
+    )
+
+
+# -- deadlines ------------------------------------------------------------------------
+def schedule(
+    session: Session,
+    *,
+    kind: str,
+    subject_type: str,
+    subject_id: str,
+    due_at: datetime,
+    payload: dict[str, Any] | None = None,
+) -> Deadline:
+    """A deadline of ``kind`` for a subject, pending until the sweep fires it at ``due_at``."""
+    if kind not in _deadline_handlers:
+        raise ValueError(f'No handler is registered for deadline kind "{kind}".')
+    deadline = Deadline(
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        due_at=due_at,
+        state=DeadlineState.PENDING,
+        payload=payload or {},
+        created_at=clock.now(),
+    )
+    session.add(deadline)
+    session.flush()
+    return deadline
+
+
+def cancel_deadlines(session: Session, *, kind: str, subject_type: str, subject_id: str) -> int:
+    """Cancel the pending deadlines of ``kind`` for a subject (it was met); how many."""
+    done = session.execute(
+        update(Deadline)
+        .where(
+            Deadline.kind == kind,
+            Deadline.subject_type == subject_type,
+            Deadline.subject_id == subject_id,
+            Deadline.state == DeadlineState.PENDING,
+        )
+        .values(state=DeadlineState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    return int(done)
+
+
+def fire_due(sessions: sessionmaker[Session], *, limit: int = 100) -> int:
+    """Fire the deadlines due by now, each in its own transaction; how many this call fired.
+
+    A handler that raises leaves its deadline failed with the error (its writes undone),
+    so one bad row does not stop the others nor fire again.
+    """
+    now = clock.now()
+    with session_scope(sessions, write=False) as session:
+        due = list(
+            session.scalars(
+                select(Deadline.id)
+                .where(Deadline.state == DeadlineState.PENDING, Deadline.due_at <= now)
+                .order_by(Deadline.due_at, Deadline.id)
+                .limit(limit)
+            )
+        )
+    fired = 0
+    for deadline_id in due:
+        with session_scope(sessions) as session:
+            try:
+                deadline = transition(
+                    session,
+                    Deadline,
+                    deadline_id,
+                    Deadline.state,
+                    DeadlineState.PENDING,
+                    DeadlineState.FIRED,
+                    fired_at=now,
+                )
+            except ConflictError:
+                continue  # another runner fired it, or it was cancelled meanwhile
+            try:
+                with session.begin_nested():
+                    _deadline_handler(deadline.kind)(session, deadline)
+            except Exception as exc:
+                log.exception("deadline handler failed", id=deadline_id, kind=deadline.kind)
+                deadline.state, deadline.error = DeadlineState.FAILED, str(exc)[:2000]
+            fired += 1
+    return fired
+
+
+def _deadline_handler(kind: str) -> DeadlineHandler:
+    try:
+        return _deadline_handlers[kind]
+    except KeyError:
+        raise ValueError(f'No handler is registered for deadline kind "{kind}".') from None
