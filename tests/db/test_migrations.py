@@ -6,6 +6,7 @@ import configparser
 import json
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from baotong.config import get_settings
 from baotong.core import clock
 from baotong.db import migrate
 from baotong.db.registry import metadata
-from baotong.db.session import make_engine
+from baotong.db.session import make_engine, make_sessionmaker
+from baotong.jobs.models import JobRun, JobStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,5 +128,48 @@ def test_stored_scenarios_get_the_province_their_scope_filters_on(
             with engine.connect() as conn:
                 rows = conn.execute(text("SELECT name, province_code FROM scenarios ORDER BY name"))
                 assert [tuple(r) for r in rows] == [("one", "410000"), ("two", None)]
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_existing_plan_runs_get_their_job_runs_and_get_them_back_on_downgrade(
+    backend: str, tmp_path: Path, new_database: Callable[[str, Path], Any]
+) -> None:
+    with new_database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(url, "0002")
+            with engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO plan_runs (id, name, scenario_body, provinces, parameters,"
+                        " status, progress, message, cancel_requested, error, lifecycle,"
+                        " created_by, created_at, runner_id)"
+                        " VALUES (5, 'old', '{}', '[\"41\"]', '{}', 'failed', 0.4, 'interrupted',"
+                        " false, 'the service stopped', 'draft', 'p', :at, 'host:1')"
+                    ),
+                    {"at": datetime(2026, 11, 29, tzinfo=UTC)},
+                )
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                job = conn.execute(text("SELECT * FROM job_runs")).mappings().one()
+                assert conn.execute(text("SELECT job_id FROM plan_runs")).scalar() == job["id"]
+            assert (job["kind"], job["status"], job["progress"]) == ("plan.compute", "failed", 0.4)
+            assert (job["error"], job["runner_id"]) == ("the service stopped", "host:1")
+            payload = job["payload"]
+            assert (json.loads(payload) if isinstance(payload, str) else payload) == {"plan_id": 5}
+            with make_sessionmaker(engine)() as session:  # a new job does not reuse id 5
+                session.add(
+                    JobRun(
+                        kind="k", payload={}, status=JobStatus.QUEUED, created_at=datetime.now(UTC)
+                    )
+                )
+                session.commit()
+
+            migrate.downgrade(url, "0002")
+            with engine.connect() as conn:
+                row = conn.execute(text("SELECT status, error FROM plan_runs")).one()
+            assert tuple(row) == ("failed", "the service stopped")
         finally:
             engine.dispose()
