@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from baotong.db.audit import AuditEntry
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong import jobs
 from baotong.core import clock
-from baotong.db import audit
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
-from baotong.jobs import Deadline, DeadlineState
+from baotong.jobs import Deadline, DeadlineState, JobRun
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 def remind(session: Session, deadline: Deadline) -> None:
-    """A deadline's effect: one audit row in the claim's transaction."""
-    audit.record(
-        session,
-        actor="clock",
-        action="ticket.overdue",
-        object_type="ticket",
-        object_id=deadline.subject_id,
-    )
+    """A deadline's effect: a job queued in the claim's transaction."""
+    jobs.enqueue(session, "test.echo", {"text": deadline.subject_id})
     if deadline.payload.get("fail"):
         raise RuntimeError("the SLA handler broke")
 
@@ -49,12 +42,9 @@ def _schedule(sessions: sessionmaker[Session], hours: list[float], **payload: ob
             )
 
 
-def _effects(sessions: sessionmaker[Session]) -> dict[str, int]:
+def _effects(sessions: sessionmaker[Session]) -> Counter[str]:
     with session_scope(sessions, write=False) as session:
-        rows = session.execute(
-            select(AuditEntry.object_id, func.count()).group_by(AuditEntry.object_id)
-        )
-        return {str(subject): int(count) for subject, count in rows}
+        return Counter(str(job.payload["text"]) for job in session.scalars(select(JobRun)))
 
 
 def test_a_deadline_fires_once_when_due_and_not_before(sessions: sessionmaker[Session]) -> None:

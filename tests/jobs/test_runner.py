@@ -40,6 +40,8 @@ def test_a_job_is_submitted_only_once_its_transaction_committed(
     sessions.configure(info={RUNNER: recorder})
     with session_scope(sessions) as session:
         job_id = jobs.enqueue(session, "test.echo", {"text": "hi"}).id
+        with session.begin_nested():
+            session.flush()
         assert recorder.submitted == []  # not while the request is still open
     assert recorder.submitted == [(job_id, True)]  # and the runner sees the committed row
 

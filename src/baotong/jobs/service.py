@@ -130,6 +130,8 @@ def cancel(session: Session, job_id: int, *, by: str) -> JobRun:
 
 @event.listens_for(Session, "after_commit")
 def _submit_committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the transaction itself is still open
     submit, signal = session.info.pop(_SUBMIT, ()), session.info.pop(_SIGNAL, ())
     runner: Runner | None = session.info.get(RUNNER)
     if runner is None:
