@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from baotong.core.enums import LabelledEnum, labels
+from baotong.core.enums import LabelledEnum, colours
 
 
 class Role(LabelledEnum):
@@ -19,16 +19,16 @@ class Role(LabelledEnum):
     VIEWER = "viewer"
 
 
-labels(
+colours(
     "Role",
     {
-        "admin": ("管理员", "Administrator", "red"),
-        "planner": ("计划员", "Planner", "blue"),
-        "dispatcher": ("调度员", "Dispatcher", "purple"),
-        "warehouse_operator": ("仓库操作员", "Warehouse operator", "teal"),
-        "cs_agent": ("客服", "Customer-service agent", "orange"),
-        "group_leader": ("团长", "Group leader", "green"),
-        "viewer": ("只读", "Viewer", "gray"),
+        "admin": "red",
+        "planner": "blue",
+        "dispatcher": "purple",
+        "warehouse_operator": "teal",
+        "cs_agent": "orange",
+        "group_leader": "green",
+        "viewer": "gray",
     },
 )
 

@@ -17,11 +17,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from baotong.core.enums import LabelledEnum, labels
+from baotong.core.enums import LabelledEnum, colours
 from baotong.core.exceptions import NotFoundError, ValidationError
 
 
-class RegionLevel(LabelledEnum):
+class RegionLevel(LabelledEnum, key="level"):
     PROVINCE = "province"
     PREFECTURE = "prefecture"
     COUNTY = "county"
@@ -45,7 +45,7 @@ class Automation(LabelledEnum):
     AUTOMATED = "automated"
 
 
-class SiteStatus(LabelledEnum):
+class SiteStatus(LabelledEnum, key="status"):
     OPEN = "open"
     LIMITED = "limited"
     CLOSED = "closed"
@@ -59,47 +59,11 @@ class CenterRole(LabelledEnum):
     CITY = "city"  # one of several centres of a municipality
 
 
-labels(
-    "RegionLevel",
-    {
-        "province": ("省级", "Province", "blue"),
-        "prefecture": ("地级", "Prefecture", "teal"),
-        "county": ("县级", "County", "gray"),
-    },
-)
-labels(
-    "ProductClass",
-    {
-        "ems": ("特快专递", "EMS express", "red"),
-        "parcel": ("快递包裹", "Standard parcels", "orange"),
-        "letter": ("函件及印刷品", "Letters and printed matter", "blue"),
-        "supply": ("保供物资", "Supply goods", "green"),
-    },
-)
-labels(
-    "Automation",
-    {
-        "manual": ("人工", "Manual", "gray"),
-        "semi": ("半自动", "Semi-automated", "yellow"),
-        "automated": ("自动分拣", "Automated sorter", "green"),
-    },
-)
-labels(
-    "SiteStatus",
-    {
-        "open": ("正常", "Open", "green"),
-        "limited": ("受限", "Limited", "orange"),
-        "closed": ("关闭", "Closed", "red"),
-    },
-)
-labels(
-    "CenterRole",
-    {
-        "provincial_hub": ("省中心", "Provincial hub", "purple"),
-        "prefecture": ("地市中心", "Prefecture centre", "blue"),
-        "city": ("市内中心", "City centre", "teal"),
-    },
-)
+colours("RegionLevel", {"province": "blue", "prefecture": "teal", "county": "gray"})
+colours("ProductClass", {"ems": "red", "parcel": "orange", "letter": "blue", "supply": "green"})
+colours("Automation", {"manual": "gray", "semi": "yellow", "automated": "green"})
+colours("SiteStatus", {"open": "green", "limited": "orange", "closed": "red"})
+colours("CenterRole", {"provincial_hub": "purple", "prefecture": "blue", "city": "teal"})
 
 
 LonLat = tuple[float, float]
@@ -107,7 +71,7 @@ LonLat = tuple[float, float]
 
 def _require(condition: bool, message: str, field_name: str, value: object) -> None:
     if not condition:
-        raise ValidationError(message, field=field_name, value=value)
+        raise ValidationError(message, code="network.invalid_value", field=field_name, value=value)
 
 
 def _check_lonlat(location: LonLat, field_name: str) -> None:
@@ -481,7 +445,8 @@ class Network:
         try:
             return self.regions[code]
         except KeyError:
-            raise NotFoundError(f"Unknown region code '{code}'.", region_code=code) from None
+            raise NotFoundError(f"Unknown region code '{code}'.", code="network.unknown_region",
+                                region_code=code) from None  # fmt: skip
 
     # -- sites -----------------------------------------------------------------------
     @cached_property
@@ -510,7 +475,8 @@ class Network:
         try:
             return self.centers[center_id]
         except KeyError:
-            raise NotFoundError(f"Unknown processing centre '{center_id}'.", id=center_id) from None
+            raise NotFoundError(f"Unknown processing centre '{center_id}'.",
+                                code="network.unknown_centre", id=center_id) from None  # fmt: skip
 
     @cached_property
     def _provincial_hubs(self) -> dict[str, str]:
@@ -525,7 +491,9 @@ class Network:
         if province_code in self._provincial_hubs:
             return self.centers[self._provincial_hubs[province_code]]
         raise NotFoundError(
-            f"Province '{province_code}' has no provincial hub.", code=province_code
+            f"Province '{province_code}' has no provincial hub.",
+            code="network.no_provincial_hub",
+            region_code=province_code,
         )
 
     def is_high_volume(self, station: DeliveryStation) -> bool:
@@ -538,7 +506,9 @@ class Network:
         if destination in self.stations:
             return self.centers[self.sort_plan[self.stations[destination].county_code]]
         raise NotFoundError(
-            f"No centre sorts destination '{destination}'.", destination=destination
+            f"No centre sorts destination '{destination}'.",
+            code="network.unsorted_destination",
+            destination=destination,
         )
 
     # -- transport -------------------------------------------------------------------
