@@ -10,12 +10,21 @@ ASSETS := src/baotong/web/assets
 VENDOR := src/baotong/web/static/vendor
 LINTED := $(wildcard src tests benchmarks scripts)
 
-.PHONY: run test lint typecheck pytest bench assets browser clean
+# Message catalogues: one per package with words (src/baotong/<package>/locale/), one .po per
+# language; the .mo files are compiled here and never committed.
+LANGUAGES := zh_CN en
+WORDS := $(patsubst %/locale,%,$(wildcard src/baotong/*/locale))
+PO := $(wildcard src/baotong/*/locale/*/LC_MESSAGES/*.po)
+MO := $(PO:.po=.mo)
+EXTRACT := --no-default-keywords -k t -k translate:2 -k N_ --no-location --omit-header \
+	--sort-output --no-wrap
 
-run: $(STAMP_RUN) assets
+.PHONY: run test lint typecheck pytest bench assets browser catalogues i18n clean
+
+run: $(STAMP_RUN) assets catalogues
 	$(BIN)/baotong run
 
-test: $(STAMP_DEV) assets browser lint typecheck pytest
+test: $(STAMP_DEV) assets browser catalogues lint typecheck pytest
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check $(LINTED)
@@ -25,8 +34,29 @@ lint: $(STAMP_DEV)
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
-pytest: $(STAMP_DEV) assets browser
+pytest: $(STAMP_DEV) assets browser catalogues
 	$(BIN)/pytest
+
+# `make i18n`: extract every package's keys (babel.cfg), add new ones to its catalogues
+# (empty, to be written, unless another catalogue had words for the key) and drop vanished
+# ones, then compile.
+i18n: $(STAMP_RUN)
+	mkdir -p build/i18n
+	$(BIN)/python -m baotong.core.i18n_extract remember build/i18n/words.json
+	set -e; for pkg in $(WORDS); do name=$$(basename $$pkg); \
+	  $(BIN)/pybabel extract -F babel.cfg $(EXTRACT) -o build/i18n/$$name.pot $$pkg; \
+	  for lang in $(LANGUAGES); do \
+	    $(BIN)/pybabel update -i build/i18n/$$name.pot -d $$pkg/locale -D $$name -l $$lang \
+	      --init-missing --no-fuzzy-matching --ignore-obsolete --omit-header --no-wrap; \
+	  done; done
+	$(BIN)/python -m baotong.core.i18n_extract carry build/i18n/words.json
+	$(MAKE) --no-print-directory catalogues
+
+catalogues: $(MO)
+
+# Compiled after every install (the stamps) and whenever a .po changes.
+$(MO): %.mo: %.po $(STAMP_RUN)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 # Console libraries (ECharts, htmx) from the npm registry through the committed lock file.
 assets: $(VENDOR)/.installed
@@ -60,4 +90,4 @@ $(STAMP_DEV): $(BIN)/python pyproject.toml
 	touch $@ $(STAMP_RUN)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(VENDOR) $(ASSETS)/node_modules
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(VENDOR) $(ASSETS)/node_modules $(MO)

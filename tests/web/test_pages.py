@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from baotong.contingency import pages as contingency_pages
 from baotong.contingency import service as contingency_service
 from baotong.contingency.scenario import Options
+from baotong.core import i18n as words
+from baotong.core.exceptions import ConflictError, NotFoundError
 from baotong.db.session import session_scope
 from baotong.network import geo
 from baotong.network.entities import Network
@@ -241,8 +243,35 @@ def test_the_audit_page_filters_by_actor_and_day_and_explains_a_bad_date(
     assert "plan.approve" not in planner.get("/audit?since=2999-01-01").text
     bad = planner.get("/audit?since=yesterday")
     assert bad.status_code == 422
-    assert "must be a date such as 2022-04-01" in bad.text
+    assert "字段“since”：必须是日期，例如 2022-04-01。" in bad.text
     assert "Traceback" not in bad.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "字段“options.max_road_hours”：必须大于 0.0（现为 0）。"),
+        ("en", "field &#39;options.max_road_hours&#39;: must be greater than 0.0 (got 0)."),
+    ],
+)
+def test_a_scenario_field_error_is_said_in_the_language_of_the_page(
+    client: TestClient, seeded: sessionmaker[Session], lang: str, said: str
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    planner.cookies.set("baotong_lang", lang)
+    form = {"name": "试算", "area_region": "410000", "area_level": "province",
+            "class_parcel": "1", "factor_parcel": "1", "max_road_hours": "0"}  # fmt: skip
+    reply = planner.post("/scenarios", data={**form, **csrf(planner)})
+    assert reply.status_code == 422
+    assert said in reply.text
+
+
+def test_an_error_whose_code_has_no_words_is_shown_in_english() -> None:
+    refused = ConflictError("The moon is not a region.", code="nowhere.moon", region="moon")
+    assert i18n.error_text("zh", refused) == "The moon is not a region."
+    known = NotFoundError("Unknown plan 9.", code="plan.unknown", id=9)
+    assert i18n.error_text("zh", known) == "未知的预案 9。"
+    assert i18n.error_text("en", known) == "Unknown plan 9."
 
 
 def test_the_builder_saves_a_city_level_lock_with_its_sort_depth(
@@ -382,14 +411,14 @@ def test_every_page_has_every_word_in_both_languages(
     monkeypatch: pytest.MonkeyPatch, lang: str,
 ) -> None:  # fmt: skip
     missing: list[str] = []
-    known = i18n.translate
+    known = words.translate
 
-    def checked(language: str, key: str) -> str:
-        if key not in i18n.MESSAGES:
+    def checked(language: str, key: str, **params: object) -> str:
+        if not words.has(language, key):
             missing.append(key)
-        return known(language, key)
+        return known(language, key, **params)
 
-    monkeypatch.setattr(i18n, "translate", checked)
+    monkeypatch.setattr(words, "translate", checked)
     plan_id = computed_plan(seeded, network, client, "approved")
     with session_scope(seeded) as session:
         scenario = contingency_service.get_plan(session, plan_id, principal=staff()).scenario_id

@@ -60,7 +60,7 @@ def test_an_unknown_plan_is_a_readable_page_not_a_traceback(
     viewer = log_in(client, seeded, "viewer")
     reply = viewer.get("/plans/9999")
     assert reply.status_code == 404
-    assert "Unknown plan 9999" in reply.text
+    assert "未知的预案 9999。" in reply.text
     assert "Traceback" not in reply.text
     inline = viewer.get("/plans/9999/progress", headers={"HX-Request": "true"})
     assert inline.headers["HX-Retarget"] == "#flash"
@@ -101,7 +101,7 @@ def test_a_manual_plan_uploaded_as_yaml_is_scored_next_to_the_optimum(
         f"/plans/{plan_id}/compare", data={"yaml": "name: x\nbackups: [\n", **csrf(planner)}
     )
     assert broken.status_code == 422
-    assert "not valid YAML" in broken.text
+    assert "不是有效的 YAML" in broken.text
     assert "name: x" in broken.text
 
 

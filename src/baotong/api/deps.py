@@ -74,10 +74,14 @@ def get_principal(
 ) -> Principal:
     token = request_token(request)
     if token is None:
-        raise AuthenticationError("Log in first: send 'Authorization: Bearer <token>'.")
+        raise AuthenticationError(
+            "Log in first: send 'Authorization: Bearer <token>'.", code="auth.no_token"
+        )
     principal = auth_service.principal_for_token(session, token=token, key=context.key)
     if principal is None:
-        raise AuthenticationError("The token is invalid, expired or logged out; log in again.")
+        raise AuthenticationError(
+            "The token is invalid, expired or logged out; log in again.", code="auth.bad_token"
+        )
     return principal
 
 
@@ -115,6 +119,8 @@ def checked(principal: Principal, permission: Permission) -> Principal:
     if not principal.can(permission):
         raise PermissionDeniedError(
             f"Role '{principal.role}' may not do this (needs '{permission}').",
+            code="auth.forbidden",
+            role=principal.role,
             permission=str(permission),
         )
     return principal

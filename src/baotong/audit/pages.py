@@ -56,6 +56,6 @@ def _day(field: str, text: str, *, next_day: bool = False) -> datetime | None:
         day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(
-            "must be a date such as 2022-04-01.", field=field, value=text
+            "must be a date such as 2022-04-01.", code="input.not_a_date", field=field, value=text
         ) from None
     return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=UTC)

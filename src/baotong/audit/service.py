@@ -116,6 +116,7 @@ def entries(
                 code="audit.unknown_type",
                 field="object_type",
                 value=object_type,
+                types=names,
             )
         query = query.where(AuditEntry.object_type == object_type)
     if object_id:

@@ -88,7 +88,9 @@ def create_user(body: UserCreate, session: DbSession, admin: Admin) -> UserAccou
     if not admin.is_national and body.province_code != admin.province_code:
         raise ValidationError(
             f"a provincial admin creates users of province {admin.province_code} only.",
+            code="user.outside_scope",
             field="province_code",
+            province=admin.province_code,
             value=body.province_code,
         )
     user = service.create_user(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from baotong.core.enums import LabelledEnum, labels
+from baotong.core.enums import LabelledEnum
 
 
 class Role(LabelledEnum):
@@ -17,20 +17,6 @@ class Role(LabelledEnum):
     CS_AGENT = "cs_agent", "orange"
     GROUP_LEADER = "group_leader", "green"
     VIEWER = "viewer", "gray"
-
-
-labels(
-    Role,
-    {
-        Role.ADMIN: ("管理员", "Administrator"),
-        Role.PLANNER: ("计划员", "Planner"),
-        Role.DISPATCHER: ("调度员", "Dispatcher"),
-        Role.WAREHOUSE_OPERATOR: ("仓库操作员", "Warehouse operator"),
-        Role.CS_AGENT: ("客服", "Customer-service agent"),
-        Role.GROUP_LEADER: ("团长", "Group leader"),
-        Role.VIEWER: ("只读", "Viewer"),
-    },
-)
 
 
 class Permission(StrEnum):

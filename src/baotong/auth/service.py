@@ -17,8 +17,9 @@ from baotong.auth.permissions import Principal, Role
 from baotong.auth.tokens import issue, verify
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, PermissionDeniedError, ValidationError
+from baotong.core.i18n import N_
 
-audit.register_type("user", label_key="object.user", link="/users#user-{id}")
+audit.register_type("user", label_key=N_("object.user"), link="/users#user-{id}")
 
 hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
@@ -42,25 +43,31 @@ def create_user(
     """Add a user; the password is stored as an argon2 hash only."""
     if not USERNAME.match(username):
         raise ValidationError(
-            "must be 2-64 letters, digits, '_', '.' or '-'.", field="username", value=username
-        )
+            "must be 2-64 letters, digits, '_', '.' or '-'.", code="user.bad_name",
+            field="username", value=username,
+        )  # fmt: skip
     try:
         parsed_role = Role(role)
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise ValidationError(f"unknown role '{role}' (one of {roles}).", field="role") from None
+        raise ValidationError(f"unknown role '{role}' (one of {roles}).", code="user.unknown_role",
+                              field="role", role=role, roles=roles) from None  # fmt: skip
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.", field="password")
+        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.",
+                              code="user.short_password", field="password",
+                              least=MIN_PASSWORD)  # fmt: skip
     if province_code is not None and not (
         len(province_code) == 6 and province_code.isdigit() and province_code.endswith("0000")
     ):
         raise ValidationError(
             "must be a six-digit province code such as 410000.",
+            code="user.bad_province",
             field="province",
             value=province_code,
         )
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ConflictError(f"User '{username}' already exists.", username=username)
+        raise ConflictError(f"User '{username}' already exists.", code="user.exists",
+                            username=username)  # fmt: skip
     user = User(
         username=username,
         password_hash=hasher.hash(password),
@@ -85,9 +92,12 @@ def create_user(
 def set_password(session: Session, *, username: str, password: str, actor: str = "system") -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise ValidationError(f"no user '{username}'.", field="username", value=username)
+        raise ValidationError(f"no user '{username}'.", code="user.unknown", field="username",
+                              value=username)  # fmt: skip
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.", field="password")
+        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.",
+                              code="user.short_password", field="password",
+                              least=MIN_PASSWORD)  # fmt: skip
     user.password_hash = hasher.hash(password)
     session.flush()
     audit.record(
@@ -120,7 +130,7 @@ def login(
         except (VerificationError, InvalidHashError):
             ok = False
     if user is None or not ok:
-        raise AuthenticationError("Wrong user name or password.")
+        raise AuthenticationError("Wrong user name or password.", code="auth.bad_credentials")
     now = clock.now()
     login_session = LoginSession(
         id=secrets.token_urlsafe(24), user_id=user.id, created_at=now, expires_at=now + ttl

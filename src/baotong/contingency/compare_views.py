@@ -82,11 +82,12 @@ def manual_from_form(
         centre = str(form.get(f"assign_{code}") or "")
         if centre:
             if centre not in network.centers:
-                raise ValidationError("unknown processing centre.", field=f"assign_{code}",
-                                      value=centre)  # fmt: skip
+                raise ValidationError("unknown processing centre.", code="compare.unknown_centre",
+                                      field=f"assign_{code}", value=centre)  # fmt: skip
             backups[centre].append(code)
     if not backups:
-        raise ValidationError("assign at least one region to a backup centre.", field="assign")
+        raise ValidationError("assign at least one region to a backup centre.",
+                              code="compare.nothing_assigned", field="assign")  # fmt: skip
     name = str(form.get("name") or "").strip() or "manual"
     body = {"name": name, "backups": [{"center": c, "regions": r} for c, r in backups.items()]}
     return validate(ManualPlan, body)

@@ -282,7 +282,8 @@ def _find_center(network: Network, text: str, field: str) -> str:
         return hits[0]
     what = "no" if not hits else f"{len(hits)} ({', '.join(sorted(hits)[:5])})"
     raise ValidationError(f"{what} processing centres match '{text}'; use the centre id.",
-                          field=field, value=text)  # fmt: skip
+                          code="manual.unmatched_centre", field=field, value=text,
+                          count=len(hits))  # fmt: skip
 
 
 def evaluate(

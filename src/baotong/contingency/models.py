@@ -20,28 +20,23 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from baotong.core.enums import LabelledEnum, labels
+from baotong.core.enums import LabelledEnum
+from baotong.core.i18n import N_
 from baotong.db.base import Base
 from baotong.db.types import enum_type
 from baotong.jobs.models import JobRun, JobStatus
 
 
-class PlanLifecycle(LabelledEnum):
+class PlanLifecycle(LabelledEnum, key="lifecycle"):
     DRAFT = "draft", "blue"
     APPROVED = "approved", "orange"
     ACTIVE = "active", "green"
     LIFTED = "lifted", "gray"
 
 
-labels(
-    PlanLifecycle,
-    {
-        PlanLifecycle.DRAFT: ("草稿", "Draft"),
-        PlanLifecycle.APPROVED: ("已批准", "Approved"),
-        PlanLifecycle.ACTIVE: ("生效中", "Active"),
-        PlanLifecycle.LIFTED: ("已解除", "Lifted"),
-    },
-)
+# transition() names its errors after the noun and the column; their words are here.
+N_("error.plan.wrong_lifecycle")
+N_("error.plan.not_found")
 
 
 class ScenarioRow(Base):

@@ -1,4 +1,4 @@
-"""Plan tables as CSV and Excel, with Chinese and English headers.
+"""Plan tables as CSV and Excel, with Chinese and English headers from the catalogues.
 
 Tables: ``backups``, ``assignments``, ``sort_plan_changes``, ``transit_changes``,
 ``trunk`` (transport into backups) and ``zone_runs`` (backup → zone runs with passes).
@@ -15,47 +15,50 @@ from pydantic import BaseModel
 
 from baotong.contingency.document import PlanDocument
 from baotong.core.exceptions import NotFoundError
+from baotong.core.i18n import N_, translate
 
-Column = tuple[str, str]  # (field of the plan row, "中文 / English" header)
+Column = tuple[str, str]  # (key in the plan row, catalogue key of its header)
 
 TABLES: dict[str, tuple[str, list[Column]]] = {
     "backups": ("backups", [
-        ("center_id", "中心编号 / Centre id"), ("name", "分拣中心 / Backup centre"),
-        ("province_code", "省份 / Province"), ("load", "负荷 / Load (items/day)"),
-        ("capacity", "能力 / Capacity (items/day)"), ("surge_shifts", "加班班次 / Surge shifts"),
-        ("utilisation", "利用率 / Utilisation"), ("chutes_used", "占用格口 / Chutes used"),
-        ("chutes_free", "空闲格口 / Chutes free"),
+        ("center_id", N_("column.center_id")), ("name", N_("column.backup")),
+        ("province_code", N_("column.province_code")), ("load", N_("column.load")),
+        ("capacity", N_("column.capacity")), ("surge_shifts", N_("column.surge_shifts")),
+        ("utilisation", N_("column.utilisation")), ("chutes_used", N_("column.chutes_used")),
+        ("chutes_free", N_("column.chutes_free")),
     ]),
     "assignments": ("assignments", [
-        ("zone_id", "分区 / Zone"), ("zone_kind", "分拣深度 / Sort depth"),
-        ("name", "目的地 / Destination"), ("region_code", "区县代码 / County code"),
-        ("station_id", "揽投部 / Station"), ("backup_center_id", "中心编号 / Centre id"),
-        ("backup", "分拣中心 / Backup centre"), ("volume", "邮件量 / Volume (items/day)"),
-        ("chutes", "格口 / Chutes"), ("km", "公里 / Road km"),
-        ("extra_hours", "延误 / Extra hours"),
+        ("zone_id", N_("column.zone_id")), ("zone_kind", N_("column.zone_kind")),
+        ("name", N_("column.destination")), ("region_code", N_("column.region_code")),
+        ("station_id", N_("column.station_id")),
+        ("backup_center_id", N_("column.center_id")),
+        ("backup", N_("column.backup")), ("volume", N_("column.volume")),
+        ("chutes", N_("column.chutes")), ("km", N_("column.road_km")),
+        ("extra_hours", N_("column.extra_hours")),
     ]),
     "sort_plan_changes": ("sort_plan_changes", [
-        ("zone_id", "分区 / Zone"), ("destination", "目的地 / Destination"),
-        ("zone_kind", "分拣深度 / Sort depth"), ("from_center_id", "原中心 / From centre"),
-        ("to_center_id", "新中心 / To centre"), ("bag", "总包 / Bag"), ("chutes", "格口 / Chutes"),
+        ("zone_id", N_("column.zone_id")), ("destination", N_("column.destination")),
+        ("zone_kind", N_("column.zone_kind")), ("from_center_id", N_("column.from_center_id")),
+        ("to_center_id", N_("column.to_center_id")), ("bag", N_("column.bag")),
+        ("chutes", N_("column.chutes")),
     ]),
     "transit_changes": ("transit_changes", [
-        ("action", "变更 / Change"), ("origin_center_id", "始发中心 / Origin centre"),
-        ("from_center_id", "原 / From"), ("to_center_id", "新 / To"),
-        ("old_chain", "原经转 / Old chain"), ("new_chain", "新经转 / New chain"),
-        ("new_mode", "方式 / Mode"), ("volume", "邮件量 / Volume (items/day)"),
+        ("action", N_("column.action")), ("origin_center_id", N_("column.origin_center_id")),
+        ("from_center_id", N_("column.from")), ("to_center_id", N_("column.to")),
+        ("old_chain", N_("column.old_chain")), ("new_chain", N_("column.new_chain")),
+        ("new_mode", N_("column.mode")), ("volume", N_("column.volume")),
     ]),
     "trunk": ("transport.trunk", [
-        ("origin", "始发省 / Origin province"), ("backup", "分拣中心 / Backup centre"),
-        ("mode", "方式 / Mode"), ("via_hubs", "经转集散 / Via hubs"), ("km", "公里 / km"),
-        ("volume", "邮件量 / Volume (items/day)"),
-        ("crossdock_volume", "总包分拨 / Bag cross-dock"), ("trucks", "车辆 / Trucks"),
+        ("origin", N_("column.origin")), ("backup", N_("column.backup")),
+        ("mode", N_("column.mode")), ("via_hubs", N_("column.via_hubs")), ("km", N_("column.km")),
+        ("volume", N_("column.volume")),
+        ("crossdock_volume", N_("column.crossdock_volume")), ("trucks", N_("column.trucks")),
     ]),
     "zone_runs": ("transport.zone_runs", [
-        ("backup_center_id", "分拣中心 / Backup centre"), ("destination", "目的地 / Destination"),
-        ("km", "公里 / km"), ("hours", "小时 / Hours"), ("volume", "邮件量 / Volume (items/day)"),
-        ("vehicle", "车型 / Vehicle"), ("vehicles", "车辆 / Vehicles"),
-        ("needs_pass", "需通行证 / Needs pass"),
+        ("backup_center_id", N_("column.backup")), ("destination", N_("column.destination")),
+        ("km", N_("column.km")), ("hours", N_("column.hours")), ("volume", N_("column.volume")),
+        ("vehicle", N_("column.vehicle")), ("vehicles", N_("column.vehicles")),
+        ("needs_pass", N_("column.needs_pass")),
     ]),
 }  # fmt: skip
 
@@ -63,12 +66,18 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
 def _rows(plan: PlanDocument, table: str) -> tuple[list[Column], list[BaseModel]]:
     if table not in TABLES:
         raise NotFoundError(f"Unknown plan table '{table}': use one of {', '.join(TABLES)}.",
-                            code="plan.unknown_table", table=table)  # fmt: skip
+                            code="plan.unknown_table", table=table,
+                            tables=", ".join(TABLES))  # fmt: skip
     path, columns = TABLES[table]
     node: Any = plan
     for key in path.split("."):
         node = getattr(node, key)
     return columns, list(node)
+
+
+def _header(key: str) -> str:
+    """'中文 / English': the header both readers of a plan table understand."""
+    return f"{translate('zh', key)} / {translate('en', key)}"
 
 
 def _cell(row: BaseModel, key: str) -> Any:
@@ -84,7 +93,7 @@ def plan_csv(plan: PlanDocument, table: str) -> str:
     columns, rows = _rows(plan, table)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([header for _, header in columns])
+    writer.writerow([_header(key) for _, key in columns])
     for row in rows:
         writer.writerow([_cell(row, key) for key, _ in columns])
     return out.getvalue()
@@ -95,7 +104,7 @@ def plan_xlsx(plan: PlanDocument) -> bytes:
     wb = Workbook()
     summary = wb.active
     summary.title = "summary"
-    summary.append(["项目 / Item", "值 / Value"])
+    summary.append([_header(N_("column.item")), _header(N_("column.value"))])
     for key in ("scenario", "status", "objective", "bound", "gap", "solve_seconds"):
         summary.append([key, getattr(plan, key)])
     for key, value in plan.cost.model_dump().items():
@@ -103,7 +112,7 @@ def plan_xlsx(plan: PlanDocument) -> bytes:
     for table in TABLES:
         columns, rows = _rows(plan, table)
         sheet = wb.create_sheet(table)
-        sheet.append([header for _, header in columns])
+        sheet.append([_header(key) for _, key in columns])
         for row in rows:
             sheet.append([_cell(row, key) for key, _ in columns])
     buf = io.BytesIO()

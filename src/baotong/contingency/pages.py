@@ -14,6 +14,7 @@ from baotong.contingency import service as contingency_service
 from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.core.pagination import PageRequest
 from baotong.network.entities import Automation, ProductClass
+from baotong.web import i18n
 from baotong.web.forms import attempt, see_other
 from baotong.web.templating import Csrf, PageRoute, page_require, render
 
@@ -32,8 +33,9 @@ def _builder(request: Request, user: Principal, values: dict[str, object], *,
     centres = sorted(network.centers.values(), key=lambda c: c.id)
     return render(request, "contingency/scenarios/builder.html", user,
                   status_code=error.status if error else 200, values=values,
-                  error=error.message if error else None, classes=list(ProductClass),
-                  automations=list(Automation), action=action, centres=centres,
+                  error=i18n.error_for(request, error) if error else None,
+                  classes=list(ProductClass), automations=list(Automation), action=action,
+                  centres=centres,
                   scenario_id=scenario_id)  # fmt: skip
 
 

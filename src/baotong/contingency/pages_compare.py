@@ -16,6 +16,7 @@ from baotong.contingency import service as contingency_service
 from baotong.contingency.document import EvaluationDocument
 from baotong.contingency.engine import evaluate
 from baotong.network import service as network_service
+from baotong.web import i18n
 from baotong.web.forms import attempt
 from baotong.web.templating import Csrf, PageRoute, page_require, render
 
@@ -81,7 +82,7 @@ async def compare_run(
             user,
             plan_id,
             evaluation=None,
-            error=exc.message,
+            error=i18n.error_for(request, exc),
             status_code=exc.status,
             **keep,
         ),  # fmt: skip

@@ -109,7 +109,7 @@ def _act(request: Request, session: Session, network: Network, user: Principal, 
     def refused(exc: ValidationError | ConflictError) -> Response:
         run = contingency_service.get_plan(session, plan_id, principal=user)
         return render(request, DETAIL, user, status_code=exc.status,
-                      flash_error=i18n.error_text(i18n.lang_of(request), exc),
+                      flash_error=i18n.error_for(request, exc),
                       **_plan_values(run, network))  # fmt: skip
 
     return attempt(session, act, done=lambda _: see_other(f"/plans/{plan_id}"), refused=refused)

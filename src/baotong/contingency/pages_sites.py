@@ -19,6 +19,7 @@ from baotong.network import geo
 from baotong.network import service as network_service
 from baotong.network.entities import ProductClass
 from baotong.network.schemas import CapacityChange, StatusChange
+from baotong.web import i18n
 from baotong.web.forms import attempt, parse_form, see_other
 from baotong.web.templating import Csrf, PageRoute, page_require, render
 
@@ -64,7 +65,12 @@ async def change_status(
             user,
             status_code=exc.status,
             **site_views.site_view(
-                session, network, user, site_id, status_error=exc.message, status_form=form
+                session,
+                network,
+                user,
+                site_id,
+                status_error=i18n.error_for(request, exc),
+                status_form=form,
             ),
         ),  # fmt: skip
     )
@@ -94,7 +100,12 @@ async def change_capacity(
             user,
             status_code=exc.status,
             **site_views.site_view(
-                session, network, user, site_id, capacity_error=exc.message, capacity_form=form
+                session,
+                network,
+                user,
+                site_id,
+                capacity_error=i18n.error_for(request, exc),
+                capacity_form=form,
             ),
         ),  # fmt: skip
     )

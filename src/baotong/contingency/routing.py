@@ -47,7 +47,10 @@ def current_routing(
         start = network.centers[origin]
     else:
         raise ValidationError(
-            f"unknown processing centre '{origin}'.", field="origin", value=origin
+            f"unknown processing centre '{origin}'.",
+            code="routing.unknown_origin",
+            field="origin",
+            value=origin,
         )
     transit = network.transit_between(start, center)
     site = session.get(SiteRow, center.id)

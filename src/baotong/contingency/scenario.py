@@ -18,8 +18,10 @@ from typing import Annotated, Any, Literal, TypeVar
 import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from baotong.core.exceptions import ValidationError
+from baotong.core.i18n import N_
 from baotong.network.entities import Automation, Network, ProductClass, Region
 from baotong.network.lookup import region_at
 
@@ -49,10 +51,15 @@ class LockedArea(_Strict):
     def _depth_fits_level(cls, depth: SortDepth | None, info: ValidationInfo) -> SortDepth | None:
         level = info.data.get("level")
         if level == "province" and depth not in (None, "county"):
-            raise ValueError(f"depth '{depth}' needs level 'city' (province level sorts to county)")
+            raise PydanticCustomError(
+                "depth_needs_city",
+                "depth '{depth}' needs level 'city' (province level sorts to county)",
+                {"depth": depth},
+            )
         if level == "city" and depth == "county":
-            raise ValueError(
-                "depth 'county' needs level 'province' (city sorts to station/grid/segment)"
+            raise PydanticCustomError(
+                "depth_needs_province",
+                "depth 'county' needs level 'province' (city sorts to station/grid/segment)",
             )
         return depth
 
@@ -202,7 +209,8 @@ def _load(model: type[M], source: str | Path) -> M:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise ValidationError(f"cannot read the file ({exc.strerror}).", file=file) from None
+            raise ValidationError(f"cannot read the file ({exc.strerror}).", code="file.unreadable",
+                                  file=file, reason=exc.strerror) from None  # fmt: skip
     else:
         text = source
     try:
@@ -211,10 +219,15 @@ def _load(model: type[M], source: str | Path) -> M:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise ValidationError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)}).", file=file, row=row
+            f"not valid YAML ({getattr(exc, 'problem', exc)}).",
+            code="file.bad_yaml",
+            file=file,
+            row=row,
+            reason=str(getattr(exc, "problem", exc)),
         ) from None
     if not isinstance(data, dict):
-        raise ValidationError("the document must be a mapping of fields.", file=file, value=data)
+        raise ValidationError("the document must be a mapping of fields.",
+                              code="file.not_a_mapping", file=file, value=data)  # fmt: skip
     return validate(model, data, file=file)
 
 
@@ -232,4 +245,38 @@ def from_pydantic(exc: pydantic.ValidationError, *, file: str | None = None) -> 
     value = err.get("input")
     msg = err["msg"].removeprefix("Value error, ")
     shown = repr(value) if not isinstance(value, dict) else "{...}"
-    return ValidationError(f"{msg} (got {shown}).", file=file, field=path or None, value=value)
+    return ValidationError(f"{msg} (got {shown}).", code="input.invalid", file=file,
+                           field=path or None, value=value, reason=msg, problem=err["type"],
+                           **err.get("ctx", {}))  # fmt: skip
+
+
+# The problems the console words exactly (``error.input.invalid.<problem>``); any other is
+# worded by ``error.input.invalid`` around Pydantic's English reason.
+WORDED_PROBLEMS = (
+    N_("error.input.invalid.missing"),
+    N_("error.input.invalid.string_too_short"),
+    N_("error.input.invalid.too_short"),
+    N_("error.input.invalid.greater_than"),
+    N_("error.input.invalid.greater_than_equal"),
+    N_("error.input.invalid.less_than"),
+    N_("error.input.invalid.less_than_equal"),
+    N_("error.input.invalid.float_parsing"),
+    N_("error.input.invalid.int_parsing"),
+    N_("error.input.invalid.int_from_float"),
+    N_("error.input.invalid.bool_parsing"),
+    N_("error.input.invalid.literal_error"),
+    N_("error.input.invalid.enum"),
+    N_("error.input.invalid.extra_forbidden"),
+    N_("error.input.invalid.string_type"),
+    N_("error.input.invalid.list_type"),
+    N_("error.input.invalid.dict_type"),
+    N_("error.input.invalid.depth_needs_city"),
+    N_("error.input.invalid.depth_needs_province"),
+)
+# The codes ``network.lookup.region_at`` composes for this package's fields.
+REGION_REFUSALS = (
+    N_("error.scenario.unknown_region"),
+    N_("error.scenario.ambiguous_region"),
+    N_("error.manual_plan.unknown_region"),
+    N_("error.manual_plan.ambiguous_region"),
+)

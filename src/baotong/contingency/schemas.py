@@ -134,7 +134,11 @@ def resolve_destination(network: Network, text: str) -> tuple[str, str, str, str
             raise NotFoundError(
                 f"Station {station_id} has no {kind} '{text}' "
                 f"({station.grids} grids of {station.segments_per_grid} segments).",
+                code="routing.unknown_part",
                 destination=text,
+                station=station_id,
+                grids=station.grids,
+                segments=station.segments_per_grid,
             )
         return kind, text, station.county_code, station_id
     try:
@@ -153,7 +157,11 @@ def resolve_destination(network: Network, text: str) -> tuple[str, str, str, str
         raise ValidationError(
             f"'{region.name}' ({code}) is a {region.level.value} with {counties} counties; "
             "ask for one county or station.",
+            code="routing.not_a_county",
             field="destination",
+            region=f"{region.name} ({code})",
+            level=region.level,
+            counties=counties,
             value=text,
         )
     return "county", code, code, None

@@ -43,13 +43,14 @@ from baotong.contingency.scenario import Scenario
 from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
 from baotong.jobs.models import WAITING, JobRun, JobStatus
 from baotong.network.entities import Network
 
-audit.register_type("scenario", label_key="object.scenario", link="/scenarios/{id}")
-audit.register_type("plan", label_key="object.plan", link="/plans/{id}")
+audit.register_type("scenario", label_key=N_("object.scenario"), link="/scenarios/{id}")
+audit.register_type("plan", label_key=N_("object.plan"), link="/plans/{id}")
 
 PLAN_COMPUTE = "plan.compute"  # the job kind that computes a plan (contingency.jobs)
 DRAFT, APPROVED = PlanLifecycle.DRAFT, PlanLifecycle.APPROVED
@@ -94,7 +95,9 @@ def create_scenario(
     if not principal.sees_all(provinces):
         raise ValidationError(
             f"lies outside your province {principal.province_code}; you can only plan for it.",
+            code="scenario.outside_scope",
             field="body.locked_areas",
+            province=principal.province_code,
         )
     now = clock.now()
     row = ScenarioRow(
@@ -127,7 +130,8 @@ def list_scenarios(
 def get_scenario(session: Session, scenario_id: int, *, principal: Principal) -> ScenarioRow:
     row = session.get(ScenarioRow, scenario_id)
     if row is None or not _sees(principal, row):
-        raise NotFoundError(f"Unknown scenario {scenario_id}.", id=scenario_id)
+        raise NotFoundError(f"Unknown scenario {scenario_id}.", code="scenario.unknown",
+                            id=scenario_id)  # fmt: skip
     return row
 
 
@@ -147,7 +151,10 @@ def update_scenario(
     scenario, provinces = check_scenario(body, network)
     if not principal.sees_all(provinces):
         raise ValidationError(
-            f"lies outside your province {principal.province_code}.", field="body.locked_areas"
+            f"lies outside your province {principal.province_code}.",
+            code="scenario.outside_scope",
+            field="body.locked_areas",
+            province=principal.province_code,
         )
     before = {"name": row.name, "body": row.body}
     name, stored = scenario.name, scenario.canonical()
@@ -198,7 +205,7 @@ def create_plan(
         except ValidationError as exc:
             field = (exc.field or "").removeprefix("body.options.")
             raise ValidationError(
-                exc.reason, code=exc.code, field=f"parameters.{field}", value=exc.value
+                exc.reason, code=exc.code, **{**exc.data, "field": f"parameters.{field}"}
             ) from None
     waiting = session.scalar(
         select(func.count())
@@ -206,7 +213,8 @@ def create_plan(
         .where(JobRun.kind == PLAN_COMPUTE, JobRun.status.in_(WAITING))
     )
     if (waiting or 0) >= MAX_WAITING:
-        raise ConflictError(f"{waiting} plans are already waiting to compute; try again later.")
+        raise ConflictError(f"{waiting} plans are already waiting to compute; try again later.",
+                            code="plan.queue_full", waiting=waiting)  # fmt: skip
     run = PlanRun(
         name=name or scenario.name,
         scenario_id=scenario.id,
@@ -276,7 +284,7 @@ def active_plans(session: Session, *, principal: Principal | None) -> list[PlanR
 def get_plan(session: Session, plan_id: int, *, principal: Principal) -> PlanRun:
     run = session.get(PlanRun, plan_id)
     if run is None or not _sees(principal, run):
-        raise NotFoundError(f"Unknown plan {plan_id}.", id=plan_id)
+        raise NotFoundError(f"Unknown plan {plan_id}.", code="plan.unknown", id=plan_id)
     return run
 
 
@@ -293,7 +301,10 @@ def plan_result(session: Session, plan_id: int, *, principal: Principal) -> Plan
     result = result_of(run)
     if result is None:
         raise ConflictError(
-            f"Plan {plan_id} has no result: it is {run.status}.", id=plan_id, plan_status=run.status
+            f"Plan {plan_id} has no result: it is {run.status}.",
+            code="plan.no_result",
+            id=plan_id,
+            plan_status=run.status,
         )
     return result
 
@@ -449,12 +460,15 @@ def _claim_conflict(session: Session, run: PlanRun, destinations: list[str]) -> 
         .limit(1)
     ).first()
     if held is None:  # the other plan was lifted meanwhile: ask to retry
-        return ConflictError(f"Plan {run.id} could not claim its zones; try again.", id=run.id)
+        return ConflictError(f"Plan {run.id} could not claim its zones; try again.",
+                             code="plan.claim_retry", id=run.id)  # fmt: skip
     zone, other_id, other_name = held
     return ConflictError(
         f"Plan {run.id} cannot be activated: zone '{zone}' is already claimed by active plan "
         f"{other_id} ('{other_name}'). Lift plan {other_id} first.",
+        code="plan.zone_claimed",
         id=run.id,
+        conflicting_plan_name=other_name,
         zone=zone,
         conflicting_plan_id=other_id,
     )

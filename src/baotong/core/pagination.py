@@ -30,10 +30,16 @@ class PageRequest:
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_LIMIT:
             raise ValidationError(
-                f"must be between 1 and {MAX_LIMIT}.", field="limit", value=self.limit
+                f"must be between 1 and {MAX_LIMIT}.",
+                code="page.bad_limit",
+                field="limit",
+                value=self.limit,
+                most=MAX_LIMIT,
             )
         if self.offset < 0:
-            raise ValidationError("must be 0 or more.", field="offset", value=self.offset)
+            raise ValidationError(
+                "must be 0 or more.", code="page.negative_offset", field="offset", value=self.offset
+            )
 
     @classmethod
     def number(cls, page: int, size: int) -> PageRequest:

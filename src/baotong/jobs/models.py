@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from baotong.core.enums import LabelledEnum, labels
+from baotong.core.enums import LabelledEnum
+from baotong.core.i18n import N_
 from baotong.db.base import Base
 from baotong.db.types import enum_type
 
 
-class JobStatus(LabelledEnum):
+class JobStatus(LabelledEnum, key="run"):
     QUEUED = "queued", "orange"
     RUNNING = "running", "orange"
     SUCCEEDED = "succeeded", "green"
@@ -30,16 +31,6 @@ class JobStatus(LabelledEnum):
     CANCELLED = "cancelled", "red"
 
 
-labels(
-    JobStatus,
-    {
-        JobStatus.QUEUED: ("排队中", "Queued"),
-        JobStatus.RUNNING: ("计算中", "Running"),
-        JobStatus.SUCCEEDED: ("已完成", "Done"),
-        JobStatus.FAILED: ("失败", "Failed"),
-        JobStatus.CANCELLED: ("已取消", "Cancelled"),
-    },
-)
 WAITING = (JobStatus.QUEUED, JobStatus.RUNNING)
 DONE = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
@@ -51,15 +42,9 @@ class DeadlineState(LabelledEnum):
     CANCELLED = "cancelled", "gray"
 
 
-labels(
-    DeadlineState,
-    {
-        DeadlineState.PENDING: ("待到期", "Pending"),
-        DeadlineState.FIRED: ("已触发", "Fired"),
-        DeadlineState.FAILED: ("触发失败", "Failed"),
-        DeadlineState.CANCELLED: ("已取消", "Cancelled"),
-    },
-)
+# transition() names its errors after the noun and the column; their words are here.
+N_("error.job.wrong_status")
+N_("error.deadline.wrong_state")
 
 
 class JobRun(Base):

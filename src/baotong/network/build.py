@@ -57,20 +57,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise ValidationError(f"cannot be read: {exc.strerror}.", file=str(path)) from None
+        raise ValidationError(f"cannot be read: {exc.strerror}.", code="file.unreadable",
+                              file=str(path), reason=exc.strerror) from None  # fmt: skip
     except tomllib.TOMLDecodeError as exc:
-        raise ValidationError(f"not valid TOML: {exc}.", file=str(path)) from None
+        raise ValidationError(f"not valid TOML: {exc}.", code="file.bad_toml", file=str(path),
+                              reason=str(exc)) from None  # fmt: skip
 
 
 def _check_shape(reference: Any, given: Any, file: str, key: str) -> None:
     """Every key of the bundled parameters must be present with a value of the same kind."""
     if isinstance(reference, dict):
         if not isinstance(given, dict):
-            raise ValidationError("must be a table.", file=file, field=key)
+            raise ValidationError("must be a table.", code="params.not_a_table", file=file,
+                                  field=key)  # fmt: skip
         for name, value in reference.items():
             dotted = f"{key}.{name}" if key else name
             if name not in given:
-                raise ValidationError("is missing.", file=file, field=dotted)
+                raise ValidationError("is missing.", code="params.missing", file=file,
+                                      field=dotted)  # fmt: skip
             _check_shape(value, given[name], file, dotted)
         return
     number = (int, float)
@@ -81,7 +85,12 @@ def _check_shape(reference: Any, given: Any, file: str, key: str) -> None:
     )
     if not same:
         raise ValidationError(
-            f"must be a {type(reference).__name__}, not {given!r}.", file=file, field=key
+            f"must be a {type(reference).__name__}, not {given!r}.",
+            code="params.wrong_type",
+            file=file,
+            field=key,
+            expected=type(reference).__name__,
+            value=given,
         )
 
 

@@ -28,13 +28,16 @@ class NetworkImportError(BaotongError):
     status = 422
     title = "Invalid network"
 
-    def __init__(self, folder: Path, errors: list[ValidationError]) -> None:
+    def __init__(self, folder: Path, errors: list[ValidationError], *, code: str) -> None:
         lines = "\n".join(f"  {e.message}" for e in errors[:SHOWN_ERRORS])
         if len(errors) > SHOWN_ERRORS:
             lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
         super().__init__(
             f"The network in {folder} cannot be imported ({len(errors)} "
             f"problem{'s' if len(errors) != 1 else ''}); nothing was changed:\n{lines}",
+            code=code,
+            folder=str(folder),
+            count=len(errors),
             errors=[e.message for e in errors],
         )
         self.errors = errors
@@ -60,7 +63,8 @@ class TableReader:
         return self._declared[(file, key)]
 
     def fail(self, file: str, row: int | None, field: str | None, message: str) -> None:
-        self.errors.append(ValidationError(message, file=file, row=row, field=field))
+        self.errors.append(ValidationError(message, code="network.table_problem", file=file,
+                                           row=row, field=field))  # fmt: skip
 
     def table(self, file: str) -> list[tuple[int, Row]]:
         path = self.folder / file

@@ -17,11 +17,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from baotong.core.enums import LabelledEnum, labels
+from baotong.core.enums import LabelledEnum
 from baotong.core.exceptions import NotFoundError, ValidationError
 
 
-class RegionLevel(LabelledEnum):
+class RegionLevel(LabelledEnum, key="level"):
     PROVINCE = "province", "blue"
     PREFECTURE = "prefecture", "teal"
     COUNTY = "county", "gray"
@@ -45,7 +45,7 @@ class Automation(LabelledEnum):
     AUTOMATED = "automated", "green"
 
 
-class SiteStatus(LabelledEnum):
+class SiteStatus(LabelledEnum, key="status"):
     OPEN = "open", "green"
     LIMITED = "limited", "orange"
     CLOSED = "closed", "red"
@@ -59,55 +59,12 @@ class CenterRole(LabelledEnum):
     CITY = "city", "teal"  # one of several centres of a municipality
 
 
-labels(
-    RegionLevel,
-    {
-        RegionLevel.PROVINCE: ("省级", "Province"),
-        RegionLevel.PREFECTURE: ("地级", "Prefecture"),
-        RegionLevel.COUNTY: ("县级", "County"),
-    },
-)
-labels(
-    ProductClass,
-    {
-        ProductClass.EMS: ("特快专递", "EMS express"),
-        ProductClass.PARCEL: ("快递包裹", "Standard parcels"),
-        ProductClass.LETTER: ("函件及印刷品", "Letters and printed matter"),
-        ProductClass.SUPPLY: ("保供物资", "Supply goods"),
-    },
-)
-labels(
-    Automation,
-    {
-        Automation.MANUAL: ("人工", "Manual"),
-        Automation.SEMI: ("半自动", "Semi-automated"),
-        Automation.AUTOMATED: ("自动分拣", "Automated sorter"),
-    },
-)
-labels(
-    SiteStatus,
-    {
-        SiteStatus.OPEN: ("正常", "Open"),
-        SiteStatus.LIMITED: ("受限", "Limited"),
-        SiteStatus.CLOSED: ("停用", "Closed"),
-    },
-)
-labels(
-    CenterRole,
-    {
-        CenterRole.PROVINCIAL_HUB: ("省中心", "Provincial hub"),
-        CenterRole.PREFECTURE: ("地市中心", "Prefecture centre"),
-        CenterRole.CITY: ("市内中心", "City centre"),
-    },
-)
-
-
 LonLat = tuple[float, float]
 
 
 def _require(condition: bool, message: str, field_name: str, value: object) -> None:
     if not condition:
-        raise ValidationError(message, field=field_name, value=value)
+        raise ValidationError(message, code="network.invalid_value", field=field_name, value=value)
 
 
 def _check_lonlat(location: LonLat, field_name: str) -> None:
@@ -481,7 +438,8 @@ class Network:
         try:
             return self.regions[code]
         except KeyError:
-            raise NotFoundError(f"Unknown region code '{code}'.", region_code=code) from None
+            raise NotFoundError(f"Unknown region code '{code}'.", code="network.unknown_region",
+                                region_code=code) from None  # fmt: skip
 
     # -- sites -----------------------------------------------------------------------
     @cached_property
@@ -510,7 +468,8 @@ class Network:
         try:
             return self.centers[center_id]
         except KeyError:
-            raise NotFoundError(f"Unknown processing centre '{center_id}'.", id=center_id) from None
+            raise NotFoundError(f"Unknown processing centre '{center_id}'.",
+                                code="network.unknown_centre", id=center_id) from None  # fmt: skip
 
     @cached_property
     def _provincial_hubs(self) -> dict[str, str]:
@@ -525,7 +484,9 @@ class Network:
         if province_code in self._provincial_hubs:
             return self.centers[self._provincial_hubs[province_code]]
         raise NotFoundError(
-            f"Province '{province_code}' has no provincial hub.", code=province_code
+            f"Province '{province_code}' has no provincial hub.",
+            code="network.no_provincial_hub",
+            region_code=province_code,
         )
 
     def is_high_volume(self, station: DeliveryStation) -> bool:
@@ -538,7 +499,9 @@ class Network:
         if destination in self.stations:
             return self.centers[self.sort_plan[self.stations[destination].county_code]]
         raise NotFoundError(
-            f"No centre sorts destination '{destination}'.", destination=destination
+            f"No centre sorts destination '{destination}'.",
+            code="network.unsorted_destination",
+            destination=destination,
         )
 
     # -- transport -------------------------------------------------------------------

@@ -50,7 +50,9 @@ def feature_collection(
     """
     if province is not None and not (len(province) == 6 and province.endswith("0000")):
         raise NotFoundError(
-            f"'{province}' is not a province code such as 410000.", region_code=province
+            f"'{province}' is not a province code such as 410000.",
+            code="network.not_a_province",
+            region_code=province,
         )
     tolerance = NATIONAL_TOLERANCE.get(level) if province is None else None
     features = []

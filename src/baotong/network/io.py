@@ -256,7 +256,9 @@ def _boundaries(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, dic
 def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     """Read and check a network folder; NetworkImportError lists every problem found."""
     if not folder.is_dir():
-        raise NetworkImportError(folder, [ValidationError(f"{folder} is not a folder.")])
+        raise NetworkImportError(folder, [ValidationError(f"{folder} is not a folder.",
+                                 code="file.not_a_folder", folder=str(folder))],
+                                 code="network.import_failed")  # fmt: skip
     rd = TableReader(folder)
     regions = _regions(rd)
     centers = _centers(rd)
@@ -268,7 +270,7 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     name, params = _params(rd)
     boundaries = _boundaries(rd, regions)
     if rd.errors:
-        raise NetworkImportError(folder, rd.errors)
+        raise NetworkImportError(folder, rd.errors, code="network.import_failed")
     network = Network(regions=regions, centers=centers, hubs=hubs, stations=stations,
                       sort_plan=plan, od_prefectures=prefectures, od_flows=flows,
                       params=params, name=name)  # fmt: skip

@@ -79,7 +79,8 @@ def find_region(network: Network, text: str) -> Region:
         listed = "; ".join(_describe(network, r) for r in found[:10])
         raise NotFoundError(
             f"'{query}' names {len(found)} regions: {listed}. Give the code or the full name.",
-            code="region.ambiguous", query=text, candidates=[r.code for r in found],
+            code="region.ambiguous", query=text, count=len(found), listed=listed,
+            candidates=[r.code for r in found],
         )  # fmt: skip
     keys: dict[str, list[Region]] = {}
     for region in network.regions.values():

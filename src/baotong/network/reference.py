@@ -59,7 +59,10 @@ def boundaries_at(level: str | RegionLevel, folder: Path | None) -> dict[str, di
     key = str(level)
     if key not in BOUNDARY_LEVELS:
         raise NotFoundError(
-            f"Unknown region level '{key}': use one of {', '.join(BOUNDARY_LEVELS)}.", level=key
+            f"Unknown region level '{key}': use one of {', '.join(BOUNDARY_LEVELS)}.",
+            code="network.unknown_level",
+            level=key,
+            levels=", ".join(BOUNDARY_LEVELS),
         )
     return _boundaries_in((folder or data_dir()).resolve()).get(key, {})
 

@@ -20,12 +20,13 @@ from baotong.auth.permissions import Principal
 from baotong.auth.scope import in_scope
 from baotong.core import clock
 from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
 from baotong.network.models import CapacityOverride, RegionRow, SiteRow, SiteStatusChange
 from baotong.network.schemas import SeedReport
 
-audit.register_type("site", label_key="object.site", link="/sites/{id}")
+audit.register_type("site", label_key=N_("object.site"), link="/sites/{id}")
 
 BATCH = 5000
 
@@ -179,7 +180,9 @@ def list_regions(
 def get_region(session: Session, code: str) -> RegionRow:
     row = session.get(RegionRow, code)
     if row is None:
-        raise NotFoundError(f"Unknown region code '{code}'.", region_code=code)
+        raise NotFoundError(
+            f"Unknown region code '{code}'.", code="network.unknown_region", region_code=code
+        )
     return row
 
 
@@ -209,7 +212,7 @@ def list_sites(
 def get_site(session: Session, site_id: str, *, principal: Principal) -> SiteRow:
     row = session.get(SiteRow, site_id)
     if row is None or not principal.sees_province(row.province_code):
-        raise NotFoundError(f"Unknown site '{site_id}'.", id=site_id)
+        raise NotFoundError(f"Unknown site '{site_id}'.", code="site.unknown", id=site_id)
     return row
 
 
@@ -239,6 +242,7 @@ def change_status(
     if expected_reopening is not None and expected_reopening <= since:
         raise ValidationError(
             "must be after 'since'.",
+            code="site.reopening_too_early",
             field="expected_reopening",
             value=expected_reopening.isoformat(),
         )
@@ -283,24 +287,33 @@ def override_capacity(
     if site.kind != "center":
         raise ValidationError(
             f"site '{site_id}' is a {site.kind}; only processing centres have a sorting capacity.",
+            code="site.not_a_centre",
             field="site_id",
+            kind=site.kind,
             value=site_id,
         )
     for cls, value in capacity.items():
         if not value >= 0:
             raise ValidationError(
-                "must be >= 0 items/day.", field=f"capacity.{cls.value}", value=value
+                "must be >= 0 items/day.",
+                code="site.negative_capacity",
+                field=f"capacity.{cls.value}",
+                value=value,
             )
     if sum(capacity.values()) <= 0:
         raise ValidationError(
             "must add up to > 0 items/day; to stop a centre, close it.",
+            code="site.zero_capacity",
             field="capacity",
             value=None,
         )
     valid_from = valid_from or clock.now()
     if valid_until is not None and valid_until <= valid_from:
         raise ValidationError(
-            "must be after 'valid_from'.", field="valid_until", value=valid_until.isoformat()
+            "must be after 'valid_from'.",
+            code="site.valid_until_too_early",
+            field="valid_until",
+            value=valid_until.isoformat(),
         )
     row = CapacityOverride(
         site_id=site.id,

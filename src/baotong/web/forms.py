@@ -45,9 +45,10 @@ def parse_form(schema: type[M], values: Mapping[str, Any]) -> M:
     except pydantic.ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
+        reason = error["msg"].removeprefix("Value error, ")
         raise ValidationError(
-            error["msg"].removeprefix("Value error, ") + ".", field=field or None,
-            value=error.get("input"),
+            reason + ".", code="input.invalid", field=field or None, value=error.get("input"),
+            reason=reason, problem=error["type"], **error.get("ctx", {}),
         ) from None  # fmt: skip
 
 
@@ -66,7 +67,9 @@ def parse_time(value: str, field: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationError("is not a date and time.", field=field, value=value) from None
+        raise ValidationError(
+            "is not a date and time.", code="input.not_a_time", field=field, value=value
+        ) from None
     return parsed if parsed.tzinfo else parsed.astimezone()
 
 

@@ -22,11 +22,13 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context as TemplateContext
 
 from baotong.api.deps import SESSION_COOKIE, Check, Context, DbSession, checked, declares
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
+from baotong.core import i18n as words
 from baotong.core.exceptions import BaotongError, PermissionDeniedError
 from baotong.network.entities import Network
 from baotong.web import i18n
@@ -56,14 +58,25 @@ class CsrfRejected(PermissionDeniedError):
     """A state-changing request without the page's CSRF token or from another origin."""
 
 
-def _fmt_time(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
+@pass_context
+def _t(context: TemplateContext, key: str) -> str:
+    """``t("key")``: the words of a catalogue key in the page's language."""
+    return words.translate(context["lang"], key)
 
 
-def _fmt_num(value: object, digits: int = 0) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "—"
-    return f"{value:,.{digits}f}"
+@pass_context
+def _nt(context: TemplateContext, singular: str, plural: str, n: int) -> str:
+    return words.translate(context["lang"], singular if n == 1 else plural)
+
+
+@pass_context
+def _fmt_time(context: TemplateContext, value: datetime | None) -> str:
+    return words.when(context["lang"], value)
+
+
+@pass_context
+def _fmt_num(context: TemplateContext, value: object, digits: int = 0) -> str:
+    return words.number(context["lang"], value, digits)
 
 
 def _readable_json(value: object) -> str:
@@ -71,6 +84,9 @@ def _readable_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(_t, _nt, newstyle=False)  # type: ignore[attr-defined]
+templates.env.globals["t"] = _t
 templates.env.filters["when"] = _fmt_time
 templates.env.filters["readable"] = _readable_json
 templates.env.filters["num"] = _fmt_num
@@ -114,7 +130,9 @@ async def check_csrf(request: Request) -> None:
     """State-changing requests must come from our own pages: same Origin and the token."""
     origin = request.headers.get("origin")
     if origin and urlsplit(origin).netloc != request.url.netloc:
-        raise CsrfRejected("This request came from another site and was refused.")
+        raise CsrfRejected(
+            "This request came from another site and was refused.", code="csrf.other_site"
+        )
     expected = request.cookies.get(CSRF_COOKIE, "")
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent and request.headers.get("content-type", "").startswith(
@@ -122,7 +140,7 @@ async def check_csrf(request: Request) -> None:
     ):
         sent = str((await request.form()).get(CSRF_FIELD, ""))
     if not expected or not hmac.compare_digest(expected, sent):
-        raise CsrfRejected("csrf")
+        raise CsrfRejected("The form expired; reload the page and try again.", code="csrf.expired")
 
 
 Csrf = Depends(check_csrf)
@@ -134,9 +152,6 @@ def is_htmx(request: Request) -> bool:
 
 def context_for(request: Request, user: Principal | None, **values: Any) -> dict[str, Any]:
     lang = i18n.lang_of(request)
-
-    def t(key: str) -> str:
-        return i18n.translate(lang, key)
 
     def lbl(value: Any) -> str:
         return i18n.label(lang, value)
@@ -160,7 +175,6 @@ def context_for(request: Request, user: Principal | None, **values: Any) -> dict
         "request": request,
         "user": user,
         "lang": lang,
-        "t": t,
         "label": lbl,
         "region_name": region_name,
         "centre_name": centre_name,
@@ -226,12 +240,8 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except LoginRequired:
                 return login_redirect(request)
-            except CsrfRejected as exc:
-                lang = i18n.lang_of(request)
-                text = i18n.translate(lang, "error.csrf") if exc.message == "csrf" else exc.message
-                return error_page(request, text, 403)
             except BaotongError as exc:
-                return error_page(request, i18n.error_text(i18n.lang_of(request), exc), exc.status)
+                return error_page(request, i18n.error_for(request, exc), exc.status)
             except Exception:
                 log.exception("page failed", path=request.url.path, method=request.method)
                 text = i18n.translate(i18n.lang_of(request), "error.internal")
