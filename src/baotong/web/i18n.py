@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.scenarios": ("封控场景", "Scenarios"),
     "nav.plans": ("预案", "Plans"),
     "nav.audit": ("审计日志", "Audit log"),
+    "nav.users": ("用户管理", "Users"),
     "login": ("登录", "Log in"),
     "logout": ("退出", "Log out"),
     "username": ("用户名", "User name"),
@@ -234,6 +235,69 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.until": ("截止日", "To"),
     "audit.empty": ("没有符合条件的记录。", "No entry matches."),
     "lang.switch": ("English", "中文"),
+    "users.title": ("用户管理", "Users"),
+    "users.role": ("角色", "Role"),
+    "users.scope": ("范围", "Scope"),
+    "users.state": ("状态", "State"),
+    "users.active": ("启用", "Active"),
+    "users.inactive": ("已停用", "Deactivated"),
+    "users.created": ("创建时间", "Created"),
+    "users.change": ("修改角色与范围", "Change role and scope"),
+    "users.province": ("省份代码", "Province code"),
+    "users.unit": ("单位编码", "Unit code"),
+    "users.save": ("保存", "Save"),
+    "users.you": ("本人", "you"),
+    "users.deactivate": ("停用", "Deactivate"),
+    "users.reactivate": ("恢复启用", "Reactivate"),
+    "users.reset_password": ("重置密码", "Reset password"),
+    "users.new_password": (
+        "新密码只显示这一次，请转交本人：",
+        "The new password, shown only this once; hand it to its owner:",
+    ),
+    "users.scope_hint": (
+        "全国与省级范围用于管理员、计划员、调度员和只读用户；仓库操作员对应仓库，团长对应团购点，"
+        "客服对应客服中心（须填写单位编码及其所在省份）。停用用户或重置密码会立即结束其所有登录。",
+        "National and provincial scopes are for admins, planners, dispatchers and viewers; a "
+        "warehouse operator has a warehouse, a group leader a group point, a customer-service "
+        "agent a call centre (give the unit code and its province). Deactivating a user or "
+        "resetting their password ends all their logins at once.",
+    ),
+    "error.user.not_found": ("没有用户“{username}”。", "No user '{username}'."),
+    "error.user.exists": ("用户“{username}”已存在。", "User '{username}' already exists."),
+    "error.user.deactivate_self": ("不能停用自己。", "You cannot deactivate yourself."),
+    "error.user.last_admin": (
+        "“{username}”是最后一位启用的全国管理员，请先设置另一位。",
+        "'{username}' is the last active national admin; make another one first.",
+    ),
+    "error.user.unknown_role": ("未知角色“{value}”。", "Unknown role '{value}'."),
+    "error.user.unknown_scope": ("未知范围“{value}”。", "Unknown scope '{value}'."),
+    "error.user.bad_name": (
+        "用户名须为 2–64 个字母、数字或 _ . -。",
+        "A user name is 2-64 letters, digits, '_', '.' or '-'.",
+    ),
+    "error.user.short_password": ("密码至少 8 个字符。", "A password has at least 8 characters."),
+    "error.user.bad_province": (
+        "省份代码须为六位数字，如 410000。",
+        "A province code has six digits, such as 410000.",
+    ),
+    "error.user.bad_unit": (
+        "请填写单位编码（1–32 个字母、数字或 _ . -）。",
+        "Give the unit's code (1-32 letters, digits, '_', '.' or '-').",
+    ),
+    "error.user.national_with_area": (
+        "全国范围不填省份或单位。",
+        "A national scope has no province or unit.",
+    ),
+    "error.user.scope_for_role": (
+        "该角色不能使用“{value}”范围：仓库操作员对应仓库，团长对应团购点，客服对应客服中心，其他角色为全国或省。",
+        "This role cannot have a '{value}' scope: a warehouse operator has a warehouse, a group "
+        "leader a group point, an agent a call centre, the others the country or a province.",
+    ),
+    "error.user.scope_outside": (
+        "省级管理员只能授予本省范围（{value}）。",
+        "A provincial admin gives scopes in its own province only ({value}).",
+    ),
+    "error.audit.unknown_type": ("未知的对象类型“{value}”。", "Unknown object type '{value}'."),
 }
 
 
