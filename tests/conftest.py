@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import configure_logging, create_app
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import Principal, Role
+from baotong.auth.permissions import ROLE_SCOPES, UNIT_KINDS, Principal, Role, Scope
 from baotong.config import Settings
 from baotong.contingency import document as doc
 from baotong.contingency.models import PlanRun
@@ -131,7 +131,8 @@ def henan_scenario(name: str = "河南全省封控", region: str = "410000") -> 
 
 def staff(name: str = "tester", *, province: str | None = None) -> Principal:
     """Someone the service tests act as: an administrator, national unless ``province``."""
-    return Principal(user_id=0, username=name, role=Role.ADMIN, province_code=province)
+    scope = Scope.province(province) if province else Scope()
+    return Principal(user_id=0, username=name, role=Role.ADMIN, scope=scope)
 
 
 # -- a real, tiny planner for the service tests -------------------------------------------
@@ -282,6 +283,16 @@ def client(
         yield test_client
 
 
+def scope_for(role: str, province: str | None) -> Scope:
+    """The scope a test user of ``role`` gets for ``province``: the province (or national)
+    for office roles; for a warehouse operator, group leader or agent, a unit of their
+    kind in ``province`` (Henan when None)."""
+    kind = next(iter(ROLE_SCOPES[Role(role)]))
+    if kind in UNIT_KINDS:
+        return Scope.unit(kind, f"{kind.value}-1", province_code=province or "410000")
+    return Scope.province(province) if province else Scope()
+
+
 class Users:
     """Creates users of a role and scope and hands back their bearer headers."""
 
@@ -300,7 +311,7 @@ class Users:
                     username=name,
                     password="correct horse",
                     role=role,
-                    province_code=province,
+                    scope=scope_for(role, province),
                 )
             reply = self.client.post(
                 "/api/v1/auth/login", json={"username": name, "password": "correct horse"}

@@ -11,12 +11,13 @@ from baotong.api import health
 from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
+from baotong.auth import pages as auth_pages
 from baotong.contingency import api as contingency_api
 from baotong.contingency import pages as contingency_pages
 from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
-from baotong.web import pages_auth, templating
+from baotong.web import templating
 
 API = "/api/v1"
 API_ROUTERS = [
@@ -27,7 +28,7 @@ API_ROUTERS = [
     audit_api.router,
 ]
 PAGE_ROUTERS = [
-    pages_auth.router,
+    auth_pages.router,
     network_pages.router,
     pages_sites.router,
     contingency_pages.router,
@@ -35,7 +36,7 @@ PAGE_ROUTERS = [
     pages_plans.router,
     audit_pages.router,
 ]
-TEMPLATE_PACKAGES = ["baotong.network", "baotong.contingency", "baotong.audit"]
+TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit"]
 
 
 def include(app: FastAPI) -> None:

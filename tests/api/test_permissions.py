@@ -49,7 +49,8 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 }
 # Path and required query parameters that name an object in a province; the rest are
 # filled from VALUES.
-SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan"}
+SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
+          "username": "user"}  # fmt: skip
 VALUES = {"code": "410000", "level": "province", "destination": "410101"}
 CSRF = "matrix-csrf"
 
@@ -112,6 +113,7 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
             ("POST", "/sites/{site_id}/capacity"): {"capacity_parcel": "90000", "reason": "half"},
             ("POST", "/scenarios"): _builder_form(ids["body"]),
             ("POST", "/scenarios/{scenario_id}"): _builder_form(ids["body"]),
+            ("POST", "/users/{username}/role"): {"role": "viewer", "province_code": "410000"},
         }  # fmt: skip
         return url, {"data": {**forms.get(key, {}), "csrf_token": CSRF}}
     bodies = {
@@ -122,6 +124,8 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
         ("POST", f"{API}/plans"): {"scenario_id": ids["scenario"]},
         ("POST", f"{API}/users"): {"username": "new_user", "password": "correct horse",
                                    "role": "viewer", "province_code": "410000"},
+        ("PUT", f"{API}/users/{{username}}/role"): {"role": "viewer", "province_code": "410000"},
+        ("POST", f"{API}/users/{{username}}/password"): {},
     }  # fmt: skip
     return url, {"json": bodies.get(key)}
 
@@ -143,7 +147,8 @@ def henan(
     scenario_body: Callable[..., dict[str, Any]],
     wait: Callable[..., dict[str, Any]],
 ) -> Callable[[], dict[str, Any]]:
-    """Makes a Henan scenario with a computed plan, as an admin; returns their ids."""
+    """Makes a Henan scenario with a computed plan and a Henan user, as an admin; returns
+    their ids."""
     admin = users.headers("admin")
 
     def make() -> dict[str, Any]:
@@ -151,7 +156,11 @@ def henan(
         scenario = client.post(f"{API}/scenarios", json={"body": body}, headers=admin).json()
         plan = client.post(f"{API}/plans", json={"scenario_id": scenario["id"]}, headers=admin)
         wait(client, plan.json()["id"], admin)
-        return {"scenario": scenario["id"], "plan": plan.json()["id"], "body": body}
+        user = {"username": f"henan_{scenario['id']}", "password": "correct horse",
+                "role": "viewer", "province_code": "410000"}  # fmt: skip
+        client.post(f"{API}/users", json=user, headers=admin)
+        return {"scenario": scenario["id"], "plan": plan.json()["id"], "body": body,
+                "user": user["username"]}  # fmt: skip
 
     return make
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from argon2.exceptions import VerificationError
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from baotong.auth import service as auth_service
@@ -114,27 +115,73 @@ def test_an_unreachable_database_is_a_message(monkeypatch: pytest.MonkeyPatch) -
     )
 
 
-def test_the_main_job_prepares_the_database_once_and_resets_the_demo_login(
+def _password_in(output: str) -> str:
+    found = re.search(r"Log in as demo with password (\S+) \(admin\)", output)
+    assert found, output
+    return found.group(1)
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = ("regions", "sites", "users", "scenarios", "audit_log")
+            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
+    finally:
+        engine.dispose()
+
+
+def test_seed_demo_loads_every_part_once_and_gives_the_demo_login_a_new_password(
     cli_database: str,
+) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    first = runner.invoke(app, ["db", "seed", "--demo"])
+    assert first.exit_code == 0, first.output
+    assert "Network:" in first.output
+    assert "Scenario" in first.output
+    counts = _counts(cli_database)
+    assert counts["users"] == counts["scenarios"] == 1
+    second = runner.invoke(app, ["db", "seed", "--demo"])
+    assert second.exit_code == 0, second.output
+    assert "Network:" not in second.output
+    assert "Scenario" not in second.output
+    after = _counts(cli_database)
+    assert {k: v for k, v in after.items() if k != "audit_log"} == {
+        k: v for k, v in counts.items() if k != "audit_log"
+    }
+    old, new = _password_in(first.output), _password_in(second.output)
+    assert old != new
+    engine = make_engine(cli_database)
+    try:
+        with session_scope(make_sessionmaker(engine), write=False) as session:
+            demo = auth_service.get_user(session, "demo")
+            assert demo is not None
+            assert demo.role == "admin"
+            assert auth_service.hasher.verify(demo.password_hash, new)
+            with pytest.raises(VerificationError):
+                auth_service.hasher.verify(demo.password_hash, old)
+    finally:
+        engine.dispose()
+
+
+def test_run_migrates_seeds_the_demo_and_serves_where_asked(
+    cli_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from baotong.cli import mainjob
 
-    mainjob.prepare_database(cli_database)
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(mainjob, "write_example", lambda folder: None)
+    monkeypatch.setattr(mainjob.uvicorn, "run", lambda app, **kw: served.update(kw))
+    result = runner.invoke(app, ["run", "--host", "0.0.0.0", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "0.0.0.0"
+    assert served["port"] == 8123
+    assert "Baotong is serving at http://0.0.0.0:8123" in result.output
+    _password_in(result.output)
     engine = make_engine(cli_database)
     try:
         assert migrate.is_at_head(engine)
         with session_scope(make_sessionmaker(engine), write=False) as session:
             assert network_service.is_seeded(session)
-        mainjob.prepare_database(cli_database)  # a second run neither fails nor reseeds
-        first = mainjob.ensure_demo_login(cli_database)
-        second = mainjob.ensure_demo_login(cli_database)
-        assert first != second
-        with session_scope(make_sessionmaker(engine), write=False) as session:
-            demo = auth_service.get_user(session, "demo")
-            assert demo is not None
-            assert demo.role == "admin"
-            assert auth_service.hasher.verify(demo.password_hash, second)
-            with pytest.raises(VerificationError):
-                auth_service.hasher.verify(demo.password_hash, first)
     finally:
         engine.dispose()

@@ -173,3 +173,41 @@ def test_existing_plan_runs_get_their_job_runs_and_get_them_back_on_downgrade(
             assert tuple(row) == ("failed", "the service stopped")
         finally:
             engine.dispose()
+
+
+USER_SCOPE = "0005"  # the migration that gives users a typed scope
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_existing_users_become_national_or_provincial(
+    backend: str, tmp_path: Path, new_database: Callable[[str, Path], Any]
+) -> None:
+    with new_database(backend, tmp_path) as url:
+        migrate.upgrade(url, f"{USER_SCOPE}-1")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO users (username, password_hash, role, province_code, active,"
+                        " created_at) VALUES ('boss', 'x', 'admin', NULL, true, :at),"
+                        " ('hn', 'x', 'planner', '410000', true, :at)"
+                    ),
+                    {"at": clock.now()},
+                )
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                rows = conn.execute(
+                    text(
+                        "SELECT username, scope_kind, scope_code, province_code FROM users"
+                        " ORDER BY username"
+                    )  # fmt: skip
+                ).all()
+            assert [tuple(r) for r in rows] == [
+                ("boss", "national", None, None),
+                ("hn", "province", "410000", "410000"),
+            ]
+            migrate.downgrade(url, f"{USER_SCOPE}-1")
+            assert "scope_kind" not in {c["name"] for c in inspect(engine).get_columns("users")}
+        finally:
+            engine.dispose()

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import create_app
 from baotong.auth import service as auth_service
+from baotong.auth.permissions import ROLE_SCOPES, UNIT_KINDS, Role, Scope
 from baotong.config import Settings
 from baotong.contingency import service as contingency_service
 from baotong.db import migrate
@@ -163,6 +164,15 @@ HENAN = {
 }
 
 
+def scope_for(role: str, province: str | None) -> Scope:
+    """Office roles: the province (or national); the others a unit of their kind in the
+    province (Henan when None) — as ``tests/conftest.py`` gives them."""
+    kind = next(iter(ROLE_SCOPES[Role(role)]))
+    if kind in UNIT_KINDS:
+        return Scope.unit(kind, f"{kind.value}-1", province_code=province or "410000")
+    return Scope.province(province) if province else Scope()
+
+
 def log_in(
     client: TestClient, seeded: sessionmaker[Session], role: str, province: str | None = None
 ) -> TestClient:
@@ -171,7 +181,11 @@ def log_in(
     with session_scope(seeded) as session:
         if auth_service.get_user(session, name) is None:
             auth_service.create_user(
-                session, username=name, password=PAGE_PASSWORD, role=role, province_code=province
+                session,
+                username=name,
+                password=PAGE_PASSWORD,
+                role=role,
+                scope=scope_for(role, province),
             )
     browser = TestClient(client.app, follow_redirects=False)
     browser.get("/login")

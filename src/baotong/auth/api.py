@@ -1,4 +1,9 @@
-"""``/api/v1/auth``: log in (bearer token + session cookie), log out, who am I; ``/users``."""
+"""``/api/v1/auth``: log in (bearer token + session cookie), log out, who am I.
+
+``/api/v1/users``: user administration (``users:manage``): list, create, change role and
+scope, deactivate and reactivate, reset a password. A provincial admin administers the
+users of its province only.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +17,27 @@ from baotong.api.deps import (
     Context,
     CurrentUser,
     DbSession,
+    Paging,
     request_token,
     require,
+    with_total,
 )
 from baotong.auth import service
-from baotong.auth.permissions import ROLE_PERMISSIONS, Permission, Principal
-from baotong.auth.schemas import LoginRequest, LoginResponse, UserAccount, UserCreate, UserRead
-from baotong.core.exceptions import ValidationError
+from baotong.auth.permissions import ROLE_PERMISSIONS, Permission, Principal, Scope
+from baotong.auth.schemas import (
+    LoginRequest,
+    LoginResponse,
+    NewPassword,
+    PasswordReset,
+    RoleChange,
+    ScopeFields,
+    UserAccount,
+    UserCreate,
+    UserRead,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-users_router = APIRouter(prefix="/users", tags=["auth"])
+users_router = APIRouter(prefix="/users", tags=["users"])
 Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
 
 
@@ -31,7 +47,15 @@ def _read(principal: Principal) -> UserRead:
         username=principal.username,
         role=principal.role.value,
         province_code=principal.province_code,
+        scope_kind=principal.scope.kind,
+        scope_code=principal.scope.code,
         permissions=perms,
+    )
+
+
+def _scope(body: ScopeFields) -> Scope:
+    return service.scope_of(
+        kind=body.scope_kind, code=body.scope_code, province_code=body.province_code
     )
 
 
@@ -74,31 +98,46 @@ def me(user: CurrentUser) -> UserRead:
 
 
 @users_router.get("", response_model=list[UserAccount])
-def list_users(session: DbSession, admin: Admin) -> list[UserAccount]:
-    rows = service.list_users(session)
-    return [
-        UserAccount.model_validate(u)
-        for u in rows
-        if admin.is_national or u.province_code == admin.province_code
-    ]
+def list_users(
+    session: DbSession, admin: Admin, paging: Paging, response: Response
+) -> list[UserAccount]:
+    found = service.list_users(session, principal=admin, page=paging)
+    with_total(response, found)
+    return [UserAccount.model_validate(u) for u in found.items]
 
 
 @users_router.post("", response_model=UserAccount, status_code=201)
 def create_user(body: UserCreate, session: DbSession, admin: Admin) -> UserAccount:
-    if not admin.is_national and body.province_code != admin.province_code:
-        raise ValidationError(
-            f"a provincial admin creates users of province {admin.province_code} only.",
-            code="user.outside_scope",
-            field="province_code",
-            province=admin.province_code,
-            value=body.province_code,
-        )
-    user = service.create_user(
-        session,
-        username=body.username,
-        password=body.password,
-        role=body.role,
-        province_code=body.province_code,
-        actor=admin.username,
-    )
+    user = service.create_user(session, username=body.username, password=body.password,
+                               role=body.role, scope=_scope(body), principal=admin)  # fmt: skip
     return UserAccount.model_validate(user)
+
+
+@users_router.put("/{username}/role", response_model=UserAccount)
+def set_role(username: str, body: RoleChange, session: DbSession, admin: Admin) -> UserAccount:
+    user = service.set_role(session, username=username, role=body.role, scope=_scope(body),
+                            principal=admin)  # fmt: skip
+    return UserAccount.model_validate(user)
+
+
+@users_router.post("/{username}/deactivate", response_model=UserAccount)
+def deactivate(username: str, session: DbSession, admin: Admin) -> UserAccount:
+    """Every token and session of the user ends at once."""
+    user = service.deactivate(session, username=username, principal=admin)
+    return UserAccount.model_validate(user)
+
+
+@users_router.post("/{username}/reactivate", response_model=UserAccount)
+def reactivate(username: str, session: DbSession, admin: Admin) -> UserAccount:
+    user = service.reactivate(session, username=username, principal=admin)
+    return UserAccount.model_validate(user)
+
+
+@users_router.post("/{username}/password", response_model=NewPassword)
+def reset_password(
+    username: str, body: PasswordReset, session: DbSession, admin: Admin
+) -> NewPassword:
+    """A new password (generated when the body has none); every login of the user ends."""
+    password = service.reset_password(session, username=username, password=body.password,
+                                      principal=admin)  # fmt: skip
+    return NewPassword(username=username, password=None if body.password else password)

@@ -4,22 +4,42 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from baotong.auth.permissions import Scope, ScopeKind
 from baotong.db.base import Base
 
 
 class User(Base):
+    """A person: role, scope (kind + code, and the province it lies in), active or not."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
+    scope_kind: Mapped[ScopeKind] = mapped_column(
+        Enum(
+            ScopeKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
+        default=ScopeKind.NATIONAL,
+    )
+    scope_code: Mapped[str | None] = mapped_column(String(32))  # province or unit code
     province_code: Mapped[str | None] = mapped_column(String(6))  # None = national
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.scope_kind, self.scope_code, self.province_code)
+
+    @scope.setter
+    def scope(self, scope: Scope) -> None:
+        self.scope_kind = scope.kind
+        self.scope_code = scope.code
+        self.province_code = scope.province_code
 
 
 class LoginSession(Base):

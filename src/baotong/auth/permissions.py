@@ -1,10 +1,13 @@
-"""Roles, permissions and scope: the one table of who may do what."""
+"""Roles, permissions and scopes: the one table of who may do what, where."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, true
 
 from baotong.core.enums import LabelledEnum
 
@@ -62,24 +65,115 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+class ScopeKind(LabelledEnum):
+    """What a scope is the whole of: the country, a province, or one unit in a province."""
+
+    NATIONAL = "national", "blue"
+    PROVINCE = "province", "purple"
+    WAREHOUSE = "warehouse", "teal"
+    GROUP_POINT = "group_point", "green"
+    CALL_CENTRE = "call_centre", "orange"
+
+
+UNIT_KINDS = frozenset({ScopeKind.WAREHOUSE, ScopeKind.GROUP_POINT, ScopeKind.CALL_CENTRE})
+_AREA_KINDS = frozenset({ScopeKind.NATIONAL, ScopeKind.PROVINCE})
+
+# The scope kinds a role may hold: office roles act on an area, the others on one unit.
+ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
+    Role.ADMIN: _AREA_KINDS,
+    Role.PLANNER: _AREA_KINDS,
+    Role.DISPATCHER: _AREA_KINDS,
+    Role.VIEWER: _AREA_KINDS,
+    Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
+    Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
+    Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a person acts: the whole country, one province, or one unit.
+
+    A unit (a warehouse, a group point, a call centre) has its own ``code`` and lies in a
+    province, ``province_code``: what is filed by province (sites, plans) its people see
+    for that province; what is filed by unit (stock, tickets) only for their unit.
+    """
+
+    kind: ScopeKind = ScopeKind.NATIONAL
+    code: str | None = None
+    province_code: str | None = None
+
+    @classmethod
+    def province(cls, code: str) -> Scope:
+        return cls(ScopeKind.PROVINCE, code, code)
+
+    @classmethod
+    def unit(cls, kind: ScopeKind, code: str, *, province_code: str) -> Scope:
+        return cls(kind, code, province_code)
+
+    def __str__(self) -> str:
+        if self.kind is ScopeKind.NATIONAL:
+            return "national"
+        if self.kind is ScopeKind.PROVINCE:
+            return str(self.code)
+        return f"{self.kind.value} {self.code} ({self.province_code})"
+
+    def covers_province(self, province_code: str | None) -> bool:
+        """Something filed under ``province_code`` lies in this scope."""
+        return self.province_code is None or province_code == self.province_code
+
+    def covers(self, kind: ScopeKind, code: str, *, province_code: str | None) -> bool:
+        """The unit ``kind``/``code`` (lying in ``province_code``) lies in this scope."""
+        if self.kind in UNIT_KINDS:
+            return kind is self.kind and code == self.code
+        return self.covers_province(province_code)
+
+    def clause(
+        self, *, province: Any, unit: tuple[ScopeKind, Any] | None = None
+    ) -> ColumnElement[bool]:
+        """The SQL condition of :meth:`covers` on a ``province`` column and, for rows filed
+        by unit, ``unit=(kind, code column)``: ``query.where(principal.scope.clause(...))``."""
+        if unit is not None and self.kind in UNIT_KINDS:
+            kind, column = unit
+            condition: ColumnElement[bool] = column == self.code if kind is self.kind else false()
+            return condition
+        if self.province_code is None:
+            return true()
+        in_province: ColumnElement[bool] = province == self.province_code
+        return in_province
+
+
+NATIONAL = Scope()
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The person behind a request: name, role and scope (None = national)."""
+    """The person behind a request (or ``system`` for the CLI): name, role and scope."""
 
     user_id: int
     username: str
     role: Role
-    province_code: str | None
+    scope: Scope = field(default=NATIONAL)
+
+    @classmethod
+    def system(cls, name: str = "system") -> Principal:
+        """The operator at the command line: an administrator of the whole country."""
+        return cls(0, name, Role.ADMIN, NATIONAL)
+
+    @property
+    def province_code(self) -> str | None:
+        """The province of the scope (None = national): province-filed rows filter on it."""
+        return self.scope.province_code
 
     @property
     def is_national(self) -> bool:
-        return self.province_code is None
+        return self.scope.kind is ScopeKind.NATIONAL
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
 
     def sees_province(self, province_code: str | None) -> bool:
-        return self.province_code is None or province_code == self.province_code
+        return self.scope.covers_province(province_code)
 
     def sees_all(self, province_codes: Iterable[str]) -> bool:
         """A provincial user sees a plan only when all its locked areas lie in its province."""

@@ -1,4 +1,10 @@
-"""Use cases of users and logins: create a user, log in, log out, who is this token."""
+"""Use cases of users and logins: administer users, log in and out, who is this token.
+
+Administering a user (create, change role and scope, deactivate, reactivate, reset the
+password) is done by a principal — an administrator, or ``Principal.system("cli")`` at
+the command line — within its own scope, and audited. Deactivating a user or resetting
+their password ends every login of that user at once.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,37 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit
 from baotong.auth.models import LoginSession, User
-from baotong.auth.permissions import Principal, Role
+from baotong.auth.permissions import (
+    ROLE_SCOPES,
+    Principal,
+    Role,
+    Scope,
+    ScopeKind,
+)
+from baotong.auth.scope import in_scope
 from baotong.auth.tokens import issue, verify
 from baotong.core import clock
-from baotong.core.exceptions import ConflictError, PermissionDeniedError, ValidationError
+from baotong.core.exceptions import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from baotong.core.i18n import N_
+from baotong.core.pagination import Page, PageRequest, paginate
 
 audit.register_type("user", label_key=N_("object.user"), link="/users#user-{id}")
 
 hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+UNIT_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 MIN_PASSWORD = 8
+SYSTEM = Principal.system()
 
 
 class AuthenticationError(PermissionDeniedError):
@@ -31,6 +52,85 @@ class AuthenticationError(PermissionDeniedError):
     title = "Unauthorized"
 
 
+# -- scopes ---------------------------------------------------------------------------------
+def scope_of(
+    *, kind: str | None = None, code: str | None = None, province_code: str | None = None
+) -> Scope:
+    """A scope from what a form, a request or the command line gives.
+
+    No kind: a province scope when ``province_code`` is given, else national. A unit
+    (warehouse, group point, call centre) needs its ``code`` and the province it lies in.
+    """
+    try:
+        parsed = ScopeKind(kind) if kind else None
+    except ValueError:
+        kinds = ", ".join(k.value for k in ScopeKind)
+        raise ValidationError(
+            f"unknown scope '{kind}' (one of {kinds}).", code="user.unknown_scope",
+            field="scope_kind", value=kind,
+        ) from None  # fmt: skip
+    if parsed is ScopeKind.PROVINCE:
+        province_code = province_code or code
+    if parsed is None:
+        parsed = ScopeKind.PROVINCE if province_code else ScopeKind.NATIONAL
+    if parsed is ScopeKind.NATIONAL:
+        if province_code or code:
+            raise ValidationError("a national scope has no province or unit.",
+                                  code="user.national_with_area", field="province")  # fmt: skip
+        return Scope()
+    if not (province_code and re.fullmatch(r"\d{2}0000", province_code)):
+        raise ValidationError("must be a six-digit province code such as 410000.",
+                              code="user.bad_province", field="province",
+                              value=province_code)  # fmt: skip
+    if parsed is ScopeKind.PROVINCE:
+        return Scope.province(province_code)
+    if not (code and UNIT_CODE.match(code)):
+        raise ValidationError(f"a {parsed.value} scope needs the unit's code "
+                              "(1-32 letters, digits, '_', '.' or '-').",
+                              code="user.bad_unit", field="scope_code", value=code)  # fmt: skip
+    return Scope.unit(parsed, code, province_code=province_code)
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise ValidationError(
+            f"unknown role '{role}' (one of {roles}).", code="user.unknown_role", field="role",
+            value=role,
+        ) from None  # fmt: skip
+
+
+def _check_fits(role: Role, scope: Scope) -> None:
+    """Office roles act on an area; a warehouse operator on a warehouse, and so on."""
+    allowed = ROLE_SCOPES[role]
+    if scope.kind not in allowed:
+        kinds = " or ".join(sorted(k.value for k in allowed))
+        raise ValidationError(f"a {role.value} is scoped to a {kinds}, not a {scope.kind.value}.",
+                              code="user.scope_for_role", field="scope_kind",
+                              value=scope.kind.value)  # fmt: skip
+
+
+def _check_grants(principal: Principal, scope: Scope) -> None:
+    """A provincial administrator gives scopes inside its own province only."""
+    if not principal.is_national and (
+        scope.kind is ScopeKind.NATIONAL or not principal.sees_province(scope.province_code)
+    ):
+        raise ValidationError(
+            f"a provincial admin gives scopes in province {principal.province_code} only.",
+            code="user.scope_outside", field="province_code", value=scope.province_code,
+        )  # fmt: skip
+
+
+def _password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.",
+                              code="user.short_password", field="password")  # fmt: skip
+    return hasher.hash(password)
+
+
+# -- users ----------------------------------------------------------------------------------
 def create_user(
     session: Session,
     *,
@@ -38,86 +138,158 @@ def create_user(
     password: str,
     role: str,
     province_code: str | None = None,
-    actor: str = "system",
+    scope: Scope | None = None,
+    principal: Principal = SYSTEM,
 ) -> User:
-    """Add a user; the password is stored as an argon2 hash only."""
+    """Add a user (``scope``, or the province ``province_code``, or national); the password
+    is stored as an argon2 hash only."""
     if not USERNAME.match(username):
-        raise ValidationError(
-            "must be 2-64 letters, digits, '_', '.' or '-'.", code="user.bad_name",
-            field="username", value=username,
-        )  # fmt: skip
-    try:
-        parsed_role = Role(role)
-    except ValueError:
-        roles = ", ".join(r.value for r in Role)
-        raise ValidationError(f"unknown role '{role}' (one of {roles}).", code="user.unknown_role",
-                              field="role", role=role, roles=roles) from None  # fmt: skip
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.",
-                              code="user.short_password", field="password",
-                              least=MIN_PASSWORD)  # fmt: skip
-    if province_code is not None and not (
-        len(province_code) == 6 and province_code.isdigit() and province_code.endswith("0000")
-    ):
-        raise ValidationError(
-            "must be a six-digit province code such as 410000.",
-            code="user.bad_province",
-            field="province",
-            value=province_code,
-        )
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationError("must be 2-64 letters, digits, '_', '.' or '-'.",
+                              code="user.bad_name", field="username", value=username)  # fmt: skip
+    parsed_role = _role(role)
+    scope = scope or scope_of(province_code=province_code)
+    _check_fits(parsed_role, scope)
+    _check_grants(principal, scope)
+    password_hash = _password(password)
+    if get_user(session, username) is not None:
         raise ConflictError(f"User '{username}' already exists.", code="user.exists",
                             username=username)  # fmt: skip
-    user = User(
-        username=username,
-        password_hash=hasher.hash(password),
-        role=parsed_role.value,
-        province_code=province_code,
-        active=True,
-        created_at=clock.now(),
-    )
+    user = User(username=username, password_hash=password_hash, role=parsed_role.value,
+                active=True, created_at=clock.now())  # fmt: skip
+    user.scope = scope
     session.add(user)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="user.create",
-        object_type="user",
-        object_id=username,
-        after=_public(user),
-    )
+    _audit(session, principal, "user.create", user, after=_public(user))
     return user
 
 
-def set_password(session: Session, *, username: str, password: str, actor: str = "system") -> User:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise ValidationError(f"no user '{username}'.", code="user.unknown", field="username",
-                              value=username)  # fmt: skip
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.",
-                              code="user.short_password", field="password",
-                              least=MIN_PASSWORD)  # fmt: skip
-    user.password_hash = hasher.hash(password)
-    session.flush()
-    audit.record(
-        session, actor=actor, action="user.password", object_type="user", object_id=username
-    )
-    return user
-
-
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.username)))
+def list_users(
+    session: Session, *, principal: Principal, page: PageRequest = PageRequest()
+) -> Page[User]:
+    """The users a principal administers (all of them, or those of its province), by name."""
+    query = select(User).where(in_scope(principal, User.province_code)).order_by(User.username)
+    return paginate(session, query, page)
 
 
 def get_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
+def managed_user(session: Session, username: str, *, principal: Principal) -> User:
+    """A user the principal administers; any other is reported as not found."""
+    user = get_user(session, username)
+    if user is None or not principal.sees_province(user.province_code):
+        raise NotFoundError(f"No user '{username}'.", code="user.not_found", username=username)
+    return user
+
+
+def set_role(
+    session: Session, *, username: str, role: str, scope: Scope, principal: Principal
+) -> User:
+    """Give a user another role and scope (checked together); takes effect at once."""
+    user = managed_user(session, username, principal=principal)
+    parsed_role = _role(role)
+    _check_fits(parsed_role, scope)
+    _check_grants(principal, scope)
+    before = _public(user)
+    if parsed_role is not Role.ADMIN or scope.kind is not ScopeKind.NATIONAL:
+        _keep_an_admin(session, user)
+    user.role = parsed_role.value
+    user.scope = scope
+    session.flush()
+    _audit(session, principal, "user.role", user, before=before, after=_public(user))
+    return user
+
+
+def deactivate(session: Session, *, username: str, principal: Principal) -> User:
+    """Stop a user: no login, and every token and session of theirs ends now."""
+    user = managed_user(session, username, principal=principal)
+    if user.id == principal.user_id:
+        raise ConflictError("You cannot deactivate yourself.", code="user.deactivate_self",
+                            username=username)  # fmt: skip
+    if user.active:
+        _keep_an_admin(session, user)
+        user.active = False
+        revoke_sessions(session, user=user)
+        _audit(session, principal, "user.deactivate", user, before={"active": True},
+               after={"active": False})  # fmt: skip
+    return user
+
+
+def reactivate(session: Session, *, username: str, principal: Principal) -> User:
+    """Let a deactivated user log in again (with the password they had)."""
+    user = managed_user(session, username, principal=principal)
+    if not user.active:
+        user.active = True
+        session.flush()
+        _audit(session, principal, "user.reactivate", user, before={"active": False},
+               after={"active": True})  # fmt: skip
+    return user
+
+
+def reset_password(
+    session: Session, *, username: str, password: str | None = None, principal: Principal = SYSTEM
+) -> str:
+    """Set a new password (generated when none is given) and end every login of the user;
+    returns the password."""
+    user = managed_user(session, username, principal=principal)
+    password = password or generated_password()
+    user.password_hash = _password(password)
+    revoke_sessions(session, user=user)
+    _audit(session, principal, "user.password", user)
+    return password
+
+
+def generated_password() -> str:
+    """A random password of 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
+
+
+def revoke_sessions(session: Session, *, user: User) -> int:
+    """End every open login of ``user``; returns how many ended."""
+    result = session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+    session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to take away the last active national administrator."""
+    if not (user.active and user.role == Role.ADMIN and user.scope_kind is ScopeKind.NATIONAL):
+        return
+    admins = session.scalar(
+        select(func.count()).select_from(User).where(
+            User.active, User.role == Role.ADMIN.value, User.scope_kind == ScopeKind.NATIONAL)
+    )  # fmt: skip
+    if (admins or 0) <= 1:
+        raise ConflictError(f"'{user.username}' is the last active national admin; "
+                            "make another one first.", code="user.last_admin",
+                            username=user.username)  # fmt: skip
+
+
 def _public(user: User) -> dict[str, object]:
-    return {"username": user.username, "role": user.role, "province_code": user.province_code}
+    return {"username": user.username, "role": user.role, "scope": str(user.scope),
+            "active": user.active}  # fmt: skip
 
 
+def _audit(
+    session: Session,
+    principal: Principal,
+    action: str,
+    user: User,
+    *,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> None:
+    audit.record(session, actor=principal.username, action=action, object_type="user",
+                 object_id=user.username, province_code=user.province_code, before=before,
+                 after=after)  # fmt: skip
+
+
+# -- logins ---------------------------------------------------------------------------------
 def login(
     session: Session, *, username: str, password: str, key: bytes, ttl: timedelta
 ) -> tuple[str, LoginSession, User]:
@@ -151,7 +323,7 @@ def logout(session: Session, *, token: str, key: bytes) -> None:
 
 
 def principal_for_token(session: Session, *, token: str, key: bytes) -> Principal | None:
-    """The user a valid, unrevoked, unexpired token belongs to; None otherwise."""
+    """The user a valid, unrevoked, unexpired token of an active user belongs to."""
     now = clock.now()
     claims = verify(key, token, now)
     if claims is None:
@@ -166,4 +338,4 @@ def principal_for_token(session: Session, *, token: str, key: bytes) -> Principa
 
 
 def principal_of(user: User) -> Principal:
-    return Principal(user.id, user.username, Role(user.role), user.province_code)
+    return Principal(user.id, user.username, Role(user.role), user.scope)

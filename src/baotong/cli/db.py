@@ -11,10 +11,11 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+import baotong.db.registry  # noqa: F401  (every domain's demo part)
 from baotong.app import default_network_loader
 from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
-from baotong.db import migrate
+from baotong.db import demo, migrate
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
 from baotong.network import service as network_service
 from baotong.network.schemas import SeedReport
@@ -119,12 +120,31 @@ def seed_database(url: str) -> SeedReport:
         engine.dispose()
 
 
+def seed_demo(url: str) -> list[str]:
+    """Every domain's demo data (the network first), in one transaction; safe to run again."""
+    engine = make_engine(url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            return demo.seed(session, get_settings())
+    finally:
+        engine.dispose()
+
+
 @app.command()
-def seed() -> None:
-    """Load the network's regions and sites into the database (idempotent)."""
+def seed(
+    with_demo: bool = typer.Option(
+        False, "--demo", help="Also every domain's demo data (what 'baotong run' serves)."
+    ),
+) -> None:
+    """Load the network's regions and sites into the database (idempotent); with --demo,
+    the demo data of every domain too."""
     started = time.perf_counter()
     try:
         with database_errors("seed"):
+            if with_demo:
+                for line in seed_demo(_url()):
+                    console.print(line, highlight=False)
+                return
             report = seed_database(_url())
     except BaotongError as exc:
         console.print(f"[red]Cannot seed:[/] {exc.message}")

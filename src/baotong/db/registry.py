@@ -1,11 +1,15 @@
-"""Imports every domain's models so the metadata knows every table (for Alembic)."""
+"""Every domain, listed once: its models (so the metadata knows every table, for Alembic)
+and its demo data (so ``baotong db seed --demo`` seeds every part, in this order)."""
 
 from __future__ import annotations
 
 import baotong.audit.models
+import baotong.auth.demo
 import baotong.auth.models
+import baotong.contingency.demo
 import baotong.contingency.models
 import baotong.jobs.models
+import baotong.network.demo
 import baotong.network.models  # noqa: F401
 from baotong.db.base import Base
 

@@ -1,0 +1,139 @@
+"""Log in, log out, the language switch, and the users page (``users:manage``).
+
+The users page lists the users the admin administers with role, scope and state, and
+has a form for each action: change role and scope, deactivate or reactivate, reset the
+password (the generated password is shown once, on the answer to that request).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from baotong.api.deps import SESSION_COOKIE, Context, DbSession
+from baotong.auth import service as auth_service
+from baotong.auth.permissions import Permission, Principal, Role, ScopeKind
+from baotong.auth.service import AuthenticationError
+from baotong.core.pagination import PageRequest
+from baotong.web import i18n
+from baotong.web.templating import Csrf, PageRoute, page_require, render
+
+router = APIRouter(route_class=PageRoute)
+Admin = Annotated[Principal, Depends(page_require(Permission.USERS_MANAGE))]
+PAGE = 100
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never send a user elsewhere after logging in."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or urlsplit(target).netloc
+    ):
+        return "/map"
+    return target
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    return RedirectResponse("/map", status_code=303)
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", None, next=_safe_next(next), username="", message=None)
+
+
+@router.post("/login", include_in_schema=False, dependencies=[Csrf])
+def login(
+    request: Request,
+    context: Context,
+    session: DbSession,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/map",
+) -> Response:
+    ttl = timedelta(minutes=context.settings.token_ttl_minutes)
+    try:
+        token, _, _ = auth_service.login(
+            session, username=username.strip(), password=password, key=context.key, ttl=ttl
+        )
+    except AuthenticationError:
+        text = i18n.translate(i18n.lang_of(request), "login.wrong")
+        return render(request, "login.html", None, status_code=401, next=_safe_next(next),
+                      username=username, message=text)  # fmt: skip
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, max_age=int(ttl.total_seconds()), httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https", path="/")  # fmt: skip
+    return response
+
+
+@router.post("/logout", include_in_schema=False, dependencies=[Csrf])
+def logout(request: Request, context: Context, session: DbSession) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        auth_service.logout(session, token=token, key=context.key)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{code}", include_in_schema=False)
+def switch_language(request: Request, code: str) -> Response:
+    lang = code if code in i18n.LANGS else i18n.DEFAULT_LANG
+    back = _safe_next(request.headers.get("referer") and urlsplit(request.headers["referer"]).path)
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+# -- users ----------------------------------------------------------------------------------
+def _users_page(
+    request: Request, session: Session, user: Principal, page: int = 1, **values: Any
+) -> Response:
+    found = auth_service.list_users(session, principal=user, page=PageRequest.number(page, PAGE))
+    rows = [(u, Role(u.role)) for u in found.items]
+    return render(request, "auth/users.html", user, rows=rows, found=found, query="",
+                  roles=list(Role), kinds=list(ScopeKind), **values)  # fmt: skip
+
+
+@router.get("/users", include_in_schema=False)
+def users_page(request: Request, session: DbSession, user: Admin, page: int = 1) -> Response:
+    return _users_page(request, session, user, page)
+
+
+@router.post("/users/{username}/role", include_in_schema=False, dependencies=[Csrf])
+def set_role(
+    username: str, session: DbSession, user: Admin, role: Annotated[str, Form()],
+    scope_kind: Annotated[str, Form()] = "", scope_code: Annotated[str, Form()] = "",
+    province_code: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    scope = auth_service.scope_of(kind=scope_kind or None, code=scope_code.strip() or None,
+                                  province_code=province_code.strip() or None)  # fmt: skip
+    auth_service.set_role(session, username=username, role=role, scope=scope, principal=user)
+    return RedirectResponse(f"/users#user-{username}", status_code=303)
+
+
+@router.post("/users/{username}/deactivate", include_in_schema=False, dependencies=[Csrf])
+def deactivate(username: str, session: DbSession, user: Admin) -> Response:
+    auth_service.deactivate(session, username=username, principal=user)
+    return RedirectResponse(f"/users#user-{username}", status_code=303)
+
+
+@router.post("/users/{username}/reactivate", include_in_schema=False, dependencies=[Csrf])
+def reactivate(username: str, session: DbSession, user: Admin) -> Response:
+    auth_service.reactivate(session, username=username, principal=user)
+    return RedirectResponse(f"/users#user-{username}", status_code=303)
+
+
+@router.post("/users/{username}/password", include_in_schema=False, dependencies=[Csrf])
+def reset_password(request: Request, username: str, session: DbSession, user: Admin) -> Response:
+    """A generated password, shown on this answer only; every login of the user ends."""
+    password = auth_service.reset_password(session, username=username, principal=user)
+    return _users_page(request, session, user, new_password=(username, password))
