@@ -182,12 +182,14 @@ def test_random_city_level_scenarios_keep_invariants(
     sc = Scenario.model_validate({**scenario().model_dump(), "locked_areas": areas})
     result = plan(network, sc)
     check_invariants(network, sc, result)
+    order = ["segment", "grid", "station"]
     for a in result.document().assignments:
         if a.area_code == "410000":
             station = network.stations[a.station_id]
-            assert a.zone_kind == depth
-            want = {"station": 1, "grid": station.grids, "segment": station.segments}[depth]
-            assert a.chutes == want
+            # the depth asked, or a coarser one for a station that would be unserved
+            assert order.index(a.zone_kind) >= order.index(depth)
+            chutes = {"station": 1, "grid": station.grids, "segment": station.segments}
+            assert a.chutes == chutes[a.zone_kind]
 
 
 @settings(max_examples=20, deadline=None)

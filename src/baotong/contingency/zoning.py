@@ -12,7 +12,7 @@ is split to its counties and stations by the stations' daily_inbound shares.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +66,7 @@ class Zone:
     load: float  # handling-weighted items/day (pre-sorted bags count lighter)
     chutes: int
     home_center_id: str  # baseline centre that sorted it
+    coarser: tuple[tuple[SortDepth, int], ...] = ()  # coarser depths it may get, and chutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,16 @@ class Problem:
     rerouted_by_class: dict[str, float]
     weights: tuple[float, float]  # CNY per item-km, CNY per item-hour of delay
     max_backups: int | None
+
+    def at_depths(self, levels: npt.NDArray[np.int64]) -> Problem:
+        """The problem with zone ``z`` at its ``levels[z]``-th coarser depth (0: its own)."""
+        if not levels.any():
+            return self
+        zones = list(self.zones)
+        for z in np.nonzero(levels)[0].tolist():
+            depth, chutes = zones[z].coarser[int(levels[z]) - 1]
+            zones[z] = replace(zones[z], zone_kind=depth, chutes=chutes, coarser=())
+        return replace(self, zones=zones)
 
     @property
     def volume(self) -> Array:
@@ -228,7 +239,11 @@ def _zones(
             total = sum(s.daily_inbound for s in stations)
             for s in stations:
                 share = s.daily_inbound / total if total > 0 else 1.0 / len(stations)
-                chutes = {"station": 1, "grid": s.grids, "segment": s.segments}[area.depth]
+                by_depth: dict[SortDepth, int] = {
+                    "segment": s.segments, "grid": s.grids, "station": 1,
+                }  # fmt: skip
+                chutes = by_depth[area.depth]
+                coarser = tuple((d, n) for d, n in by_depth.items() if n < chutes)
                 zones.append(
                     Zone(
                         s.id,
@@ -243,6 +258,7 @@ def _zones(
                         vol * share * weight,
                         chutes,
                         network.sort_plan.get(s.id, home),
+                        coarser,
                     )
                 )
     return zones, held, moved
