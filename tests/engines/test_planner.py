@@ -61,7 +61,8 @@ def check_invariants(network: Network, sc: Scenario, result: Plan) -> None:
         center = network.centers[b.center_id]
         assert b.center_id not in closed
         for area in result.problem.areas:  # no backup inside any locked area
-            assert not network.contains(area.code, center.prefecture_code)
+            locked = area.center_id is None  # a closed site's catchment locks nothing
+            assert not (locked and network.contains(area.code, center.prefecture_code))
     for a in data.assignments:
         assert a.hours <= sc.options.max_road_hours + 1e-6
     assert data.bound <= data.objective + 1e-6
