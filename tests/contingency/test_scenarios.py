@@ -146,3 +146,22 @@ def test_a_stored_scenario_is_the_validated_model_and_plans_as_saved(
                                   principal=staff("p"))  # fmt: skip
         assert service.scenario_of(run).options.time_limit_s == 3.0
         assert service.scenario_of(run).locked_areas[0].region == "410000"
+
+
+def test_a_closure_without_a_lockdown_is_saved_in_the_closed_sites_province(
+    china: tuple[TestClient, Users],
+) -> None:
+    client, users = china
+    reply = client.post(f"{API}/scenarios", json={"body": _example("zhengzhou-flood")},
+                        headers=users.headers("planner"))  # fmt: skip
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["body"]["locked_areas"] == []
+    assert reply.json()["provinces"] == ["410000"]
+
+
+def test_a_scenario_with_nothing_closed_is_refused(china: tuple[TestClient, Users]) -> None:
+    client, users = china
+    body = {**_example("zhengzhou-flood"), "closed_sites": []}
+    reply = client.post(f"{API}/scenarios", json={"body": body}, headers=users.headers("planner"))
+    assert reply.status_code == 422
+    assert "a scenario needs a locked area or a closed site" in reply.text

@@ -46,8 +46,7 @@ def test_city_level_defaults_to_station_depth() -> None:
          "field 'options.presorted_share': Input should be less than or equal to 1 (got 1.5)."),
         (BASE + "colour: red\n", "field 'colour': Extra inputs are not permitted (got 'red')."),
         (BASE.replace("locked_areas: [{region: '410000'}]", "locked_areas: []"),
-         "field 'locked_areas': List should have at least 1 item after validation, not 0 "
-         "(got [])."),
+         "a scenario needs a locked area or a closed site (got {...})."),
     ],
 )  # fmt: skip
 def test_bad_scenario_names_field_and_value(yaml_text: str, message: str) -> None:

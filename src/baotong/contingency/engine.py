@@ -18,6 +18,7 @@ from baotong.contingency import delays as delay_engine
 from baotong.contingency import document as doc
 from baotong.contingency import relations, transport
 from baotong.contingency.assess import Assignment, Violation, is_feasible, score
+from baotong.contingency.depths import coarsen_unserved
 from baotong.contingency.document import PlanStatus
 from baotong.contingency.heuristic import heuristic, nearest_centre
 from baotong.contingency.planning import CancelFn, ProgressFn, relative_gap, solve
@@ -87,8 +88,8 @@ def plan(
     start = heuristic(problem, deadline=time.perf_counter() + budget.heuristic_s(opts.time_limit_s))
     h_cost = score(problem, start).total
     progress(0.3, f"Heuristic plan: {h_cost:,.0f} CNY/day")
-    left = opts.time_limit_s - (time.perf_counter() - t0)
-    left -= budget.assembly_s(len(problem.zones), opts.time_limit_s)
+    reserve = budget.assembly_s(len(problem.zones), opts.time_limit_s)
+    left = opts.time_limit_s - (time.perf_counter() - t0) - reserve
     if should_cancel is not None and should_cancel():
         solver_status, assign, bound = "cancelled", start, 0.0
     elif left <= 0:
@@ -97,6 +98,12 @@ def plan(
         res = solve(problem, start, time_limit_s=left, mip_rel_gap=opts.mip_rel_gap,
                     on_progress=on_progress, should_cancel=should_cancel)  # fmt: skip
         solver_status, assign, bound = res.solver_status, res.assign, res.bound
+        left = opts.time_limit_s - (time.perf_counter() - t0) - reserve
+        if (assign < 0).any() and any(z.coarser for z in problem.zones) and left > 0:
+            progress(0.86, "Coarser sort depths for stations without a backup")
+            problem, assign = coarsen_unserved(
+                problem, assign, time_limit_s=left, mip_rel_gap=opts.mip_rel_gap
+            )
     return assemble(network, scenario, problem, assign, solver_status, bound, h_cost, t0, progress)
 
 

@@ -17,7 +17,14 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from baotong.core.exceptions import ValidationError
@@ -126,14 +133,24 @@ class Options(_Strict):
 
 
 class Scenario(_Strict):
-    """A lockdown to plan for."""
+    """A lockdown to plan for, or a closure: a flooded centre with nothing locked down.
+
+    With no locked areas, the zones the closed or limited sites sort in the baseline are
+    the ones to re-home.
+    """
 
     name: str = Field(min_length=1)
     description: str = ""
-    locked_areas: list[LockedArea] = Field(min_length=1)
+    locked_areas: list[LockedArea] = []
     closed_sites: list[SiteClosure] = []
     product_classes: dict[ProductClass, Annotated[float, Field(ge=0.0)]] = Field(min_length=1)
     options: Options = Options()
+
+    @model_validator(mode="after")
+    def _something_is_closed(self) -> Scenario:
+        if not self.locked_areas and not self.closed_sites:
+            raise ValueError("a scenario needs a locked area or a closed site")
+        return self
 
     @classmethod
     def from_yaml(cls, source: str | Path) -> Scenario:

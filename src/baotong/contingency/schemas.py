@@ -106,7 +106,8 @@ class RoutingRead(BaseModel):
 
 def check_scenario(body: dict[str, Any], network: Network) -> tuple[Scenario, list[str]]:
     """Validate a scenario body against the network: the canonical scenario (each locked
-    region as its code) and the provinces of its locked areas. Errors name ``body.<field>``.
+    region as its code) and the provinces of its locked areas (of its closed sites when
+    nothing is locked). Errors name ``body.<field>``.
     """
     try:
         scenario = resolve(network, validate(Scenario, body))
@@ -117,6 +118,8 @@ def check_scenario(body: dict[str, Any], network: Network) -> tuple[Scenario, li
             value=exc.value, **data,
         ) from None  # fmt: skip
     provinces = {area.region[:2] + "0000" for area in scenario.locked_areas}
+    if not provinces:  # a closure alone: the provinces of the sites it closes
+        provinces = {network.centers[c.center_id].province_code for c in scenario.closed_sites}
     return scenario, sorted(provinces)
 
 

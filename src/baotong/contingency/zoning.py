@@ -12,7 +12,7 @@ is split to its counties and stations by the stations' daily_inbound shares.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +31,7 @@ from baotong.network.entities import (
     LonLat,
     Network,
     ProcessingCenter,
+    Region,
     SiteStatus,
 )
 
@@ -41,13 +42,18 @@ Array = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class Area:
-    """A resolved locked area."""
+    """A resolved locked area, or the catchment of a closed site (``center_id`` set).
+
+    A catchment's ``code`` is the site's prefecture (where it is drawn); only its zones
+    move, nothing around it is locked.
+    """
 
     index: int
     code: str
     name: str
     level: AreaLevel
     depth: SortDepth
+    center_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,7 @@ class Zone:
     load: float  # handling-weighted items/day (pre-sorted bags count lighter)
     chutes: int
     home_center_id: str  # baseline centre that sorted it
+    coarser: tuple[tuple[SortDepth, int], ...] = ()  # coarser depths it may get, and chutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +114,16 @@ class Problem:
     weights: tuple[float, float]  # CNY per item-km, CNY per item-hour of delay
     max_backups: int | None
 
+    def at_depths(self, levels: npt.NDArray[np.int64]) -> Problem:
+        """The problem with zone ``z`` at its ``levels[z]``-th coarser depth (0: its own)."""
+        if not levels.any():
+            return self
+        zones = list(self.zones)
+        for z in np.nonzero(levels)[0].tolist():
+            depth, chutes = zones[z].coarser[int(levels[z]) - 1]
+            zones[z] = replace(zones[z], zone_kind=depth, chutes=chutes, coarser=())
+        return replace(self, zones=zones)
+
     @property
     def volume(self) -> Array:
         return np.array([z.volume for z in self.zones], dtype=float)
@@ -121,8 +138,13 @@ class Problem:
 
 
 def resolve_areas(network: Network, scenario: Scenario) -> list[Area]:
-    """The locked areas by region (see ``scenario.locked_regions``)."""
+    """The locked areas by region (see ``scenario.locked_regions``); with none, the
+    catchment of each closed or limited site."""
     regions = locked_regions(network, scenario)
+    if not regions:
+        centres = [network.centers[c.center_id] for c in scenario.closed_sites]
+        return [Area(i, c.prefecture_code, c.name, "province", "county", c.id)
+                for i, c in enumerate(centres)]  # fmt: skip
     return [
         Area(i, region.code, region.name, spec.level, spec.sort_depth)
         for i, (spec, region) in enumerate(zip(scenario.locked_areas, regions, strict=True))
@@ -174,7 +196,18 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
 
 
 def _locked(network: Network, areas: list[Area], code: str) -> bool:
-    return any(network.contains(a.code, code) for a in areas)
+    return any(a.center_id is None and network.contains(a.code, code) for a in areas)
+
+
+def _counties(network: Network, area: Area) -> list[Region]:
+    """The counties of a locked area, or those a closed site sorts in the baseline."""
+    if area.center_id is None:
+        return network.counties_in(area.code)
+    return sorted(
+        (network.regions[code] for code, centre in network.sort_plan.items()
+         if centre == area.center_id and code in network.regions),
+        key=lambda r: r.code,
+    )  # fmt: skip
 
 
 def _zones(
@@ -191,7 +224,7 @@ def _zones(
     zones: list[Zone] = []
     pref_cache: dict[str, tuple[Array, dict[str, float]]] = {}
     for area in areas:
-        for county in network.counties_in(area.code):
+        for county in _counties(network, area):
             pref = county.parent_code or county.code
             if pref not in pref_cache:
                 pref_cache[pref] = _prefecture_inbound(network, pref)
@@ -228,7 +261,11 @@ def _zones(
             total = sum(s.daily_inbound for s in stations)
             for s in stations:
                 share = s.daily_inbound / total if total > 0 else 1.0 / len(stations)
-                chutes = {"station": 1, "grid": s.grids, "segment": s.segments}[area.depth]
+                by_depth: dict[SortDepth, int] = {
+                    "segment": s.segments, "grid": s.grids, "station": 1,
+                }  # fmt: skip
+                chutes = by_depth[area.depth]
+                coarser = tuple((d, n) for d, n in by_depth.items() if n < chutes)
                 zones.append(
                     Zone(
                         s.id,
@@ -243,6 +280,7 @@ def _zones(
                         vol * share * weight,
                         chutes,
                         network.sort_plan.get(s.id, home),
+                        coarser,
                     )
                 )
     return zones, held, moved
