@@ -26,9 +26,9 @@ class OutbreakStage(LabelledEnum):
     """Where the outbreak stands: kits change with it (more protection early, more food at
     the peak)."""
 
-    EARLY = "early"
-    PEAK = "peak"
-    RECOVERY = "recovery"
+    EARLY = "early", "orange"
+    PEAK = "peak", "red"
+    RECOVERY = "recovery", "green"
 
 
 @dataclass(frozen=True, slots=True)

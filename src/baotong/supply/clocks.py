@@ -17,13 +17,8 @@ from baotong.core.exceptions import ValidationError
 
 
 class ClockKind(LabelledEnum):
-    QUOTE = "quote"  # sourcing desk → quotation
-    CONFIRM = "confirm"  # province → confirmation
-
-
-class ClockEvent(LabelledEnum):
-    REMINDER = "reminder"
-    ESCALATION = "escalation"
+    QUOTE = "quote", "orange"  # sourcing desk → quotation
+    CONFIRM = "confirm", "purple"  # province → confirmation
 
 
 @dataclass(frozen=True, slots=True)

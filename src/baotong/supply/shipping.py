@@ -18,8 +18,8 @@ from baotong.core.exceptions import ValidationError
 
 
 class ShippingMode(LabelledEnum):
-    DIRECT = "direct"  # 源头直发
-    CONSOLIDATED = "consolidated"  # 汇集发运
+    DIRECT = "direct", "green"  # 源头直发
+    CONSOLIDATED = "consolidated", "blue"  # 汇集发运
 
 
 @dataclass(frozen=True, slots=True)

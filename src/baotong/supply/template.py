@@ -40,19 +40,19 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # times typed without a zone are Beijing
 class SourceKind(LabelledEnum):
     """Who asked for a line (one demand table gathers all of them)."""
 
-    GOVERNMENT = "government"
-    LARGE_CUSTOMER = "large_customer"
-    GROUP_BUY = "group_buy"
+    GOVERNMENT = "government", "red"
+    LARGE_CUSTOMER = "large_customer", "blue"
+    GROUP_BUY = "group_buy", "green"
 
 
 class ItemKind(LabelledEnum):
-    SKU = "sku"
-    KIT = "kit"
+    SKU = "sku", "gray"
+    KIT = "kit", "teal"
 
 
 class SiteKind(LabelledEnum):
-    TRANSFER_STATION = "transfer_station"  # 政府指定转运站
-    GOVERNMENT_SITE = "government_site"  # a named government site
+    TRANSFER_STATION = "transfer_station", "purple"  # 政府指定转运站
+    GOVERNMENT_SITE = "government_site", "red"  # a named government site
 
 
 ALIASES: dict[str, dict[str, str]] = {
@@ -99,15 +99,15 @@ class DemandImportError(BaotongError):
 
     status = 422
     title = "Invalid demand table"
-    default_code = "supply.bad_import"
 
-    def __init__(self, file: str, errors: list[ValidationError]) -> None:
+    def __init__(self, file: str, errors: list[ValidationError], *, code: str) -> None:
         lines = "\n".join(f"  {e.message}" for e in errors[:SHOWN_ERRORS])
         if len(errors) > SHOWN_ERRORS:
             lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
         super().__init__(
             f"{file} cannot be imported ({len(errors)} problem{'s' if len(errors) != 1 else ''}"
             f"); nothing was saved:\n{lines}",
+            code=code,
             file=file,
             count=len(errors),
             errors=[e.message for e in errors],
@@ -173,13 +173,14 @@ def read_demand(data: bytes | Path, catalogue: Catalogue, *, file: str | None = 
         book = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise DemandImportError(name, [ValidationError(
-            f"is not an Excel workbook (.xlsx): {exc}", code="supply.not_excel", file=name)]
-        ) from None  # fmt: skip
+            f"is not an Excel workbook (.xlsx): {exc}", code="supply.not_excel", file=name)],
+            code="supply.not_excel") from None  # fmt: skip
     try:
         if DEMAND_SHEET not in book.sheetnames:
             raise DemandImportError(name, [ValidationError(
                 f"has no sheet '{DEMAND_SHEET}'; use the template from "
-                "'baotong supply template'.", code="supply.no_sheet", file=name)])  # fmt: skip
+                "'baotong supply template'.", code="supply.no_sheet", file=name)],
+                code="supply.no_sheet")  # fmt: skip
         rows = book[DEMAND_SHEET].iter_rows(values_only=True)
         return _Reader(name, catalogue, now).read(rows)
     finally:
@@ -201,7 +202,7 @@ class _Reader:
         header = next(iterator, None)
         self._check_header(header)
         if self.errors:
-            raise DemandImportError(self.file, self.errors)
+            raise DemandImportError(self.file, self.errors, code="supply.bad_import")
         lines: list[DemandLineIn] = []
         for row_no, values in enumerate(iterator, 2):
             cells = list(values[: len(COLUMNS)]) + [None] * (len(COLUMNS) - len(values))
@@ -217,7 +218,7 @@ class _Reader:
             self.errors.append(ValidationError(f"{self.file}, sheet '{DEMAND_SHEET}': has no "
                                                "lines.", code="supply.empty_import"))  # fmt: skip
         if self.errors:
-            raise DemandImportError(self.file, self.errors)
+            raise DemandImportError(self.file, self.errors, code="supply.bad_import")
         return lines
 
     def _check_header(self, header: tuple[Any, ...] | None) -> None:
