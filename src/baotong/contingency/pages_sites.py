@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import site_views
+from baotong.core.exceptions import BaotongError
 from baotong.network import geo
 from baotong.network import service as network_service
 from baotong.network.entities import ProductClass
@@ -59,20 +60,7 @@ async def change_status(
             session, site_id=site_id, principal=user, **dict(parse_form(StatusChange, form))
         ),
         done=lambda _: see_other(f"/sites/{site_id}"),
-        refused=lambda exc: render(
-            request,
-            SITE,
-            user,
-            status_code=exc.status,
-            **site_views.site_view(
-                session,
-                network,
-                user,
-                site_id,
-                status_error=i18n.error_for(request, exc),
-                status_form=form,
-            ),
-        ),  # fmt: skip
+        refused=lambda exc: _refused(request, session, network, user, site_id, exc, "status", form),
     )
 
 
@@ -94,18 +82,23 @@ async def change_capacity(
             session, site_id=site_id, principal=user, **dict(parse_form(CapacityChange, fields))
         ),
         done=lambda _: see_other(f"/sites/{site_id}"),
-        refused=lambda exc: render(
-            request,
-            SITE,
-            user,
-            status_code=exc.status,
-            **site_views.site_view(
-                session,
-                network,
-                user,
-                site_id,
-                capacity_error=i18n.error_for(request, exc),
-                capacity_form=form,
-            ),
-        ),  # fmt: skip
+        refused=lambda exc: _refused(
+            request, session, network, user, site_id, exc, "capacity", form
+        ),
     )
+
+
+def _refused(
+    request: Request,
+    session: DbSession,
+    network: CurrentNetwork,
+    user: Principal,
+    site_id: str,
+    exc: BaotongError,
+    form_name: str,
+    form: dict[str, str],
+) -> Response:
+    """The site page again, with a refused form's words and what was typed in it."""
+    values = {f"{form_name}_error": i18n.error_for(request, exc), f"{form_name}_form": form}
+    return render(request, SITE, user, status_code=exc.status,
+                  **site_views.site_view(session, network, user, site_id, **values))  # fmt: skip
