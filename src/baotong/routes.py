@@ -1,6 +1,6 @@
-"""Where every domain plugs into the service: its API routers, its page routers and its
-templates. A new domain adds its lines to these three lists; the base packages (``api``,
-``web``) never import a domain.
+"""Where every domain plugs into the service: its API routers, its page routers, its
+templates and its navigation entries (each page module's ``nav``). A new domain adds its
+lines to these four lists; the base packages (``api``, ``web``) never import a domain.
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ PAGE_ROUTERS = [
     pages_plans.router,
     audit_pages.router,
 ]
+NAV = [
+    network_pages.nav,
+    contingency_pages.nav,
+    pages_plans.nav,
+    audit_pages.nav,
+    auth_pages.nav,
+]
 TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit"]
 
 
@@ -50,3 +57,4 @@ def include(app: FastAPI) -> None:
         app.include_router(router)
     for package in TEMPLATE_PACKAGES:
         templating.add_templates(package)
+    templating.add_nav(*NAV)

@@ -14,10 +14,12 @@ from baotong.api.deps import DbSession
 from baotong.audit import service as audit
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ValidationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
-from baotong.web.templating import PageRoute, page_require, render
+from baotong.web.templating import NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
+nav = NavItem("/audit", N_("nav.audit"), Permission.AUDIT_READ)
 Reader = Annotated[Principal, Depends(page_require(Permission.AUDIT_READ))]
 PAGE = 50
 

@@ -19,11 +19,13 @@ from baotong.api.deps import SESSION_COOKIE, Context, DbSession
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal, Role, ScopeKind
 from baotong.auth.service import AuthenticationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
 from baotong.web import i18n
-from baotong.web.templating import Csrf, PageRoute, page_require, render
+from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
+nav = NavItem("/users", N_("nav.users"), Permission.USERS_MANAGE)
 Admin = Annotated[Principal, Depends(page_require(Permission.USERS_MANAGE))]
 PAGE = 100
 

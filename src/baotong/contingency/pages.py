@@ -12,13 +12,15 @@ from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import forms
 from baotong.contingency import service as contingency_service
 from baotong.core.exceptions import ConflictError, ValidationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
 from baotong.network.entities import Automation, ProductClass
 from baotong.web import i18n
 from baotong.web.forms import attempt, see_other
-from baotong.web.templating import Csrf, PageRoute, page_require, render
+from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
+nav = NavItem("/scenarios", N_("nav.scenarios"), Permission.SCENARIO_READ)
 Reader = Annotated[Principal, Depends(page_require(Permission.SCENARIO_READ))]
 Writer = Annotated[Principal, Depends(page_require(Permission.SCENARIO_WRITE))]
 Runner = Annotated[Principal, Depends(page_require(Permission.PLAN_RUN))]

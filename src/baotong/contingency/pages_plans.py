@@ -17,14 +17,24 @@ from baotong.contingency import views as plan_views
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import PlanLifecycle, PlanRun
 from baotong.core.exceptions import ConflictError, ValidationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
 from baotong.jobs.models import DONE, WAITING, JobStatus
 from baotong.network.entities import Network
 from baotong.web import i18n
 from baotong.web.forms import attempt, parse_time, see_other
-from baotong.web.templating import Csrf, PageRoute, is_htmx, page_require, render, templates
+from baotong.web.templating import (
+    Csrf,
+    NavItem,
+    PageRoute,
+    is_htmx,
+    page_require,
+    render,
+    templates,
+)
 
 router = APIRouter(route_class=PageRoute)
+nav = NavItem("/plans", N_("nav.plans"), Permission.PLAN_READ)
 templates.env.globals.update(PlanLifecycle=PlanLifecycle, JobStatus=JobStatus, WAITING=WAITING)
 Reader = Annotated[Principal, Depends(page_require(Permission.PLAN_READ))]
 Runner = Annotated[Principal, Depends(page_require(Permission.PLAN_RUN))]

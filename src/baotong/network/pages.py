@@ -11,11 +11,13 @@ from fastapi.responses import Response
 
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
+from baotong.core.i18n import N_
 from baotong.network import geo, service
 from baotong.network.entities import SiteStatus
-from baotong.web.templating import PageRoute, page_require, render, templates
+from baotong.web.templating import NavItem, PageRoute, page_require, render, templates
 
 router = APIRouter(route_class=PageRoute)
+nav = NavItem("/map", N_("nav.map"), Permission.NETWORK_READ, ("/sites",))
 templates.env.globals["SiteStatus"] = SiteStatus
 Reader = Annotated[Principal, Depends(page_require(Permission.NETWORK_READ))]
 CACHE = "private, max-age=86400"  # for logged-in users only

@@ -12,6 +12,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any
@@ -40,6 +41,28 @@ log = structlog.get_logger("baotong.web")
 
 _loaders: list[BaseLoader] = [FileSystemLoader(str(resources.files("baotong.web") / "templates"))]
 templates = Jinja2Templates(env=Environment(loader=ChoiceLoader(_loaders), autoescape=True))
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One entry of the console's top navigation: where it goes, its catalogue key, the
+    permission that shows it and the paths under which it is highlighted."""
+
+    href: str
+    key: str
+    permission: Permission
+    prefixes: tuple[str, ...] = ()
+
+    def on(self, path: str) -> bool:
+        return any(path.startswith(p) for p in (self.href, *self.prefixes))
+
+
+NAV: list[NavItem] = []
+
+
+def add_nav(*items: NavItem) -> None:
+    """Add a domain's entries to the navigation (``routes.py`` does, in order)."""
+    NAV.extend(item for item in items if item not in NAV)
 
 
 def add_templates(package: str) -> None:
@@ -91,6 +114,7 @@ templates.env.filters["when"] = _fmt_time
 templates.env.filters["readable"] = _readable_json
 templates.env.filters["num"] = _fmt_num
 templates.env.globals["Permission"] = Permission
+templates.env.globals["nav"] = NAV
 
 
 def page_user(request: Request, context: Context, session: DbSession) -> Principal:
