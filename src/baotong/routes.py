@@ -17,6 +17,8 @@ from baotong.contingency import pages as contingency_pages
 from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
+from baotong.notify import api as notify_api
+from baotong.notify import pages as notify_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -26,6 +28,7 @@ API_ROUTERS = [
     network_api.router,
     contingency_api.router,
     audit_api.router,
+    notify_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -35,6 +38,7 @@ PAGE_ROUTERS = [
     pages_compare.router,
     pages_plans.router,
     audit_pages.router,
+    notify_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -43,7 +47,13 @@ NAV = [
     audit_pages.nav,
     auth_pages.nav,
 ]
-TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit"]
+TEMPLATE_PACKAGES = [
+    "baotong.auth",
+    "baotong.network",
+    "baotong.contingency",
+    "baotong.audit",
+    "baotong.notify",
+]
 
 
 def include(app: FastAPI) -> None:
