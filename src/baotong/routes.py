@@ -13,8 +13,14 @@ from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
 from baotong.auth import pages as auth_pages
 from baotong.contingency import api as contingency_api
+from baotong.contingency import (
+    api_operations,
+    pages_compare,
+    pages_operations,
+    pages_plans,
+    pages_sites,
+)
 from baotong.contingency import pages as contingency_pages
-from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
@@ -27,6 +33,7 @@ API_ROUTERS = [
     auth_api.users_router,
     network_api.router,
     contingency_api.router,
+    api_operations.router,
     audit_api.router,
     notify_api.router,
 ]
@@ -37,6 +44,7 @@ PAGE_ROUTERS = [
     contingency_pages.router,
     pages_compare.router,
     pages_plans.router,
+    pages_operations.router,
     audit_pages.router,
     notify_pages.router,
 ]
