@@ -168,3 +168,40 @@ def test_the_runs_page_says_why_a_run_is_stopped(
     assert "可通行" in page.text  # nothing is locked: cleared
     assert client.get("/transport").status_code == 200
     assert "鄂A·T0001" in client.get("/transport/vehicles").text
+
+
+def test_a_loads_chain_of_custody_must_continue_and_add_up(client: TestClient, users: Any) -> None:
+    td = users.headers("transport_dispatcher", "420000")
+    base = {"load_ref": "SH-1", "place": "武汉汇集点", "province_code": "420000"}
+    first = {**base, "leg": "supplier_to_point", "from_party": "合作社", "to_party": "汇集点",
+             "at": "2022-04-12T06:00:00+08:00", "count": 480}  # fmt: skip
+    assert client.post(f"{API}/handovers", headers=td, json=first).status_code == 201
+    broken = {**base, "leg": "point_to_shuttle", "from_party": "别人", "to_party": "盘驳车",
+              "at": "2022-04-12T12:00:00+08:00", "count": 480}  # fmt: skip
+    refused = client.post(f"{API}/handovers", headers=td, json=broken)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "handover.broken_chain"
+    assert refused.json()["field"] == "from_party"
+    wrong = {**broken, "from_party": "汇集点", "count": 470, "short": 2}
+    mismatch = client.post(f"{API}/handovers", headers=td, json=wrong)
+    assert mismatch.json()["code"] == "handover.count_mismatch"
+    good = client.post(f"{API}/handovers", headers=td, json={**wrong, "count": 478})
+    assert good.status_code == 201, good.text
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    attached = client.post(f"{API}/handovers/{good.json()['id']}/evidence", headers=td,
+                           files={"file": ("sign.png", png, "image/png")})  # fmt: skip
+    assert attached.status_code == 201, attached.text
+    not_image = client.post(f"{API}/handovers/{good.json()['id']}/evidence", headers=td,
+                            files={"file": ("x.html", b"<script>", "text/html")})  # fmt: skip
+    assert not_image.json()["code"] == "evidence.bad_type"
+
+    chain = client.get(f"{API}/loads/SH-1/custody", headers=td).json()
+    assert chain["holder"] == "盘驳车"
+    assert (chain["first_count"], chain["last_count"], chain["short"]) == (480, 478, 2)
+    [evidence] = chain["handovers"][1]["evidence"]
+    got = client.get(f"{API}/evidence/{evidence['id']}", headers=td)
+    assert got.content == png
+    assert got.headers["content-type"] == "image/png"
+    outside = users.headers("transport_dispatcher", "410000")
+    assert client.get(f"{API}/loads/SH-1/custody", headers=outside).status_code == 404
+    assert client.get(f"{API}/evidence/{evidence['id']}", headers=outside).status_code == 404

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Response, UploadFile
 
 from baotong.api.deps import CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
@@ -16,7 +16,11 @@ from baotong.transport.entities import CredentialKind, CredentialState
 from baotong.transport.schemas import (
     CredentialIn,
     CredentialRead,
+    Custody,
     Decision,
+    EvidenceRead,
+    HandoverIn,
+    HandoverRead,
     MissingRead,
     PersonIn,
     PersonRead,
@@ -26,6 +30,7 @@ from baotong.transport.schemas import (
     VehicleIn,
     VehicleRead,
 )
+from baotong.transport.views import custody_of
 
 router = APIRouter(prefix="/transport", tags=["transport"])
 Reader = Annotated[Principal, Depends(require(Permission.TRANSPORT_READ))]
@@ -124,3 +129,36 @@ def runs(session: DbSession, network: CurrentNetwork, user: Reader,
 def dispatch(run_id: int, session: DbSession, network: CurrentNetwork, user: Writer) -> RunRead:
     return RunRead.model_validate(service.dispatch(session, run_id, network=network,
                                                    principal=user))  # fmt: skip
+
+
+# -- handovers -----------------------------------------------------------------------------
+@router.post("/handovers", response_model=HandoverRead, status_code=201)
+def record_handover(body: HandoverIn, session: DbSession, network: CurrentNetwork,
+                    user: Writer) -> HandoverRead:  # fmt: skip
+    row = service.record_handover(session, **body.model_dump(), network=network, principal=user)
+    return HandoverRead.model_validate(row)
+
+
+@router.post("/handovers/{handover_id}/evidence", response_model=EvidenceRead, status_code=201)
+async def attach_evidence(handover_id: int, file: UploadFile, session: DbSession,
+                          user: Writer) -> EvidenceRead:  # fmt: skip
+    """A photo or signature (JPEG, PNG or PDF, at most 2 MB)."""
+    content = await file.read(service.EVIDENCE_MAX + 1)
+    row = service.attach_evidence(session, handover_id, filename=file.filename or "evidence",
+                                  content_type=file.content_type or "", content=content,
+                                  principal=user)  # fmt: skip
+    return EvidenceRead(id=row.id, filename=row.filename)
+
+
+@router.get("/evidence/{evidence_id}")
+def evidence(evidence_id: int, session: DbSession, user: Reader) -> Response:
+    row = service.get_evidence(session, evidence_id, principal=user)
+    headers = {"Content-Disposition": f'inline; filename="{row.filename}"',
+               "X-Content-Type-Options": "nosniff"}  # fmt: skip
+    return Response(row.content, media_type=row.content_type, headers=headers)
+
+
+@router.get("/loads/{load_ref}/custody", response_model=Custody)
+def custody(load_ref: str, session: DbSession, user: Reader) -> Custody:
+    """The load's chain of custody: every handover in order, with its evidence."""
+    return custody_of(session, load_ref, principal=user)

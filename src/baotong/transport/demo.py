@@ -5,7 +5,7 @@ authority has not granted yet."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from baotong.auth.permissions import Principal
 from baotong.config import Settings
 from baotong.db import demo
+from baotong.network.entities import Network
 from baotong.network.reference import load_active
 from baotong.transport import service
-from baotong.transport.entities import CredentialKind, RouteType, RunKind, VehicleKind
+from baotong.transport.entities import CredentialKind, Leg, RouteType, RunKind, VehicleKind
 from baotong.transport.models import Vehicle
 
 DEMO = Principal.system("demo")
@@ -70,7 +71,34 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
                            vehicle_id=vehicle_id, driver_id=driver_id, origin=homes[plate],
                            destination=destination, route_type=RouteType.INTER_PROVINCIAL,
                            network=network, principal=DEMO)  # fmt: skip
-    return [f"Transport: {len(FLEET)} vehicles with passes, {len(RUNS)} runs into Henan"]
+    _custody(session, network)
+    return [f"Transport: {len(FLEET)} vehicles with passes, {len(RUNS)} runs into Henan, "
+            f"a load's chain of custody ({LOAD})"]  # fmt: skip
+
+
+LOAD = "SH-0412-001"
+SHUTTLE, VAN = "盘驳车 苏E·S0001", "长宁区保供车 沪A·P0012"
+CHAIN = [  # leg, from, to, place, hours after the first, count, short, damaged, seal
+    (Leg.SUPPLIER_TO_POINT, "苏州绿源蔬菜合作社", "昆山汇集点", "昆山汇集点 2号月台",
+     0, 480, 0, 0, None),
+    (Leg.POINT_TO_SHUTTLE, "昆山汇集点", SHUTTLE, "昆山汇集点 5号月台", 6, 478, 2, 0, "QF-88101"),
+    (Leg.SWAP, SHUTTLE, VAN, "上海西北转运站", 9, 478, 0, 0, "QF-88102"),
+    (Leg.TO_RECIPIENT, VAN, "长宁区政府 物资组 陈敏", "长宁区政府", 11, 477, 1, 3, None),
+]  # fmt: skip
+
+
+def _custody(session: Session, network: Network) -> None:
+    """A vegetable-kit load from a supplier to the Changning district government (modelled
+    on Shanghai, April 2022): four handovers, two packages short at loading, one lost and
+    three damaged at the recipient."""
+    start = datetime.combine(service.today() - timedelta(days=1), time(6),
+                             tzinfo=service.BEIJING)  # fmt: skip
+    for leg, giver, taker, place, hours, count, short, damaged, seal in CHAIN:
+        service.record_handover(session, load_ref=LOAD, leg=leg, from_party=giver,
+                                to_party=taker, at=start + timedelta(hours=hours), place=place,
+                                count=count, short=short, damaged=damaged, seal=seal,
+                                province_code="310000", network=network,
+                                principal=DEMO)  # fmt: skip
 
 
 demo.register("transport", seed_demo, after=("contingency_plans",))

@@ -45,3 +45,14 @@ class RunState(LabelledEnum):
     DISPATCHED = "dispatched", "blue"
     DONE = "done", "green"
     CANCELLED = "cancelled", "red"
+
+
+class Leg(LabelledEnum):
+    """Where custody changes hands on the way into a controlled area."""
+
+    SUPPLIER_TO_POINT = "supplier_to_point", "gray"  # 供应商 → 汇集点
+    POINT_TO_SHUTTLE = "point_to_shuttle", "blue"  # 汇集点装车 → 盘驳车
+    SWAP = "swap", "purple"  # 中转站换厢
+    TO_DELIVERY = "to_delivery", "teal"  # → 投递车辆
+    TO_RECIPIENT = "to_recipient", "green"  # → 收件人签收
+    CENTRE_TO_STATION = "centre_to_station", "orange"  # 备份中心 → 揽投部

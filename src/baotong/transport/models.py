@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baotong.core.i18n import N_
@@ -22,6 +22,7 @@ from baotong.db.types import enum_type
 from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
+    Leg,
     RouteType,
     RunKind,
     RunState,
@@ -114,3 +115,41 @@ class Run(Base):
     created_at: Mapped[datetime]
     dispatched_by: Mapped[str | None] = mapped_column(String(64))
     dispatched_at: Mapped[datetime | None]
+
+
+class Handover(Base):
+    """One change of custody of a load: who handed how many to whom, where and when, what
+    was short or damaged, the seal; the chain of a load is its handovers in order."""
+
+    __tablename__ = "handovers"
+    noun = "handover"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    load_ref: Mapped[str] = mapped_column(String(40), index=True)
+    leg: Mapped[Leg] = mapped_column(enum_type(Leg, length=20))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("transport_runs.id"))
+    from_party: Mapped[str] = mapped_column(String(100))
+    to_party: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(100))
+    count: Mapped[int] = mapped_column(Integer)  # packages received
+    short: Mapped[int] = mapped_column(Integer, default=0)
+    damaged: Mapped[int] = mapped_column(Integer, default=0)
+    seal: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(500))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+
+
+class Evidence(Base):
+    """A photo or signature of a handover, kept with it (small files only)."""
+
+    __tablename__ = "handover_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id", ondelete="CASCADE"),
+                                             index=True)  # fmt: skip
+    filename: Mapped[str] = mapped_column(String(100))
+    content_type: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -10,10 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
-from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.exceptions import BaotongError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
 from baotong.network.entities import Network
@@ -21,11 +22,14 @@ from baotong.transport import service
 from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
+    Leg,
     RouteType,
     RunKind,
     VehicleKind,
 )
-from baotong.transport.schemas import CredentialIn, PersonIn, RunIn, VehicleIn
+from baotong.transport.models import Handover
+from baotong.transport.schemas import CredentialIn, HandoverIn, PersonIn, RunIn, VehicleIn
+from baotong.transport.views import custody_of
 from baotong.web import i18n
 from baotong.web.forms import attempt, parse_form, see_other
 from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
@@ -233,4 +237,59 @@ async def add_person(request: Request, session: DbSession, network: CurrentNetwo
         done=lambda _: see_other("/transport/vehicles"),
         refused=lambda exc: _fleet_page(request, session, user, status_code=exc.status,
                                         flash_error=i18n.error_for(request, exc)),
+    )  # fmt: skip
+
+
+# -- the chain of custody ------------------------------------------------------------------
+def _custody_page(request: Request, session: Session, user: Principal, load: str,
+                  status_code: int = 200, **values: Any) -> Response:  # fmt: skip
+    chain = None
+    if load:
+        try:
+            chain = custody_of(session, load, principal=user)
+        except NotFoundError as exc:
+            values.setdefault("flash_error", i18n.error_for(request, exc))
+    return render(request, "transport/custody.html", user, status_code=status_code,
+                  load=load, chain=chain, legs=list(Leg), **values)  # fmt: skip
+
+
+@router.get("/transport/custody", include_in_schema=False)
+def custody_page(request: Request, session: DbSession, user: Reader, load: str = "") -> Response:
+    return _custody_page(request, session, user, load.strip()[:40])
+
+
+@router.get("/transport/handovers/{handover_id}", include_in_schema=False)
+def handover_page(handover_id: int, session: DbSession, user: Reader) -> Response:
+    """A handover is shown in its load's chain."""
+    row = session.get(Handover, handover_id)
+    if row is None or not user.sees_province(row.province_code):
+        raise NotFoundError(f"Unknown handover {handover_id}.", code="handover.not_found",
+                            id=handover_id)  # fmt: skip
+    return see_other(f"/transport/custody?load={row.load_ref}#handover-{row.id}")
+
+
+@router.post("/transport/handovers", include_in_schema=False, dependencies=[Csrf])
+async def record_handover(request: Request, session: DbSession, network: CurrentNetwork,
+                          user: Writer) -> Response:  # fmt: skip
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "file")}
+    upload = form.get("file")
+    load = fields.get("load_ref", "")
+
+    def act() -> Handover:
+        row = service.record_handover(session, **parse_form(HandoverIn, fields).model_dump(),
+                                      network=network, principal=user)  # fmt: skip
+        if isinstance(upload, StarletteUpload) and upload.filename:
+            content = upload.file.read(service.EVIDENCE_MAX + 1)
+            service.attach_evidence(session, row.id, filename=upload.filename,
+                                    content_type=upload.content_type or "", content=content,
+                                    principal=user)  # fmt: skip
+        return row
+
+    return attempt(
+        session, act,
+        done=lambda row: see_other(f"/transport/custody?load={row.load_ref}#handover-{row.id}"),
+        refused=lambda exc: _custody_page(request, session, user, load, status_code=exc.status,
+                                          flash_error=i18n.error_for(request, exc),
+                                          handover_form=fields),
     )  # fmt: skip

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
+    Leg,
     RouteType,
     RunKind,
     RunState,
@@ -149,3 +150,57 @@ class RunCheck(BaseModel):
     driver: str
     cleared: bool
     missing: list[MissingRead]
+
+
+class HandoverIn(_In):
+    load_ref: str = Field(min_length=1, max_length=40)
+    leg: Leg
+    from_party: str = Field(min_length=1, max_length=100)
+    to_party: str = Field(min_length=1, max_length=100)
+    at: AwareDatetime
+    place: str = Field(min_length=1, max_length=100)
+    count: int = Field(ge=0, le=10_000_000)
+    short: int = Field(0, ge=0, le=10_000_000)
+    damaged: int = Field(0, ge=0, le=10_000_000)
+    seal: str | None = Field(None, max_length=40)
+    note: str | None = Field(None, max_length=500)
+    run_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    province_code: str = Field(min_length=2, max_length=20)
+
+
+class EvidenceRead(BaseModel):
+    id: int
+    filename: str
+
+
+class HandoverRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    load_ref: str
+    leg: Leg
+    run_id: int | None
+    from_party: str
+    to_party: str
+    at: datetime
+    place: str
+    count: int
+    short: int
+    damaged: int
+    seal: str | None
+    note: str | None
+    province_code: str
+    recorded_by: str
+    evidence: list[EvidenceRead] = Field(default_factory=list)
+
+
+class Custody(BaseModel):
+    """A load's chain: its handovers in order, who holds it now, what went missing."""
+
+    load_ref: str
+    holder: str
+    first_count: int
+    last_count: int
+    short: int
+    damaged: int
+    handovers: list[HandoverRead]

@@ -7,6 +7,7 @@ their province; every change is audited. Dates are days in Beijing time.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,12 +38,13 @@ from baotong.transport.clearance import Held, Missing, clearance
 from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
+    Leg,
     RouteType,
     RunKind,
     RunState,
     VehicleKind,
 )
-from baotong.transport.models import Credential, Person, Run, Vehicle
+from baotong.transport.models import Credential, Evidence, Handover, Person, Run, Vehicle
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 WARN_DAYS = 3  # a granted credential warns this many days before it expires
@@ -63,6 +65,7 @@ audit.register_type("person", label_key=N_("object.person"), link="/transport/ve
 audit.register_type("credential", label_key=N_("object.credential"),
                     link="/transport#credential-{id}")  # fmt: skip
 audit.register_type("run", label_key=N_("object.run"), link="/transport/runs#run-{id}")
+audit.register_type("handover", label_key=N_("object.handover"), link="/transport/handovers/{id}")
 
 
 def today() -> date:
@@ -397,3 +400,115 @@ def runs_on(
              .order_by(Run.id))  # fmt: skip
     return [(r, v, p, check(session, r, network, controlled) if r.state is RunState.PLANNED
              else []) for r, v, p in session.execute(query)]  # fmt: skip
+
+
+# -- handovers: the chain of custody -------------------------------------------------------
+LOAD_REF = re.compile(r"^[A-Za-z0-9._\-]{1,40}$")
+EVIDENCE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+EVIDENCE_MAX = 2 * 1024 * 1024
+
+
+def record_handover(
+    session: Session, *, load_ref: str, leg: Leg, from_party: str, to_party: str,
+    at: datetime, place: str, count: int, short: int = 0, damaged: int = 0,
+    seal: str | None = None, note: str | None = None, run_id: int | None = None,
+    province_code: str, network: Network, principal: Principal,
+) -> Handover:  # fmt: skip
+    """Record one change of custody. It must continue the load's chain: handed over by
+    whoever received it last, not before that, and with the packages adding up (what is
+    received plus what is short is what the last holder had)."""
+    if not LOAD_REF.match(load_ref):
+        raise ValidationError("must be 1-40 letters, digits, '.', '_' or '-'.",
+                              code="handover.bad_load", field="load_ref",
+                              value=load_ref[:40])  # fmt: skip
+    province = _province(network, province_code, "province_code")
+    _own(principal, province, "The handover")
+    if run_id is not None:
+        get_run(session, run_id, principal=principal)
+    previous = session.scalars(select(Handover).where(Handover.load_ref == load_ref)
+                               .order_by(Handover.at.desc(), Handover.id.desc())
+                               .limit(1)).first()  # fmt: skip
+    if previous is not None:
+        if previous.to_party != from_party.strip():
+            raise ValidationError(
+                f"continues the chain of {load_ref}, which {previous.to_party} holds.",
+                code="handover.broken_chain", field="from_party", value=from_party[:100],
+                holder=previous.to_party, load=load_ref,
+            )  # fmt: skip
+        if at < previous.at:
+            raise ValidationError("is before the load's last handover.",
+                                  code="handover.before_last", field="at",
+                                  value=at.isoformat(), last=previous.at.isoformat())  # fmt: skip
+        if count + short != previous.count:
+            raise ValidationError(
+                f"received {count} and short {short} do not add up to the {previous.count} "
+                "handed over.", code="handover.count_mismatch", field="count", value=count,
+                short=short, expected=previous.count,
+            )  # fmt: skip
+    if damaged > count:
+        raise ValidationError("cannot exceed the count received.", code="handover.bad_damaged",
+                              field="damaged", value=damaged)  # fmt: skip
+    row = Handover(load_ref=load_ref, leg=leg, run_id=run_id, from_party=from_party.strip(),
+                   to_party=to_party.strip(), at=at, place=place.strip(), count=count,
+                   short=short, damaged=damaged, seal=seal, note=note, province_code=province,
+                   recorded_by=principal.username, recorded_at=clock.now())  # fmt: skip
+    session.add(row)
+    session.flush()
+    _audit(session, principal, "handover.record", row,
+           {"load": load_ref, "leg": leg.value, "count": count, "short": short,
+            "damaged": damaged})  # fmt: skip
+    return row
+
+
+def attach_evidence(
+    session: Session, handover_id: int, *, filename: str, content_type: str, content: bytes,
+    principal: Principal,
+) -> Evidence:  # fmt: skip
+    """Keep a photo or signature (JPEG, PNG or PDF, at most 2 MB) with a handover."""
+    handover = session.get(Handover, handover_id)
+    if handover is None or not principal.sees_province(handover.province_code):
+        raise NotFoundError(f"Unknown handover {handover_id}.", code="handover.not_found",
+                            id=handover_id)  # fmt: skip
+    if content_type not in EVIDENCE_TYPES:
+        raise ValidationError("must be a JPEG, PNG or PDF file.", code="evidence.bad_type",
+                              field="file", value=content_type[:40])  # fmt: skip
+    if not content or len(content) > EVIDENCE_MAX:
+        raise ValidationError("must hold 1 byte to 2 MB.", code="evidence.bad_size",
+                              field="file", value=len(content))  # fmt: skip
+    row = Evidence(handover_id=handover_id, filename=re.sub(r"[^\w.\-]", "_", filename)[:100],
+                   content_type=content_type, content=content)  # fmt: skip
+    session.add(row)
+    session.flush()
+    _audit(session, principal, "handover.evidence", handover, {"file": row.filename})
+    return row
+
+
+def get_evidence(session: Session, evidence_id: int, *, principal: Principal) -> Evidence:
+    row = session.get(Evidence, evidence_id)
+    handover = session.get(Handover, row.handover_id) if row is not None else None
+    if row is None or handover is None or not principal.sees_province(handover.province_code):
+        raise NotFoundError(f"Unknown evidence {evidence_id}.", code="evidence.not_found",
+                            id=evidence_id)  # fmt: skip
+    return row
+
+
+def custody(session: Session, load_ref: str, *, principal: Principal) -> list[Handover]:
+    """The load's handovers in order (those in the principal's scope); NotFound if none."""
+    rows = list(session.scalars(
+        select(Handover).where(Handover.load_ref == load_ref,
+                               in_scope(principal, Handover.province_code))
+        .order_by(Handover.at, Handover.id)))  # fmt: skip
+    if not rows:
+        raise NotFoundError(f"No handovers of load {load_ref}.", code="handover.unknown_load",
+                            load=load_ref[:40])  # fmt: skip
+    return rows
+
+
+def evidence_ids(session: Session, handover_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    out: dict[int, list[tuple[int, str]]] = {}
+    query = select(Evidence.id, Evidence.handover_id, Evidence.filename).where(
+        Evidence.handover_id.in_(handover_ids)
+    )
+    for evidence_id, handover_id, name in session.execute(query):
+        out.setdefault(handover_id, []).append((evidence_id, name))
+    return out

@@ -1,5 +1,5 @@
-"""transport: vehicles, people, credentials (passes, green channels, whitelists, permits)
-and runs
+"""transport: vehicles, people, credentials (passes, green channels, whitelists, permits),
+runs, and handovers with their evidence (the chain of custody)
 
 Revision ID: 0013
 Revises: 0006
@@ -134,9 +134,66 @@ def upgrade() -> None:
     )
     for column in ("run_date", "state", "province_code"):
         op.create_index(op.f(f"ix_transport_runs_{column}"), "transport_runs", [column])
+    op.create_table(
+        "handovers",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("load_ref", sa.String(length=40), nullable=False),
+        sa.Column(
+            "leg",
+            _enum(
+                "leg",
+                "supplier_to_point",
+                "point_to_shuttle",
+                "swap",
+                "to_delivery",
+                "to_recipient",
+                "centre_to_station",
+                length=20,
+            ),
+            nullable=False,
+        ),  # fmt: skip
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.Column("from_party", sa.String(length=100), nullable=False),
+        sa.Column("to_party", sa.String(length=100), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("place", sa.String(length=100), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("short", sa.Integer(), nullable=False),
+        sa.Column("damaged", sa.Integer(), nullable=False),
+        sa.Column("seal", sa.String(length=40), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("province_code", sa.String(length=6), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["transport_runs.id"], name=op.f("fk_handovers_run_id_transport_runs")
+        ),  # fmt: skip
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_handovers")),
+    )
+    op.create_index(op.f("ix_handovers_load_ref"), "handovers", ["load_ref"])
+    op.create_index(op.f("ix_handovers_province_code"), "handovers", ["province_code"])
+    op.create_table(
+        "handover_evidence",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("handover_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=100), nullable=False),
+        sa.Column("content_type", sa.String(length=40), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["handover_id"],
+            ["handovers.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_handover_evidence_handover_id_handovers"),
+        ),  # fmt: skip
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_handover_evidence")),
+    )
+    op.create_index(op.f("ix_handover_evidence_handover_id"), "handover_evidence",
+                    ["handover_id"])  # fmt: skip
 
 
 def downgrade() -> None:
+    op.drop_table("handover_evidence")
+    op.drop_table("handovers")
     op.drop_table("transport_runs")
     op.drop_table("credentials")
     op.drop_table("transport_people")
