@@ -12,6 +12,9 @@ from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
 from baotong.auth import pages as auth_pages
+from baotong.command import api as command_api
+from baotong.command import pages as command_pages
+from baotong.command import pages_resources as command_pages_resources
 from baotong.contingency import api as contingency_api
 from baotong.contingency import pages as contingency_pages
 from baotong.contingency import pages_compare, pages_plans, pages_sites
@@ -26,6 +29,7 @@ API_ROUTERS = [
     network_api.router,
     contingency_api.router,
     audit_api.router,
+    command_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -35,15 +39,19 @@ PAGE_ROUTERS = [
     pages_compare.router,
     pages_plans.router,
     audit_pages.router,
+    command_pages.router,
+    command_pages_resources.router,
 ]
 NAV = [
     network_pages.nav,
     contingency_pages.nav,
     pages_plans.nav,
+    command_pages.nav,
     audit_pages.nav,
     auth_pages.nav,
 ]
-TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit"]
+TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit",
+                     "baotong.command"]
 
 
 def include(app: FastAPI) -> None:

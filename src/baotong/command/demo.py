@@ -1,0 +1,1 @@
+"""The command part of the demo (filled in below)."""
