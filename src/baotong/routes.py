@@ -20,6 +20,8 @@ from baotong.contingency import pages as contingency_pages
 from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
+from baotong.notify import api as notify_api
+from baotong.notify import pages as notify_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -30,6 +32,7 @@ API_ROUTERS = [
     contingency_api.router,
     audit_api.router,
     command_api.router,
+    notify_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -41,6 +44,7 @@ PAGE_ROUTERS = [
     audit_pages.router,
     command_pages.router,
     command_pages_resources.router,
+    notify_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -52,6 +56,13 @@ NAV = [
 ]
 TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit",
                      "baotong.command"]
+TEMPLATE_PACKAGES = [
+    "baotong.auth",
+    "baotong.network",
+    "baotong.contingency",
+    "baotong.audit",
+    "baotong.notify",
+]
 
 
 def include(app: FastAPI) -> None:

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     ROUTING_READ = "routing:read"
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
     COMMAND_READ = "command:read"  # incidents, instructions, resources, emergency plans
     INCIDENT_WRITE = "incident:write"  # record, respond, close
     INSTRUCTION_ISSUE = "instruction:issue"
@@ -52,6 +53,8 @@ _READ = {
     Permission.ROUTING_READ,
     Permission.COMMAND_READ,
 }
+
+_EVERYONE = frozenset({Permission.INBOX_READ})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -84,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.EMERGENCY_PLAN_ACTIVATE}
     ),
 }
+ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
 
 class ScopeKind(LabelledEnum):
