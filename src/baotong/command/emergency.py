@@ -207,9 +207,11 @@ def next_readiness_check(after: datetime) -> datetime:
 
 # -- activation -----------------------------------------------------------------------
 def activate(session: Session, *, plan_id: int, network: Network, principal: Principal,
-             drill: bool = False, title: str | None = None) -> Incident:  # fmt: skip
+             drill: bool = False, title: str | None = None, compute: bool = True) -> Incident:  # fmt: skip
     """Carry out an emergency plan in one step (or rehearse it, ``drill``): the incident,
-    the scenario and its plan run, the instructions; returns the incident."""
+    the scenario and its plan run, the instructions; returns the incident. ``compute=False``
+    leaves the plan run to start from the incident's page (for a process without a job
+    runner: the demo seeding)."""
     row = get_plan(session, plan_id, principal=principal)
     now = clock.now()
     scenario = dict(row.scenario)
@@ -230,15 +232,16 @@ def activate(session: Session, *, plan_id: int, network: Network, principal: Pri
     scenario["name"] = f"{scenario.get('name') or row.name} · {stamp}{' · drill' if drill else ''}"
     command_service.open_scenario(session, incident_id=incident.id, network=network,
                                   principal=principal, body=scenario)  # fmt: skip
-    command_service.start_plan_run(session, incident_id=incident.id, network=network,
-                                   principal=principal)  # fmt: skip
+    if compute:
+        command_service.start_plan_run(session, incident_id=incident.id, network=network,
+                                       principal=principal)  # fmt: skip
     for tpl in row.instructions:
         command_service.issue(
             session, title=tpl["title"], body=tpl.get("body", ""), principal=principal,
             execute_by=now + timedelta(hours=float(tpl.get("hours", 6))),
             to_province=tpl.get("to_province"), site_id=tpl.get("site_id"),
             incident_id=incident.id, drill=drill,
-            links=[{"type": "plan", "id": incident.plan_run_id},
+            links=[*([{"type": "plan", "id": incident.plan_run_id}] if incident.plan_run_id else []),
                    {"type": "emergency_plan", "id": row.id}])  # fmt: skip
     for item in row.resources:
         resource = session.get(Resource, int(item["resource_id"]))

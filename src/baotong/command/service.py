@@ -128,7 +128,7 @@ def create_incident(
                                          region=region)  # fmt: skip
     now = clock.now()
     row = Incident(
-        title=title.strip() or kind.value, kind=kind, severity=severity,
+        title=title.strip() or f"{kind.value} {site or region_code}", kind=kind, severity=severity,
         status=IncidentStatus.OPEN, site_id=site, region_code=region_code,
         province_code=province, occurred_at=occurred_at or now, source=source,
         description=description, drill=drill, emergency_plan_id=emergency_plan_id,

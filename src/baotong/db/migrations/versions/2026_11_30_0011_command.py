@@ -2,7 +2,7 @@
 loans, daily safety logs, emergency plans
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 09:17:20.332382
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
