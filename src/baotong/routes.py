@@ -54,14 +54,13 @@ NAV = [
     audit_pages.nav,
     auth_pages.nav,
 ]
-TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit",
-                     "baotong.command"]
 TEMPLATE_PACKAGES = [
     "baotong.auth",
     "baotong.network",
     "baotong.contingency",
     "baotong.audit",
     "baotong.notify",
+    "baotong.command",
 ]
 
 

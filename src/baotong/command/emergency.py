@@ -43,8 +43,9 @@ from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.network.entities import Network
 
-audit.register_type("emergency_plan", label_key=N_("object.emergency_plan"),
-                    link="/command/emergency-plans/{id}")  # fmt: skip
+audit.register_type(
+    "emergency_plan", label_key=N_("object.emergency_plan"), link="/command/emergency-plans/{id}"
+)
 
 READINESS = "command.plan.readiness"  # the nightly readiness check of every plan
 READINESS_AT = time(18, 0)  # UTC (02:00 Beijing time)
@@ -103,29 +104,43 @@ class EmergencyPlanIn(_Item):
 
 def _scoped(principal: Principal, province: str) -> None:
     if not principal.sees_province(province):
-        raise ValidationError(f"lies outside your province {principal.province_code}.",
-                              code="emergency_plan.outside_scope", field="province_code",
-                              value=province)  # fmt: skip
+        raise ValidationError(
+            f"lies outside your province {principal.province_code}.",
+            code="emergency_plan.outside_scope",
+            field="province_code",
+            value=province,
+        )
 
 
-def save_plan(session: Session, *, plan: EmergencyPlanIn, network: Network,
-              principal: Principal) -> EmergencyPlan:  # fmt: skip
+def save_plan(
+    session: Session, *, plan: EmergencyPlanIn, network: Network, principal: Principal
+) -> EmergencyPlan:
     """Create the province's plan for the event type, or replace it."""
     _scoped(principal, plan.province_code)
     check_scenario(plan.scenario, network)
     for i, tpl in enumerate(plan.instructions):
         if bool(tpl.to_province) == bool(tpl.site_id):
-            raise ValidationError("name a province or a site.", code="emergency_plan.recipient",
-                                  field=f"instructions.{i}.to_province")  # fmt: skip
+            raise ValidationError(
+                "name a province or a site.",
+                code="emergency_plan.recipient",
+                field=f"instructions.{i}.to_province",
+            )
     values = plan.model_dump(mode="json")
-    row = session.scalar(select(EmergencyPlan).where(
-        EmergencyPlan.province_code == plan.province_code,
-        EmergencyPlan.event_type == plan.event_type))  # fmt: skip
+    row = session.scalar(
+        select(EmergencyPlan).where(
+            EmergencyPlan.province_code == plan.province_code,
+            EmergencyPlan.event_type == plan.event_type,
+        )
+    )
     action = "emergency_plan.update"
     if row is None:
-        row = EmergencyPlan(readiness=Readiness.UNCHECKED, readiness_problems=[],
-                            created_by=principal.username, created_at=clock.now(),
-                            **values)  # fmt: skip
+        row = EmergencyPlan(
+            readiness=Readiness.UNCHECKED,
+            readiness_problems=[],
+            created_by=principal.username,
+            created_at=clock.now(),
+            **values,
+        )
         session.add(row)
         action = "emergency_plan.create"
     else:
@@ -134,37 +149,53 @@ def save_plan(session: Session, *, plan: EmergencyPlanIn, network: Network,
     session.flush()
     check_readiness(session, row)
     command_service.ensure_nightly(session, READINESS, next_readiness_check(clock.now()))
-    audit.record(session, actor=principal.username, action=action,
-                 object_type="emergency_plan", object_id=str(row.id),
-                 province_code=row.province_code,
-                 after={"name": row.name, "event_type": row.event_type})  # fmt: skip
+    audit.record(
+        session,
+        actor=principal.username,
+        action=action,
+        object_type="emergency_plan",
+        object_id=str(row.id),
+        province_code=row.province_code,
+        after={"name": row.name, "event_type": row.event_type},
+    )
     return row
 
 
-def list_plans(session: Session, *, principal: Principal,
-               page: PageRequest = PageRequest()) -> Page[EmergencyPlan]:  # fmt: skip
+def list_plans(
+    session: Session, *, principal: Principal, page: PageRequest = PageRequest()
+) -> Page[EmergencyPlan]:
     query = select(EmergencyPlan).where(
-        principal.scope.clause(province=EmergencyPlan.province_code))  # fmt: skip
-    return paginate(session, query.order_by(EmergencyPlan.province_code,
-                                            EmergencyPlan.event_type), page)  # fmt: skip
+        principal.scope.clause(province=EmergencyPlan.province_code)
+    )
+    return paginate(
+        session, query.order_by(EmergencyPlan.province_code, EmergencyPlan.event_type), page
+    )
 
 
 def get_plan(session: Session, plan_id: int, *, principal: Principal) -> EmergencyPlan:
     row = session.get(EmergencyPlan, plan_id)
     if row is None or not principal.sees_province(row.province_code):
-        raise NotFoundError(f"Unknown emergency plan {plan_id}.", code="emergency_plan.unknown",
-                            id=plan_id)  # fmt: skip
+        raise NotFoundError(
+            f"Unknown emergency plan {plan_id}.", code="emergency_plan.unknown", id=plan_id
+        )
     return row
 
 
-def find_plan(session: Session, *, province: str, event_type: EventType,
-              principal: Principal) -> EmergencyPlan:  # fmt: skip
-    row = session.scalar(select(EmergencyPlan).where(
-        EmergencyPlan.province_code == province, EmergencyPlan.event_type == event_type))  # fmt: skip
+def find_plan(
+    session: Session, *, province: str, event_type: EventType, principal: Principal
+) -> EmergencyPlan:
+    row = session.scalar(
+        select(EmergencyPlan).where(
+            EmergencyPlan.province_code == province, EmergencyPlan.event_type == event_type
+        )
+    )
     if row is None or not principal.sees_province(row.province_code):
-        raise NotFoundError(f"{province} has no emergency plan for {event_type}.",
-                            code="emergency_plan.none", province=province,
-                            event_type=event_type)  # fmt: skip
+        raise NotFoundError(
+            f"{province} has no emergency plan for {event_type}.",
+            code="emergency_plan.none",
+            province=province,
+            event_type=event_type,
+        )
     return row
 
 
@@ -179,14 +210,19 @@ def check_readiness(session: Session, row: EmergencyPlan) -> list[str]:
         if resource is None:
             problems.append(f"resource {item['resource_id']} no longer exists")
         elif resource.quantity - resource.lent < int(item["quantity"]):
-            problems.append(f"{resource.name}: {resource.quantity - resource.lent} at home, "
-                            f"{item['quantity']} committed")  # fmt: skip
+            problems.append(
+                f"{resource.name}: {resource.quantity - resource.lent} at home, "
+                f"{item['quantity']} committed"
+            )
     if not row.contacts:
         problems.append("no contacts")
     problems += [f"{c['name']}: no phone" for c in row.contacts if not c.get("phone")]
     today = clock.now().date().isoformat()
-    problems += [f"pass for {p['area']} expired on {p['valid_until']}" for p in row.passes
-                 if p.get("valid_until") and p["valid_until"] < today]  # fmt: skip
+    problems += [
+        f"pass for {p['area']} expired on {p['valid_until']}"
+        for p in row.passes
+        if p.get("valid_until") and p["valid_until"] < today
+    ]
     row.readiness = Readiness.GAPS if problems else Readiness.READY
     row.readiness_problems = problems
     row.readiness_checked_at = clock.now()
@@ -206,8 +242,16 @@ def next_readiness_check(after: datetime) -> datetime:
 
 
 # -- activation -----------------------------------------------------------------------
-def activate(session: Session, *, plan_id: int, network: Network, principal: Principal,
-             drill: bool = False, title: str | None = None, compute: bool = True) -> Incident:  # fmt: skip
+def activate(
+    session: Session,
+    *,
+    plan_id: int,
+    network: Network,
+    principal: Principal,
+    drill: bool = False,
+    title: str | None = None,
+    compute: bool = True,
+) -> Incident:
     """Carry out an emergency plan in one step (or rehearse it, ``drill``): the incident,
     the scenario and its plan run, the instructions; returns the incident. ``compute=False``
     leaves the plan run to start from the incident's page (for a process without a job
@@ -221,47 +265,87 @@ def activate(session: Session, *, plan_id: int, network: Network, principal: Pri
     elif scenario.get("locked_areas"):
         place["region"] = str(scenario["locked_areas"][0]["region"])
     incident = command_service.create_incident(
-        session, kind=INCIDENT_KIND[row.event_type], title=title or row.name, network=network,
-        principal=principal, severity=Severity.CRITICAL, source=f"emergency plan {row.id}",
-        drill=drill, emergency_plan_id=row.id, **place)  # fmt: skip
-    command_service.note(session, incident.id, actor=principal.username,
-                         action=N_("timeline.drill") if drill else N_("timeline.activated"),
-                         params={"id": row.id, "name": row.name},
-                         link=f"/command/emergency-plans/{row.id}")  # fmt: skip
+        session,
+        kind=INCIDENT_KIND[row.event_type],
+        title=title or row.name,
+        network=network,
+        principal=principal,
+        severity=Severity.CRITICAL,
+        source=f"emergency plan {row.id}",
+        drill=drill,
+        emergency_plan_id=row.id,
+        site_id=place["site_id"],
+        region=place["region"],
+    )
+    command_service.note(
+        session,
+        incident.id,
+        actor=principal.username,
+        action=N_("timeline.drill") if drill else N_("timeline.activated"),
+        params={"id": row.id, "name": row.name},
+        link=f"/command/emergency-plans/{row.id}",
+    )
     stamp = now.strftime("%Y-%m-%d %H:%M")
     scenario["name"] = f"{scenario.get('name') or row.name} · {stamp}{' · drill' if drill else ''}"
-    command_service.open_scenario(session, incident_id=incident.id, network=network,
-                                  principal=principal, body=scenario)  # fmt: skip
+    command_service.open_scenario(
+        session, incident_id=incident.id, network=network, principal=principal, body=scenario
+    )
     if compute:
-        command_service.start_plan_run(session, incident_id=incident.id, network=network,
-                                       principal=principal)  # fmt: skip
+        command_service.start_plan_run(
+            session, incident_id=incident.id, network=network, principal=principal
+        )
     for tpl in row.instructions:
         command_service.issue(
-            session, title=tpl["title"], body=tpl.get("body", ""), principal=principal,
+            session,
+            title=tpl["title"],
+            body=tpl.get("body", ""),
+            principal=principal,
             execute_by=now + timedelta(hours=float(tpl.get("hours", 6))),
-            to_province=tpl.get("to_province"), site_id=tpl.get("site_id"),
-            incident_id=incident.id, drill=drill,
-            links=[*([{"type": "plan", "id": incident.plan_run_id}] if incident.plan_run_id else []),
-                   {"type": "emergency_plan", "id": row.id}])  # fmt: skip
+            to_province=tpl.get("to_province"),
+            site_id=tpl.get("site_id"),
+            incident_id=incident.id,
+            drill=drill,
+            links=[
+                *([{"type": "plan", "id": incident.plan_run_id}] if incident.plan_run_id else []),
+                {"type": "emergency_plan", "id": row.id},
+            ],
+        )
     for item in row.resources:
         resource = session.get(Resource, int(item["resource_id"]))
-        command_service.note(session, incident.id, actor=principal.username,
-                             action=N_("timeline.commit"),
-                             params={"name": resource.name if resource else item["resource_id"],
-                                     "quantity": item["quantity"]})  # fmt: skip
+        command_service.note(
+            session,
+            incident.id,
+            actor=principal.username,
+            action=N_("timeline.commit"),
+            params={
+                "name": resource.name if resource else item["resource_id"],
+                "quantity": item["quantity"],
+            },
+        )
     if row.passes:
-        command_service.note(session, incident.id, actor=principal.username,
-                             action=N_("timeline.passes"),
-                             params={"count": len(row.passes),
-                                     "areas": ", ".join(p["area"] for p in row.passes)})  # fmt: skip
+        command_service.note(
+            session,
+            incident.id,
+            actor=principal.username,
+            action=N_("timeline.passes"),
+            params={"count": len(row.passes), "areas": ", ".join(p["area"] for p in row.passes)},
+        )
     if not drill:
         row.last_activated_at = now
     session.flush()
-    audit.record(session, actor=principal.username,
-                 action="emergency_plan.drill" if drill else "emergency_plan.activate",
-                 object_type="emergency_plan", object_id=str(row.id),
-                 province_code=row.province_code,
-                 after={"incident": incident.id, "scenario": incident.scenario_id,
-                        "plan_run": incident.plan_run_id,
-                        "instructions": len(row.instructions), "drill": drill})  # fmt: skip
+    audit.record(
+        session,
+        actor=principal.username,
+        action="emergency_plan.drill" if drill else "emergency_plan.activate",
+        object_type="emergency_plan",
+        object_id=str(row.id),
+        province_code=row.province_code,
+        after={
+            "incident": incident.id,
+            "scenario": incident.scenario_id,
+            "plan_run": incident.plan_run_id,
+            "instructions": len(row.instructions),
+            "drill": drill,
+        },
+    )
     return incident

@@ -21,20 +21,27 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from baotong.command.models import EquipmentType, ResourceKind
 from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.i18n import N_
 
 SHOWN_ERRORS = 20
 YES = {"1", "y", "yes", "true", "是", "√", "x"}
 NO = {"", "0", "n", "no", "false", "否"}
 SHEETS: dict[str, tuple[ResourceKind, list[str]]] = {
-    "people": (ResourceKind.PERSON,
-               ["province_code", "site_id", "category", "name", "quantity", "whitelisted",
-                "closed_loop"]),
-    "vehicles": (ResourceKind.VEHICLE,
-                 ["province_code", "site_id", "category", "name", "plate", "quantity"]),
-    "equipment": (ResourceKind.EQUIPMENT,
-                  ["province_code", "site_id", "category", "name", "quantity"]),
-}  # fmt: skip
+    "people": (
+        ResourceKind.PERSON,
+        ["province_code", "site_id", "category", "name", "quantity", "whitelisted", "closed_loop"],
+    ),
+    "vehicles": (
+        ResourceKind.VEHICLE,
+        ["province_code", "site_id", "category", "name", "plate", "quantity"],
+    ),
+    "equipment": (
+        ResourceKind.EQUIPMENT,
+        ["province_code", "site_id", "category", "name", "quantity"],
+    ),
+}
 REQUIRED = {"province_code", "category", "name"}
+N_("error.resource.bad_import")
 
 
 class ResourceIn(BaseModel):
@@ -63,16 +70,20 @@ class ResourceImportError(BaotongError):
         lines = "\n".join(f"  {e}" for e in errors[:SHOWN_ERRORS])
         if len(errors) > SHOWN_ERRORS:
             lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
-        super().__init__(f"{file} cannot be imported ({len(errors)} problems); nothing was "
-                         f"saved:\n{lines}", code="resource.bad_import", file=file,
-                         count=len(errors), errors=errors)  # fmt: skip
+        super().__init__(
+            f"{file} cannot be imported ({len(errors)} problems); nothing was saved:\n{lines}",
+            code="resource.bad_import",
+            file=file,
+            count=len(errors),
+            errors=errors,
+        )
         self.errors = errors
 
 
 def template() -> bytes:
     """An empty workbook with the three sheets and their headers."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for name, (_, columns) in SHEETS.items():
         book.create_sheet(name).append(columns)
     out = io.BytesIO()
@@ -90,15 +101,17 @@ def read_resources(data: bytes, *, file: str = "resources.xlsx") -> list[Resourc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ValidationError(f"is not an Excel workbook (.xlsx): {exc}",
-                              code="resource.not_excel", file=file) from None  # fmt: skip
+        raise ValidationError(
+            f"is not an Excel workbook (.xlsx): {exc}", code="resource.not_excel", file=file
+        ) from None
     errors: list[str] = []
     rows: list[ResourceIn] = []
     try:
         present = [s for s in SHEETS if s in book.sheetnames]
         if not present:
-            raise ValidationError(f"has none of the sheets {', '.join(SHEETS)}.",
-                                  code="resource.no_sheet", file=file)  # fmt: skip
+            raise ValidationError(
+                f"has none of the sheets {', '.join(SHEETS)}.", code="resource.no_sheet", file=file
+            )
         for sheet in present:
             rows += _read_sheet(file, sheet, list(book[sheet].iter_rows(values_only=True)), errors)
     finally:
@@ -108,13 +121,16 @@ def read_resources(data: bytes, *, file: str = "resources.xlsx") -> list[Resourc
     return rows
 
 
-def _read_sheet(file: str, sheet: str, values: list[tuple[Any, ...]],
-                errors: list[str]) -> list[ResourceIn]:  # fmt: skip
+def _read_sheet(
+    file: str, sheet: str, values: list[tuple[Any, ...]], errors: list[str]
+) -> list[ResourceIn]:
     kind, columns = SHEETS[sheet]
 
     def fail(row: int, col: int, message: str) -> None:
-        errors.append(f"{file}, sheet '{sheet}', row {row}, column {get_column_letter(col + 1)} "
-                      f"({columns[col]}): {message}")  # fmt: skip
+        errors.append(
+            f"{file}, sheet '{sheet}', row {row}, column {get_column_letter(col + 1)} "
+            f"({columns[col]}): {message}"
+        )
 
     header = [str(v).strip() if v is not None else "" for v in (values[0] if values else ())]
     for col, name in enumerate(columns):
@@ -153,10 +169,16 @@ def _read_sheet(file: str, sheet: str, values: list[tuple[Any, ...]],
                     fail(row_no, col, f"'{text}' is neither yes nor no.")
                     bad = True
                 item[name] = bool(flag)
-            elif name == "category" and kind is ResourceKind.EQUIPMENT and text not in {
-                e.value for e in EquipmentType
-            }:
-                fail(row_no, col, f"'{text}' is not one of {', '.join(e.value for e in EquipmentType)}.")  # noqa: E501
+            elif (
+                name == "category"
+                and kind is ResourceKind.EQUIPMENT
+                and text not in {e.value for e in EquipmentType}
+            ):
+                fail(
+                    row_no,
+                    col,
+                    f"'{text}' is not one of {', '.join(e.value for e in EquipmentType)}.",
+                )  # noqa: E501
                 bad = True
             else:
                 item[name] = text or None

@@ -28,15 +28,21 @@ SYSTEM = Principal.system("deadline")
 
 
 def instruction_late(session: Session, deadline: jobs.Deadline) -> None:
-    row = command_service.escalate(session, instruction_id=int(deadline.subject_id),
-                                   step=str(deadline.payload.get("step", "")))  # fmt: skip
+    row = command_service.escalate(
+        session, instruction_id=int(deadline.subject_id), step=str(deadline.payload.get("step", ""))
+    )
     if row is None:
         return
-    notify.send(session, key=N_("command.notice.instruction_late"),
-                params={"id": row.id, "title": row.title, "step": row.status.value},
-                link=f"/command/instructions/{row.id}", to_role=Role.DUTY_OFFICER,
-                province_code=row.province_code, subject_type="instruction",
-                subject_id=str(row.id))  # fmt: skip
+    notify.send(
+        session,
+        key=N_("command.notice.instruction_late"),
+        params={"id": row.id, "title": row.title, "step": row.status.value},
+        link=f"/command/instructions/{row.id}",
+        to_role=Role.DUTY_OFFICER,
+        province_code=row.province_code,
+        subject_type="instruction",
+        subject_id=str(row.id),
+    )
 
 
 def loan_return(session: Session, deadline: jobs.Deadline) -> None:
@@ -50,24 +56,36 @@ def safety_missing(session: Session, deadline: jobs.Deadline) -> None:
     day = clock.now().date()
     missing = resources.missing_logs(session, day=day, principal=None)
     for province, sites in resources.missing_by_province(missing).items():
-        notify.send(session, key=N_("command.notice.safety_missing"),
-                    params={"count": len(sites), "sites": ", ".join(sites),
-                            "day": day.isoformat()},
-                    link="/command/safety", to_role=Role.DUTY_OFFICER, province_code=province,
-                    subject_type="safety_log", subject_id=day.isoformat())  # fmt: skip
-    command_service.ensure_nightly(session, resources.SAFETY,
-                                   resources.next_safety_check(clock.now()))
+        notify.send(
+            session,
+            key=N_("command.notice.safety_missing"),
+            params={"count": len(sites), "sites": ", ".join(sites), "day": day.isoformat()},
+            link="/command/safety",
+            to_role=Role.DUTY_OFFICER,
+            province_code=province,
+            subject_type="safety_log",
+            subject_id=day.isoformat(),
+        )
+    command_service.ensure_nightly(
+        session, resources.SAFETY, resources.next_safety_check(clock.now())
+    )
 
 
 def readiness(session: Session, deadline: jobs.Deadline) -> None:
     for plan in emergency.check_all(session):
-        notify.send(session, key=N_("command.notice.plan_gaps"),
-                    params={"name": plan.name, "count": len(plan.readiness_problems)},
-                    link=f"/command/emergency-plans/{plan.id}", to_role=Role.DUTY_OFFICER,
-                    province_code=plan.province_code, subject_type="emergency_plan",
-                    subject_id=str(plan.id))  # fmt: skip
-    command_service.ensure_nightly(session, emergency.READINESS,
-                                   emergency.next_readiness_check(clock.now()))
+        notify.send(
+            session,
+            key=N_("command.notice.plan_gaps"),
+            params={"name": plan.name, "count": len(plan.readiness_problems)},
+            link=f"/command/emergency-plans/{plan.id}",
+            to_role=Role.DUTY_OFFICER,
+            province_code=plan.province_code,
+            subject_type="emergency_plan",
+            subject_id=str(plan.id),
+        )
+    command_service.ensure_nightly(
+        session, emergency.READINESS, emergency.next_readiness_check(clock.now())
+    )
 
 
 jobs.register_deadline(command_service.LATE, instruction_late)

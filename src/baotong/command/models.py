@@ -115,9 +115,7 @@ class Incident(Base):
     emergency_plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("command_emergency_plans.id", ondelete="SET NULL")
     )
-    scenario_id: Mapped[int | None] = mapped_column(
-        ForeignKey("scenarios.id", ondelete="SET NULL")
-    )
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenarios.id", ondelete="SET NULL"))
     plan_run_id: Mapped[int | None] = mapped_column(ForeignKey("plan_runs.id", ondelete="SET NULL"))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]

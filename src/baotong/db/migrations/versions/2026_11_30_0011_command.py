@@ -48,9 +48,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("readiness_problems", sa.JSON(), nullable=False),
-        sa.Column(
-            "readiness_checked_at", sa.DateTime(timezone=True), nullable=True
-        ),
+        sa.Column("readiness_checked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_activated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -327,7 +325,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_command_loans_to_province"), ["to_province"], unique=False
         )
-
 
 
 def downgrade() -> None:
