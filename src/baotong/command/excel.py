@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from baotong.command.models import EquipmentType, ResourceKind
 from baotong.core.exceptions import BaotongError, ValidationError
-from baotong.core.i18n import N_
 
 SHOWN_ERRORS = 20
 YES = {"1", "y", "yes", "true", "是", "√", "x"}
@@ -41,7 +40,6 @@ SHEETS: dict[str, tuple[ResourceKind, list[str]]] = {
     ),
 }
 REQUIRED = {"province_code", "category", "name"}
-N_("error.resource.bad_import")
 
 
 class ResourceIn(BaseModel):
@@ -66,13 +64,13 @@ class ResourceImportError(BaotongError):
     status = 422
     title = "Invalid resource workbook"
 
-    def __init__(self, file: str, errors: list[str]) -> None:
+    def __init__(self, file: str, errors: list[str], *, code: str) -> None:
         lines = "\n".join(f"  {e}" for e in errors[:SHOWN_ERRORS])
         if len(errors) > SHOWN_ERRORS:
             lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
         super().__init__(
             f"{file} cannot be imported ({len(errors)} problems); nothing was saved:\n{lines}",
-            code="resource.bad_import",
+            code=code,
             file=file,
             count=len(errors),
             errors=errors,
@@ -117,7 +115,7 @@ def read_resources(data: bytes, *, file: str = "resources.xlsx") -> list[Resourc
     finally:
         book.close()
     if errors:
-        raise ResourceImportError(file, errors)
+        raise ResourceImportError(file, errors, code="resource.bad_import")
     return rows
 
 
