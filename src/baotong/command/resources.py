@@ -163,7 +163,7 @@ def inventory(session: Session, *, principal: Principal) -> Inventory:
         .join(Resource, Resource.id == Loan.resource_id)
         .where(Loan.status == LoanStatus.APPROVED, _scope(principal, Loan.to_province))
     )
-    for loan, resource in session.execute(lent).tuples():
+    for loan, resource in session.execute(lent).all():
         h = holding(loan.to_province, resource)
         h.borrowed += loan.quantity
         h.whitelisted += loan.quantity if resource.whitelisted else 0
@@ -521,7 +521,7 @@ def sites_to_log(session: Session, *, principal: Principal | None) -> dict[str, 
         own = own.where(_scope(principal, Resource.province_code))
         borrowed = borrowed.where(_scope(principal, Loan.to_province))
     found: dict[str, str] = {}
-    for site, province in [*session.execute(own).tuples(), *session.execute(borrowed).tuples()]:
+    for site, province in [*session.execute(own).all(), *session.execute(borrowed).all()]:
         if site is not None:
             found[site] = province
     return found
