@@ -217,6 +217,16 @@ def add_resources(
     return [ResourceRead.model_validate(r) for r in added]
 
 
+@router.get("/resources/template.xlsx", response_class=Response)
+def resource_template(user: Reader) -> Response:
+    """The empty inventory workbook: the sheets people, vehicles and equipment."""
+    return Response(
+        excel.template(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="resources.xlsx"'},
+    )
+
+
 @router.post("/resources/import", response_model=list[ResourceRead], status_code=201)
 async def import_resources(
     session: DbSession, user: ResourceWriter, file: Annotated[UploadFile, File()]
