@@ -152,12 +152,13 @@ def test_a_henan_lockdown_from_the_duty_desk_to_instructions_loans_and_escalatio
         hp.wait_for_url(re.compile(r".*/command/loans/\d+$"))
         hp.get_by_test_id("loan-approve").click()
         expect(hp.get_by_test_id("loan-status")).to_have_text("借出中")
-    hubei.goto("/command/resources")
-    holding = hp.get_by_test_id
+    desk.goto("/command/resources")  # the national desk sees both provinces
+    holding = page.get_by_test_id
     expect(holding("holding-410000-forklift").get_by_test_id("at-hand")).to_have_text("1")
     expect(holding("holding-410000-sorter").get_by_test_id("at-hand")).to_have_text("10")
     expect(holding("holding-420000-forklift").get_by_test_id("at-hand")).to_have_text("2")
-    hubei.shot("command-05-lent")
+    expect(holding("holding-420000-sorter").get_by_test_id("at-hand")).to_have_text("20")
+    desk.shot("command-05-lent")
 
     # An hour later the unanswered instructions are late; the sweep escalates them.
     engine = make_engine(live_server.settings.effective_database_url)
