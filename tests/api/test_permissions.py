@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -172,27 +172,40 @@ def henan(
     return make
 
 
-def _command_objects(client: TestClient, admin: dict[str, str],
-                     body: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def _command_objects(
+    client: TestClient, admin: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
     """A Henan incident, instruction, emergency plan and a loan from Henan to Shaanxi."""
     command = f"{API}/command"
-    incident = client.post(f"{command}/incidents", headers=admin,
-                           json={"kind": "lockdown_declared", "region": "410000"}).json()  # fmt: skip
     due = (datetime.now(UTC) + timedelta(hours=6)).isoformat()
-    instruction = client.post(f"{command}/instructions", headers=admin, json={
-        "title": "x", "execute_by": due, "to_province": "410000"}).json()  # fmt: skip
-    eplan = client.put(f"{command}/emergency-plans", headers=admin, json={
-        "name": "河南", "province_code": "410000", "event_type": "province_lockdown",
-        "scenario": body, "instructions": [{"to_province": "420000", "title": "x"}],
-    }).json()  # fmt: skip
-    resource = client.post(f"{command}/resources", headers=admin, json=[{
-        "kind": "equipment", "category": "forklift", "name": "叉车", "quantity": 5,
-        "province_code": "410000", "site_id": "ZZ"}]).json()[0]  # fmt: skip
-    loan = client.post(f"{command}/loans", headers=admin, json={
-        "resource_id": resource["id"], "to_province": "610000",
-        "return_on": (date.today() + timedelta(days=7)).isoformat()}).json()  # fmt: skip
-    return {"incident": incident["id"], "instruction": instruction["id"], "eplan": eplan["id"],
-            "loan": loan["id"]}
+    returns = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+    incident = {"kind": "lockdown_declared", "region": "410000"}
+    instruction = {"title": "x", "execute_by": due, "to_province": "410000"}
+    eplan = {
+        "name": "河南",
+        "province_code": "410000",
+        "event_type": "province_lockdown",
+        "scenario": body,
+        "instructions": [{"to_province": "420000", "title": "x"}],
+    }
+    resource = {
+        "kind": "equipment",
+        "category": "forklift",
+        "name": "叉车",
+        "quantity": 5,
+        "province_code": "410000",
+        "site_id": "ZZ",
+    }
+    made = client.post(f"{command}/resources", headers=admin, json=[resource]).json()[0]
+    loan = {"resource_id": made["id"], "to_province": "610000", "return_on": returns}
+    return {
+        "incident": client.post(f"{command}/incidents", headers=admin, json=incident).json()["id"],
+        "instruction": client.post(
+            f"{command}/instructions", headers=admin, json=instruction
+        ).json()["id"],
+        "eplan": client.put(f"{command}/emergency-plans", headers=admin, json=eplan).json()["id"],
+        "loan": client.post(f"{command}/loans", headers=admin, json=loan).json()["id"],
+    }
 
 
 def test_every_route_declares_a_permission_or_is_public(client: TestClient) -> None:

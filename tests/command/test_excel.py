@@ -25,27 +25,33 @@ def _book(sheets: dict[str, list[list[object]]]) -> bytes:
     return out.getvalue()
 
 
-PEOPLE = ["province_code", "site_id", "category", "name", "quantity", "whitelisted",
-          "closed_loop"]  # fmt: skip
+PEOPLE = ["province_code", "site_id", "category", "name", "quantity", "whitelisted", "closed_loop"]
 EQUIPMENT = ["province_code", "site_id", "category", "name", "quantity"]
 
 
 def test_a_good_workbook_gives_one_row_per_resource() -> None:
-    data = _book({
-        "people": [PEOPLE, ["420000", "WH", "sorter", "分拣员", 30, "是", "yes"]],
-        "equipment": [EQUIPMENT, ["420000", "WH", "forklift", "叉车", 3], [None] * 5],
-    })  # fmt: skip
+    data = _book(
+        {
+            "people": [PEOPLE, ["420000", "WH", "sorter", "分拣员", 30, "是", "yes"]],
+            "equipment": [EQUIPMENT, ["420000", "WH", "forklift", "叉车", 3], [None] * 5],
+        }
+    )
     rows = read_resources(data, file="hubei.xlsx")
     assert [(r.kind, r.category, r.quantity) for r in rows] == [
-        (ResourceKind.PERSON, "sorter", 30), (ResourceKind.EQUIPMENT, "forklift", 3)]  # fmt: skip
-    assert rows[0].whitelisted and rows[0].closed_loop
+        (ResourceKind.PERSON, "sorter", 30),
+        (ResourceKind.EQUIPMENT, "forklift", 3),
+    ]
+    assert rows[0].whitelisted
+    assert rows[0].closed_loop
 
 
 def test_every_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_read() -> None:
-    data = _book({
-        "people": [PEOPLE, ["420000", "WH", "sorter", "分拣员", 30, "maybe", "no"]],
-        "equipment": [EQUIPMENT, ["42", "WH", "crane", "吊车", 0]],
-    })  # fmt: skip
+    data = _book(
+        {
+            "people": [PEOPLE, ["420000", "WH", "sorter", "分拣员", 30, "maybe", "no"]],
+            "equipment": [EQUIPMENT, ["42", "WH", "crane", "吊车", 0]],
+        }
+    )
     with pytest.raises(ResourceImportError) as refused:
         read_resources(data, file="hubei.xlsx")
     assert refused.value.code == "resource.bad_import"
@@ -63,8 +69,9 @@ def test_every_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_read() -
 def test_a_wrong_header_is_named_and_a_non_workbook_refused() -> None:
     with pytest.raises(ResourceImportError) as header:
         read_resources(_book({"vehicles": [["province", "site_id"]]}), file="v.xlsx")
-    assert header.value.errors[0] == ("v.xlsx, sheet 'vehicles', row 1, column A "
-                                      "(province_code): header must be 'province_code'.")  # fmt: skip
+    assert header.value.errors[0] == (
+        "v.xlsx, sheet 'vehicles', row 1, column A (province_code): header must be 'province_code'."
+    )
     with pytest.raises(ValidationError) as not_excel:
         read_resources(b"not a workbook", file="x.xlsx")
     assert not_excel.value.code == "resource.not_excel"

@@ -43,20 +43,34 @@ def _prepare(server: LiveServer) -> int:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             for name, province in (("duty_cn", None), ("duty_hubei", "420000")):
-                auth_service.create_user(session, username=name, password=PASSWORD,
-                                         role="duty_officer", province_code=province)  # fmt: skip
+                auth_service.create_user(
+                    session,
+                    username=name,
+                    password=PASSWORD,
+                    role="duty_officer",
+                    province_code=province,
+                )
             scenario = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
             scenario["options"]["time_limit_s"] = 5
-            plan = emergency.save_plan(session, network=load_reference(),
-                                       principal=Principal.system("test"),
-                                       plan=emergency.EmergencyPlanIn.model_validate({
-                "name": "河南省全省静态管控应急预案", "province_code": "410000",
-                "event_type": EventType.PROVINCE_LOCKDOWN, "scenario": scenario,
-                "instructions": [{"to_province": code, "title": f"{name}接管河南分区",
-                                  "hours": 6} for code, name in BACKUPS.items()],
-                "contacts": [{"name": "河南值班室", "phone": "0371-0000000"}],
-                "passes": [{"area": "郑州市区", "vehicles": 20}],
-            }))  # fmt: skip
+            plan = emergency.save_plan(
+                session,
+                network=load_reference(),
+                principal=Principal.system("test"),
+                plan=emergency.EmergencyPlanIn.model_validate(
+                    {
+                        "name": "河南省全省静态管控应急预案",
+                        "province_code": "410000",
+                        "event_type": EventType.PROVINCE_LOCKDOWN,
+                        "scenario": scenario,
+                        "instructions": [
+                            {"to_province": code, "title": f"{name}接管河南分区", "hours": 6}
+                            for code, name in BACKUPS.items()
+                        ],
+                        "contacts": [{"name": "河南值班室", "phone": "0371-0000000"}],
+                        "passes": [{"area": "郑州市区", "vehicles": 20}],
+                    }
+                ),
+            )
             return plan.id
     finally:
         engine.dispose()
@@ -66,8 +80,9 @@ def _inventory() -> bytes:
     book = Workbook()
     people = book.active
     people.title = "people"
-    people.append(["province_code", "site_id", "category", "name", "quantity", "whitelisted",
-                   "closed_loop"])  # fmt: skip
+    people.append(
+        ["province_code", "site_id", "category", "name", "quantity", "whitelisted", "closed_loop"]
+    )
     people.append(["420000", "C-420100", "sorter", "武汉中心分拣员", 30, "是", "是"])
     equipment = book.create_sheet("equipment")
     equipment.append(["province_code", "site_id", "category", "name", "quantity"])
@@ -120,7 +135,8 @@ def test_a_henan_lockdown_from_the_duty_desk_to_instructions_loans_and_escalatio
     hp = hubei.page
     hubei.goto("/command/resources")
     hp.get_by_test_id("import-form").locator("input[type=file]").set_input_files(
-        {"name": "hubei.xlsx", "mimeType": "application/octet-stream", "buffer": _inventory()})
+        {"name": "hubei.xlsx", "mimeType": "application/octet-stream", "buffer": _inventory()}
+    )
     hp.get_by_test_id("import-form").locator("button").click()
     hp.wait_for_load_state("networkidle")
     expect(hp.get_by_test_id("holding-420000-forklift").get_by_test_id("at-hand")).to_have_text("3")
@@ -179,4 +195,5 @@ def test_a_henan_lockdown_from_the_duty_desk_to_instructions_loans_and_escalatio
     expect(page.get_by_test_id("timeline")).to_contain_text("Activated emergency plan")
     expect(page.get_by_test_id("instructions")).to_contain_text("Escalated")
     expect(page.get_by_test_id("instructions")).to_contain_text("Objection")
-    assert desk.errors == [] and hubei.errors == []
+    assert desk.errors == []
+    assert hubei.errors == []
