@@ -142,9 +142,14 @@ def test_overdue_instructions_are_listed_once_their_step_is_late(
     )
     assert client.get(f"{API}/instructions?overdue=true", headers=desk).json() == []
     later = datetime.now(UTC) + command_service.RECEIVE_WITHIN + timedelta(minutes=1)
+    browser = TestClient(client.app)
+    browser.cookies.set("baotong_session", desk["Authorization"].removeprefix("Bearer "))
     with clock.frozen(later):
         late = client.get(f"{API}/instructions?overdue=true", headers=desk).json()
+        board = browser.get("/command")
     assert [i["title"] for i in late] == ["西安中心接管"]
+    assert board.status_code == 200
+    assert 'data-testid="late"' in board.text
 
 
 def test_the_console_pages_speak_chinese_and_english(client: TestClient, users: Any) -> None:

@@ -75,6 +75,7 @@ def _board(
         incidents=found.items,
         found=found,
         query="",
+        now=clock.now(),
         overdue=overdue,
         plans=plans.items,
         board=command_service.compliance(session, principal=user),
