@@ -180,6 +180,9 @@ def test_a_drill_runs_the_same_steps_in_exercise_mode_and_puts_nothing_in_force(
 ) -> None:
     with session_scope(seeded) as session:
         plan_id = _plan(session, network)
+        with pytest.raises(ConflictError) as provincial:  # it instructs other provinces
+            emergency.activate(session, plan_id=plan_id, network=network, principal=HENAN)
+        assert provincial.value.code == "emergency_plan.national_only"
         incident = emergency.activate(
             session, plan_id=plan_id, network=network, principal=DESK, drill=True
         )

@@ -38,7 +38,7 @@ from baotong.command.models import (
 )
 from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
-from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.network.entities import Network
@@ -257,6 +257,15 @@ def activate(
     leaves the plan run to start from the incident's page (for a process without a job
     runner: the demo seeding)."""
     row = get_plan(session, plan_id, principal=principal)
+    others = sorted({str(t["to_province"]) for t in row.instructions if t.get("to_province")})
+    if others and not principal.is_national:
+        raise ConflictError(
+            f"Emergency plan {row.id} instructs the provinces {', '.join(others)}: only the "
+            "national desk activates it.",
+            code="emergency_plan.national_only",
+            id=row.id,
+            provinces=", ".join(others),
+        )
     now = clock.now()
     scenario = dict(row.scenario)
     place: dict[str, str | None] = {"site_id": None, "region": row.province_code}
