@@ -16,8 +16,14 @@ from baotong.command import api as command_api
 from baotong.command import pages as command_pages
 from baotong.command import pages_resources as command_pages_resources
 from baotong.contingency import api as contingency_api
+from baotong.contingency import (
+    api_operations,
+    pages_compare,
+    pages_operations,
+    pages_plans,
+    pages_sites,
+)
 from baotong.contingency import pages as contingency_pages
-from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
@@ -30,6 +36,7 @@ API_ROUTERS = [
     auth_api.users_router,
     network_api.router,
     contingency_api.router,
+    api_operations.router,
     audit_api.router,
     command_api.router,
     notify_api.router,
@@ -41,6 +48,7 @@ PAGE_ROUTERS = [
     contingency_pages.router,
     pages_compare.router,
     pages_plans.router,
+    pages_operations.router,
     audit_pages.router,
     command_pages.router,
     command_pages_resources.router,
