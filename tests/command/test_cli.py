@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from baotong.cli.main import app
 from baotong.command import service as command_service
+from baotong.config import get_settings
 from baotong.core import clock
 from baotong.db.session import session_scope
 
@@ -21,9 +23,12 @@ runner = CliRunner()
 @pytest.fixture
 def cli_db(
     database_url: str, seeded: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
-) -> sessionmaker[Session]:
+) -> Iterator[sessionmaker[Session]]:
+    """The CLI on the test database (of each backend), seeded with the small network."""
     monkeypatch.setenv("BAOTONG_DATABASE_URL", database_url)
-    return seeded
+    get_settings.cache_clear()
+    yield seeded
+    get_settings.cache_clear()
 
 
 def test_an_incident_is_recorded_by_region_or_site(cli_db: sessionmaker[Session]) -> None:

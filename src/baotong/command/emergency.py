@@ -257,7 +257,7 @@ def activate(
     leaves the plan run to start from the incident's page (for a process without a job
     runner: the demo seeding)."""
     row = get_plan(session, plan_id, principal=principal)
-    others = sorted({str(t["to_province"]) for t in row.instructions if t.get("to_province")})
+    others = sorted({str(i["to_province"]) for i in row.instructions if i.get("to_province")})
     if others and not principal.is_national:
         raise ConflictError(
             f"Emergency plan {row.id} instructs the provinces {', '.join(others)}: only the "
