@@ -17,7 +17,7 @@ from zipfile import BadZipFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from baotong.command.models import EquipmentType, ResourceKind
 from baotong.core.exceptions import BaotongError, ValidationError
@@ -56,6 +56,13 @@ class ResourceIn(BaseModel):
     whitelisted: bool = False
     closed_loop: bool = False
     plate: str | None = None
+
+    @model_validator(mode="after")
+    def _equipment_type(self) -> ResourceIn:
+        kinds = [e.value for e in EquipmentType]
+        if self.kind is ResourceKind.EQUIPMENT and self.category not in kinds:
+            raise ValueError(f"equipment category must be one of {', '.join(kinds)}")
+        return self
 
 
 class ResourceImportError(BaotongError):

@@ -56,6 +56,7 @@ def _resources(
         found=found,
         query="",
         loans=loans.items,
+        lent={loan.resource_id: session.get(Resource, loan.resource_id) for loan in loans.items},
         holdings=resources.inventory(session, principal=user).holdings,
         form=form or {},
         import_errors=errors or [],
