@@ -21,6 +21,7 @@ from baotong import routes, web
 from baotong.api import errors
 from baotong.api.context import ServiceContext
 from baotong.auth.tokens import secret_key
+from baotong.command import jobs as command_jobs  # noqa: F401  (registers its deadline kinds)
 from baotong.config import Settings, get_settings
 from baotong.contingency import jobs as contingency_jobs
 from baotong.contingency.jobs import PlanEngine, planner_engine

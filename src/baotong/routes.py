@@ -12,6 +12,9 @@ from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
 from baotong.auth import pages as auth_pages
+from baotong.command import api as command_api
+from baotong.command import pages as command_pages
+from baotong.command import pages_resources as command_pages_resources
 from baotong.contingency import api as contingency_api
 from baotong.contingency import (
     api_operations,
@@ -37,6 +40,7 @@ API_ROUTERS = [
     contingency_api.router,
     api_operations.router,
     audit_api.router,
+    command_api.router,
     notify_api.router,
     transport_api.router,
 ]
@@ -49,6 +53,8 @@ PAGE_ROUTERS = [
     pages_plans.router,
     pages_operations.router,
     audit_pages.router,
+    command_pages.router,
+    command_pages_resources.router,
     notify_pages.router,
     transport_pages.router,
 ]
@@ -56,6 +62,7 @@ NAV = [
     network_pages.nav,
     contingency_pages.nav,
     pages_plans.nav,
+    command_pages.nav,
     audit_pages.nav,
     transport_pages.nav,
     auth_pages.nav,
@@ -67,6 +74,7 @@ TEMPLATE_PACKAGES = [
     "baotong.audit",
     "baotong.notify",
     "baotong.transport",
+    "baotong.command",
 ]
 
 

@@ -21,6 +21,7 @@ class Role(LabelledEnum):
     GROUP_LEADER = "group_leader", "green"
     VIEWER = "viewer", "gray"
     TRANSPORT_DISPATCHER = "transport_dispatcher", "teal"
+    DUTY_OFFICER = "duty_officer", "yellow"
 
 
 class Permission(StrEnum):
@@ -38,6 +39,14 @@ class Permission(StrEnum):
     INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
     TRANSPORT_READ = "transport:read"  # vehicles, people, credentials, runs
     TRANSPORT_WRITE = "transport:write"  # register, apply, record decisions, plan and dispatch
+    COMMAND_READ = "command:read"  # incidents, instructions, resources, emergency plans
+    INCIDENT_WRITE = "incident:write"  # record, respond, close
+    INSTRUCTION_ISSUE = "instruction:issue"
+    INSTRUCTION_ANSWER = "instruction:answer"  # receive, execute, report
+    RESOURCE_WRITE = "resource:write"  # inventory, loan requests, safety logs
+    LOAN_APPROVE = "loan:approve"
+    EMERGENCY_PLAN_WRITE = "emergency_plan:write"
+    EMERGENCY_PLAN_ACTIVATE = "emergency_plan:activate"  # activate and drill
 
 
 _READ = {
@@ -45,6 +54,7 @@ _READ = {
     Permission.SCENARIO_READ,
     Permission.PLAN_READ,
     Permission.ROUTING_READ,
+    Permission.COMMAND_READ,
 }
 
 _EVERYONE = frozenset({Permission.INBOX_READ})
@@ -59,16 +69,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_RUN,
             Permission.PLAN_APPROVE,
             Permission.AUDIT_READ,
+            Permission.EMERGENCY_PLAN_WRITE,
         }
     ),
     Role.DISPATCHER: frozenset(
         _READ
-        | {
-            Permission.NETWORK_WRITE,
-            Permission.PLAN_ACTIVATE,
-            Permission.AUDIT_READ,
-            Permission.TRANSPORT_READ,
-        }
+        | {Permission.NETWORK_WRITE, Permission.PLAN_ACTIVATE, Permission.AUDIT_READ}
+        | {Permission.INCIDENT_WRITE, Permission.INSTRUCTION_ANSWER, Permission.RESOURCE_WRITE}
+        | {Permission.TRANSPORT_READ}
     ),
     Role.WAREHOUSE_OPERATOR: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.CS_AGENT: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
@@ -83,6 +91,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRANSPORT_WRITE,
         }
     ),  # fmt: skip
+    # The duty desk (national or provincial): incidents, orders, resources, emergency plans.
+    Role.DUTY_OFFICER: frozenset(
+        _READ
+        | {Permission.SCENARIO_WRITE, Permission.PLAN_RUN, Permission.AUDIT_READ}
+        | {Permission.INCIDENT_WRITE, Permission.INSTRUCTION_ISSUE, Permission.INSTRUCTION_ANSWER}
+        | {Permission.RESOURCE_WRITE, Permission.LOAN_APPROVE, Permission.EMERGENCY_PLAN_WRITE}
+        | {Permission.EMERGENCY_PLAN_ACTIVATE}
+    ),
 }
 ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
@@ -107,6 +123,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.DISPATCHER: _AREA_KINDS,
     Role.VIEWER: _AREA_KINDS,
     Role.TRANSPORT_DISPATCHER: _AREA_KINDS,
+    Role.DUTY_OFFICER: _AREA_KINDS,
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import db, mainjob, network, plan, serve, simulate, sweep, transport, users
+from baotong.cli import (
+    command,
+    db,
+    mainjob,
+    network,
+    plan,
+    serve,
+    simulate,
+    sweep,
+    transport,
+    users,
+)
 
 app = typer.Typer(
     name="baotong",
@@ -15,6 +26,7 @@ app = typer.Typer(
 app.add_typer(network.app, name="network")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(command.app, name="command")
 app.add_typer(transport.app, name="transport")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import baotong.audit.models
 import baotong.auth.demo
 import baotong.auth.models
+import baotong.command.demo
+import baotong.command.models
 import baotong.contingency.demo
 import baotong.contingency.models
 import baotong.jobs.models
