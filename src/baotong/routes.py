@@ -18,9 +18,11 @@ from baotong.command import pages_resources as command_pages_resources
 from baotong.contingency import api as contingency_api
 from baotong.contingency import (
     api_operations,
+    api_simulation,
     pages_compare,
     pages_operations,
     pages_plans,
+    pages_simulation,
     pages_sites,
 )
 from baotong.contingency import pages as contingency_pages
@@ -39,6 +41,7 @@ API_ROUTERS = [
     network_api.router,
     contingency_api.router,
     api_operations.router,
+    api_simulation.router,
     audit_api.router,
     command_api.router,
     notify_api.router,
@@ -52,6 +55,7 @@ PAGE_ROUTERS = [
     pages_compare.router,
     pages_plans.router,
     pages_operations.router,
+    pages_simulation.router,
     audit_pages.router,
     command_pages.router,
     command_pages_resources.router,
