@@ -19,6 +19,8 @@ from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
 from baotong.notify import pages as notify_pages
+from baotong.servicedesk import api as servicedesk_api
+from baotong.tracking import api as tracking_api
 from baotong.web import templating
 
 API = "/api/v1"
@@ -29,6 +31,8 @@ API_ROUTERS = [
     contingency_api.router,
     audit_api.router,
     notify_api.router,
+    tracking_api.router,
+    servicedesk_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,

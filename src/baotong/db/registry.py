@@ -11,7 +11,11 @@ import baotong.contingency.models
 import baotong.jobs.models
 import baotong.network.demo
 import baotong.network.models
-import baotong.notify.models  # noqa: F401
+import baotong.notify.models
+import baotong.servicedesk.demo
+import baotong.servicedesk.models
+import baotong.tracking.demo
+import baotong.tracking.models  # noqa: F401
 from baotong.db.base import Base
 
 metadata = Base.metadata
