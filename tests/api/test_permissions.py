@@ -46,6 +46,11 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
     ("*", "/static"),
+    ("GET", f"{API}/public/track/{{number}}"),  # the public tracking, rate-limited
+    ("POST", f"{API}/public/complaints"),
+    ("GET", f"{API}/public/channels"),
+    ("GET", "/track"),
+    ("POST", "/track/complaints"),
 }
 # Path and required query parameters that name an object in a province; the rest are
 # filled from VALUES.
