@@ -20,7 +20,10 @@ from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
 from baotong.notify import pages as notify_pages
 from baotong.servicedesk import api as servicedesk_api
+from baotong.servicedesk import pages as servicedesk_pages
+from baotong.servicedesk import pages_load, pages_public
 from baotong.tracking import api as tracking_api
+from baotong.tracking import pages as tracking_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -43,6 +46,10 @@ PAGE_ROUTERS = [
     pages_plans.router,
     audit_pages.router,
     notify_pages.router,
+    pages_public.router,
+    servicedesk_pages.router,
+    pages_load.router,
+    tracking_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -50,6 +57,9 @@ NAV = [
     pages_plans.nav,
     audit_pages.nav,
     auth_pages.nav,
+    servicedesk_pages.nav,
+    pages_load.nav,
+    tracking_pages.nav,
 ]
 TEMPLATE_PACKAGES = [
     "baotong.auth",
@@ -57,6 +67,8 @@ TEMPLATE_PACKAGES = [
     "baotong.contingency",
     "baotong.audit",
     "baotong.notify",
+    "baotong.tracking",
+    "baotong.servicedesk",
 ]
 
 

@@ -56,7 +56,9 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user"}  # fmt: skip
-VALUES = {"code": "410000", "level": "province", "destination": "410101", "notification_id": "1"}
+VALUES = {"code": "410000", "level": "province", "destination": "410101", "notification_id": "1",
+          "number": "EE123456785CN", "ticket_id": "1", "announcement_id": "1",
+          "province_code": "410000", "step": "contact", "action": "publish"}  # fmt: skip
 CSRF = "matrix-csrf"
 
 

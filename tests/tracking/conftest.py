@@ -28,10 +28,15 @@ HUBEI_ITEM = s10.make("EE", 2)  # Xi'an → Hubei county 420101
 
 def item(number: str, county: str, station: str | None) -> ItemCreate:
     return ItemCreate(
-        number=number, product_class=ProductClass.PARCEL, origin_site_id="XA",
-        dest_region_code=county, dest_station_id=station, sender_contact="13800000001",
-        recipient_contact="13900000002", posted_at=T0,
-    )  # fmt: skip
+        number=number,
+        product_class=ProductClass.PARCEL,
+        origin_site_id="XA",
+        dest_region_code=county,
+        dest_station_id=station,
+        sender_contact="13800000001",
+        recipient_contact="13900000002",
+        posted_at=T0,
+    )
 
 
 def scans(number: str) -> list[EventIn]:
@@ -47,10 +52,12 @@ def items(seeded: sessionmaker[Session], network: Network) -> dict[str, str]:
     """Two items posted in Xi'an with their first scans: one for Henan, one for Hubei."""
     with session_scope(seeded) as session:
         tracking_service.ingest(
-            session, network=network,
+            session,
+            network=network,
             items=[item(HENAN_ITEM, "410102", "S4101021"), item(HUBEI_ITEM, "420101", None)],
-            events=scans(HENAN_ITEM) + scans(HUBEI_ITEM), principal=staff(),
-        )  # fmt: skip
+            events=scans(HENAN_ITEM) + scans(HUBEI_ITEM),
+            principal=staff(),
+        )
     return {"henan": HENAN_ITEM, "hubei": HUBEI_ITEM}
 
 
@@ -68,9 +75,13 @@ class Lockdown:
                 session, body=body, network=self.network, principal=staff("p")
             )
             run = contingency_service.create_plan(
-                session, scenario_id=scenario.id, name=None, parameters={},
-                network=self.network, principal=staff("p"),
-            )  # fmt: skip
+                session,
+                scenario_id=scenario.id,
+                name=None,
+                parameters={},
+                network=self.network,
+                principal=staff("p"),
+            )
             document = nearest_engine(self.network, body, lambda *_: None, lambda: False)
             slower = [a.model_copy(update={"extra_hours": 18.0}) for a in document.assignments]
             document = document.model_copy(update={"assignments": slower})

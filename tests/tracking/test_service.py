@@ -26,10 +26,17 @@ from .conftest import HENAN_ITEM, T0, Lockdown, scans
 
 @pytest.mark.parametrize(
     ("number", "valid"),
-    [("RR473124829GB", True), ("EE123456785CN", True), ("EE123456780CN", False),
-     ("CP000000014CN", True), ("EE12345678CN", False)],
-)  # fmt: skip
-def test_the_s10_check_digit_accepts_real_numbers_and_refuses_typos(number: str, valid: bool) -> None:
+    [
+        ("RR473124829GB", True),
+        ("EE123456785CN", True),
+        ("EE123456780CN", False),
+        ("CP000000014CN", True),
+        ("EE12345678CN", False),
+    ],
+)
+def test_the_s10_check_digit_accepts_real_numbers_and_refuses_typos(
+    number: str, valid: bool
+) -> None:
     assert s10.is_valid(number) is valid
 
 
@@ -50,9 +57,11 @@ def test_ingesting_the_same_scans_twice_stores_them_once(
 ) -> None:
     with session_scope(seeded) as session:
         again = tracking.ingest(
-            session, network=network, events=scans(HENAN_ITEM) + scans(HENAN_ITEM),
+            session,
+            network=network,
+            events=scans(HENAN_ITEM) + scans(HENAN_ITEM),
             principal=staff(),
-        )  # fmt: skip
+        )
         assert (again.events_received, again.events_added) == (6, 0)
         new = EventIn(number=HENAN_ITEM, event="arrived", site_id="ZZ", at=T0 + timedelta(hours=9))
         twice = tracking.ingest(session, network=network, events=[new, new], principal=staff())
@@ -65,8 +74,10 @@ def test_a_scan_of_an_unknown_item_rejects_the_whole_batch(
     seeded: sessionmaker[Session], network: Network, items: dict[str, str]
 ) -> None:
     stranger = s10.make("CP", 99)
-    batch = [EventIn(number=HENAN_ITEM, event="arrived", site_id="ZZ", at=T0),
-             EventIn(number=stranger, event="arrived", site_id="ZZ", at=T0)]  # fmt: skip
+    batch = [
+        EventIn(number=HENAN_ITEM, event="arrived", site_id="ZZ", at=T0),
+        EventIn(number=stranger, event="arrived", site_id="ZZ", at=T0),
+    ]
     with session_scope(seeded) as session, pytest.raises(ValidationError) as refused:
         tracking.ingest(session, network=network, events=batch, principal=staff())
     assert refused.value.field == "events[1].number"
@@ -88,10 +99,11 @@ def test_a_csv_file_names_the_row_and_field_of_a_bad_line(tmp_path: Path) -> Non
 
 def test_json_lines_carry_items_and_events() -> None:
     text = (
-        '{"number": "%s", "product_class": "ems", "origin_site_id": "XA", '
+        f'{{"number": "{HENAN_ITEM}", "product_class": "ems", "origin_site_id": "XA", '
         '"dest_region_code": "410101"}\n'
-        '{"number": "%s", "event": "accepted", "site_id": "XA", "at": "2026-12-01T08:00:00Z"}\n'
-    ) % (HENAN_ITEM, HENAN_ITEM)
+        f'{{"number": "{HENAN_ITEM}", "event": "accepted", "site_id": "XA", '
+        '"at": "2026-12-01T08:00:00Z"}\n'
+    )
     found_items, found_events = files.parse("batch.jsonl", text)
     assert [i.number for i in found_items] == [HENAN_ITEM]
     assert [e.event for e in found_events] == ["accepted"]
@@ -108,7 +120,8 @@ def test_an_item_bound_for_the_locked_area_shows_the_notice_until_the_plan_is_li
         hubei = tracking.track(session, network=network, number=items["hubei"])
     [notice] = henan.notices
     assert (notice.kind, notice.plan_id, notice.extra_hours) == ("lockdown", plan_id, 18.0)
-    assert notice.backup_center_id != "ZZ" and notice.area_code == "410000"
+    assert notice.backup_center_id != "ZZ"
+    assert notice.area_code == "410000"
     assert hubei.notices == []
     lockdown.lift()
     with session_scope(seeded, write=False) as session:
@@ -120,9 +133,12 @@ def test_a_route_through_a_closed_centre_shows_a_notice(
 ) -> None:
     with session_scope(seeded) as session:
         network_service.change_status(
-            session, site_id="WH", status=SiteStatus.CLOSED, reason="flood",
+            session,
+            site_id="WH",
+            status=SiteStatus.CLOSED,
+            reason="flood",
             principal=staff(),
-        )  # fmt: skip
+        )
         hubei = tracking.track(session, network=network, number=items["hubei"])
     assert [(n.kind, n.site_id) for n in hubei.notices] == [("closed_site", "WH")]
 
@@ -149,9 +165,12 @@ def test_generated_items_for_the_locked_area_pass_its_backup_centre(
 ) -> None:
     lockdown.activate()
     with session_scope(seeded) as session:
-        report = generate(session, network=network, params=GenerateParams(days=2, seed=3,
-                                                                           items_per_day=300))  # fmt: skip
-    assert report.items > 400 and report.events > report.items and report.rerouted > 0
+        report = generate(
+            session, network=network, params=GenerateParams(days=2, seed=3, items_per_day=300)
+        )
+    assert report.items > 400
+    assert report.events > report.items
+    assert report.rerouted > 0
     with session_scope(seeded, write=False) as session:
         henan = session.scalars(
             select(MailItem.id).where(MailItem.dest_province_code == "410000")
@@ -163,8 +182,9 @@ def test_generated_items_for_the_locked_area_pass_its_backup_centre(
                 )
             )
         )
-    assert henan and arrived and "ZZ" not in arrived  # Henan's mail arrives at its backup
-
+    assert henan
+    assert arrived
+    assert "ZZ" not in arrived
 
 
 def test_announcements_are_published_and_shown_on_the_tracking(
@@ -172,24 +192,30 @@ def test_announcements_are_published_and_shown_on_the_tracking(
 ) -> None:
     with session_scope(seeded) as session:
         row = tracking.create_announcement(
-            session, data=AnnouncementCreate(title="河南邮件延误", province_code="410000"),
+            session,
+            data=AnnouncementCreate(title="河南邮件延误", province_code="410000"),
             principal=staff(province="410000"),
-        )  # fmt: skip
+        )
         assert tracking.track(session, network=network, number=items["henan"]).announcements == []
         tracking.set_announcement_state(
-            session, announcement_id=row.id, state=AnnouncementState.PUBLISHED,
+            session,
+            announcement_id=row.id,
+            state=AnnouncementState.PUBLISHED,
             principal=staff(province="410000"),
-        )  # fmt: skip
+        )
         shown = tracking.track(session, network=network, number=items["henan"]).announcements
         assert [a.title for a in shown] == ["河南邮件延误"]
         assert tracking.track(session, network=network, number=items["hubei"]).announcements == []
         with pytest.raises(ConflictError):
             tracking.set_announcement_state(
-                session, announcement_id=row.id, state=AnnouncementState.PUBLISHED,
+                session,
+                announcement_id=row.id,
+                state=AnnouncementState.PUBLISHED,
                 principal=staff(),
-            )  # fmt: skip
+            )
         with pytest.raises(ValidationError):
             tracking.create_announcement(
-                session, data=AnnouncementCreate(title="x", province_code="420000"),
+                session,
+                data=AnnouncementCreate(title="x", province_code="420000"),
                 principal=staff(province="410000"),
-            )  # fmt: skip
+            )

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import db, mainjob, network, plan, serve, simulate, sweep, users
+from baotong.cli import (
+    db,
+    mainjob,
+    network,
+    plan,
+    serve,
+    servicedesk,
+    simulate,
+    sweep,
+    tracking,
+    users,
+)
 
 app = typer.Typer(
     name="baotong",
@@ -15,6 +26,8 @@ app = typer.Typer(
 app.add_typer(network.app, name="network")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(tracking.app, name="tracking")
+app.add_typer(servicedesk.app, name="servicedesk")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)

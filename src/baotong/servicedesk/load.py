@@ -23,6 +23,7 @@ from baotong.auth.permissions import Principal
 from baotong.contingency import service as contingency_service
 from baotong.core import clock
 from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.jobs.models import Deadline, DeadlineState
 from baotong.network.entities import Network
@@ -34,13 +35,17 @@ from baotong.servicedesk.models import (
 )
 from baotong.servicedesk.schemas import ChannelWrite, LoadIn, RuleWrite
 
-audit_service.register_type("call_centre", label_key="object.call_centre", link="/servicedesk/load")
-audit_service.register_type("public_channel", label_key="object.public_channel",
+audit_service.register_type(
+    "call_centre", label_key=N_("object.call_centre"), link="/servicedesk/load"
+)
+audit_service.register_type("public_channel", label_key=N_("object.public_channel"),
                             link="/servicedesk/channels")  # fmt: skip
 
 NATIONAL = "national"
 SWEEP = "callcentre.sweep"
 SWEEP_SECONDS = 60
+N_("load.reason.waiting")  # why a diversion was made, in the log
+N_("load.reason.wait")
 DEFAULT_HEADROOM = 20  # what a target province without a rule takes before it overflows
 
 
@@ -133,6 +138,8 @@ def simulate_surge(
     }  # fmt: skip
     figures = []
     for region in network.provinces():
+        if not principal.sees_province(region.code):
+            continue
         hot = region.code in surging
         figures.append(LoadIn(
             province_code=region.code,

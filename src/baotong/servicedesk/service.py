@@ -54,9 +54,9 @@ from baotong.servicedesk.schemas import (
 from baotong.tracking import service as tracking_service
 from baotong.tracking.schemas import Notice
 
-audit_service.register_type("ticket", label_key="object.ticket", link="/tickets/{id}")
+audit_service.register_type("ticket", label_key=N_("object.ticket"), link="/tickets/{id}")
 audit_service.register_type(
-    "agent_script", label_key="object.agent_script", link="/servicedesk/scripts"
+    "agent_script", label_key=N_("object.agent_script"), link="/servicedesk/scripts"
 )
 
 CONTACT_HOURS = 2.0
@@ -68,10 +68,18 @@ OPEN = (TicketStatus.CONTACT, TicketStatus.INVESTIGATE, TicketStatus.CALLBACK)
 N_("ticket.notice.reminder")
 N_("ticket.notice.escalated")
 N_("ticket.notice.opened")
+# The words of each history entry's action (``ticket.action.<action>``).
+N_("ticket.action.opened")
+N_("ticket.action.contacted")
+N_("ticket.action.investigated")
+N_("ticket.action.called_back")
+N_("ticket.action.reopened")
+N_("ticket.action.reminded")
+N_("ticket.action.escalated")
 
 
 # -- reading ----------------------------------------------------------------------------
-def _visible(principal: Principal) -> Select[tuple[Ticket]]:
+def _visible(principal: Principal) -> Select[Ticket]:
     """Tickets a principal sees: of its province, as responsible or as intake."""
     query = select(Ticket)
     if principal.province_code is not None:

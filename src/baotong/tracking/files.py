@@ -39,9 +39,9 @@ def parse(name: str, text: str) -> tuple[list[ItemCreate], list[EventIn]]:
                 f"the header lacks the column(s) {', '.join(missing)}.",
                 code="tracking.csv_columns", file=name, row=1, columns=", ".join(missing),
             )  # fmt: skip
-        for row, record in enumerate(reader, start=2):
+        for row, fields in enumerate(reader, start=2):
             try:
-                events.append(EventIn.model_validate({c: record[c] for c in CSV_COLUMNS}))
+                events.append(EventIn.model_validate({c: fields[c] for c in CSV_COLUMNS}))
             except pydantic.ValidationError as exc:
                 raise _invalid(name, row, exc) from None
         return items, events

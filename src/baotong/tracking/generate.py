@@ -7,7 +7,8 @@ station of its origin, sorted and dispatched by the origin centre, through the t
 chain to the centre that sorts its destination now — the backup centre of an active plan
 for an item bound for a locked area (read through ``contingency.routing``) — then to its
 station and delivered. Items for a locked area are held at the backup until the plan is
-lifted; scans later than now are not written.
+lifted. Items are posted over the ``days`` × 24 hours before now; scans later than now are
+not written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from baotong.contingency import routing as contingency_routing
@@ -37,7 +38,7 @@ BATCH = 20_000
 
 @dataclass(frozen=True, slots=True)
 class GenerateParams:
-    """``days`` (1–31) ending today; about ``items_per_day`` items a day (1–1,000,000);
+    """``days`` (1–31) of postings, ending now; about ``items_per_day`` items a day (1–1,000,000);
     ``seed`` makes the draw repeatable."""
 
     days: int = 1
@@ -98,9 +99,7 @@ def generate(session: Session, *, network: Network, params: GenerateParams) -> G
     """Draw ``params.days`` of traffic ending now and store it through the bulk path."""
     rng = np.random.default_rng(params.seed)
     now = clock.now()
-    first_day = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
-        days=params.days - 1
-    )
+    first_day = now - timedelta(days=params.days)
     route_of = _router(session, network)
     counties: dict[str, list[str]] = {}
     serial = int(session.scalar(select(func.coalesce(func.max(MailItem.id), 0))) or 0)
@@ -112,7 +111,7 @@ def generate(session: Session, *, network: Network, params: GenerateParams) -> G
     def flush() -> None:
         if not items:
             return
-        session.execute(MailItem.__table__.insert(), items)
+        session.execute(insert(MailItem), items)
         ids = item_ids(session, [i["number"] for i in items])
         rows = [
             (ids[item["number"]], kind, site, at)
@@ -148,7 +147,7 @@ def generate(session: Session, *, network: Network, params: GenerateParams) -> G
             continue
         origin_centre = network.center_for(origin_county)
         chain = network.transit_between(origin_centre, network.center(route.center_id)).chain
-        posted = first_day + timedelta(days=day, minutes=int(rng.integers(8 * 60, 18 * 60)))
+        posted = first_day + timedelta(days=day, minutes=int(rng.integers(0, 24 * 60)))
         serial += 1
         number = s10.make(PREFIX[cls], serial % 10**8)
         walk = _walk(origin_site, chain, station, posted, rerouted=route.source == "plan")

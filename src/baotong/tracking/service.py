@@ -24,6 +24,7 @@ from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanRun
 from baotong.core import clock
 from baotong.core.exceptions import BaotongError, NotFoundError, ValidationError
+from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
 from baotong.network.entities import Network, SiteStatus
@@ -49,9 +50,9 @@ from baotong.tracking.schemas import (
 )
 
 audit_service.register_type(
-    "announcement", label_key="object.announcement", link="/tracking/announcements"
+    "announcement", label_key=N_("object.announcement"), link="/tracking/announcements"
 )
-audit_service.register_type("scan_batch", label_key="object.scan_batch", link=None)
+audit_service.register_type("scan_batch", label_key=N_("object.scan_batch"), link=None)
 R = TypeVar("R", bound=TrackingRead)
 CHUNK = 5000  # numbers looked up per query (SQLite's bound-parameter limit is far above)
 
@@ -74,7 +75,9 @@ def province_of_site(network: Network, site_id: str) -> str:
         return network.centers[site_id].province_code
     if site_id in network.stations:
         return network.regions[network.stations[site_id].county_code].province_code
-    return network.hubs[site_id].province_code if site_id in network.hubs else ""
+    if site_id in network.hubs:
+        return network.regions[network.hubs[site_id].prefecture_code].province_code
+    return ""
 
 
 # -- items ------------------------------------------------------------------------------
@@ -137,7 +140,7 @@ def add_items(session: Session, *, network: Network, items: Sequence[ItemCreate]
         if r["number"] not in known:
             fresh.setdefault(r["number"], r)
     if fresh:
-        session.execute(MailItem.__table__.insert(), list(fresh.values()))
+        session.execute(insert(MailItem), list(fresh.values()))
     return len(fresh)
 
 
