@@ -62,7 +62,8 @@ def tickets_page(
     chosen = TicketStatus(status) if status in TicketStatus.__members__.values() else None
     found = service.list_tickets(session, principal=user, page=PageRequest.number(page, PAGE),
                                  status=chosen, overdue=overdue, number=number or None)  # fmt: skip
-    filters: dict[str, Any] = {"status": status, "overdue": "true" if overdue else "", "number": number}
+    filters: dict[str, Any] = {
+        "status": status, "overdue": "true" if overdue else "", "number": number}  # fmt: skip
     return render(request, "servicedesk/tickets.html", user, fragment="servicedesk/_tickets.html",
                   found=found, tickets=found.items, statuses=list(TicketStatus), now=clock.now(),
                   query=urlencode({k: v for k, v in filters.items() if v}), **filters)  # fmt: skip

@@ -248,7 +248,7 @@ def events_of(session: Session, *, network: Network, item_id: int) -> list[Event
     rows = session.execute(
         select(ScanEvent.kind, ScanEvent.site_id, ScanEvent.at)
         .where(ScanEvent.item_id == item_id)
-        .order_by(ScanEvent.at, ScanEvent.id)
+        .order_by(ScanEvent.at)
     )
     return [
         EventRead(event=k, site_id=s, site_name=site_name(network, s), at=at) for k, s, at in rows
@@ -291,6 +291,9 @@ def notices_for(session: Session, *, network: Network, item: MailItem) -> list[N
     origin = item.origin_site_id if item.origin_site_id in network.centers else None
     if origin is None and item.origin_site_id in network.stations:
         origin = network.center_for(item.origin_site_id).id
+    # The plans in force, their (large) results left unread: routing then finds them in
+    # the session, and only a plan's first lookup in this process reads its result.
+    contingency_service.active_plans(session, principal=None)
     try:
         route = contingency_routing.current_routing(
             session, network=network, destination=destination, origin=origin

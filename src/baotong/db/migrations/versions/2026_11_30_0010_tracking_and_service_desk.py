@@ -190,12 +190,6 @@ def upgrade() -> None:
 
     op.create_table(
         "scan_events",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
         sa.Column("item_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "kind",
@@ -216,17 +210,8 @@ def upgrade() -> None:
         ),
         sa.Column("site_id", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["mail_items.id"],
-            name=op.f("fk_scan_events_item_id_mail_items"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_scan_events")),
-        sa.UniqueConstraint("item_id", "kind", "site_id", "at", name="uq_scan_events_item_scan"),
+        sa.PrimaryKeyConstraint("item_id", "kind", "site_id", "at", name=op.f("pk_scan_events")),
     )
-    with op.batch_alter_table("scan_events", schema=None) as batch_op:
-        batch_op.create_index("ix_scan_events_site_at", ["site_id", "at"], unique=False)
 
     op.create_table(
         "tickets",
@@ -370,9 +355,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tickets_intake_province_code"))
 
     op.drop_table("tickets")
-    with op.batch_alter_table("scan_events", schema=None) as batch_op:
-        batch_op.drop_index("ix_scan_events_site_at")
-
     op.drop_table("scan_events")
     with op.batch_alter_table("public_channels", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_public_channels_province_code"))
