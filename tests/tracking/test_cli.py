@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from baotong.cli import tracking as tracking_cli
@@ -23,6 +24,7 @@ from baotong.servicedesk import jobs as _registers  # noqa: F401
 from baotong.servicedesk import service as desk
 from baotong.servicedesk.models import TicketCategory, TicketChannel
 from baotong.servicedesk.schemas import TicketCreate
+from baotong.tracking.models import MailItem
 
 from ..conftest import staff
 from .conftest import HENAN_ITEM, T0
@@ -83,27 +85,15 @@ def test_generate_then_list_the_overdue_tickets(cli_database: str) -> None:
     assert "Generated" in made.output
     assert "No ticket is overdue." in runner.invoke(app, ["servicedesk", "overdue"]).output
     engine = make_engine(cli_database)
-    with (
-        clock.frozen(clock.now() - timedelta(hours=3)),
-        session_scope(make_sessionmaker(engine)) as session,
-    ):
-        number = session.scalar(desk.select(desk.Ticket.item_number).limit(1))  # no ticket yet
-        assert number is None
-        from baotong.tracking.models import MailItem
-
-        item = session.scalar(desk.select(MailItem.number).limit(1))
+    three_hours_ago = clock.now() - timedelta(hours=3)
+    with clock.frozen(three_hours_ago), session_scope(make_sessionmaker(engine)) as session:
+        item = session.scalar(select(MailItem.number).limit(1))
         assert item is not None
-        desk.open_ticket(
-            session,
-            data=TicketCreate(
-                number=item,
-                category=TicketCategory.DELAY,
-                contact_name="王女士",
-                contact_phone="13700000000",
-            ),
-            channel=TicketChannel.AGENT,
-            principal=staff(),
-        )
+        complaint = TicketCreate(
+            number=item, category=TicketCategory.DELAY, contact_name="王女士",
+            contact_phone="13700000000",
+        )  # fmt: skip
+        desk.open_ticket(session, data=complaint, channel=TicketChannel.AGENT, principal=staff())
     engine.dispose()
     late = runner.invoke(app, ["servicedesk", "overdue"])
     assert "1 overdue ticket(s)." in late.output
