@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
@@ -219,3 +219,21 @@ def test_announcements_are_published_and_shown_on_the_tracking(
                 data=AnnouncementCreate(title="x", province_code="420000"),
                 principal=staff(province="410000"),
             )
+
+
+def test_on_postgresql_scans_land_in_a_partition_per_day(
+    seeded: sessionmaker[Session], network: Network, items: dict[str, str]
+) -> None:
+    late = EventIn(number=HENAN_ITEM, event="arrived", site_id="ZZ", at=T0 + timedelta(days=2))
+    with session_scope(seeded) as session:
+        tracking.ingest(session, network=network, events=[late], principal=staff())
+    with session_scope(seeded, write=False) as session:
+        if session.connection().dialect.name != "postgresql":
+            assert session.scalar(select(func.count()).select_from(ScanEvent)) == 7
+            return
+        placed = dict(
+            session.execute(
+                text("SELECT tableoid::regclass::text, count(*) FROM scan_events GROUP BY 1")
+            ).all()
+        )
+    assert placed == {"scan_days.scan_events_20261201": 6, "scan_days.scan_events_20261203": 1}

@@ -73,6 +73,8 @@ class ScanEvent(Base):
     """
 
     __tablename__ = "scan_events"
+    # PostgreSQL: one partition per UTC day (schema ``scan_days``), made by the ingest.
+    __table_args__ = {"postgresql_partition_by": "RANGE (at)"}
 
     item_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     kind: Mapped[ScanKind] = mapped_column(enum_type(ScanKind), primary_key=True)

@@ -15,6 +15,7 @@ revision: str = "0010"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+PARTITIONS = "scan_days"  # the schema of the day partitions of scan_events (PostgreSQL)
 
 
 def upgrade() -> None:
@@ -211,7 +212,15 @@ def upgrade() -> None:
         sa.Column("site_id", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("item_id", "kind", "site_id", "at", name=op.f("pk_scan_events")),
+        postgresql_partition_by="RANGE (at)",
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # One partition per UTC day, made by the ingest (tracking.service); the default one
+        # only catches what is written around it. Partitions live in their own schema.
+        op.execute(f"CREATE SCHEMA IF NOT EXISTS {PARTITIONS}")
+        op.execute(
+            f"CREATE TABLE {PARTITIONS}.scan_events_default PARTITION OF scan_events DEFAULT"
+        )
 
     op.create_table(
         "tickets",
@@ -356,6 +365,8 @@ def downgrade() -> None:
 
     op.drop_table("tickets")
     op.drop_table("scan_events")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP SCHEMA IF EXISTS {PARTITIONS} CASCADE")
     with op.batch_alter_table("public_channels", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_public_channels_province_code"))
 
