@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "baotong@localhost"
     public_url: str | None = None  # e.g. https://baotong.example.org; else http://host:port
+    public_requests_per_minute: int = Field(default=120, ge=1)  # per client, public pages/API
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -30,6 +30,11 @@ from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
 from baotong.notify import pages as notify_pages
+from baotong.servicedesk import api as servicedesk_api
+from baotong.servicedesk import pages as servicedesk_pages
+from baotong.servicedesk import pages_load, pages_public
+from baotong.tracking import api as tracking_api
+from baotong.tracking import pages as tracking_pages
 from baotong.transport import api as transport_api
 from baotong.transport import pages as transport_pages
 from baotong.web import templating
@@ -46,6 +51,8 @@ API_ROUTERS = [
     command_api.router,
     notify_api.router,
     transport_api.router,
+    tracking_api.router,
+    servicedesk_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -61,14 +68,21 @@ PAGE_ROUTERS = [
     command_pages_resources.router,
     notify_pages.router,
     transport_pages.router,
+    pages_public.router,
+    servicedesk_pages.router,
+    pages_load.router,
+    tracking_pages.router,
 ]
 NAV = [
     network_pages.nav,
     contingency_pages.nav,
     pages_plans.nav,
     command_pages.nav,
-    audit_pages.nav,
     transport_pages.nav,
+    servicedesk_pages.nav,
+    pages_load.nav,
+    tracking_pages.nav,
+    audit_pages.nav,
     auth_pages.nav,
 ]
 TEMPLATE_PACKAGES = [
@@ -79,6 +93,8 @@ TEMPLATE_PACKAGES = [
     "baotong.notify",
     "baotong.transport",
     "baotong.command",
+    "baotong.tracking",
+    "baotong.servicedesk",
 ]
 
 

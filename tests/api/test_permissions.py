@@ -47,6 +47,11 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
     ("*", "/static"),
+    ("GET", f"{API}/public/track/{{number}}"),  # the public tracking, rate-limited
+    ("POST", f"{API}/public/complaints"),
+    ("GET", f"{API}/public/channels"),
+    ("GET", "/track"),
+    ("POST", "/track/complaints"),
 }
 # Path and required query parameters that name an object in a province; the rest are
 # filled from VALUES.
@@ -65,6 +70,11 @@ VALUES = {
     "run_id": "1",
     "action": "submit",
     "date": "2026-12-01",
+    "number": "EE123456785CN",
+    "ticket_id": "1",
+    "announcement_id": "1",
+    "province_code": "410000",
+    "step": "contact",
 }
 CSRF = "matrix-csrf"
 

@@ -18,6 +18,7 @@ class Role(LabelledEnum):
     DISPATCHER = "dispatcher", "purple"
     WAREHOUSE_OPERATOR = "warehouse_operator", "teal"
     CS_AGENT = "cs_agent", "orange"
+    CS_SUPERVISOR = "cs_supervisor", "yellow"
     GROUP_LEADER = "group_leader", "green"
     VIEWER = "viewer", "gray"
     TRANSPORT_DISPATCHER = "transport_dispatcher", "teal"
@@ -47,6 +48,12 @@ class Permission(StrEnum):
     LOAN_APPROVE = "loan:approve"
     EMERGENCY_PLAN_WRITE = "emergency_plan:write"
     EMERGENCY_PLAN_ACTIVATE = "emergency_plan:activate"  # activate and drill
+    TRACKING_READ = "tracking:read"  # an item with its contacts
+    TRACKING_INGEST = "tracking:ingest"  # scans in bulk, generated traffic
+    ANNOUNCEMENTS_WRITE = "announcements:write"
+    TICKETS_READ = "tickets:read"
+    TICKETS_WRITE = "tickets:write"  # open tickets and record their steps
+    SERVICEDESK_MANAGE = "servicedesk:manage"  # scripts, call-centre load, diversion, channels
 
 
 _READ = {
@@ -79,7 +86,28 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.TRANSPORT_READ}
     ),
     Role.WAREHOUSE_OPERATOR: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
-    Role.CS_AGENT: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
+    Role.CS_AGENT: frozenset(
+        {
+            Permission.NETWORK_READ,
+            Permission.ROUTING_READ,
+            Permission.TRACKING_READ,
+            Permission.TICKETS_READ,
+            Permission.TICKETS_WRITE,
+        }
+    ),
+    Role.CS_SUPERVISOR: frozenset(
+        {
+            Permission.NETWORK_READ,
+            Permission.ROUTING_READ,
+            Permission.AUDIT_READ,
+            Permission.TRACKING_READ,
+            Permission.TRACKING_INGEST,
+            Permission.ANNOUNCEMENTS_WRITE,
+            Permission.TICKETS_READ,
+            Permission.TICKETS_WRITE,
+            Permission.SERVICEDESK_MANAGE,
+        }
+    ),
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
     Role.VIEWER: frozenset(_READ | {Permission.TRANSPORT_READ}),
     Role.TRANSPORT_DISPATCHER: frozenset(
@@ -127,6 +155,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
+    Role.CS_SUPERVISOR: _AREA_KINDS,
 }
 
 

@@ -11,8 +11,10 @@ from baotong.cli import (
     network,
     plan,
     serve,
+    servicedesk,
     simulate,
     sweep,
+    tracking,
     transport,
     users,
 )
@@ -28,6 +30,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(command.app, name="command")
 app.add_typer(transport.app, name="transport")
+app.add_typer(tracking.app, name="tracking")
+app.add_typer(servicedesk.app, name="servicedesk")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)

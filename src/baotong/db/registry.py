@@ -14,6 +14,10 @@ import baotong.jobs.models
 import baotong.network.demo
 import baotong.network.models
 import baotong.notify.models
+import baotong.servicedesk.demo
+import baotong.servicedesk.models
+import baotong.tracking.demo
+import baotong.tracking.models
 import baotong.transport.demo
 import baotong.transport.models  # noqa: F401
 from baotong.db.base import Base

@@ -1,0 +1,430 @@
+"""Use cases of urgent tickets and agent scripts.
+
+A ticket's steps and their deadlines (hours after the step starts):
+
+========== ================================== ============================================
+step        who acts                          deadline
+========== ================================== ============================================
+contact     the responsible province          ``CONTACT_HOURS`` after the complaint
+investigate the production unit (item's site) the processing time the province promised
+callback    the 11183 urgent-ticket team      ``CALLBACK_HOURS`` after the findings
+========== ================================== ============================================
+
+Each step schedules two deadlines in the platform's sweep: a reminder at three quarters
+of the window (``ticket.reminder``) and the step's end (``ticket.step``), which, when the
+step is still open, counts a breach and escalates to the province's supervisors.
+Finishing a step cancels its deadlines.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import NoReturn
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from baotong import jobs
+from baotong.audit import service as audit_service
+from baotong.auth.permissions import Principal, Role
+from baotong.core import clock
+from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.i18n import N_
+from baotong.core.pagination import Page, PageRequest, paginate
+from baotong.db.transitions import transition
+from baotong.notify import service as notify
+from baotong.servicedesk.models import (
+    AgentScript,
+    ScriptTopic,
+    Ticket,
+    TicketChannel,
+    TicketEvent,
+    TicketStatus,
+)
+from baotong.servicedesk.schemas import (
+    CallbackDone,
+    ContactDone,
+    InvestigationDone,
+    Reopen,
+    ScriptCreate,
+    SlaReport,
+    SlaRow,
+    TicketCreate,
+)
+from baotong.tracking import service as tracking_service
+from baotong.tracking.schemas import Notice
+
+audit_service.register_type("ticket", label_key=N_("object.ticket"), link="/tickets/{id}")
+audit_service.register_type(
+    "agent_script", label_key=N_("object.agent_script"), link="/servicedesk/scripts"
+)
+
+CONTACT_HOURS = 2.0
+CALLBACK_HOURS = 4.0
+REMINDER = "ticket.reminder"
+STEP = "ticket.step"
+SUBJECT = "ticket"
+OPEN = (TicketStatus.CONTACT, TicketStatus.INVESTIGATE, TicketStatus.CALLBACK)
+N_("ticket.notice.reminder")
+N_("ticket.notice.escalated")
+N_("ticket.notice.opened")
+# The words of each history entry's action (``ticket.action.<action>``).
+N_("ticket.action.opened")
+N_("ticket.action.contacted")
+N_("ticket.action.investigated")
+N_("ticket.action.called_back")
+N_("ticket.action.reopened")
+N_("ticket.action.reminded")
+N_("ticket.action.escalated")
+
+
+# -- reading ----------------------------------------------------------------------------
+def _visible(principal: Principal) -> Select[Ticket]:
+    """Tickets a principal sees: of its province, as responsible or as intake."""
+    query = select(Ticket)
+    if principal.province_code is not None:
+        query = query.where(
+            or_(
+                Ticket.province_code == principal.province_code,
+                Ticket.intake_province_code == principal.province_code,
+            )
+        )
+    return query
+
+
+def get_ticket(session: Session, ticket_id: int, *, principal: Principal) -> Ticket:
+    ticket = session.scalar(_visible(principal).where(Ticket.id == ticket_id))
+    if ticket is None:
+        raise NotFoundError(f"Unknown ticket {ticket_id}.", code="ticket.not_found", id=ticket_id)
+    return ticket
+
+
+def list_tickets(
+    session: Session,
+    *,
+    principal: Principal,
+    page: PageRequest,
+    status: TicketStatus | None = None,
+    overdue: bool = False,
+    number: str | None = None,
+) -> Page[Ticket]:
+    query = _visible(principal).order_by(Ticket.id.desc())
+    if status is not None:
+        query = query.where(Ticket.status == status)
+    if overdue:
+        query = query.where(Ticket.status.in_(OPEN), Ticket.step_due_at < clock.now())
+        query = query.order_by(None).order_by(Ticket.step_due_at, Ticket.id)
+    if number:
+        query = query.where(Ticket.item_number == number.strip().upper())
+    return paginate(session, query, page)
+
+
+def events_of(session: Session, ticket_id: int) -> list[TicketEvent]:
+    return list(
+        session.scalars(
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket_id)
+            .order_by(TicketEvent.at, TicketEvent.id)
+        )
+    )
+
+
+# -- the flow ---------------------------------------------------------------------------
+def _event(
+    session: Session, ticket: Ticket, *, actor: str, action: str, note: str = "",
+    late: bool = False, step: TicketStatus | None = None,
+) -> None:  # fmt: skip
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id, at=clock.now(), actor=actor, action=action,
+            step=step or ticket.status, note=note, late=late,
+        )
+    )  # fmt: skip
+    session.flush()
+
+
+def _schedule(session: Session, ticket: Ticket) -> None:
+    """The reminder and the end of the ticket's current step."""
+    if ticket.step_due_at is None or ticket.status is TicketStatus.CLOSED:
+        return
+    now = clock.now()
+    payload = {"status": ticket.status.value, "due_at": ticket.step_due_at.isoformat()}
+    reminder_at = now + (ticket.step_due_at - now) * 0.75
+    jobs.schedule(session, kind=REMINDER, subject_type=SUBJECT, subject_id=str(ticket.id),
+                  due_at=reminder_at, payload=payload)  # fmt: skip
+    jobs.schedule(session, kind=STEP, subject_type=SUBJECT, subject_id=str(ticket.id),
+                  due_at=ticket.step_due_at, payload=payload)  # fmt: skip
+
+
+def _unschedule(session: Session, ticket_id: int) -> None:
+    for kind in (REMINDER, STEP):
+        jobs.cancel_deadlines(session, kind=kind, subject_type=SUBJECT, subject_id=str(ticket_id))
+
+
+def _audit(session: Session, principal: Principal, ticket: Ticket, action: str,
+           before: str | None) -> None:  # fmt: skip
+    audit_service.record(
+        session, actor=principal.username, action=f"ticket.{action}", object_type=SUBJECT,
+        object_id=str(ticket.id), province_code=ticket.province_code,
+        before={"status": before} if before else None, after={"status": ticket.status.value},
+    )  # fmt: skip
+
+
+def open_ticket(
+    session: Session, *, data: TicketCreate, channel: TicketChannel, principal: Principal
+) -> Ticket:
+    """An urgent ticket for a complaint about an item; the province must contact the
+    customer within ``CONTACT_HOURS``."""
+    item = tracking_service.get_item(session, data.number)
+    now = clock.now()
+    ticket = Ticket(
+        item_id=item.id, item_number=item.number, category=data.category, channel=channel,
+        contact_name=data.contact_name, contact_phone=data.contact_phone,
+        description=data.description, province_code=item.dest_province_code,
+        intake_province_code=principal.province_code or item.dest_province_code,
+        unit_id=tracking_service.current_site(session, item), status=TicketStatus.CONTACT,
+        step_due_at=now + timedelta(hours=CONTACT_HOURS), breaches=0, reopened=0,
+        created_by=principal.username, created_at=now, contact_note="", findings="",
+        callback_result="",
+    )  # fmt: skip
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, actor=principal.username, action="opened", note=data.description)
+    _schedule(session, ticket)
+    _audit(session, principal, ticket, "open", None)
+    notify.send(
+        session, key="ticket.notice.opened", params={"id": ticket.id, "number": item.number},
+        link=f"/tickets/{ticket.id}", to_role=Role.CS_AGENT, province_code=ticket.province_code,
+        subject_type=SUBJECT, subject_id=str(ticket.id),
+    )  # fmt: skip
+    return ticket
+
+
+def _advance(
+    session: Session, ticket: Ticket, principal: Principal, *, to: TicketStatus, action: str,
+    note: str, **values: object,
+) -> Ticket:  # fmt: skip
+    """Move the ticket to its next step (one guarded UPDATE), log it, re-arm the deadlines."""
+    before = ticket.status
+    late = ticket.step_due_at is not None and clock.now() > ticket.step_due_at
+    moved = transition(session, Ticket, ticket.id, Ticket.status, before, to, **values)
+    _unschedule(session, moved.id)
+    _event(session, moved, actor=principal.username, action=action, note=note, late=late,
+           step=before)  # fmt: skip
+    _schedule(session, moved)
+    _audit(session, principal, moved, action, before.value)
+    return moved
+
+
+def record_contact(
+    session: Session, *, ticket_id: int, data: ContactDone, principal: Principal
+) -> Ticket:
+    """The province reached the customer and promised ``expected_by``: investigation is due
+    by then."""
+    ticket = get_ticket(session, ticket_id, principal=principal)
+    if data.expected_by <= clock.now():
+        raise ValidationError(
+            "must lie in the future.", code="ticket.expected_in_past", field="expected_by",
+            value=data.expected_by.isoformat(),
+        )  # fmt: skip
+    if ticket.status is not TicketStatus.CONTACT:
+        _wrong_step(ticket, TicketStatus.CONTACT)
+    return _advance(
+        session, ticket, principal, to=TicketStatus.INVESTIGATE, action="contacted",
+        note=data.note, expected_by=data.expected_by, contact_note=data.note,
+        step_due_at=data.expected_by,
+    )  # fmt: skip
+
+
+def record_findings(
+    session: Session, *, ticket_id: int, data: InvestigationDone, principal: Principal
+) -> Ticket:
+    """The production unit's findings; the 11183 team must call back within
+    ``CALLBACK_HOURS``."""
+    ticket = get_ticket(session, ticket_id, principal=principal)
+    if ticket.status is not TicketStatus.INVESTIGATE:
+        _wrong_step(ticket, TicketStatus.INVESTIGATE)
+    return _advance(
+        session, ticket, principal, to=TicketStatus.CALLBACK, action="investigated",
+        note=data.findings, findings=data.findings,
+        step_due_at=clock.now() + timedelta(hours=CALLBACK_HOURS),
+    )  # fmt: skip
+
+
+def record_callback(
+    session: Session, *, ticket_id: int, data: CallbackDone, principal: Principal
+) -> Ticket:
+    """The callback's result and the customer's satisfaction close the ticket."""
+    ticket = get_ticket(session, ticket_id, principal=principal)
+    if ticket.status is not TicketStatus.CALLBACK:
+        _wrong_step(ticket, TicketStatus.CALLBACK)
+    return _advance(
+        session, ticket, principal, to=TicketStatus.CLOSED, action="called_back",
+        note=data.result, callback_result=data.result, satisfaction=data.satisfaction,
+        step_due_at=None, closed_at=clock.now(),
+    )  # fmt: skip
+
+
+def reopen(session: Session, *, ticket_id: int, data: Reopen, principal: Principal) -> Ticket:
+    """The customer complains again: the ticket starts over at the contact step."""
+    ticket = get_ticket(session, ticket_id, principal=principal)
+    if ticket.status is not TicketStatus.CLOSED:
+        _wrong_step(ticket, TicketStatus.CLOSED)
+    return _advance(
+        session, ticket, principal, to=TicketStatus.CONTACT, action="reopened",
+        note=data.reason, reopened=ticket.reopened + 1, closed_at=None,
+        step_due_at=clock.now() + timedelta(hours=CONTACT_HOURS),
+    )  # fmt: skip
+
+
+def _wrong_step(ticket: Ticket, wanted: TicketStatus) -> NoReturn:
+    """A step recorded out of turn: the same refusal ``transition`` gives a lost race."""
+    raise ConflictError(
+        f"Ticket {ticket.id} is {ticket.status}; it must be {wanted} for this step.",
+        code="ticket.wrong_status", id=ticket.id, status=ticket.status,
+    )  # fmt: skip
+
+
+# -- deadlines --------------------------------------------------------------------------
+def _still_due(session: Session, deadline: jobs.Deadline) -> Ticket | None:
+    """The ticket of a deadline, if it still sits in the step the deadline was set for."""
+    ticket = session.get(Ticket, int(deadline.subject_id))
+    if ticket is None or ticket.status.value != deadline.payload.get("status"):
+        return None
+    due = ticket.step_due_at.isoformat() if ticket.step_due_at else None
+    return ticket if due == deadline.payload.get("due_at") else None
+
+
+def remind(session: Session, deadline: jobs.Deadline) -> None:
+    """A quarter of the step's window is left: tell who must act."""
+    ticket = _still_due(session, deadline)
+    if ticket is None:
+        return
+    _event(session, ticket, actor="system", action="reminded")
+    role = Role.CS_AGENT if ticket.status is not TicketStatus.INVESTIGATE else Role.CS_SUPERVISOR
+    notify.send(
+        session, key="ticket.notice.reminder",
+        params={"id": ticket.id, "step": ticket.status.value},
+        link=f"/tickets/{ticket.id}", to_role=role, province_code=ticket.province_code,
+        subject_type=SUBJECT, subject_id=str(ticket.id),
+    )  # fmt: skip
+
+
+def escalate(session: Session, deadline: jobs.Deadline) -> None:
+    """The step's deadline passed with the step open: count the breach and escalate to the
+    province's service supervisors."""
+    ticket = _still_due(session, deadline)
+    if ticket is None:
+        return
+    ticket.breaches += 1
+    ticket.escalated_at = clock.now()
+    _event(session, ticket, actor="system", action="escalated", late=True)
+    audit_service.record(
+        session, actor="system", action="ticket.escalate", object_type=SUBJECT,
+        object_id=str(ticket.id), province_code=ticket.province_code,
+        after={"status": ticket.status.value, "breaches": ticket.breaches},
+    )  # fmt: skip
+    notify.send(
+        session, key="ticket.notice.escalated",
+        params={"id": ticket.id, "step": ticket.status.value},
+        link=f"/tickets/{ticket.id}", to_role=Role.CS_SUPERVISOR,
+        province_code=ticket.province_code, subject_type=SUBJECT, subject_id=str(ticket.id),
+    )  # fmt: skip
+
+
+def overdue(session: Session, *, principal: Principal, limit: int = 200) -> list[Ticket]:
+    """Open tickets whose step is past its deadline, the most overdue first."""
+    page = list_tickets(session, principal=principal, page=PageRequest(limit=limit), overdue=True)
+    return list(page.items)
+
+
+# -- SLA --------------------------------------------------------------------------------
+def sla_report(session: Session, *, principal: Principal) -> SlaReport:
+    """Per responsible province and per production unit: tickets, open, closed, steps done
+    late, escalated, and the share never escalated."""
+    visible = _visible(principal).subquery()
+    late = (
+        select(TicketEvent.ticket_id, func.count().label("late"))
+        .where(TicketEvent.late.is_(True), TicketEvent.action != "escalated")
+        .group_by(TicketEvent.ticket_id)
+        .subquery()
+    )
+
+    def rows(column: str) -> list[SlaRow]:
+        key = visible.c[column]
+        query = (
+            select(
+                key,
+                func.count(),
+                func.sum(case((visible.c.status != TicketStatus.CLOSED.value, 1), else_=0)),
+                func.sum(case((visible.c.status == TicketStatus.CLOSED.value, 1), else_=0)),
+                func.coalesce(func.sum(late.c.late), 0),
+                func.sum(case((visible.c.breaches > 0, 1), else_=0)),
+            )
+            .select_from(visible.outerjoin(late, late.c.ticket_id == visible.c.id))
+            .group_by(key)
+            .order_by(key)
+        )
+        return [
+            SlaRow(key=k, tickets=n, open=int(o or 0), closed=int(c or 0), late_steps=int(lt),
+                   escalated=int(e or 0), on_time_share=round(1 - int(e or 0) / n, 3) if n else 1.0)
+            for k, n, o, c, lt, e in session.execute(query)
+        ]  # fmt: skip
+
+    return SlaReport(by_province=rows("province_code"), by_unit=rows("unit_id"))
+
+
+# -- scripts ----------------------------------------------------------------------------
+def add_script(session: Session, *, data: ScriptCreate, principal: Principal) -> AgentScript:
+    """A new version of a topic's script (the previous ones stay, for the record)."""
+    latest = session.scalar(
+        select(func.max(AgentScript.version)).where(AgentScript.topic == data.topic)
+    )
+    row = AgentScript(
+        topic=data.topic, version=(latest or 0) + 1, title=data.title, body=data.body,
+        created_by=principal.username, created_at=clock.now(),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    audit_service.record(
+        session, actor=principal.username, action="script.add", object_type="agent_script",
+        object_id=str(row.id), after={"topic": row.topic.value, "version": row.version},
+    )  # fmt: skip
+    return row
+
+
+def current_scripts(session: Session) -> dict[ScriptTopic, AgentScript]:
+    """The script in use for each topic: its highest version."""
+    latest = (
+        select(AgentScript.topic, func.max(AgentScript.version).label("version"))
+        .group_by(AgentScript.topic)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(AgentScript).join(
+            latest,
+            (AgentScript.topic == latest.c.topic) & (AgentScript.version == latest.c.version),
+        )
+    )
+    return {r.topic: r for r in rows}
+
+
+def script_history(session: Session, *, topic: ScriptTopic) -> list[AgentScript]:
+    return list(
+        session.scalars(
+            select(AgentScript)
+            .where(AgentScript.topic == topic)
+            .order_by(AgentScript.version.desc())
+        )
+    )
+
+
+def topic_for(notices: list[Notice], *, complaint: bool = False) -> ScriptTopic:
+    """The script for an item's situation: controlled area when it has a notice."""
+    if notices:
+        return ScriptTopic.CONTROLLED_AREA
+    return ScriptTopic.COMPLAINT if complaint else ScriptTopic.ENQUIRY
+
+
+def script_for(session: Session, topic: ScriptTopic) -> AgentScript | None:
+    return current_scripts(session).get(topic)
