@@ -20,6 +20,11 @@ class Role(LabelledEnum):
     CS_AGENT = "cs_agent", "orange"
     GROUP_LEADER = "group_leader", "green"
     VIEWER = "viewer", "gray"
+    SUPPLY_OWNER = "supply_owner", "red"  # a locked province's demand-table owner
+    SUPPLY_SUPERVISOR = "supply_supervisor", "red"  # the province's escalation point
+    SOURCING_AGENT = "sourcing_agent", "blue"  # the national sourcing desk
+    SOURCING_SUPERVISOR = "sourcing_supervisor", "blue"  # the desk's escalation point
+    SUPPLY_VIEWER = "supply_viewer", "gray"
 
 
 class Permission(StrEnum):
@@ -34,6 +39,9 @@ class Permission(StrEnum):
     ROUTING_READ = "routing:read"
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    SUPPLY_READ = "supply:read"  # demand tables, quotes, clocks, the on-time report
+    SUPPLY_DEMAND = "supply:demand"  # the province's side: tables, confirmation, arrival
+    SUPPLY_SOURCE = "supply:source"  # the sourcing side: quotes, contracts, allocation
 
 
 _READ = {
@@ -62,6 +70,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CS_AGENT: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
     Role.VIEWER: frozenset(_READ),
+    Role.SUPPLY_OWNER: frozenset({Permission.SUPPLY_READ, Permission.SUPPLY_DEMAND}),
+    Role.SUPPLY_SUPERVISOR: frozenset(
+        {Permission.SUPPLY_READ, Permission.SUPPLY_DEMAND, Permission.AUDIT_READ}
+    ),
+    Role.SOURCING_AGENT: frozenset({Permission.SUPPLY_READ, Permission.SUPPLY_SOURCE}),
+    Role.SOURCING_SUPERVISOR: frozenset(
+        {Permission.SUPPLY_READ, Permission.SUPPLY_SOURCE, Permission.AUDIT_READ}
+    ),
+    Role.SUPPLY_VIEWER: frozenset({Permission.SUPPLY_READ}),
 }
 
 
@@ -87,6 +104,11 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
+    Role.SUPPLY_OWNER: _AREA_KINDS,
+    Role.SUPPLY_SUPERVISOR: _AREA_KINDS,
+    Role.SOURCING_AGENT: _AREA_KINDS,
+    Role.SOURCING_SUPERVISOR: _AREA_KINDS,
+    Role.SUPPLY_VIEWER: _AREA_KINDS,
 }
 
 

@@ -10,7 +10,9 @@ import baotong.contingency.demo
 import baotong.contingency.models
 import baotong.jobs.models
 import baotong.network.demo
-import baotong.network.models  # noqa: F401
+import baotong.network.models
+import baotong.supply.demo
+import baotong.supply.models  # noqa: F401
 from baotong.db.base import Base
 
 metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""The supply part of the demo (filled below)."""
