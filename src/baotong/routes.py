@@ -17,6 +17,7 @@ from baotong.contingency import pages as contingency_pages
 from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
+from baotong.supply import api as supply_api
 from baotong.web import templating
 
 API = "/api/v1"
@@ -26,6 +27,7 @@ API_ROUTERS = [
     network_api.router,
     contingency_api.router,
     audit_api.router,
+    supply_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,

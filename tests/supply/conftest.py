@@ -61,9 +61,7 @@ def line(code: str = "FOOD-RICE-5", quantity: int = 100, unit: str = "bag",
 
 
 @pytest.fixture
-def make_table(
-    sessions: sessionmaker[Session], people: People
-) -> Callable[..., int]:
+def make_table(sessions: sessionmaker[Session], people: People) -> Callable[..., int]:
     """A draft Shanghai table (rice + vegetable kits by default); its id."""
 
     def make(lines: list[DemandLineCreate] | None = None) -> int:

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.supply.conftest import SHANGHAI, START, People
 
 from baotong.audit.models import AuditEntry
 from baotong.core import clock
@@ -22,7 +23,6 @@ from baotong.supply.models import DemandStatus
 from baotong.supply.schemas import ArrivalIn, DecisionIn, QuoteLineIn, ShippingOverride
 from baotong.supply.shipping import ShippingMode
 from baotong.supply.template import DEMAND_SHEET, DemandImportError, template_bytes
-from tests.supply.conftest import SHANGHAI, START, People
 
 S = DemandStatus
 
@@ -52,16 +52,24 @@ def test_a_table_walks_from_draft_to_closed_and_feeds_the_warehouse(
     table_id = make_table()
     with session_scope(sessions) as session:
         rice, kit = _line_ids(session, table_id)
-        assert service.submit(session, table_id=table_id, principal=people.owner).status is S.SUBMITTED
+        assert (
+            service.submit(session, table_id=table_id, principal=people.owner).status is S.SUBMITTED
+        )
         service.quote(session, table_id=table_id, principal=people.agent,
                       lines=_quote([rice, kit], {kit: "SUP-JS-VEG"}))  # fmt: skip
-        table = service.decide(session, table_id=table_id, principal=people.owner, decisions=[
-            DecisionIn(line_id=rice, accept=True), DecisionIn(line_id=kit, accept=True)])
+        table = service.decide(
+            session,
+            table_id=table_id,
+            principal=people.owner,
+            decisions=[DecisionIn(line_id=rice, accept=True), DecisionIn(line_id=kit, accept=True)],
+        )
         assert table.status is S.CONFIRMED
         made = fulfilment.contract(session, table_id=table_id, documents=["合同-001.pdf"],
                                    principal=people.agent)  # fmt: skip
         assert {c.supplier_code: c.amount for c in made} == {
-            "SUP-JS-VEG": Decimal("21250.00"), "SUP-ZJ-GRAIN": Decimal("4250.00")}
+            "SUP-JS-VEG": Decimal("21250.00"),
+            "SUP-ZJ-GRAIN": Decimal("4250.00"),
+        }
         pieces = fulfilment.allocate(session, table_id=table_id, principal=people.agent)
         # 500 general vegetable kits: 2 kg cabbage, 2 kg potatoes, 1 kg of the others each
         kit_units = {p.sku_code: p.quantity for p in pieces if p.line_id == kit}
@@ -75,8 +83,12 @@ def test_a_table_walks_from_draft_to_closed_and_feeds_the_warehouse(
                                      data=ShippingOverride(mode=ShippingMode.DIRECT,
                                                            comment="仓库满载"))  # fmt: skip
         fulfilment.dispatch(session, table_id=table_id, principal=people.agent)
-        fulfilment.record_arrival(session, table_id=table_id, principal=people.owner,
-                                  data=ArrivalIn(line_id=rice, received=98, short=2, damaged=1))
+        fulfilment.record_arrival(
+            session,
+            table_id=table_id,
+            principal=people.owner,
+            data=ArrivalIn(line_id=rice, received=98, short=2, damaged=1),
+        )
         fulfilment.record_arrival(session, table_id=table_id, principal=people.owner,
                                   data=ArrivalIn(line_id=kit, received=500))  # fmt: skip
         assert fulfilment.sign(session, table_id=table_id, side="receiver",
@@ -87,12 +99,33 @@ def test_a_table_walks_from_draft_to_closed_and_feeds_the_warehouse(
                                                 principal=people.owner)  # fmt: skip
         assert {r.sku_code: r.quantity for r in receipts}["FOOD-RICE-5"] == 97
         assert {r.sku_code: r.quantity for r in receipts}["VEG-CABBAGE"] == 1000
-        assert fulfilment.close(session, table_id=table_id, principal=people.owner).status is S.CLOSED
-        actions = session.scalars(select(AuditEntry.action).where(
-            AuditEntry.object_type == "demand_table").order_by(AuditEntry.id)).all()
-    assert actions == [f"demand_table.{a}" for a in (
-        "create", "submit", "quote", "decide", "contract", "allocate", "ship_override",
-        "dispatch", "arrival", "arrival", "sign_receiver", "sign_deliverer", "receive", "close")]
+        assert (
+            fulfilment.close(session, table_id=table_id, principal=people.owner).status is S.CLOSED
+        )
+        actions = session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.object_type == "demand_table")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert actions == [
+        f"demand_table.{a}"
+        for a in (
+            "create",
+            "submit",
+            "quote",
+            "decide",
+            "contract",
+            "allocate",
+            "ship_override",
+            "dispatch",
+            "arrival",
+            "arrival",
+            "sign_receiver",
+            "sign_deliverer",
+            "receive",
+            "close",
+        )
+    ]
 
 
 def test_rejected_lines_go_round_again_and_the_accepted_ones_stay(
@@ -105,9 +138,15 @@ def test_rejected_lines_go_round_again_and_the_accepted_ones_stay(
         service.submit(session, table_id=table_id, principal=people.owner)
         service.quote(session, table_id=table_id, principal=people.agent,
                       lines=_quote([rice, kit], {kit: "SUP-JS-VEG"}))  # fmt: skip
-        table = service.decide(session, table_id=table_id, principal=people.owner, decisions=[
-            DecisionIn(line_id=rice, accept=True),
-            DecisionIn(line_id=kit, accept=False, reason="太贵")])
+        table = service.decide(
+            session,
+            table_id=table_id,
+            principal=people.owner,
+            decisions=[
+                DecisionIn(line_id=rice, accept=True),
+                DecisionIn(line_id=kit, accept=False, reason="太贵"),
+            ],
+        )
         assert table.status is S.PARTLY_CONFIRMED
         table = service.requote(session, table_id=table_id, principal=people.owner)
         assert (table.status, table.round) == (S.SUBMITTED, 2)
@@ -122,7 +161,11 @@ def test_rejected_lines_go_round_again_and_the_accepted_ones_stay(
         assert table.status is S.CONFIRMED
         clocks = service.table_clocks(session, table_id)
     assert [(c.kind.value, c.round) for c in clocks] == [
-        ("quote", 1), ("confirm", 1), ("quote", 2), ("confirm", 2)]
+        ("quote", 1),
+        ("confirm", 1),
+        ("quote", 2),
+        ("confirm", 2),
+    ]
     assert all(c.met_at is not None for c in clocks)
 
 
@@ -138,8 +181,11 @@ def test_a_province_sees_and_changes_only_its_own_tables(
         from baotong.supply.schemas import DemandTableCreate
 
         with pytest.raises(ValidationError) as refused:
-            service.create_table(session, principal=people.outsider, data=DemandTableCreate(
-                title="x", province_code=SHANGHAI, owner="sh_owner"))
+            service.create_table(
+                session,
+                principal=people.outsider,
+                data=DemandTableCreate(title="x", province_code=SHANGHAI, owner="sh_owner"),
+            )
         assert refused.value.code == "supply.outside_scope"
 
 
@@ -197,8 +243,15 @@ def test_an_import_saves_a_draft_and_a_bad_file_saves_nothing(
         assert (table.status, len(table.lines), table.lines[1].position) == (S.DRAFT, 2, 3)
     bad = [*good[:4], "many", *good[5:]]
     with session_scope(sessions) as session, pytest.raises(DemandImportError) as refused:
-        service.import_table(session, content=_filled([good, bad]), file="pd.xlsx", title="x",
-                             province_code=SHANGHAI, owner="sh_owner", principal=people.owner)
+        service.import_table(
+            session,
+            content=_filled([good, bad]),
+            file="pd.xlsx",
+            title="x",
+            province_code=SHANGHAI,
+            owner="sh_owner",
+            principal=people.owner,
+        )
     assert "row 3, column E" in str(refused.value)
     with session_scope(sessions, write=False) as session:
         assert service.list_tables(session, principal=people.agent).total == 1
@@ -221,8 +274,9 @@ def test_the_on_time_report_counts_per_province_and_desk(
         service.decide(session, table_id=table_id, principal=people.owner,
                        decisions=[DecisionIn(line_id=rice, accept=True),
                                   DecisionIn(line_id=kit, accept=True)])  # fmt: skip
-        report = {(r.group, r.key): r for r in service.on_time_report(
-            session, principal=people.agent)}
+        report = {
+            (r.group, r.key): r for r in service.on_time_report(session, principal=people.agent)
+        }
     shanghai = report[("province", SHANGHAI)]
     assert (shanghai.quotes, shanghai.quote_share, shanghai.quote_median_hours) == (1, 1.0, 6.0)
     assert (shanghai.confirmations, shanghai.confirm_share) == (1, 0.0)

@@ -84,6 +84,10 @@ class ShippingOverride(BaseModel):
     comment: str = Field(min_length=1, max_length=500)
 
 
+class LineShipping(ShippingOverride):
+    line_id: int
+
+
 class Cancellation(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
