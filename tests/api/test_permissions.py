@@ -50,7 +50,7 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # Path and required query parameters that name an object in a province; the rest are
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
-          "username": "user"}  # fmt: skip
+          "username": "user", "table_id": "supply_table"}  # fmt: skip
 VALUES = {"code": "410000", "level": "province", "destination": "410101"}
 CSRF = "matrix-csrf"
 
@@ -126,6 +126,17 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
                                    "role": "viewer", "province_code": "410000"},
         ("PUT", f"{API}/users/{{username}}/role"): {"role": "viewer", "province_code": "410000"},
         ("POST", f"{API}/users/{{username}}/password"): {},
+        ("POST", f"{API}/supply/tables"): {"title": "t", "province_code": "410000",
+                                           "owner": "admin_cn"},
+        ("POST", f"{API}/supply/tables/{{table_id}}/quote"): {"lines": [{
+            "line_id": 1, "supplier_code": "SUP-JS-VEG", "unit_price": "1",
+            "available_quantity": 1, "lead_time_hours": 1}]},
+        ("POST", f"{API}/supply/tables/{{table_id}}/decide"): {"decisions": [
+            {"line_id": 1, "accept": True}]},
+        ("POST", f"{API}/supply/tables/{{table_id}}/cancel"): {"reason": "lifted"},
+        ("POST", f"{API}/supply/tables/{{table_id}}/shipping"): {"line_id": 1, "mode": "direct",
+                                                                 "comment": "full load"},
+        ("POST", f"{API}/supply/tables/{{table_id}}/arrivals"): {"line_id": 1, "received": 1},
     }  # fmt: skip
     return url, {"json": bodies.get(key)}
 
@@ -159,8 +170,13 @@ def henan(
         user = {"username": f"henan_{scenario['id']}", "password": "correct horse",
                 "role": "viewer", "province_code": "410000"}  # fmt: skip
         client.post(f"{API}/users", json=user, headers=admin)
+        table = client.post(
+            f"{API}/supply/tables",
+            headers=admin,
+            json={"title": "河南 demand", "province_code": "410000", "owner": "admin_cn"},
+        ).json()
         return {"scenario": scenario["id"], "plan": plan.json()["id"], "body": body,
-                "user": user["username"]}  # fmt: skip
+                "user": user["username"], "supply_table": table["id"]}  # fmt: skip
 
     return make
 
@@ -179,7 +195,7 @@ def test_every_protected_route_refuses_a_caller_who_is_not_logged_in(client: Tes
     anonymous = TestClient(client.app, follow_redirects=False)
     anonymous.cookies.set("baotong_csrf", CSRF)
     ids = {"scenario": 1, "plan": 1, "body": {"name": "x", "locked_areas": [{"region": "410000",
-           "level": "province"}]}}  # fmt: skip
+           "level": "province"}]}, "supply_table": 1}  # fmt: skip
     wrong = []
     for op in operations(client.app):  # type: ignore[arg-type]
         if not isinstance(op, Operation) or not op.permissions:
