@@ -18,6 +18,7 @@ from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.supply import api as supply_api
+from baotong.supply import pages as supply_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -37,15 +38,18 @@ PAGE_ROUTERS = [
     pages_compare.router,
     pages_plans.router,
     audit_pages.router,
+    supply_pages.router,
 ]
 NAV = [
     network_pages.nav,
     contingency_pages.nav,
     pages_plans.nav,
+    supply_pages.nav,
     audit_pages.nav,
     auth_pages.nav,
 ]
-TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit"]
+TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit",
+                     "baotong.supply"]  # fmt: skip
 
 
 def include(app: FastAPI) -> None:

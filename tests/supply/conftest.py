@@ -34,8 +34,9 @@ class People:
 
 def _person(session: Session, name: str, role: Role, province: str | None) -> Principal:
     scope = Scope.province(province) if province else Scope()
-    user = auth_service.create_user(session, username=name, password="correct horse",
-                                    role=role.value, scope=scope)  # fmt: skip
+    user = auth_service.create_user(
+        session, username=name, password="correct horse", role=role.value, scope=scope
+    )
     return Principal(user.id, name, role, scope)
 
 
@@ -51,13 +52,20 @@ def people(sessions: sessionmaker[Session]) -> People:
         )
 
 
-def line(code: str = "FOOD-RICE-5", quantity: int = 100, unit: str = "bag",
-         kind: ItemKind = ItemKind.SKU) -> DemandLineCreate:  # fmt: skip
+def line(
+    code: str = "FOOD-RICE-5", quantity: int = 100, unit: str = "bag", kind: ItemKind = ItemKind.SKU
+) -> DemandLineCreate:
     return DemandLineCreate(
-        source_kind=SourceKind.GOVERNMENT, source_name="浦东新区", item_kind=kind,
-        item_code=code, quantity=quantity, unit=unit, site_kind=SiteKind.TRANSFER_STATION,
-        site_name="浦东转运站", needed_by=START + timedelta(days=3),
-    )  # fmt: skip
+        source_kind=SourceKind.GOVERNMENT,
+        source_name="浦东新区",
+        item_kind=kind,
+        item_code=code,
+        quantity=quantity,
+        unit=unit,
+        site_kind=SiteKind.TRANSFER_STATION,
+        site_name="浦东转运站",
+        needed_by=START + timedelta(days=3),
+    )
 
 
 @pytest.fixture
@@ -66,8 +74,13 @@ def make_table(sessions: sessionmaker[Session], people: People) -> Callable[...,
 
     def make(lines: list[DemandLineCreate] | None = None) -> int:
         lines = lines or [line(), line("KIT-VEG", 500, "套", ItemKind.KIT)]
-        data = DemandTableCreate(title="浦东 4 月 8 日", province_code=SHANGHAI,
-                                 owner="sh_owner", deputy="sh_super", lines=lines)  # fmt: skip
+        data = DemandTableCreate(
+            title="浦东 4 月 8 日",
+            province_code=SHANGHAI,
+            owner="sh_owner",
+            deputy="sh_super",
+            lines=lines,
+        )
         with session_scope(sessions) as session:
             return service.create_table(session, data=data, principal=people.owner).id
 

@@ -19,10 +19,34 @@ API = "/api/v1/supply"
 def _filled() -> bytes:
     book = load_workbook(io.BytesIO(template_bytes(service.catalogue())))
     sheet = book[DEMAND_SHEET]
-    sheet.append(["政府", "浦东新区", "单品", "FOOD-RICE-5", 120, "bag", "转运站", "浦东转运站",
-                  "2030-04-10 18:00", ""])  # fmt: skip
-    sheet.append(["大客户", "瑞金医院", "套餐", "KIT-PROT", 300, "套", "政府场所", "瑞金医院",
-                  "2030-04-10 18:00", "急"])  # fmt: skip
+    sheet.append(
+        [
+            "政府",
+            "浦东新区",
+            "单品",
+            "FOOD-RICE-5",
+            120,
+            "bag",
+            "转运站",
+            "浦东转运站",
+            "2030-04-10 18:00",
+            "",
+        ]
+    )
+    sheet.append(
+        [
+            "大客户",
+            "瑞金医院",
+            "套餐",
+            "KIT-PROT",
+            300,
+            "套",
+            "政府场所",
+            "瑞金医院",
+            "2030-04-10 18:00",
+            "急",
+        ]
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -53,11 +77,30 @@ def test_the_full_cycle_through_the_api(client: TestClient, users: Any) -> None:
     clocks = _ok(client.get(f"{API}/tables/{tid}/clocks", headers=agent))
     assert [c["kind"] for c in clocks] == ["quote"]
     assert client.post(f"{API}/tables/{tid}/quote", headers=owner, json={}).status_code == 403
-    _ok(client.post(f"{API}/tables/{tid}/quote", headers=agent, json={"lines": [
-        {"line_id": lines[0], "supplier_code": "SUP-ZJ-GRAIN", "unit_price": "48.00",
-         "available_quantity": 120, "lead_time_hours": 24},
-        {"line_id": lines[1], "supplier_code": "SUP-JS-PROT", "unit_price": "35.50",
-         "available_quantity": 300, "lead_time_hours": 12}]}))  # fmt: skip
+    _ok(
+        client.post(
+            f"{API}/tables/{tid}/quote",
+            headers=agent,
+            json={
+                "lines": [
+                    {
+                        "line_id": lines[0],
+                        "supplier_code": "SUP-ZJ-GRAIN",
+                        "unit_price": "48.00",
+                        "available_quantity": 120,
+                        "lead_time_hours": 24,
+                    },
+                    {
+                        "line_id": lines[1],
+                        "supplier_code": "SUP-JS-PROT",
+                        "unit_price": "35.50",
+                        "available_quantity": 300,
+                        "lead_time_hours": 12,
+                    },
+                ]
+            },
+        )
+    )
     decided = _ok(
         client.post(
             f"{API}/tables/{tid}/decide",
@@ -71,8 +114,11 @@ def test_the_full_cycle_through_the_api(client: TestClient, users: Any) -> None:
         )
     )
     assert decided["status"] == "confirmed"
-    contracts = _ok(client.post(f"{API}/tables/{tid}/contract", headers=agent,
-                                json={"documents": ["采购合同.pdf"]}))  # fmt: skip
+    contracts = _ok(
+        client.post(
+            f"{API}/tables/{tid}/contract", headers=agent, json={"documents": ["采购合同.pdf"]}
+        )
+    )
     assert sorted(c["supplier_code"] for c in contracts) == ["SUP-JS-PROT", "SUP-ZJ-GRAIN"]
     pieces = _ok(client.post(f"{API}/tables/{tid}/allocate", headers=agent))
     assert {p["sku_code"] for p in pieces} >= {"FOOD-RICE-5", "PROT-MASK-50", "PROT-ANTIGEN"}
@@ -88,8 +134,14 @@ def test_the_full_cycle_through_the_api(client: TestClient, users: Any) -> None:
     assert (line["shipping_mode"], line["shipping_overridden"]) == ("direct", True)
     _ok(client.post(f"{API}/tables/{tid}/dispatch", headers=agent))
     for line_id, units in zip(lines, (120, 300), strict=True):
-        _ok(client.post(f"{API}/tables/{tid}/arrivals", headers=owner,
-                        json={"line_id": line_id, "received": units}), 201)  # fmt: skip
+        _ok(
+            client.post(
+                f"{API}/tables/{tid}/arrivals",
+                headers=owner,
+                json={"line_id": line_id, "received": units},
+            ),
+            201,
+        )
     _ok(client.post(f"{API}/tables/{tid}/sign/receiver", headers=owner))
     done = _ok(client.post(f"{API}/tables/{tid}/sign/deliverer", headers=agent))
     assert done["status"] == "received"
@@ -134,6 +186,15 @@ def test_another_province_neither_lists_nor_reaches_a_table(client: TestClient, 
     assert _ok(client.get(f"{API}/tables", headers=hubei)) == []
     assert client.get(f"{API}/tables/{table['id']}", headers=hubei).status_code == 404
     kits = _ok(client.get(f"{API}/kits", headers=hubei))
-    assert {k["code"] for k in kits} >= {"KIT-VEG", "KIT-FOOD", "KIT-MILK", "KIT-DAILY",
-                                         "KIT-WASH", "KIT-PROT", "KIT-FRUIT", "KIT-MEAT",
-                                         "KIT-SNACK", "KIT-COND"}  # fmt: skip
+    assert {k["code"] for k in kits} >= {
+        "KIT-VEG",
+        "KIT-FOOD",
+        "KIT-MILK",
+        "KIT-DAILY",
+        "KIT-WASH",
+        "KIT-PROT",
+        "KIT-FRUIT",
+        "KIT-MEAT",
+        "KIT-SNACK",
+        "KIT-COND",
+    }

@@ -31,20 +31,26 @@ def _submitted(sessions: sessionmaker[Session], people: People, make: Callable[.
 
 def _clock(sessions: sessionmaker[Session], table_id: int, kind: ClockKind) -> SupplyClock:
     with session_scope(sessions, write=False) as session:
-        return session.scalars(select(SupplyClock).where(
-            SupplyClock.table_id == table_id, SupplyClock.kind == kind)).one()  # fmt: skip
+        return session.scalars(
+            select(SupplyClock).where(SupplyClock.table_id == table_id, SupplyClock.kind == kind)
+        ).one()
 
 
 def _escalations(sessions: sessionmaker[Session]) -> int:
     with session_scope(sessions, write=False) as session:
-        return len(session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "demand_table.escalate")).all())  # fmt: skip
+        return len(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "demand_table.escalate")
+            ).all()
+        )
 
 
 def test_the_quote_clock_reminds_at_75_percent_and_escalates_at_24_hours(
-    sessions: sessionmaker[Session], people: People, make_table: Callable[..., int],
+    sessions: sessionmaker[Session],
+    people: People,
+    make_table: Callable[..., int],
     frozen: clock.FrozenClock,
-) -> None:  # fmt: skip
+) -> None:
     table_id = _submitted(sessions, people, make_table)
     frozen.advance(timedelta(hours=17, minutes=59))
     assert jobs.fire_due(sessions) == 0
@@ -63,17 +69,30 @@ def test_the_quote_clock_reminds_at_75_percent_and_escalates_at_24_hours(
 
 
 def test_a_quote_in_time_cancels_the_reminder_and_starts_the_4_hour_clock(
-    sessions: sessionmaker[Session], people: People, make_table: Callable[..., int],
+    sessions: sessionmaker[Session],
+    people: People,
+    make_table: Callable[..., int],
     frozen: clock.FrozenClock,
-) -> None:  # fmt: skip
+) -> None:
     table_id = _submitted(sessions, people, make_table)
     frozen.advance(timedelta(hours=10))
     with session_scope(sessions) as session:
         lines = service.get_table(session, table_id, principal=people.agent).lines
-        service.quote(session, table_id=table_id, principal=people.agent, lines=[
-            QuoteLineIn(line_id=ln.id, supplier_code="SUP-JS-VEG" if ln.item_code == "KIT-VEG"
-                        else "SUP-ZJ-GRAIN", unit_price=Decimal(10), available_quantity=999,
-                        lead_time_hours=12) for ln in lines])  # fmt: skip
+        service.quote(
+            session,
+            table_id=table_id,
+            principal=people.agent,
+            lines=[
+                QuoteLineIn(
+                    line_id=ln.id,
+                    supplier_code="SUP-JS-VEG" if ln.item_code == "KIT-VEG" else "SUP-ZJ-GRAIN",
+                    unit_price=Decimal(10),
+                    available_quantity=999,
+                    lead_time_hours=12,
+                )
+                for ln in lines
+            ],
+        )
     frozen.advance(timedelta(hours=3))  # the confirm clock's 75 %
     assert jobs.fire_due(sessions) == 1
     frozen.advance(timedelta(hours=20))  # past both the confirm and the old quote deadline
@@ -86,9 +105,12 @@ def test_a_quote_in_time_cancels_the_reminder_and_starts_the_4_hour_clock(
 
 
 def test_a_restart_fires_no_clock_again(
-    sessions: sessionmaker[Session], people: People, make_table: Callable[..., int],
-    db_engine: Engine, frozen: clock.FrozenClock,
-) -> None:  # fmt: skip
+    sessions: sessionmaker[Session],
+    people: People,
+    make_table: Callable[..., int],
+    db_engine: Engine,
+    frozen: clock.FrozenClock,
+) -> None:
     _submitted(sessions, people, make_table)
     frozen.advance(timedelta(hours=25))
     assert jobs.fire_due(sessions) == 2
@@ -101,9 +123,12 @@ def test_a_restart_fires_no_clock_again(
 
 
 def test_two_runners_racing_escalate_each_table_once(
-    sessions: sessionmaker[Session], people: People, make_table: Callable[..., int],
-    db_engine: Engine, frozen: clock.FrozenClock,
-) -> None:  # fmt: skip
+    sessions: sessionmaker[Session],
+    people: People,
+    make_table: Callable[..., int],
+    db_engine: Engine,
+    frozen: clock.FrozenClock,
+) -> None:
     tables = [_submitted(sessions, people, make_table) for _ in range(6)]
     other = make_engine(db_engine.url.render_as_string(False))
     barrier = threading.Barrier(2)
@@ -115,8 +140,9 @@ def test_two_runners_racing_escalate_each_table_once(
 
     frozen.advance(timedelta(days=2))  # a clock jump: reminder and deadline due at once
     try:
-        threads = [threading.Thread(target=sweep, args=(f,))
-                   for f in (sessions, make_sessionmaker(other))]  # fmt: skip
+        threads = [
+            threading.Thread(target=sweep, args=(f,)) for f in (sessions, make_sessionmaker(other))
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -131,9 +157,11 @@ def test_two_runners_racing_escalate_each_table_once(
 
 
 def test_overdue_lists_running_clocks_past_or_near_their_deadline(
-    sessions: sessionmaker[Session], people: People, make_table: Callable[..., int],
+    sessions: sessionmaker[Session],
+    people: People,
+    make_table: Callable[..., int],
     frozen: clock.FrozenClock,
-) -> None:  # fmt: skip
+) -> None:
     late = _submitted(sessions, people, make_table)
     frozen.advance(timedelta(hours=23))
     soon = _submitted(sessions, people, make_table)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from baotong import jobs
 from baotong.audit import service as audit
 from baotong.auth import service as auth_service
+from baotong.auth.models import User
 from baotong.auth.permissions import Principal, Role
 from baotong.auth.scope import in_scope
 from baotong.core import clock
@@ -252,6 +253,13 @@ def get_line(session: Session, table: DemandTable, line_id: int) -> DemandLine:
             table=table.id,
         )
     return line
+
+
+def usernames(session: Session, table: DemandTable) -> dict[int, str]:
+    """The owner's and deputy's usernames, by user id."""
+    ids = [i for i in (table.owner_id, table.deputy_id) if i is not None]
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+    return {row.id: row.username for row in rows}
 
 
 def quote_lines(session: Session, table_id: int) -> list[QuoteLine]:

@@ -1,0 +1,113 @@
+"""Supply console pages without a browser: the cycle by forms, the import's located errors,
+the countdowns, English and Chinese, and a province kept to its own tables."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+from tests.supply.test_api import _filled
+from tests.web.conftest import csrf, log_in
+
+SHANGHAI = "310000"
+
+
+def _form(browser: TestClient, url: str, data: dict[str, str]) -> str:
+    reply = browser.post(url, data={**data, **csrf(browser)})
+    assert reply.status_code == 303, reply.text[-2000:]
+    return str(reply.headers["location"])
+
+
+def test_the_cycle_through_the_console(client: TestClient, seeded: sessionmaker[Session]) -> None:
+    owner = log_in(client, seeded, "supply_owner", SHANGHAI)
+    desk = log_in(client, seeded, "sourcing_agent")
+    page = owner.get("/supply")
+    assert "导入需求表" in page.text
+    reply = owner.post(
+        "/supply/import",
+        data={
+            "title": "浦东",
+            "province_code": SHANGHAI,
+            "owner": "supply_owner_310000",
+            **csrf(owner),
+        },
+        files={"file": ("pd.xlsx", _filled(), "application/octet-stream")},
+    )
+    assert reply.status_code == 303, reply.text[-2000:]
+    url = reply.headers["location"]
+    tid = url.rsplit("/", 1)[1]
+    _form(owner, f"/supply/tables/{tid}/submit", {})
+    page = desk.get(url)
+    assert 'data-testid="countdown"' in page.text
+    lines = sorted(set(re.findall(r'name="supplier_(\d+)"', page.text)))
+    quote = {}
+    for i, supplier in zip(lines, ("SUP-ZJ-GRAIN", "SUP-JS-PROT"), strict=True):
+        quote |= {
+            f"supplier_{i}": supplier,
+            f"price_{i}": "40",
+            f"available_{i}": "1000",
+            f"lead_{i}": "24",
+        }
+    _form(desk, f"/supply/tables/{tid}/quote", quote)
+    _form(owner, f"/supply/tables/{tid}/decide", {f"decision_{i}": "accept" for i in lines})
+    _form(desk, f"/supply/tables/{tid}/contract", {"documents": "合同.pdf"})
+    _form(desk, f"/supply/tables/{tid}/allocate", {})
+    _form(
+        desk,
+        f"/supply/tables/{tid}/shipping",
+        {"line_id": lines[0], "mode": "direct", "comment": "整车"},
+    )
+    _form(desk, f"/supply/tables/{tid}/dispatch", {})
+    for i, units in zip(lines, ("120", "300"), strict=True):
+        _form(owner, f"/supply/tables/{tid}/arrival", {"line_id": i, "received": units})
+    _form(owner, f"/supply/tables/{tid}/sign/receiver", {})
+    _form(desk, f"/supply/tables/{tid}/sign/deliverer", {})
+    page = owner.get(url)
+    assert 'data-testid="status">已到货' in page.text
+    owner.get("/lang/en", headers={"referer": f"http://testserver{url}"})
+    assert 'data-testid="status">Received' in owner.get(url).text
+    report = desk.get("/supply/report")
+    assert 'data-testid="report-province"' in report.text
+
+
+def test_a_bad_file_lists_each_cell_and_saves_nothing(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    owner = log_in(client, seeded, "supply_owner", SHANGHAI)
+    reply = owner.post(
+        "/supply/import",
+        data={
+            "title": "x",
+            "province_code": SHANGHAI,
+            "owner": "supply_owner_310000",
+            **csrf(owner),
+        },
+        files={"file": ("bad.xlsx", b"not a workbook", "text/plain")},
+    )
+    assert reply.status_code == 422
+    assert 'data-testid="import-errors"' in reply.text
+    assert "bad.xlsx" in reply.text
+
+
+def test_a_wrong_step_is_refused_on_the_page_and_another_province_sees_nothing(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    owner = log_in(client, seeded, "supply_owner", SHANGHAI)
+    reply = owner.post(
+        "/supply/import",
+        data={
+            "title": "t",
+            "province_code": SHANGHAI,
+            "owner": "supply_owner_310000",
+            **csrf(owner),
+        },
+        files={"file": ("pd.xlsx", _filled(), "application/octet-stream")},
+    )
+    url = reply.headers["location"]
+    refused = owner.post(f"{url}/close", data=csrf(owner))
+    assert refused.status_code == 409
+    assert 'data-testid="error"' in refused.text
+    hubei = log_in(client, seeded, "supply_viewer", "420000")
+    assert hubei.get(url).status_code == 404
+    assert "/supply/tables/" not in hubei.get("/supply").text
