@@ -17,6 +17,8 @@ from baotong.contingency import pages as contingency_pages
 from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
+from baotong.notify import api as notify_api
+from baotong.notify import pages as notify_pages
 from baotong.supply import api as supply_api
 from baotong.supply import pages as supply_pages
 from baotong.web import templating
@@ -29,6 +31,7 @@ API_ROUTERS = [
     contingency_api.router,
     audit_api.router,
     supply_api.router,
+    notify_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -39,6 +42,7 @@ PAGE_ROUTERS = [
     pages_plans.router,
     audit_pages.router,
     supply_pages.router,
+    notify_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -48,8 +52,14 @@ NAV = [
     audit_pages.nav,
     auth_pages.nav,
 ]
-TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit",
-                     "baotong.supply"]  # fmt: skip
+TEMPLATE_PACKAGES = [
+    "baotong.auth",
+    "baotong.network",
+    "baotong.contingency",
+    "baotong.audit",
+    "baotong.notify",
+    "baotong.supply",
+]
 
 
 def include(app: FastAPI) -> None:

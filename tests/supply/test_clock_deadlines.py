@@ -4,6 +4,7 @@ each once — across sweeps, restarts and two runners racing."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -14,8 +15,10 @@ from tests.supply.conftest import START, People
 
 from baotong import jobs
 from baotong.audit.models import AuditEntry
+from baotong.auth.models import User
 from baotong.core import clock
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
+from baotong.notify.models import Notification
 from baotong.supply import service
 from baotong.supply.clocks import ClockKind
 from baotong.supply.models import DemandTable, SupplyClock
@@ -45,6 +48,15 @@ def _escalations(sessions: sessionmaker[Session]) -> int:
         )
 
 
+def _inbox(sessions: sessionmaker[Session]) -> Counter[tuple[str, str]]:
+    """(recipient, notice key) of every notification sent."""
+    with session_scope(sessions, write=False) as session:
+        rows = session.execute(
+            select(User.username, Notification.key).join(User, User.id == Notification.user_id)
+        )
+        return Counter((name, key) for name, key in rows)
+
+
 def test_the_quote_clock_reminds_at_75_percent_and_escalates_at_24_hours(
     sessions: sessionmaker[Session],
     people: People,
@@ -58,9 +70,22 @@ def test_the_quote_clock_reminds_at_75_percent_and_escalates_at_24_hours(
     assert jobs.fire_due(sessions) == 1
     row = _clock(sessions, table_id, ClockKind.QUOTE)
     assert (row.reminded_at, row.breached_at) == (START + timedelta(hours=18), None)
+    soon = "supply.notice.quote_due_soon"
+    assert _inbox(sessions) == {
+        ("sh_owner", soon): 1,
+        ("sh_super", soon): 1,
+        ("desk_agent", soon): 1,
+    }
     frozen.advance(timedelta(hours=6))
     assert jobs.fire_due(sessions) == 1
     assert jobs.fire_due(sessions) == 0
+    late = "supply.notice.quote_overdue"
+    # the sourcing side's supervisor is alerted (and the owner and deputy told), once
+    assert {k: n for k, n in _inbox(sessions).items() if k[1] == late} == {
+        ("sh_owner", late): 1,
+        ("sh_super", late): 1,
+        ("desk_super", late): 1,
+    }
     row = _clock(sessions, table_id, ClockKind.QUOTE)
     assert row.breached_at == START + timedelta(hours=24)
     with session_scope(sessions, write=False) as session:
@@ -102,6 +127,9 @@ def test_a_quote_in_time_cancels_the_reminder_and_starts_the_4_hour_clock(
     assert (quote.met_by, quote.reminded_at, quote.breached_at) == ("desk_agent", None, None)
     assert confirm.reminded_at == START + timedelta(hours=13)
     assert confirm.breached_at == START + timedelta(hours=33)
+    overdue = "supply.notice.confirm_overdue"  # the province's supervisor, not the desk's
+    assert _inbox(sessions)[("sh_super", overdue)] == 1
+    assert _inbox(sessions)[("desk_super", overdue)] == 0
 
 
 def test_a_restart_fires_no_clock_again(
@@ -151,6 +179,7 @@ def test_two_runners_racing_escalate_each_table_once(
         other.dispose()
     assert sum(fired) == 2 * len(tables)
     assert _escalations(sessions) == len(tables)
+    assert _inbox(sessions)[("desk_super", "supply.notice.quote_overdue")] == len(tables)
     with session_scope(sessions, write=False) as session:
         rows = session.scalars(select(SupplyClock)).all()
         assert all(r.reminded_at and r.breached_at for r in rows)

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     SUPPLY_READ = "supply:read"  # demand tables, quotes, clocks, the on-time report
     SUPPLY_DEMAND = "supply:demand"  # the province's side: tables, confirmation, arrival
     SUPPLY_SOURCE = "supply:source"  # the sourcing side: quotes, contracts, allocation
+    INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
 
 
 _READ = {
@@ -50,6 +51,8 @@ _READ = {
     Permission.PLAN_READ,
     Permission.ROUTING_READ,
 }
+
+_EVERYONE = frozenset({Permission.INBOX_READ})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -80,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.SUPPLY_VIEWER: frozenset({Permission.SUPPLY_READ}),
 }
+ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
 
 class ScopeKind(LabelledEnum):

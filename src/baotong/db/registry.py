@@ -11,6 +11,7 @@ import baotong.contingency.models
 import baotong.jobs.models
 import baotong.network.demo
 import baotong.network.models
+import baotong.notify.models  # noqa: F401
 import baotong.supply.demo
 import baotong.supply.models  # noqa: F401
 from baotong.db.base import Base

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import structlog
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -38,6 +37,7 @@ from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
+from baotong.notify import service as notify
 from baotong.supply import clocks
 from baotong.supply.catalogue import Catalogue, OutbreakStage, load_catalogue
 from baotong.supply.clocks import ClockKind, ClockParams
@@ -54,7 +54,6 @@ from baotong.supply.template import DemandLineIn, ItemKind, read_demand
 
 audit.register_type("demand_table", label_key=N_("object.demand_table"), link="/supply/tables/{id}")
 
-log = structlog.get_logger("baotong.supply")
 REMIND = "supply.clock.remind"
 DUE = "supply.clock.due"
 CLOCK_SUBJECT = "supply_clock"
@@ -578,7 +577,7 @@ def _notice(
     session: Session, step: str, row: SupplyClock, table: DemandTable, *, to_role: Role | None
 ) -> None:
     users = [u for u in (table.owner_id, table.deputy_id) if u is not None]
-    _send(
+    notify.send(
         session,
         key=NOTICE[(step, row.kind)],
         params={
@@ -593,10 +592,6 @@ def _notice(
         subject_type="demand_table",
         subject_id=str(table.id),
     )
-
-
-def _send(session: Session, **notice: Any) -> None:
-    log.info("supply notice", **{k: v for k, v in notice.items() if k != "params"})
 
 
 def overdue(
