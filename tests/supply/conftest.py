@@ -3,11 +3,13 @@ a demand table factory."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
 import baotong.supply.jobs  # noqa: F401  (the clocks' deadline kinds)
@@ -17,7 +19,7 @@ from baotong.core import clock
 from baotong.db.session import session_scope
 from baotong.supply import service
 from baotong.supply.schemas import DemandLineCreate, DemandTableCreate
-from baotong.supply.template import ItemKind, SiteKind, SourceKind
+from baotong.supply.template import DEMAND_SHEET, ItemKind, SiteKind, SourceKind, template_bytes
 
 SHANGHAI = "310000"
 START = datetime(2022, 4, 8, 8, 0, tzinfo=UTC)
@@ -91,3 +93,40 @@ def make_table(sessions: sessionmaker[Session], people: People) -> Callable[...,
 def frozen() -> object:
     with clock.frozen(START) as frozen_clock:
         yield frozen_clock
+
+
+def filled_template() -> bytes:
+    """A filled demand-table template: 120 bags of rice, 300 protection kits."""
+    book = load_workbook(io.BytesIO(template_bytes(service.catalogue())))
+    sheet = book[DEMAND_SHEET]
+    sheet.append(
+        [
+            "政府",
+            "浦东新区",
+            "单品",
+            "FOOD-RICE-5",
+            120,
+            "bag",
+            "转运站",
+            "浦东转运站",
+            "2030-04-10 18:00",
+            "",
+        ]
+    )
+    sheet.append(
+        [
+            "大客户",
+            "瑞金医院",
+            "套餐",
+            "KIT-PROT",
+            300,
+            "套",
+            "政府场所",
+            "瑞金医院",
+            "2030-04-10 18:00",
+            "急",
+        ]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

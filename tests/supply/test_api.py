@@ -8,48 +8,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from tests.supply.conftest import SHANGHAI
+from tests.supply.conftest import SHANGHAI, filled_template
 
-from baotong.supply import service
-from baotong.supply.template import DEMAND_SHEET, template_bytes
+from baotong.supply.template import DEMAND_SHEET
 
 API = "/api/v1/supply"
-
-
-def _filled() -> bytes:
-    book = load_workbook(io.BytesIO(template_bytes(service.catalogue())))
-    sheet = book[DEMAND_SHEET]
-    sheet.append(
-        [
-            "政府",
-            "浦东新区",
-            "单品",
-            "FOOD-RICE-5",
-            120,
-            "bag",
-            "转运站",
-            "浦东转运站",
-            "2030-04-10 18:00",
-            "",
-        ]
-    )
-    sheet.append(
-        [
-            "大客户",
-            "瑞金医院",
-            "套餐",
-            "KIT-PROT",
-            300,
-            "套",
-            "政府场所",
-            "瑞金医院",
-            "2030-04-10 18:00",
-            "急",
-        ]
-    )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _ok(reply: Any, status: int = 200) -> Any:
@@ -66,7 +29,7 @@ def test_the_full_cycle_through_the_api(client: TestClient, users: Any) -> None:
         client.post(
             f"{API}/tables/import",
             headers=owner,
-            files={"file": ("pudong.xlsx", _filled(), "application/octet-stream")},
+            files={"file": ("pudong.xlsx", filled_template(), "application/octet-stream")},
             data={"province_code": SHANGHAI, "owner": "supply_owner_310000", "title": "浦东"},
         ),
         201,
@@ -156,7 +119,7 @@ def test_a_bad_import_answers_422_naming_the_cell_and_saves_nothing(
     client: TestClient, users: Any
 ) -> None:
     owner = users.headers("supply_owner", SHANGHAI)
-    book = load_workbook(io.BytesIO(_filled()))
+    book = load_workbook(io.BytesIO(filled_template()))
     book[DEMAND_SHEET]["E2"] = -5
     out = io.BytesIO()
     book.save(out)

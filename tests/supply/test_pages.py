@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from tests.supply.test_api import _filled
+from tests.supply.conftest import filled_template
 from tests.web.conftest import csrf, log_in
 
 SHANGHAI = "310000"
@@ -32,7 +32,7 @@ def test_the_cycle_through_the_console(client: TestClient, seeded: sessionmaker[
             "owner": "supply_owner_310000",
             **csrf(owner),
         },
-        files={"file": ("pd.xlsx", _filled(), "application/octet-stream")},
+        files={"file": ("pd.xlsx", filled_template(), "application/octet-stream")},
     )
     assert reply.status_code == 303, reply.text[-2000:]
     url = reply.headers["location"]
@@ -102,7 +102,7 @@ def test_a_wrong_step_is_refused_on_the_page_and_another_province_sees_nothing(
             "owner": "supply_owner_310000",
             **csrf(owner),
         },
-        files={"file": ("pd.xlsx", _filled(), "application/octet-stream")},
+        files={"file": ("pd.xlsx", filled_template(), "application/octet-stream")},
     )
     url = reply.headers["location"]
     refused = owner.post(f"{url}/close", data=csrf(owner))

@@ -54,6 +54,8 @@ _READ = {
 
 _EVERYONE = frozenset({Permission.INBOX_READ})
 
+_SUPPLY = {Permission.SUPPLY_READ, Permission.NETWORK_READ}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.PLANNER: frozenset(
@@ -73,15 +75,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CS_AGENT: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
     Role.VIEWER: frozenset(_READ),
-    Role.SUPPLY_OWNER: frozenset({Permission.SUPPLY_READ, Permission.SUPPLY_DEMAND}),
-    Role.SUPPLY_SUPERVISOR: frozenset(
-        {Permission.SUPPLY_READ, Permission.SUPPLY_DEMAND, Permission.AUDIT_READ}
-    ),
-    Role.SOURCING_AGENT: frozenset({Permission.SUPPLY_READ, Permission.SUPPLY_SOURCE}),
+    # supply people read the network too (the console opens on its map)
+    Role.SUPPLY_OWNER: frozenset(_SUPPLY | {Permission.SUPPLY_DEMAND}),
+    Role.SUPPLY_SUPERVISOR: frozenset(_SUPPLY | {Permission.SUPPLY_DEMAND, Permission.AUDIT_READ}),
+    Role.SOURCING_AGENT: frozenset(_SUPPLY | {Permission.SUPPLY_SOURCE}),
     Role.SOURCING_SUPERVISOR: frozenset(
-        {Permission.SUPPLY_READ, Permission.SUPPLY_SOURCE, Permission.AUDIT_READ}
+        _SUPPLY | {Permission.SUPPLY_SOURCE, Permission.AUDIT_READ}
     ),
-    Role.SUPPLY_VIEWER: frozenset({Permission.SUPPLY_READ}),
+    Role.SUPPLY_VIEWER: frozenset(_SUPPLY),
 }
 ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
