@@ -21,9 +21,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from baotong import jobs
@@ -57,6 +57,7 @@ audit.register_type("demand_table", label_key=N_("object.demand_table"), link="/
 REMIND = "supply.clock.remind"
 DUE = "supply.clock.due"
 CLOCK_SUBJECT = "supply_clock"
+LINES_TABLE = cast(Table, DemandLine.__table__)
 PARAMS = ClockParams()
 S = DemandStatus
 OPEN = (S.DRAFT, S.SUBMITTED, S.QUOTED, S.CONFIRMED, S.PARTLY_CONFIRMED, S.REJECTED)
@@ -189,7 +190,7 @@ def create_table(
         for position, line in enumerate(entered, 1)
     ]
     if rows:
-        session.execute(insert(DemandLine), rows)
+        session.execute(LINES_TABLE.insert(), rows)  # Core: no per-row ORM work
     session.expire(table, ["lines"])
     audit_change(
         session, principal, "create", table, title=table.title, lines=len(rows), file=source_file
