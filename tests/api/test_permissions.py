@@ -51,7 +51,8 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user", "table_id": "supply_table"}  # fmt: skip
-VALUES = {"code": "410000", "level": "province", "destination": "410101", "notification_id": "1"}
+VALUES = {"code": "410000", "level": "province", "destination": "410101", "notification_id": "1",
+          "line_id": "1"}  # fmt: skip
 CSRF = "matrix-csrf"
 
 
@@ -137,6 +138,10 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
         ("POST", f"{API}/supply/tables/{{table_id}}/shipping"): {"line_id": 1, "mode": "direct",
                                                                  "comment": "full load"},
         ("POST", f"{API}/supply/tables/{{table_id}}/arrivals"): {"line_id": 1, "received": 1},
+        ("POST", f"{API}/supply/tables/{{table_id}}/lines"): {
+            "source_kind": "government", "source_name": "郑州", "item_kind": "kit",
+            "item_code": "KIT-VEG", "quantity": 10, "unit": "套", "site_kind": "transfer_station",
+            "site_name": "郑州转运站", "needed_by": "2030-01-01T08:00:00+08:00"},
         ("PUT", f"{API}/users/{{username}}/email"): {"email": "duty@example.org"},
     }  # fmt: skip
     return url, {"json": bodies.get(key)}

@@ -111,3 +111,42 @@ def test_a_wrong_step_is_refused_on_the_page_and_another_province_sees_nothing(
     hubei = log_in(client, seeded, "supply_viewer", "420000")
     assert hubei.get(url).status_code == 404
     assert "/supply/tables/" not in hubei.get("/supply").text
+
+
+def test_a_table_entered_by_hand_on_the_console(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    owner = log_in(client, seeded, "supply_owner", SHANGHAI)
+    url = _form(
+        owner,
+        "/supply/tables",
+        {
+            "title": "静安 手工",
+            "province_code": SHANGHAI,
+            "owner": "supply_owner_310000",
+            "stage": "peak",
+        },
+    )
+    line = {
+        "source_kind": "government",
+        "source_name": "静安区",
+        "item_kind": "kit",
+        "item_code": "KIT-VEG",
+        "quantity": "300",
+        "unit": "套",
+        "site_kind": "transfer_station",
+        "site_name": "静安转运站",
+        "needed_by": "2030-04-12T18:00:00+08:00",
+    }
+    _form(owner, f"{url}/lines", line)
+    _form(owner, f"{url}/lines", {**line, "item_code": "KIT-MILK"})
+    page = owner.get(url).text
+    assert 'data-testid="line-form"' in page
+    first = re.search(r'data-testid="remove-1"', page)
+    assert first is not None
+    line_id = re.search(r'name="line_id" value="(\d+)" data-testid="remove-1"', page)
+    assert line_id is not None
+    _form(owner, f"{url}/lines/remove", {"line_id": line_id.group(1)})
+    refused = owner.post(f"{url}/lines", data={**line, "quantity": "-3", **csrf(owner)})
+    assert refused.status_code == 422
+    assert "KIT-MILK" in owner.get(url).text

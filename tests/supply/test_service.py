@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.supply.conftest import SHANGHAI, START, People
+from tests.supply.conftest import SHANGHAI, START, People, line
 
 from baotong.audit.models import AuditEntry
 from baotong.core import clock
@@ -22,7 +22,7 @@ from baotong.supply import fulfilment, service
 from baotong.supply.models import DemandStatus
 from baotong.supply.schemas import ArrivalIn, DecisionIn, QuoteLineIn, ShippingOverride
 from baotong.supply.shipping import ShippingMode
-from baotong.supply.template import DEMAND_SHEET, DemandImportError, template_bytes
+from baotong.supply.template import DEMAND_SHEET, DemandImportError, ItemKind, template_bytes
 
 S = DemandStatus
 
@@ -372,3 +372,33 @@ def test_the_on_time_report_counts_per_province_and_desk(
     assert (shanghai.confirmations, shanghai.confirm_share) == (1, 0.0)
     assert report[("desk", "desk_agent")].quotes == 1
     assert START  # the frozen start
+
+
+def test_lines_are_added_and_removed_only_in_a_draft(
+    sessions: sessionmaker[Session], people: People, make_table: Callable[..., int]
+) -> None:
+    table_id = make_table([line()])
+    with session_scope(sessions) as session:
+        added = service.add_line(
+            session,
+            table_id=table_id,
+            principal=people.owner,
+            data=line("KIT-MILK", 50, "套", ItemKind.KIT),
+        )
+        assert added.position == 2
+        first = service.get_table(session, table_id, principal=people.owner).lines[0]
+        service.remove_line(session, table_id=table_id, line_id=first.id, principal=people.owner)
+        lines = service.get_table(session, table_id, principal=people.owner).lines
+        assert [(ln.position, ln.item_code) for ln in lines] == [(2, "KIT-MILK")]
+        with pytest.raises(ValidationError) as unknown:
+            service.add_line(
+                session,
+                table_id=table_id,
+                principal=people.owner,
+                data=line("KIT-NONE", 5, "套", ItemKind.KIT),
+            )
+        assert unknown.value.code == "supply.unknown_item"
+        service.submit(session, table_id=table_id, principal=people.owner)
+        with pytest.raises(ConflictError) as late:
+            service.add_line(session, table_id=table_id, principal=people.owner, data=line())
+        assert late.value.code == "demand_table.wrong_status"

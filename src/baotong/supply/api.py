@@ -22,6 +22,7 @@ from baotong.supply.schemas import (
     Confirmation,
     ContractCreate,
     ContractRead,
+    DemandLineCreate,
     DemandLineRead,
     DemandTableCreate,
     DemandTableDetail,
@@ -94,6 +95,18 @@ def import_table(
 @router.get("/tables/{table_id}", response_model=DemandTableDetail)
 def get_table(table_id: int, session: DbSession, user: Reader) -> Any:
     return _detail(service.get_table(session, table_id, principal=user))
+
+
+@router.post("/tables/{table_id}/lines", response_model=DemandLineRead, status_code=201)
+def add_line(table_id: int, body: DemandLineCreate, session: DbSession, user: Province) -> Any:
+    line = service.add_line(session, table_id=table_id, data=body, principal=user)
+    return DemandLineRead.model_validate(line)
+
+
+@router.delete("/tables/{table_id}/lines/{line_id}", status_code=204)
+def remove_line(table_id: int, line_id: int, session: DbSession, user: Province) -> Response:
+    service.remove_line(session, table_id=table_id, line_id=line_id, principal=user)
+    return Response(status_code=204)
 
 
 @router.get("/tables/{table_id}/quotes", response_model=list[QuoteLineRead])

@@ -27,11 +27,13 @@ from baotong.supply.schemas import (
     Cancellation,
     Confirmation,
     ContractCreate,
+    DemandLineCreate,
+    DemandTableCreate,
     LineShipping,
     Quotation,
 )
 from baotong.supply.shipping import ShippingMode
-from baotong.supply.template import DemandImportError
+from baotong.supply.template import DemandImportError, ItemKind, SiteKind, SourceKind
 from baotong.web import i18n
 from baotong.web.forms import attempt, parse_form, see_other
 from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render, templates
@@ -44,6 +46,9 @@ templates.env.globals.update(
     ClockKind=ClockKind,
     ShippingMode=ShippingMode,
     OutbreakStage=OutbreakStage,
+    SourceKind=SourceKind,
+    ItemKind=ItemKind,
+    SiteKind=SiteKind,
 )
 Reader = Annotated[Principal, Depends(page_require(Permission.SUPPLY_READ))]
 Province = Annotated[Principal, Depends(page_require(Permission.SUPPLY_DEMAND))]
@@ -145,6 +150,30 @@ async def import_table(request: Request, session: DbSession, user: Province) -> 
         return refused(exc, [e.message for e in exc.errors])
 
 
+@router.post("/supply/tables", include_in_schema=False, dependencies=[Csrf])
+async def create_table(request: Request, session: DbSession, user: Province) -> Response:
+    form = await request.form()
+
+    def refused(exc: ValidationError | ConflictError) -> Response:
+        return render(
+            request,
+            LIST,
+            user,
+            status_code=exc.status,
+            flash_error=i18n.error_for(request, exc),
+            **_list_values(session, user, None, 1),
+        )
+
+    return attempt(
+        session,
+        lambda: service.create_table(
+            session, data=parse_form(DemandTableCreate, dict(form)), principal=user
+        ),
+        done=lambda t: see_other(f"/supply/tables/{t.id}"),
+        refused=refused,
+    )
+
+
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -167,6 +196,7 @@ def _detail_values(session: Session, user: Principal, table_id: int) -> dict[str
         "allocations": fulfilment.allocations(session, table_id),
         "arrivals": {a.line_id: a for a in fulfilment.arrivals(session, table_id)},
         "suppliers": list(cat.suppliers.values()),
+        "kit_codes": cat.kit_codes,
         "skus": cat.skus,
         "now": service.now(),
         "people": service.usernames(session, table),
@@ -207,6 +237,43 @@ def submit(request: Request, table_id: int, session: DbSession, user: Province) 
         user,
         table_id,
         lambda: service.submit(session, table_id=table_id, principal=user),
+    )
+
+
+@router.post("/supply/tables/{table_id}/lines", include_in_schema=False, dependencies=[Csrf])
+async def add_line(request: Request, table_id: int, session: DbSession, user: Province) -> Response:
+    form = await request.form()
+    return _act(
+        request,
+        session,
+        user,
+        table_id,
+        lambda: service.add_line(
+            session,
+            table_id=table_id,
+            principal=user,
+            data=parse_form(DemandLineCreate, dict(form)),
+        ),
+    )
+
+
+@router.post("/supply/tables/{table_id}/lines/remove", include_in_schema=False, dependencies=[Csrf])
+async def remove_line(
+    request: Request, table_id: int, session: DbSession, user: Province
+) -> Response:
+    form = await request.form()
+    line_id = _text(form, "line_id")
+    return _act(
+        request,
+        session,
+        user,
+        table_id,
+        lambda: service.remove_line(
+            session,
+            table_id=table_id,
+            principal=user,
+            line_id=int(line_id) if line_id.isdigit() else 0,
+        ),
     )
 
 

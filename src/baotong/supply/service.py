@@ -33,7 +33,7 @@ from baotong.auth.models import User
 from baotong.auth.permissions import Principal, Role
 from baotong.auth.scope import in_scope
 from baotong.core import clock
-from baotong.core.exceptions import NotFoundError, ValidationError
+from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
@@ -217,6 +217,61 @@ def import_table(
         title=title, province_code=province_code, owner=owner, deputy=deputy, stage=stage
     )
     return create_table(session, data=data, principal=principal, source_file=file, lines=lines)
+
+
+def _draft(session: Session, table_id: int, principal: Principal) -> DemandTable:
+    table = get_table(session, table_id, principal=principal)
+    if table.status is not S.DRAFT:
+        raise ConflictError(
+            f"Demand table {table_id} is {table.status}; lines change only in a draft.",
+            code="demand_table.wrong_status",
+            id=table_id,
+            status=table.status,
+        )
+    return table
+
+
+def add_line(
+    session: Session, *, table_id: int, data: DemandLineCreate, principal: Principal
+) -> DemandLine:
+    """Add a line to a draft, after its last one."""
+    table = _draft(session, table_id, principal)
+    position = max((ln.position for ln in table.lines), default=0) + 1
+    _check_line(data, position)
+    line = DemandLine(
+        table_id=table_id, position=position, shipping_overridden=False, **data.model_dump()
+    )
+    session.add(line)
+    session.flush()
+    session.expire(table, ["lines"])
+    audit_change(
+        session,
+        principal,
+        "add_line",
+        table,
+        line=position,
+        item=data.item_code,
+        quantity=data.quantity,
+    )
+    return line
+
+
+def remove_line(session: Session, *, table_id: int, line_id: int, principal: Principal) -> None:
+    """Take a line out of a draft."""
+    table = _draft(session, table_id, principal)
+    line = get_line(session, table, line_id)
+    audit_change(
+        session,
+        principal,
+        "remove_line",
+        table,
+        line=line.position,
+        item=line.item_code,
+        quantity=line.quantity,
+    )
+    session.delete(line)
+    session.flush()
+    session.expire(table, ["lines"])
 
 
 def list_tables(
