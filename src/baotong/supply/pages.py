@@ -91,7 +91,6 @@ def _list_values(
         "status": status,
         "overdue": overdue.items,
         "query": urlencode({"status": status.value} if status else {}),
-        "now": service.now(),
     }
 
 
@@ -198,7 +197,6 @@ def _detail_values(session: Session, user: Principal, table_id: int) -> dict[str
         "suppliers": list(cat.suppliers.values()),
         "kit_codes": cat.kit_codes,
         "skus": cat.skus,
-        "now": service.now(),
         "people": service.usernames(session, table),
     }
 

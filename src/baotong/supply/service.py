@@ -20,7 +20,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
@@ -734,8 +734,3 @@ def on_time_report(session: Session, *, principal: Principal) -> list[OnTime]:
 def _median(values: list[tuple[bool, float | None]]) -> float | None:
     hours = [h for _, h in values if h is not None]
     return round(statistics.median(hours), 2) if hours else None
-
-
-def now() -> datetime:
-    """The service's clock (the pages' countdowns start from it)."""
-    return clock.now()
