@@ -52,7 +52,7 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user", "table_id": "supply_table"}  # fmt: skip
 VALUES = {"code": "410000", "level": "province", "destination": "410101", "notification_id": "1",
-          "line_id": "1"}  # fmt: skip
+          "line_id": "1", "name": "0000abcd-none.pdf"}  # fmt: skip
 CSRF = "matrix-csrf"
 
 

@@ -77,12 +77,28 @@ def test_the_full_cycle_through_the_api(client: TestClient, users: Any) -> None:
         )
     )
     assert decided["status"] == "confirmed"
+    scan = _ok(
+        client.post(
+            f"{API}/tables/{tid}/documents",
+            headers=agent,
+            files={"file": ("采购合同.pdf", b"%PDF-1.4 contract", "application/pdf")},
+        ),
+        201,
+    )
     contracts = _ok(
         client.post(
-            f"{API}/tables/{tid}/contract", headers=agent, json={"documents": ["采购合同.pdf"]}
+            f"{API}/tables/{tid}/contract", headers=agent, json={"documents": [scan["name"]]}
         )
     )
     assert sorted(c["supplier_code"] for c in contracts) == ["SUP-JS-PROT", "SUP-ZJ-GRAIN"]
+    document = client.get(f"{API}/tables/{tid}/files/{scan['name']}", headers=owner)
+    assert (document.status_code, document.content) == (200, b"%PDF-1.4 contract")
+    refused = client.post(
+        f"{API}/tables/{tid}/documents",
+        headers=agent,
+        files={"file": ("run.exe", b"MZ", "application/octet-stream")},
+    )
+    assert refused.json()["code"] == "supply.file_kind"
     pieces = _ok(client.post(f"{API}/tables/{tid}/allocate", headers=agent))
     assert {p["sku_code"] for p in pieces} >= {"FOOD-RICE-5", "PROT-MASK-50", "PROT-ANTIGEN"}
     shipments = _ok(client.get(f"{API}/tables/{tid}/shipments", headers=owner))
@@ -96,15 +112,17 @@ def test_the_full_cycle_through_the_api(client: TestClient, users: Any) -> None:
     )
     assert (line["shipping_mode"], line["shipping_overridden"]) == ("direct", True)
     _ok(client.post(f"{API}/tables/{tid}/dispatch", headers=agent))
+    photo = _ok(
+        client.post(
+            f"{API}/tables/{tid}/photos",
+            headers=owner,
+            files={"file": ("到货.jpg", b"\xff\xd8 jpeg", "image/jpeg")},
+        ),
+        201,
+    )
     for line_id, units in zip(lines, (120, 300), strict=True):
-        _ok(
-            client.post(
-                f"{API}/tables/{tid}/arrivals",
-                headers=owner,
-                json={"line_id": line_id, "received": units},
-            ),
-            201,
-        )
+        sent = {"line_id": line_id, "received": units, "photos": [photo["name"]]}
+        _ok(client.post(f"{API}/tables/{tid}/arrivals", headers=owner, json=sent), 201)
     _ok(client.post(f"{API}/tables/{tid}/sign/receiver", headers=owner))
     done = _ok(client.post(f"{API}/tables/{tid}/sign/deliverer", headers=agent))
     assert done["status"] == "received"

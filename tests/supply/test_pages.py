@@ -13,8 +13,9 @@ from tests.web.conftest import csrf, log_in
 SHANGHAI = "310000"
 
 
-def _form(browser: TestClient, url: str, data: dict[str, str]) -> str:
-    reply = browser.post(url, data={**data, **csrf(browser)})
+def _form(browser: TestClient, url: str, data: dict[str, str], **files: tuple[str, bytes]) -> str:
+    sent = [(field, (name, content)) for field, (name, content) in files.items()]
+    reply = browser.post(url, data={**data, **csrf(browser)}, files=sent or None)
     assert reply.status_code == 303, reply.text[-2000:]
     return str(reply.headers["location"])
 
@@ -51,7 +52,12 @@ def test_the_cycle_through_the_console(client: TestClient, seeded: sessionmaker[
         }
     _form(desk, f"/supply/tables/{tid}/quote", quote)
     _form(owner, f"/supply/tables/{tid}/decide", {f"decision_{i}": "accept" for i in lines})
-    _form(desk, f"/supply/tables/{tid}/contract", {"documents": "合同.pdf"})
+    _form(
+        desk,
+        f"/supply/tables/{tid}/contract",
+        {"documents": "纸质合同 No.7"},
+        files=("合同.pdf", b"%PDF-1.4"),
+    )
     _form(desk, f"/supply/tables/{tid}/allocate", {})
     _form(
         desk,
@@ -60,11 +66,21 @@ def test_the_cycle_through_the_console(client: TestClient, seeded: sessionmaker[
     )
     _form(desk, f"/supply/tables/{tid}/dispatch", {})
     for i, units in zip(lines, ("120", "300"), strict=True):
-        _form(owner, f"/supply/tables/{tid}/arrival", {"line_id": i, "received": units})
+        _form(
+            owner,
+            f"/supply/tables/{tid}/arrival",
+            {"line_id": i, "received": units},
+            files=("到货.jpg", b"\xff\xd8"),
+        )
     _form(owner, f"/supply/tables/{tid}/sign/receiver", {})
     _form(desk, f"/supply/tables/{tid}/sign/deliverer", {})
     page = owner.get(url)
     assert 'data-testid="status">已到货' in page.text
+    assert page.text.count('data-testid="photo"') == 2
+    document = re.search(r'href="(/api/v1/supply/tables/\d+/files/[^"]+)">合同.pdf<', page.text)
+    assert document is not None
+    assert owner.get(document.group(1)).content == b"%PDF-1.4"
+    assert "纸质合同 No.7" in page.text
     owner.get("/lang/en", headers={"referer": f"http://testserver{url}"})
     assert 'data-testid="status">Received' in owner.get(url).text
     report = desk.get("/supply/report")

@@ -40,9 +40,10 @@ def test_a_demand_table_from_excel_to_the_arrival_handover(
     office = open_console(live_server, browser, "sh_office")
     page = office.page
     office.goto("/supply")
-    page.set_input_files("input[name=file]", str(file))
-    page.fill("input[name=title]", "浦东 4 月 12 日")
-    page.fill("input[name=owner]", "sh_office")
+    form = page.get_by_test_id("import-form")
+    form.locator("input[name=file]").set_input_files(str(file))
+    form.locator("input[name=title]").fill("浦东 4 月 12 日")
+    form.locator("input[name=owner]").fill("sh_office")
     page.get_by_test_id("import").click()
     expect(page.get_by_test_id("status")).to_have_text("草稿")
     table_url = page.url

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi.responses import FileResponse
 
-from baotong.api.deps import DbSession, Paging, require, with_total
+from baotong.api.deps import Context, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
-from baotong.supply import fulfilment, service
+from baotong.core.exceptions import ValidationError
+from baotong.supply import files, fulfilment, service
 from baotong.supply.catalogue import OutbreakStage
 from baotong.supply.models import DemandStatus
 from baotong.supply.report import report_xlsx
@@ -161,6 +163,50 @@ def contract(
         session, table_id=table_id, documents=body.documents if body else [], principal=user
     )
     return [ContractRead.model_validate(c) for c in made]
+
+
+def _upload(context: Context, table_id: int, file: UploadFile | None, field: str) -> dict[str, str]:
+    if file is None or not file.filename:
+        raise ValidationError("choose a file to upload.", code="supply.no_upload", field=field)
+    return {
+        "name": files.save(context.settings, table_id, file.filename, file.file.read(), field=field)
+    }
+
+
+@router.post("/tables/{table_id}/documents", status_code=201)
+def upload_document(
+    table_id: int,
+    session: DbSession,
+    context: Context,
+    user: Desk,
+    file: Annotated[UploadFile | None, File(description="A contract document.")] = None,
+) -> dict[str, str]:
+    """Keep a contract document; list the returned name in the contract's ``documents``."""
+    service.get_table(session, table_id, principal=user)
+    return _upload(context, table_id, file, "file")
+
+
+@router.post("/tables/{table_id}/photos", status_code=201)
+def upload_photo(
+    table_id: int,
+    session: DbSession,
+    context: Context,
+    user: Province,
+    file: Annotated[UploadFile | None, File(description="A photo of the arrival.")] = None,
+) -> dict[str, str]:
+    """Keep an arrival photo; list the returned name in the arrival's ``photos``."""
+    service.get_table(session, table_id, principal=user)
+    return _upload(context, table_id, file, "file")
+
+
+@router.get("/tables/{table_id}/files/{name}")
+def download(
+    table_id: int, name: str, session: DbSession, context: Context, user: Reader
+) -> FileResponse:
+    """A contract document or an arrival photo of the table."""
+    service.get_table(session, table_id, principal=user)
+    found = files.path(context.settings, table_id, name)
+    return FileResponse(found, media_type=files.media_type(name), filename=name[9:])
 
 
 @router.get("/tables/{table_id}/contracts", response_model=list[ContractRead])

@@ -13,12 +13,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from baotong.api.deps import DbSession
+from baotong.api.deps import Context, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import BaotongError, ConflictError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
-from baotong.supply import fulfilment, service
+from baotong.supply import files, fulfilment, service
 from baotong.supply.catalogue import OutbreakStage
 from baotong.supply.clocks import ClockKind
 from baotong.supply.models import Decision, DemandStatus, DemandTable
@@ -50,6 +50,7 @@ templates.env.globals.update(
     ItemKind=ItemKind,
     SiteKind=SiteKind,
 )
+templates.env.tests["stored_file"] = files.is_stored
 Reader = Annotated[Principal, Depends(page_require(Permission.SUPPLY_READ))]
 Province = Annotated[Principal, Depends(page_require(Permission.SUPPLY_DEMAND))]
 Desk = Annotated[Principal, Depends(page_require(Permission.SUPPLY_SOURCE))]
@@ -171,6 +172,20 @@ async def create_table(request: Request, session: DbSession, user: Province) -> 
         done=lambda t: see_other(f"/supply/tables/{t.id}"),
         refused=refused,
     )
+
+
+async def _uploads(form: FormData, name: str) -> list[tuple[str, bytes]]:
+    """The files chosen in a form's file input (name and content)."""
+    return [
+        (f.filename, await f.read())
+        for f in form.getlist(name)
+        if isinstance(f, UploadFile) and f.filename
+    ]
+
+
+def _names(form: FormData, name: str) -> list[str]:
+    """One name per line of a text field."""
+    return [line.strip() for line in _text(form, name).splitlines() if line.strip()]
 
 
 def _text(form: FormData, name: str) -> str:
@@ -364,21 +379,23 @@ async def cancel(request: Request, table_id: int, session: DbSession, user: Prov
 
 
 @router.post("/supply/tables/{table_id}/contract", include_in_schema=False, dependencies=[Csrf])
-async def contract(request: Request, table_id: int, session: DbSession, user: Desk) -> Response:
+async def contract(
+    request: Request, table_id: int, session: DbSession, context: Context, user: Desk
+) -> Response:
     form = await request.form()
-    documents = [d.strip() for d in _text(form, "documents").splitlines() if d.strip()]
-    return _act(
-        request,
-        session,
-        user,
-        table_id,
-        lambda: fulfilment.contract(
-            session,
-            table_id=table_id,
-            principal=user,
-            documents=ContractCreate(documents=documents).documents,
-        ),
-    )
+    uploads = await _uploads(form, "files")
+
+    def act() -> object:
+        documents = _names(form, "documents") + [
+            files.save(context.settings, table_id, name, content, field="files")
+            for name, content in uploads
+        ]
+        data = ContractCreate(documents=documents)
+        return fulfilment.contract(
+            session, table_id=table_id, documents=data.documents, principal=user
+        )
+
+    return _act(request, session, user, table_id, act)
 
 
 @router.post("/supply/tables/{table_id}/allocate", include_in_schema=False, dependencies=[Csrf])
@@ -417,22 +434,22 @@ def dispatch(request: Request, table_id: int, session: DbSession, user: Desk) ->
 
 
 @router.post("/supply/tables/{table_id}/arrival", include_in_schema=False, dependencies=[Csrf])
-async def arrival(request: Request, table_id: int, session: DbSession, user: Province) -> Response:
+async def arrival(
+    request: Request, table_id: int, session: DbSession, context: Context, user: Province
+) -> Response:
     form = await request.form()
-    values = {k: v for k, v in form.items() if k != "photos"}
-    photos = [p.strip() for p in _text(form, "photos").splitlines() if p.strip()]
-    return _act(
-        request,
-        session,
-        user,
-        table_id,
-        lambda: fulfilment.record_arrival(
-            session,
-            table_id=table_id,
-            principal=user,
-            data=parse_form(ArrivalIn, {**values, "photos": photos}),
-        ),
-    )
+    uploads = await _uploads(form, "files")
+    values = {k: v for k, v in form.items() if k not in {"photos", "files"}}
+
+    def act() -> object:
+        photos = _names(form, "photos") + [
+            files.save(context.settings, table_id, name, content, field="files")
+            for name, content in uploads
+        ]
+        data = parse_form(ArrivalIn, {**values, "photos": photos})
+        return fulfilment.record_arrival(session, table_id=table_id, data=data, principal=user)
+
+    return _act(request, session, user, table_id, act)
 
 
 @router.post(
