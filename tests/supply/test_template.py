@@ -21,18 +21,8 @@ from baotong.supply.template import (
     template_bytes,
 )
 
-GOOD = [
-    "政府",
-    "浦东新区保供专班",
-    "套餐",
-    "KIT-VEG",
-    1200,
-    "套",
-    "转运站",
-    "浦东转运站",
-    "2022-04-12 18:00",
-    "",
-]
+GOOD = ["政府", "浦东新区保供专班", "套餐", "KIT-VEG", 1200, "套", "转运站", "浦东转运站",
+        "2022-04-12 18:00", ""]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +47,7 @@ def test_template_reads_back_as_checked_lines(catalogue: Catalogue) -> None:
     assert [line.row for line in lines] == [2, 4]
     kit, rice = lines
     assert (kit.source_kind, kit.item_kind, kit.site_kind) == (
-        SourceKind.GOVERNMENT,
-        ItemKind.KIT,
-        SiteKind.TRANSFER_STATION,
-    )
+        SourceKind.GOVERNMENT, ItemKind.KIT, SiteKind.TRANSFER_STATION)  # fmt: skip
     assert kit.quantity == 1200
     assert kit.needed_by == datetime(2022, 4, 12, 10, 0, tzinfo=UTC)  # 18:00 Beijing time
     assert rice.source_kind is SourceKind.LARGE_CUSTOMER
