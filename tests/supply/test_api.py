@@ -130,7 +130,11 @@ def test_the_full_cycle_through_the_api(client: TestClient, users: Any) -> None:
     assert {r["sku_code"]: r["quantity"] for r in receipts}["FOOD-RICE-5"] == 120
     report = _ok(client.get(f"{API}/report", headers=agent))
     assert any(r["group"] == "province" and r["key"] == SHANGHAI for r in report)
-    assert client.get(f"{API}/report.xlsx?lang=en", headers=agent).content[:2] == b"PK"
+    excel = client.get(f"{API}/report.xlsx?lang=en", headers=agent).content
+    book = load_workbook(io.BytesIO(excel))
+    assert book.sheetnames == ["By province", "By desk"]
+    assert book["By province"]["A2"].value == SHANGHAI
+    assert book["By province"]["C2"].value == 1.0  # quoted within 24 h
 
 
 def test_a_bad_import_answers_422_naming_the_cell_and_saves_nothing(
