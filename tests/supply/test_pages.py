@@ -81,6 +81,7 @@ def test_the_cycle_through_the_console(client: TestClient, seeded: sessionmaker[
     assert document is not None
     assert owner.get(document.group(1)).content == b"%PDF-1.4"
     assert "纸质合同 No.7" in page.text
+    assert 'data-testid="shipments"' in page.text
     owner.get("/lang/en", headers={"referer": f"http://testserver{url}"})
     assert 'data-testid="status">Received' in owner.get(url).text
     report = desk.get("/supply/report")

@@ -208,6 +208,7 @@ def _detail_values(session: Session, user: Principal, table_id: int) -> dict[str
         "clocks": service.table_clocks(session, table_id),
         "contracts": fulfilment.contracts(session, table_id),
         "allocations": fulfilment.allocations(session, table_id),
+        "shipments": fulfilment.shipments(session, table_id=table_id, principal=user),
         "arrivals": {a.line_id: a for a in fulfilment.arrivals(session, table_id)},
         "suppliers": list(cat.suppliers.values()),
         "kit_codes": cat.kit_codes,
