@@ -33,6 +33,8 @@ from baotong.notify import pages as notify_pages
 from baotong.servicedesk import api as servicedesk_api
 from baotong.servicedesk import pages as servicedesk_pages
 from baotong.servicedesk import pages_load, pages_public
+from baotong.supply import api as supply_api
+from baotong.supply import pages as supply_pages
 from baotong.tracking import api as tracking_api
 from baotong.tracking import pages as tracking_pages
 from baotong.transport import api as transport_api
@@ -49,6 +51,7 @@ API_ROUTERS = [
     api_simulation.router,
     audit_api.router,
     command_api.router,
+    supply_api.router,
     notify_api.router,
     transport_api.router,
     tracking_api.router,
@@ -66,6 +69,7 @@ PAGE_ROUTERS = [
     audit_pages.router,
     command_pages.router,
     command_pages_resources.router,
+    supply_pages.router,
     notify_pages.router,
     transport_pages.router,
     pages_public.router,
@@ -78,6 +82,7 @@ NAV = [
     contingency_pages.nav,
     pages_plans.nav,
     command_pages.nav,
+    supply_pages.nav,
     transport_pages.nav,
     servicedesk_pages.nav,
     pages_load.nav,
@@ -95,6 +100,7 @@ TEMPLATE_PACKAGES = [
     "baotong.command",
     "baotong.tracking",
     "baotong.servicedesk",
+    "baotong.supply",
 ]
 
 

@@ -57,7 +57,7 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user", "incident_id": "incident", "instruction_id": "instruction",
-          "loan_id": "loan", "eplan_id": "eplan"}  # fmt: skip
+          "loan_id": "loan", "eplan_id": "eplan", "table_id": "supply_table"}  # fmt: skip
 VALUES = {
     "code": "410000",
     "level": "province",
@@ -75,6 +75,8 @@ VALUES = {
     "announcement_id": "1",
     "province_code": "410000",
     "step": "contact",
+    "line_id": "1",
+    "name": "0000abcd-none.pdf",
 }
 CSRF = "matrix-csrf"
 
@@ -150,6 +152,21 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
                                    "role": "viewer", "province_code": "410000"},
         ("PUT", f"{API}/users/{{username}}/role"): {"role": "viewer", "province_code": "410000"},
         ("POST", f"{API}/users/{{username}}/password"): {},
+        ("POST", f"{API}/supply/tables"): {"title": "t", "province_code": "410000",
+                                           "owner": "admin_cn"},
+        ("POST", f"{API}/supply/tables/{{table_id}}/quote"): {"lines": [{
+            "line_id": 1, "supplier_code": "SUP-JS-VEG", "unit_price": "1",
+            "available_quantity": 1, "lead_time_hours": 1}]},
+        ("POST", f"{API}/supply/tables/{{table_id}}/decide"): {"decisions": [
+            {"line_id": 1, "accept": True}]},
+        ("POST", f"{API}/supply/tables/{{table_id}}/cancel"): {"reason": "lifted"},
+        ("POST", f"{API}/supply/tables/{{table_id}}/shipping"): {"line_id": 1, "mode": "direct",
+                                                                 "comment": "full load"},
+        ("POST", f"{API}/supply/tables/{{table_id}}/arrivals"): {"line_id": 1, "received": 1},
+        ("POST", f"{API}/supply/tables/{{table_id}}/lines"): {
+            "source_kind": "government", "source_name": "郑州", "item_kind": "kit",
+            "item_code": "KIT-VEG", "quantity": 10, "unit": "套", "site_kind": "transfer_station",
+            "site_name": "郑州转运站", "needed_by": "2030-01-01T08:00:00+08:00"},
         ("PUT", f"{API}/users/{{username}}/email"): {"email": "duty@example.org"},
         ("POST", f"{API}/command/incidents/{{incident_id}}/notes"): {"text": "x"},
         ("POST", f"{API}/command/instructions/{{instruction_id}}/execute"): {"execution": "x"},
@@ -188,8 +205,14 @@ def henan(
         user = {"username": f"henan_{scenario['id']}", "password": "correct horse",
                 "role": "viewer", "province_code": "410000"}  # fmt: skip
         client.post(f"{API}/users", json=user, headers=admin)
+        table = client.post(
+            f"{API}/supply/tables",
+            headers=admin,
+            json={"title": "河南 demand", "province_code": "410000", "owner": "admin_cn"},
+        ).json()
         return {"scenario": scenario["id"], "plan": plan.json()["id"], "body": body,
-                "user": user["username"], **_command_objects(client, admin, body)}  # fmt: skip
+                "user": user["username"], "supply_table": table["id"],
+                **_command_objects(client, admin, body)}  # fmt: skip
 
     return make
 
@@ -244,7 +267,7 @@ def test_every_protected_route_refuses_a_caller_who_is_not_logged_in(client: Tes
     anonymous = TestClient(client.app, follow_redirects=False)
     anonymous.cookies.set("baotong_csrf", CSRF)
     ids = {"scenario": 1, "plan": 1, "incident": 1, "instruction": 1, "loan": 1, "eplan": 1,
-           "body": {"name": "x", "locked_areas": [{"region": "410000",
+           "supply_table": 1, "body": {"name": "x", "locked_areas": [{"region": "410000",
            "level": "province"}]}}  # fmt: skip
     wrong = []
     for op in operations(client.app):  # type: ignore[arg-type]

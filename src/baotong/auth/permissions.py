@@ -23,6 +23,11 @@ class Role(LabelledEnum):
     VIEWER = "viewer", "gray"
     TRANSPORT_DISPATCHER = "transport_dispatcher", "teal"
     DUTY_OFFICER = "duty_officer", "yellow"
+    SUPPLY_OWNER = "supply_owner", "red"  # a locked province's demand-table owner
+    SUPPLY_SUPERVISOR = "supply_supervisor", "red"  # the province's escalation point
+    SOURCING_AGENT = "sourcing_agent", "blue"  # the national sourcing desk
+    SOURCING_SUPERVISOR = "sourcing_supervisor", "blue"  # the desk's escalation point
+    SUPPLY_VIEWER = "supply_viewer", "gray"
 
 
 class Permission(StrEnum):
@@ -37,6 +42,9 @@ class Permission(StrEnum):
     ROUTING_READ = "routing:read"
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    SUPPLY_READ = "supply:read"  # demand tables, quotes, clocks, the on-time report
+    SUPPLY_DEMAND = "supply:demand"  # the province's side: tables, confirmation, arrival
+    SUPPLY_SOURCE = "supply:source"  # the sourcing side: quotes, contracts, allocation
     INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
     TRANSPORT_READ = "transport:read"  # vehicles, people, credentials, runs
     TRANSPORT_WRITE = "transport:write"  # register, apply, record decisions, plan and dispatch
@@ -65,6 +73,8 @@ _READ = {
 }
 
 _EVERYONE = frozenset({Permission.INBOX_READ})
+
+_SUPPLY = {Permission.SUPPLY_READ, Permission.NETWORK_READ}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -127,6 +137,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.RESOURCE_WRITE, Permission.LOAN_APPROVE, Permission.EMERGENCY_PLAN_WRITE}
         | {Permission.EMERGENCY_PLAN_ACTIVATE}
     ),
+    # supply people read the network too (the console opens on its map)
+    Role.SUPPLY_OWNER: frozenset(_SUPPLY | {Permission.SUPPLY_DEMAND}),
+    Role.SUPPLY_SUPERVISOR: frozenset(_SUPPLY | {Permission.SUPPLY_DEMAND, Permission.AUDIT_READ}),
+    Role.SOURCING_AGENT: frozenset(_SUPPLY | {Permission.SUPPLY_SOURCE}),
+    Role.SOURCING_SUPERVISOR: frozenset(
+        _SUPPLY | {Permission.SUPPLY_SOURCE, Permission.AUDIT_READ}
+    ),
+    Role.SUPPLY_VIEWER: frozenset(_SUPPLY),
 }
 ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
@@ -156,6 +174,11 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
     Role.CS_SUPERVISOR: _AREA_KINDS,
+    Role.SUPPLY_OWNER: _AREA_KINDS,
+    Role.SUPPLY_SUPERVISOR: _AREA_KINDS,
+    Role.SOURCING_AGENT: _AREA_KINDS,
+    Role.SOURCING_SUPERVISOR: _AREA_KINDS,
+    Role.SUPPLY_VIEWER: _AREA_KINDS,
 }
 
 

@@ -13,6 +13,7 @@ from baotong.cli import (
     serve,
     servicedesk,
     simulate,
+    supply,
     sweep,
     tracking,
     transport,
@@ -32,6 +33,7 @@ app.add_typer(command.app, name="command")
 app.add_typer(transport.app, name="transport")
 app.add_typer(tracking.app, name="tracking")
 app.add_typer(servicedesk.app, name="servicedesk")
+app.add_typer(supply.app, name="supply")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)

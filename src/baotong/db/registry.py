@@ -16,6 +16,8 @@ import baotong.network.models
 import baotong.notify.models
 import baotong.servicedesk.demo
 import baotong.servicedesk.models
+import baotong.supply.demo
+import baotong.supply.models
 import baotong.tracking.demo
 import baotong.tracking.models
 import baotong.transport.demo
