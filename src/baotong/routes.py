@@ -19,6 +19,8 @@ from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
 from baotong.notify import pages as notify_pages
+from baotong.warehouse import api as warehouse_api
+from baotong.warehouse import pages as warehouse_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -29,6 +31,7 @@ API_ROUTERS = [
     contingency_api.router,
     audit_api.router,
     notify_api.router,
+    warehouse_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -39,6 +42,7 @@ PAGE_ROUTERS = [
     pages_plans.router,
     audit_pages.router,
     notify_pages.router,
+    warehouse_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -46,6 +50,7 @@ NAV = [
     pages_plans.nav,
     audit_pages.nav,
     auth_pages.nav,
+    warehouse_pages.nav,
 ]
 TEMPLATE_PACKAGES = [
     "baotong.auth",
@@ -53,6 +58,7 @@ TEMPLATE_PACKAGES = [
     "baotong.contingency",
     "baotong.audit",
     "baotong.notify",
+    "baotong.warehouse",
 ]
 
 

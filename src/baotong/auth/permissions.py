@@ -20,6 +20,7 @@ class Role(LabelledEnum):
     CS_AGENT = "cs_agent", "orange"
     GROUP_LEADER = "group_leader", "green"
     VIEWER = "viewer", "gray"
+    WAREHOUSE_SUPERVISOR = "warehouse_supervisor", "teal"
 
 
 class Permission(StrEnum):
@@ -35,6 +36,10 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
     INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
+    WAREHOUSE_READ = "warehouse:read"  # stock, ledger, documents, labels
+    WAREHOUSE_OPERATE = "warehouse:operate"  # the seven operations, by scanning
+    WAREHOUSE_SUPERVISE = "warehouse:supervise"  # approve counts, announce receipts
+    WAREHOUSE_SITES = "warehouse:sites"  # create warehouse sites
 
 
 _READ = {
@@ -56,12 +61,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_RUN,
             Permission.PLAN_APPROVE,
             Permission.AUDIT_READ,
+            Permission.WAREHOUSE_READ,
+            Permission.WAREHOUSE_SITES,
         }
     ),
     Role.DISPATCHER: frozenset(
-        _READ | {Permission.NETWORK_WRITE, Permission.PLAN_ACTIVATE, Permission.AUDIT_READ}
+        _READ
+        | {Permission.NETWORK_WRITE, Permission.PLAN_ACTIVATE, Permission.AUDIT_READ}
+        | {Permission.WAREHOUSE_READ}
     ),
-    Role.WAREHOUSE_OPERATOR: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
+    Role.WAREHOUSE_OPERATOR: frozenset(
+        {Permission.NETWORK_READ, Permission.ROUTING_READ}
+        | {Permission.WAREHOUSE_READ, Permission.WAREHOUSE_OPERATE}
+    ),
+    Role.WAREHOUSE_SUPERVISOR: frozenset(
+        {Permission.NETWORK_READ, Permission.ROUTING_READ, Permission.WAREHOUSE_READ}
+        | {Permission.WAREHOUSE_OPERATE, Permission.WAREHOUSE_SUPERVISE}
+    ),
     Role.CS_AGENT: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
     Role.VIEWER: frozenset(_READ),
@@ -89,6 +105,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.DISPATCHER: _AREA_KINDS,
     Role.VIEWER: _AREA_KINDS,
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
+    Role.WAREHOUSE_SUPERVISOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
 }
