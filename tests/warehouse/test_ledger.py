@@ -9,41 +9,65 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.warehouse.conftest import CODE, SYSTEM
 
 from baotong.core.exceptions import BaotongError
 from baotong.db.session import session_scope
 from baotong.warehouse import ledger, service
 from baotong.warehouse.ledger import InsufficientStock
 from baotong.warehouse.models import Move, Quant, Scan
-from tests.warehouse.conftest import CODE, SYSTEM
 
 
 def _bin_of(session: Session, sku: str, lot: str) -> str:
-    row = next(r for r in service.stock(session, SYSTEM, CODE, sku=sku).items
-               if r.lot == lot and r.location.startswith("A-"))  # fmt: skip
+    row = next(
+        r
+        for r in service.stock(session, SYSTEM, CODE, sku=sku).items
+        if r.lot == lot and r.location.startswith("A-")
+    )
     return row.location
 
 
-def _move(session: Session, source: str, target: str, qty: int, *, lot: str = "LATE",
-          scan_id: str | None = None) -> None:  # fmt: skip
+def _move(
+    session: Session,
+    source: str,
+    target: str,
+    qty: int,
+    *,
+    lot: str = "LATE",
+    scan_id: str | None = None,
+) -> None:
     warehouse = service.get_warehouse(session, SYSTEM, CODE)
     src = service.location(session, warehouse, source)
     dst = service.location(session, warehouse, target)
 
     def apply() -> dict[str, int]:
-        ledger.move(session, warehouse_id=warehouse.id, sku="VEG-CABBAGE", lot=lot, qty=qty,
-                    source=src, target=dst, document_id=None, actor="t", scan_id=scan_id)  # fmt: skip
+        ledger.move(
+            session,
+            warehouse_id=warehouse.id,
+            sku="VEG-CABBAGE",
+            lot=lot,
+            qty=qty,
+            source=src,
+            target=dst,
+            document_id=None,
+            actor="t",
+            scan_id=scan_id,
+        )
         return {"document_id": 0}
 
-    ledger.once(session, scan_id=scan_id, warehouse_id=warehouse.id, action="move",
-                actor="t", apply=apply)  # fmt: skip
+    ledger.once(
+        session, scan_id=scan_id, warehouse_id=warehouse.id, action="move", actor="t", apply=apply
+    )
 
 
 def test_received_and_put_away_stock_agrees_with_the_ledger(site: sessionmaker[Session]) -> None:
     with session_scope(site) as session:
         rows = service.stock(session, SYSTEM, CODE).items
         assert {(r.sku, r.lot, r.on_hand) for r in rows} == {
-            ("VEG-CABBAGE", "LATE", 30), ("VEG-CABBAGE", "EARLY", 10), ("VEG-POTATO", "P1", 50)}
+            ("VEG-CABBAGE", "LATE", 30),
+            ("VEG-CABBAGE", "EARLY", 10),
+            ("VEG-POTATO", "P1", 50),
+        }
         assert all(r.location.startswith("A-") for r in rows)  # all put away, none on the dock
         assert ledger.differences(session) == []
 
@@ -71,10 +95,12 @@ def test_a_move_that_would_make_stock_negative_is_refused_naming_everything(
             _move(session, source, "STAGE", 31)
     error = refused.value
     assert error.code == "warehouse.insufficient_stock"
-    assert error.data["sku"] == "VEG-CABBAGE" and error.data["lot"] == "LATE"
+    assert error.data["sku"] == "VEG-CABBAGE"
+    assert error.data["lot"] == "LATE"
     assert error.data["location"] == source
     assert (error.data["needed"], error.data["available"]) == (31, 30)
-    assert "VEG-CABBAGE" in str(error) and source in str(error)
+    assert "VEG-CABBAGE" in str(error)
+    assert source in str(error)
 
 
 def test_a_repeated_scan_id_is_applied_once(site: sessionmaker[Session]) -> None:
@@ -84,8 +110,12 @@ def test_a_repeated_scan_id_is_applied_once(site: sessionmaker[Session]) -> None
         with session_scope(site) as session:
             _move(session, source, "STAGE", 5, scan_id="scan-0001-abc")
     with session_scope(site) as session:
-        assert session.scalar(select(func.count()).select_from(Move).where(
-            Move.scan_id == "scan-0001-abc")) == 1  # fmt: skip
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Move).where(Move.scan_id == "scan-0001-abc")
+            )
+            == 1
+        )
         staged = service.stock(session, SYSTEM, CODE, sku="VEG-CABBAGE").items
         assert sum(r.on_hand for r in staged if r.location == "STAGE") == 5
 
@@ -128,7 +158,8 @@ def test_racing_moves_never_make_stock_negative_and_the_ledger_sums_to_on_hand(
 
     errors = _race(8, picker)  # 8 pickers × 6 moves × 2 units = 96 asked of 30 on hand
     assert errors == []
-    assert sum(done) == 30 and len(refused) == 48 - 15
+    assert sum(done) == 30
+    assert len(refused) == 48 - 15
     with session_scope(site) as session:
         assert ledger.differences(session) == []
         assert session.scalar(select(func.min(Quant.on_hand))) >= 0
@@ -147,8 +178,12 @@ def test_a_scan_sent_twice_at_once_is_applied_once(site: sessionmaker[Session]) 
     assert _race(4, twice) == []
     with session_scope(site) as session:
         assert session.scalar(select(func.count()).select_from(Scan)) == 1
-        assert session.scalar(select(func.count()).select_from(Move).where(
-            Move.scan_id == "double-send-42")) == 1  # fmt: skip
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Move).where(Move.scan_id == "double-send-42")
+            )
+            == 1
+        )
         assert ledger.differences(session) == []
 
 
@@ -159,15 +194,23 @@ def test_check_ledger_finds_a_quant_changed_behind_the_ledger(site: sessionmaker
         quant.on_hand += 1
     with session_scope(site) as session:
         found = ledger.differences(session)
-    assert len(found) == 1 and found[0].on_hand == found[0].ledger + 1
+    assert len(found) == 1
+    assert found[0].on_hand == found[0].ledger + 1
 
 
 def test_a_scan_id_reused_for_another_action_is_refused(site: sessionmaker[Session]) -> None:
     with session_scope(site) as session:
         source = _bin_of(session, "VEG-CABBAGE", "LATE")
         _move(session, source, "STAGE", 1, scan_id="reused-scan-1")
-    with session_scope(site) as session, pytest.raises(BaotongError) as refused:
+    with session_scope(site) as session:
         warehouse = service.get_warehouse(session, SYSTEM, CODE)
-        ledger.once(session, scan_id="reused-scan-1", warehouse_id=warehouse.id,
-                    action="pick", actor="t", apply=lambda: {"document_id": 0})  # fmt: skip
+        with pytest.raises(BaotongError) as refused:
+            ledger.once(
+                session,
+                scan_id="reused-scan-1",
+                warehouse_id=warehouse.id,
+                action="pick",
+                actor="t",
+                apply=lambda: {"document_id": 0},
+            )
     assert refused.value.code == "warehouse.scan_reused"

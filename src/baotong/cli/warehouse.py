@@ -30,8 +30,15 @@ def stock(site: str = typer.Argument(..., help="Warehouse code, e.g. SZ-HJD.")) 
         while True:
             found = service.stock(session, CLI, site, page=PageRequest(limit=1000, offset=offset))
             for row in found.items:
-                table.add_row(row.location, row.sku, row.lot or "-", str(row.expiry or "-"),
-                              str(row.on_hand), str(row.reserved), str(row.available))  # fmt: skip
+                table.add_row(
+                    row.location,
+                    row.sku,
+                    row.lot or "-",
+                    str(row.expiry or "-"),
+                    str(row.on_hand),
+                    str(row.reserved),
+                    str(row.available),
+                )
             offset += len(found.items)
             if not found.has_more:
                 break
@@ -51,8 +58,10 @@ def check_ledger(
         )
         places = {i: f"{w} {c}" for i, w, c in session.execute(query)}
     for diff in found:
-        console.print(f"[red]{places.get(diff.location_id, diff.location_id)} {diff.sku} "
-                      f"lot {diff.lot or '-'}:[/] on hand {diff.on_hand}, ledger {diff.ledger}")  # fmt: skip
+        console.print(
+            f"[red]{places.get(diff.location_id, diff.location_id)} {diff.sku} "
+            f"lot {diff.lot or '-'}:[/] on hand {diff.on_hand}, ledger {diff.ledger}"
+        )
     if found:
         console.print(f"[red]{len(found)} quant(s) disagree with the ledger[/]")
         raise typer.Exit(1)

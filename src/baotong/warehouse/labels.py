@@ -78,8 +78,11 @@ def document_list(session: Session, principal: Principal, document_id: int) -> b
     width, height = A4
     title = {DocumentKind.PICK: "拣货单 Pick list", DocumentKind.PACK: "装箱单 Packing list"}
     canvas.setFont(FONT, 16)
-    canvas.drawString(20 * mm, height - 20 * mm,
-                      f"{title.get(doc.kind, doc.kind.label_zh)} #{doc.id} {read.warehouse}")  # fmt: skip
+    canvas.drawString(
+        20 * mm,
+        height - 20 * mm,
+        f"{title.get(doc.kind, doc.kind.label_zh)} #{doc.id} {read.warehouse}",
+    )
     code128.Code128(f"DOC-{doc.id}", barHeight=10 * mm).drawOn(canvas, 20 * mm, height - 35 * mm)
     canvas.setFont(FONT, 10)
     y = height - 45 * mm
@@ -98,8 +101,14 @@ def document_list(session: Session, principal: Principal, document_id: int) -> b
             canvas.setFont(FONT, 10)
             y = height - 20 * mm
         name = skus[line.sku].name if line.sku in skus else line.sku
-        cells = [line.source or "", line.sku, name[:14], line.lot or "-", str(line.qty),
-                 str(line.qty_done)]  # fmt: skip
+        cells = [
+            line.source or "",
+            line.sku,
+            name[:14],
+            line.lot or "-",
+            str(line.qty),
+            str(line.qty_done),
+        ]
         for x, text in zip(xs, cells, strict=True):
             canvas.drawString(x * mm, y, text)
     canvas.showPage()

@@ -21,23 +21,39 @@ from sqlalchemy.orm import Session
 
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, ValidationError
+from baotong.core.i18n import N_
 from baotong.warehouse.models import Location, Move, Quant, Scan
+
+N_("error.warehouse.insufficient_stock")
 
 
 class InsufficientStock(ConflictError):
     """Not enough units available for a move, a reservation or a consumption."""
 
     def __init__(
-        self, *, sku: str, lot: str, location: str, needed: int, on_hand: int, reserved: int
+        self,
+        *,
+        sku: str,
+        lot: str,
+        location: str,
+        needed: int,
+        on_hand: int,
+        reserved: int,
+        code: str = "warehouse.insufficient_stock",
     ) -> None:
         available = on_hand - reserved
         super().__init__(
             f"Not enough {sku} (lot {lot or '-'}) at {location}: {needed} needed, "
             f"{available} available ({on_hand} on hand, {reserved} reserved).",
-            code="warehouse.insufficient_stock",
-            sku=sku, lot=lot or "-", location=location, needed=needed,
-            available=available, on_hand=on_hand, reserved=reserved,
-        )  # fmt: skip
+            code=code,
+            sku=sku,
+            lot=lot or "-",
+            location=location,
+            needed=needed,
+            available=available,
+            on_hand=on_hand,
+            reserved=reserved,
+        )
 
 
 def quant_of(session: Session, location: Location, sku: str, lot: str) -> Quant | None:
@@ -50,9 +66,14 @@ def quant_of(session: Session, location: Location, sku: str, lot: str) -> Quant 
 def _refuse(session: Session, location: Location, sku: str, lot: str, needed: int) -> None:
     quant = quant_of(session, location, sku, lot)
     raise InsufficientStock(
-        sku=sku, lot=lot, location=location.code, needed=needed,
-        on_hand=quant.on_hand if quant else 0, reserved=quant.reserved if quant else 0,
-    )  # fmt: skip
+        code="warehouse.insufficient_stock",
+        sku=sku,
+        lot=lot,
+        location=location.code,
+        needed=needed,
+        on_hand=quant.on_hand if quant else 0,
+        reserved=quant.reserved if quant else 0,
+    )
 
 
 def take(
@@ -62,13 +83,16 @@ def take(
     done = session.execute(
         update(Quant)
         .where(
-            Quant.location_id == location.id, Quant.sku == sku, Quant.lot == lot,
-            Quant.on_hand - Quant.reserved >= qty - release, Quant.reserved >= release,
+            Quant.location_id == location.id,
+            Quant.sku == sku,
+            Quant.lot == lot,
+            Quant.on_hand - Quant.reserved >= qty - release,
+            Quant.reserved >= release,
             Quant.on_hand >= qty,
         )
         .values(on_hand=Quant.on_hand - qty, reserved=Quant.reserved - release)
         .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # fmt: skip
+    ).rowcount  # type: ignore[attr-defined]
     if done != 1:
         _refuse(session, location, sku, lot, qty)
 
@@ -86,13 +110,25 @@ def put(session: Session, location: Location, sku: str, lot: str, qty: int) -> N
             return
         try:
             with session.begin_nested():
-                session.add(Quant(warehouse_id=location.warehouse_id, location_id=location.id,
-                                  sku=sku, lot=lot, on_hand=qty, reserved=0))  # fmt: skip
+                session.add(
+                    Quant(
+                        warehouse_id=location.warehouse_id,
+                        location_id=location.id,
+                        sku=sku,
+                        lot=lot,
+                        on_hand=qty,
+                        reserved=0,
+                    )
+                )
             return
         except IntegrityError:  # another transaction created it first: add to theirs
             continue
-    raise ConflictError(f"Could not store {sku} at {location.code}; try again.",
-                        code="warehouse.busy", sku=sku, location=location.code)  # fmt: skip
+    raise ConflictError(
+        f"Could not store {sku} at {location.code}; try again.",
+        code="warehouse.busy",
+        sku=sku,
+        location=location.code,
+    )
 
 
 def reserve(session: Session, quant: Quant, qty: int, location: Location) -> None:
@@ -110,11 +146,15 @@ def reserve(session: Session, quant: Quant, qty: int, location: Location) -> Non
 def unreserve(session: Session, location_id: int, sku: str, lot: str, qty: int) -> None:
     session.execute(
         update(Quant)
-        .where(Quant.location_id == location_id, Quant.sku == sku, Quant.lot == lot,
-               Quant.reserved >= qty)
+        .where(
+            Quant.location_id == location_id,
+            Quant.sku == sku,
+            Quant.lot == lot,
+            Quant.reserved >= qty,
+        )
         .values(reserved=Quant.reserved - qty)
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
 
 
 def move(
@@ -134,21 +174,29 @@ def move(
     """Move ``qty`` units from ``source`` to ``target`` (None: outside the warehouse) and
     append the move to the ledger; ``release`` units come out of the source's reservation."""
     if qty <= 0:
-        raise ValidationError("must be > 0.", code="warehouse.bad_quantity", field="qty",
-                              value=qty)  # fmt: skip
+        raise ValidationError("must be > 0.", code="warehouse.bad_quantity", field="qty", value=qty)
     if source is None and target is None:
-        raise ValidationError("a move needs a source or a target location.",
-                              code="warehouse.move_nowhere", field="location")  # fmt: skip
+        raise ValidationError(
+            "a move needs a source or a target location.",
+            code="warehouse.move_nowhere",
+            field="location",
+        )
     if source is not None:
         take(session, source, sku, lot, qty, release=release)
     if target is not None:
         put(session, target, sku, lot, qty)
     row = Move(
-        warehouse_id=warehouse_id, at=clock.now(), sku=sku, lot=lot, qty=qty,
+        warehouse_id=warehouse_id,
+        at=clock.now(),
+        sku=sku,
+        lot=lot,
+        qty=qty,
         from_location_id=source.id if source else None,
         to_location_id=target.id if target else None,
-        document_id=document_id, actor=actor, scan_id=scan_id,
-    )  # fmt: skip
+        document_id=document_id,
+        actor=actor,
+        scan_id=scan_id,
+    )
     session.add(row)
     return row
 
@@ -176,10 +224,20 @@ def once(
     if scan_id is None:
         return Applied(apply(), True)
     if not 8 <= len(scan_id) <= 64:
-        raise ValidationError("must be 8 to 64 characters.", code="warehouse.bad_scan_id",
-                              field="scan_id", value=scan_id)  # fmt: skip
-    scan = Scan(scan_id=scan_id, warehouse_id=warehouse_id, action=action, actor=actor,
-                at=clock.now(), result={})  # fmt: skip
+        raise ValidationError(
+            "must be 8 to 64 characters.",
+            code="warehouse.bad_scan_id",
+            field="scan_id",
+            value=scan_id,
+        )
+    scan = Scan(
+        scan_id=scan_id,
+        warehouse_id=warehouse_id,
+        action=action,
+        actor=actor,
+        at=clock.now(),
+        result={},
+    )
     try:
         with session.begin_nested():
             session.add(scan)
@@ -191,8 +249,10 @@ def once(
         if first.action != action or first.warehouse_id != warehouse_id:
             raise ConflictError(
                 f"Scan id {scan_id} was already used for {first.action}.",
-                code="warehouse.scan_reused", scan_id=scan_id, action=first.action,
-            ) from None  # fmt: skip
+                code="warehouse.scan_reused",
+                scan_id=scan_id,
+                action=first.action,
+            ) from None
         return Applied(dict(first.result), False)
     result = apply()
     scan.result = result
@@ -218,8 +278,11 @@ def differences(session: Session, warehouse_id: int | None = None) -> list[Ledge
         query = select(column, Move.sku, Move.lot, func.sum(Move.qty)).where(column.is_not(None))
         if warehouse_id is not None:
             query = query.where(Move.warehouse_id == warehouse_id)
-        for location_id, sku, lot, total in session.execute(query.group_by(column, Move.sku,
-                                                                          Move.lot)):
+        for location_id, sku, lot, total in session.execute(
+            query.group_by(column, Move.sku, Move.lot)
+        ):
+            if location_id is None:
+                continue
             key = (int(location_id), str(sku), str(lot))
             sums[key] = sums.get(key, 0) + sign * int(total)
     quants = select(Quant.location_id, Quant.sku, Quant.lot, Quant.on_hand)

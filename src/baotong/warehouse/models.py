@@ -119,9 +119,7 @@ class Lot(Base):
     """A lot of an SKU received at a warehouse, with its expiry date (food)."""
 
     __tablename__ = "wh_lots"
-    __table_args__ = (
-        UniqueConstraint("warehouse_id", "sku", "code", name="uq_wh_lots_sku_code"),
-    )
+    __table_args__ = (UniqueConstraint("warehouse_id", "sku", "code", name="uq_wh_lots_sku_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("wh_warehouses.id", ondelete="CASCADE"))

@@ -22,11 +22,20 @@ LEDGER_HEADER = ["id", "at", "sku", "lot", "qty", "from", "to", "document", "act
 
 def move_rows(rows: Iterable[Move], codes: dict[int, str]) -> list[MoveRead]:
     return [
-        MoveRead(id=m.id, at=m.at, sku=m.sku, lot=m.lot, qty=m.qty,
-                 source=codes.get(m.from_location_id or 0), target=codes.get(m.to_location_id or 0),
-                 document_id=m.document_id, actor=m.actor, scan_id=m.scan_id)
+        MoveRead(
+            id=m.id,
+            at=m.at,
+            sku=m.sku,
+            lot=m.lot,
+            qty=m.qty,
+            source=codes.get(m.from_location_id or 0),
+            target=codes.get(m.to_location_id or 0),
+            document_id=m.document_id,
+            actor=m.actor,
+            scan_id=m.scan_id,
+        )
         for m in rows
-    ]  # fmt: skip
+    ]
 
 
 def _bytes(book: Workbook) -> bytes:
@@ -48,8 +57,18 @@ def stock_workbook(session: Session, principal: Principal, code: str) -> bytes:
         found = service.stock(session, principal, code, page=PageRequest(limit=1000, offset=offset))
         for row in found.items:
             name = skus[row.sku].name if row.sku in skus else row.sku
-            sheet.append([row.location, row.sku, name, row.lot, row.expiry, row.on_hand,
-                          row.reserved, row.available])  # fmt: skip
+            sheet.append(
+                [
+                    row.location,
+                    row.sku,
+                    name,
+                    row.lot,
+                    row.expiry,
+                    row.on_hand,
+                    row.reserved,
+                    row.available,
+                ]
+            )
         offset += len(found.items)
         if not found.has_more:
             break
@@ -67,7 +86,18 @@ def ledger_workbook(session: Session, principal: Principal, code: str) -> bytes:
     sheet.append(LEDGER_HEADER)
     query = select(Move).where(Move.warehouse_id == warehouse.id).order_by(Move.id)
     for m in session.scalars(query.execution_options(yield_per=1000)):
-        sheet.append([m.id, m.at.replace(tzinfo=None), m.sku, m.lot, m.qty,
-                      codes.get(m.from_location_id or 0, ""), codes.get(m.to_location_id or 0, ""),
-                      m.document_id, m.actor, m.scan_id])  # fmt: skip
+        sheet.append(
+            [
+                m.id,
+                m.at.replace(tzinfo=None),
+                m.sku,
+                m.lot,
+                m.qty,
+                codes.get(m.from_location_id or 0, ""),
+                codes.get(m.to_location_id or 0, ""),
+                m.document_id,
+                m.actor,
+                m.scan_id,
+            ]
+        )
     return _bytes(book)

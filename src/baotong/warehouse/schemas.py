@@ -15,8 +15,12 @@ from baotong.warehouse.models import (
     WarehouseStatus,
 )
 
-ScanId = Field(None, min_length=8, max_length=64,
-               description="Client-generated id of the scan: a retry with it applies once.")  # fmt: skip
+ScanId = Field(
+    None,
+    min_length=8,
+    max_length=64,
+    description="Client-generated id of the scan: a retry with it applies once.",
+)
 
 
 class Layout(BaseModel):
@@ -97,7 +101,9 @@ class Receive(BaseModel):
 
 class PutAway(BaseModel):
     line_id: int
-    location: str | None = Field(None, max_length=32, description="Scanned bin; else the suggested one.")
+    location: str | None = Field(
+        None, max_length=32, description="Scanned bin; else the suggested one."
+    )
     scan_id: str | None = ScanId
 
 
@@ -110,7 +116,9 @@ class PickCreate(BaseModel):
 
 class Pick(BaseModel):
     line_id: int
-    location: str | None = Field(None, max_length=32, description="Scanned bin: must be the line's.")
+    location: str | None = Field(
+        None, max_length=32, description="Scanned bin: must be the line's."
+    )
     qty: int | None = Field(None, gt=0)
     scan_id: str | None = ScanId
 

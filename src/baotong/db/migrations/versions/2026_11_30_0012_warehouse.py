@@ -336,7 +336,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_wh_quants_warehouse_sku", ["warehouse_id", "sku"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("wh_quants", schema=None) as batch_op:
         batch_op.drop_index("ix_wh_quants_warehouse_sku")
