@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
 from baotong.core import clock
-from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.warehouse import ledger, service
 from baotong.warehouse.models import (
     Document,
@@ -453,12 +453,18 @@ def dispatch(
     warehouse = service.get_warehouse(session, principal, code)
 
     def apply() -> dict[str, Any]:
-        _, shipment = service.document_of(session, principal, shipment_id, DocumentKind.SHIPMENT)
-        if shipment.warehouse_id != warehouse.id:
-            raise NotFoundError(
-                f"Unknown warehouse document {shipment_id}.",
-                code="warehouse_document.not_found",
-                id=shipment_id,
+        shipment = session.get(Document, shipment_id)
+        if (
+            shipment is None
+            or shipment.warehouse_id != warehouse.id
+            or shipment.kind is not DocumentKind.SHIPMENT
+        ):
+            raise ValidationError(
+                f"is not a shipment of {warehouse.code}: {shipment_id}.",
+                code="warehouse.unknown_shipment",
+                field="shipment_id",
+                value=shipment_id,
+                warehouse=warehouse.code,
             )
         if shipment.status is not DocumentStatus.DONE:
             raise ConflictError(
