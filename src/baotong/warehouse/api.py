@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from baotong.api.deps import DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
@@ -118,13 +118,18 @@ def ledger_excel(warehouse_code: str, session: DbSession, user: Reader) -> Respo
 
 
 @router.get(SITE + "/labels.pdf")
-def location_labels(warehouse_code: str, session: DbSession, user: Reader) -> Response:
+def site_labels(
+    warehouse_code: str,
+    session: DbSession,
+    user: Reader,
+    kind: str = Query("location", description="location, sku, lot or package"),
+) -> Response:
+    """Labels (Code 128 and QR) of the warehouse's locations, SKUs, lots or packages."""
     from baotong.warehouse import labels
 
-    data = labels.site_labels(session, user, warehouse_code)
-    return Response(
-        data, media_type="application/pdf", headers=_attachment(f"labels-{warehouse_code}.pdf")
-    )
+    data = labels.site_labels(session, user, warehouse_code, kind)
+    headers = _attachment(f"labels-{warehouse_code}-{kind}.pdf")
+    return Response(data, media_type="application/pdf", headers=headers)
 
 
 def _attachment(name: str) -> dict[str, str]:

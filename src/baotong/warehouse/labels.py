@@ -14,11 +14,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
+from baotong.core.exceptions import ValidationError
 from baotong.warehouse import service
-from baotong.warehouse.models import DocumentKind
+from baotong.warehouse.models import DocumentKind, Lot, Quant
 
 FONT = "STSong-Light"
 LABEL_W, LABEL_H = 100 * mm, 50 * mm  # a common thermal label
@@ -46,24 +48,66 @@ def _label(canvas: Canvas, code: str, title: str, subtitle: str = "") -> None:
     canvas.showPage()
 
 
-def site_labels(session: Session, principal: Principal, code: str) -> bytes:
-    """One label per location of a warehouse."""
+LABEL_KINDS = ("location", "sku", "lot", "package")
+
+
+def site_labels(session: Session, principal: Principal, code: str, kind: str = "location") -> bytes:
+    """Labels of a warehouse's locations, of the SKUs it holds, of its lots (with expiry)
+    or of its packages (with weight and contents)."""
     warehouse = service.get_warehouse(session, principal, code)
-    out = BytesIO()
-    canvas = Canvas(out, pagesize=(LABEL_W, LABEL_H))
-    canvas.setTitle(f"{warehouse.code} locations")
-    for place in service.locations(session, warehouse):
-        _label(canvas, place.code, f"{warehouse.name} {place.code}", place.kind.label_zh)
-    canvas.save()
-    return out.getvalue()
+    skus = service.catalogue().skus
+    labels: list[tuple[str, str, str]] = []
+    if kind == "location":
+        labels = [
+            (p.code, f"{warehouse.name} {p.code}", p.kind.label_zh)
+            for p in service.locations(session, warehouse)
+        ]
+    elif kind == "sku":
+        held = sorted(
+            session.scalars(select(Quant.sku).where(Quant.warehouse_id == warehouse.id).distinct())
+        )
+        labels = [
+            (sku, skus[sku].name if sku in skus else sku, skus[sku].name_en if sku in skus else "")
+            for sku in held
+        ]
+    elif kind == "lot":
+        lots = session.scalars(select(Lot).where(Lot.warehouse_id == warehouse.id).order_by(Lot.id))
+        labels = [
+            (
+                f"{lot.sku}|{lot.code}",
+                f"{lot.sku} 批次 {lot.code}",
+                f"有效期至 {lot.expiry}" if lot.expiry else "",
+            )
+            for lot in lots
+        ]
+    elif kind == "package":
+        labels = [
+            (
+                p.code,
+                f"{warehouse.name} {p.weight_kg} kg",
+                " ".join(f"{c['sku']}×{c['qty']}" for c in p.contents),
+            )
+            for p in service.packages(session, warehouse)
+        ]
+    else:
+        raise ValidationError(
+            f"must be one of {', '.join(LABEL_KINDS)}.",
+            code="warehouse.bad_label_kind",
+            field="kind",
+            value=kind,
+        )
+    return item_labels(labels, title=f"{warehouse.code} {kind}")
 
 
-def item_labels(codes: list[tuple[str, str, str]]) -> bytes:
-    """Labels of SKUs, lots or packages: (code, title, subtitle) each."""
+def item_labels(codes: list[tuple[str, str, str]], *, title: str = "labels") -> bytes:
+    """One label per (code, title, subtitle)."""
     out = BytesIO()
     canvas = Canvas(out, pagesize=(LABEL_W, LABEL_H))
-    for code, title, subtitle in codes:
-        _label(canvas, code, title, subtitle)
+    canvas.setTitle(title)
+    for code, heading, subtitle in codes:
+        _label(canvas, code, heading, subtitle)
+    if not codes:
+        canvas.showPage()
     canvas.save()
     return out.getvalue()
 
