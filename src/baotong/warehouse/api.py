@@ -53,7 +53,8 @@ def _doc(session: DbSession, row: Document) -> DocumentRead:
 
 
 def _scan(session: DbSession, done: tuple[Document, bool]) -> ScanResult:
-    return ScanResult(applied=done[1], document=service.read_document(session, done[0]))
+    document = service.read_document(session, done[0], with_lines=False)
+    return ScanResult(applied=done[1], document=document)
 
 
 @router.get("/sites", response_model=list[WarehouseRead])

@@ -193,6 +193,7 @@ def assemble(
     warehouse, doc = service.document_of(session, principal, document_id, DocumentKind.KIT)
 
     def apply() -> dict[str, Any]:
+        service.lock_document(session, doc)
         service.check_active(doc)
         made, wanted = int(doc.data["made"]), int(doc.data["kits"])
         if kits > wanted - made:

@@ -205,7 +205,8 @@ class DocumentRead(BaseModel):
 
 
 class ScanResult(BaseModel):
-    """The document a scan acted on; ``applied`` is False for a repeated scan id."""
+    """The document a scan acted on (without its lines: GET the document for them);
+    ``applied`` is False for a repeated scan id."""
 
     applied: bool
     document: DocumentRead

@@ -345,7 +345,9 @@ def list_documents(
     return paginate(session, query.order_by(Document.id.desc()), page)
 
 
-def read_document(session: Session, doc: Document) -> DocumentRead:
+def read_document(session: Session, doc: Document, *, with_lines: bool = True) -> DocumentRead:
+    """The document as the API shows it; ``with_lines=False`` leaves its lines out (a scan's
+    answer: a pick list of thousands of lines is not sent back for every scan)."""
     warehouse = session.get(Warehouse, doc.warehouse_id)
     assert warehouse is not None
     codes = location_codes(session, warehouse)
@@ -361,7 +363,7 @@ def read_document(session: Session, doc: Document) -> DocumentRead:
             source=codes.get(line.from_location_id or 0),
             target=codes.get(line.to_location_id or 0),
         )
-        for line in lines_of(session, doc)
+        for line in (lines_of(session, doc) if with_lines else [])
     ]
     return DocumentRead(
         id=doc.id,
@@ -417,7 +419,8 @@ def scanned(
 
 
 def line_of(session: Session, doc: Document, line_id: int) -> DocumentLine:
-    line = session.get(DocumentLine, line_id, populate_existing=True)
+    # The line's row lock: two scans of one line take turns, the second sees it done.
+    line = session.get(DocumentLine, line_id, populate_existing=True, with_for_update=True)
     if line is None or line.document_id != doc.id:
         raise ValidationError(
             f"is not a line of document {doc.id}.",
@@ -430,12 +433,28 @@ def line_of(session: Session, doc: Document, line_id: int) -> DocumentLine:
 
 
 def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) -> None:
-    """Mark a document in progress, or done when every line is."""
-    open_lines = [line for line in lines_of(session, doc) if line.qty_done < line.qty]
+    """Mark a document in progress, or done when every line is.
+
+    Called last in a scan's transaction: the document's row lock (PostgreSQL) makes the
+    scans of one document decide in turn, so the last line's scan sees every other line
+    done and closes the document; the lock is held only until the commit that follows.
+    """
+    lock_document(session, doc)
+    open_lines = session.scalar(
+        select(func.count())
+        .select_from(DocumentLine)
+        .where(DocumentLine.document_id == doc.id, DocumentLine.qty_done < DocumentLine.qty)
+    )
     if not open_lines:
         move_to(session, warehouse, doc, ACTIVE, DocumentStatus.DONE, actor)
     elif doc.status is DocumentStatus.OPEN:
         move_to(session, warehouse, doc, DocumentStatus.OPEN, DocumentStatus.IN_PROGRESS, actor)
+
+
+def lock_document(session: Session, doc: Document) -> None:
+    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it."""
+    session.execute(select(Document.id).where(Document.id == doc.id).with_for_update())
+    session.refresh(doc)
 
 
 def check_active(doc: Document) -> None:
