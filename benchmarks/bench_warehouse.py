@@ -3,10 +3,10 @@ p99 ≤ 50 ms on 2 cores).
 
 A fresh database (PostgreSQL at 127.0.0.1:5432 when reachable, else SQLite) gets a
 warehouse and ``RECEIPTS`` receipts of ``LINES`` lots each on its dock; ``baotong serve``
-runs in its own process; ``CLIENTS`` threads put the lots away, one scan (``POST .../putaway`` with a scan
-id) per request, and one scan in ten is sent twice, as a handheld that lost the answer
-would. Afterwards the ledger is checked against on-hand and every resent scan must have
-been applied once.
+runs in its own process; ``CLIENTS`` threads put the lots away, one scan (``POST
+.../putaway`` with a scan id) per request, and one scan in ten is sent twice, as a
+handheld that lost the answer would. Afterwards the ledger is checked against on-hand and
+every resent scan must have been answered as already applied.
 """
 
 from __future__ import annotations

@@ -350,7 +350,7 @@ def read_document(session: Session, doc: Document, *, with_lines: bool = True) -
     answer: a pick list of thousands of lines is not sent back for every scan)."""
     warehouse = session.get(Warehouse, doc.warehouse_id)
     assert warehouse is not None
-    codes = location_codes(session, warehouse)
+    codes = location_codes(session, warehouse) if with_lines else {}
     lines = [
         LineRead(
             id=line.id,
@@ -452,8 +452,13 @@ def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) 
 
 
 def lock_document(session: Session, doc: Document) -> None:
-    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it."""
-    session.execute(select(Document.id).where(Document.id == doc.id).with_for_update())
+    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it.
+
+    ``FOR NO KEY UPDATE``: the moves the same transaction inserted hold a key-share lock on
+    the document (their foreign key), which a plain ``FOR UPDATE`` would wait on.
+    """
+    query = select(Document.id).where(Document.id == doc.id)
+    session.execute(query.with_for_update(key_share=True))
     session.refresh(doc)
 
 
