@@ -39,6 +39,8 @@ from baotong.tracking import api as tracking_api
 from baotong.tracking import pages as tracking_pages
 from baotong.transport import api as transport_api
 from baotong.transport import pages as transport_pages
+from baotong.warehouse import api as warehouse_api
+from baotong.warehouse import pages as warehouse_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -56,6 +58,7 @@ API_ROUTERS = [
     transport_api.router,
     tracking_api.router,
     servicedesk_api.router,
+    warehouse_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -76,6 +79,7 @@ PAGE_ROUTERS = [
     servicedesk_pages.router,
     pages_load.router,
     tracking_pages.router,
+    warehouse_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -83,6 +87,7 @@ NAV = [
     pages_plans.nav,
     command_pages.nav,
     supply_pages.nav,
+    warehouse_pages.nav,
     transport_pages.nav,
     servicedesk_pages.nav,
     pages_load.nav,
@@ -101,6 +106,7 @@ TEMPLATE_PACKAGES = [
     "baotong.tracking",
     "baotong.servicedesk",
     "baotong.supply",
+    "baotong.warehouse",
 ]
 
 

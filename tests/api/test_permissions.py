@@ -57,7 +57,8 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user", "incident_id": "incident", "instruction_id": "instruction",
-          "loan_id": "loan", "eplan_id": "eplan", "table_id": "supply_table"}  # fmt: skip
+          "loan_id": "loan", "eplan_id": "eplan", "table_id": "supply_table",
+          "warehouse_code": "warehouse", "document_id": "warehouse_document"}  # fmt: skip
 VALUES = {
     "code": "410000",
     "level": "province",
@@ -79,6 +80,26 @@ VALUES = {
     "name": "0000abcd-none.pdf",
 }
 CSRF = "matrix-csrf"
+_ONION = [{"sku": "VEG-ONION", "qty": 1}]
+_WH = f"{API}/warehouse/sites/{{warehouse_code}}"
+_DOC = f"{API}/warehouse/documents/{{document_id}}"
+WAREHOUSE_BODIES = {
+    ("POST", f"{_WH}/expected-receipts"): {"lines": _ONION, "source_type": "t", "source_id": "1"},
+    ("POST", f"{_WH}/receipts"): {"lines": _ONION},
+    ("POST", f"{_WH}/picks"): {"lines": _ONION, "wave": "W1"},
+    ("POST", f"{_WH}/kits"): {"kit": "KIT-MILK", "kits": 1},
+    ("POST", f"{_WH}/packs"): {"items": _ONION, "source": "DOCK-IN", "weight_kg": 1,
+                               "size_cm": [1, 1, 1]},
+    ("POST", f"{_WH}/shipments"): {"vehicle": "V1"},
+    ("POST", f"{_WH}/dispatches"): {"shipment_id": 1, "carrier": "c", "handed_to": "h"},
+    ("POST", f"{_WH}/counts"): {"location": "DOCK-IN"},
+    ("POST", f"{_DOC}/putaway"): {"line_id": 1},
+    ("POST", f"{_DOC}/pick"): {"line_id": 1},
+    ("POST", f"{_DOC}/assemble"): {"kits": 1},
+    ("POST", f"{_DOC}/load"): {"package": "P1"},
+    ("POST", f"{_DOC}/seal"): {"seal": "S1"},
+    ("POST", f"{_DOC}/count"): {"lines": []},
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -172,6 +193,7 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
         ("POST", f"{API}/command/instructions/{{instruction_id}}/execute"): {"execution": "x"},
         ("POST", f"{API}/command/instructions/{{instruction_id}}/report"): {"result": "x"},
         ("POST", f"{API}/command/emergency-plans/{{eplan_id}}/activate"): {"drill": True},
+        **WAREHOUSE_BODIES,
     }  # fmt: skip
     return url, {"json": bodies.get(key)}
 
@@ -184,6 +206,18 @@ def client(
     app = create_app(service_settings, network=lambda: network, engine=planner_engine)
     with TestClient(app) as test_client:
         yield test_client
+
+
+def _warehouse(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
+    """The Henan warehouse the test users of warehouse roles work in, and a receipt of it."""
+    site = f"{API}/warehouse/sites/warehouse-1"
+    if client.get(site, headers=admin).status_code == 404:
+        client.post(f"{API}/warehouse/sites", headers=admin, json={
+            "code": "warehouse-1", "name": "郑州汇集点", "kind": "consolidation_point",
+            "province_code": "410000", "site_id": "ZZ"})  # fmt: skip
+    receipt = client.post(f"{site}/receipts", headers=admin,
+                          json={"lines": [{"sku": "VEG-ONION", "qty": 5}]})  # fmt: skip
+    return {"warehouse": "warehouse-1", "warehouse_document": receipt.json()["document"]["id"]}
 
 
 @pytest.fixture
@@ -212,7 +246,7 @@ def henan(
         ).json()
         return {"scenario": scenario["id"], "plan": plan.json()["id"], "body": body,
                 "user": user["username"], "supply_table": table["id"],
-                **_command_objects(client, admin, body)}  # fmt: skip
+                **_command_objects(client, admin, body), **_warehouse(client, admin)}  # fmt: skip
 
     return make
 

@@ -28,6 +28,7 @@ class Role(LabelledEnum):
     SOURCING_AGENT = "sourcing_agent", "blue"  # the national sourcing desk
     SOURCING_SUPERVISOR = "sourcing_supervisor", "blue"  # the desk's escalation point
     SUPPLY_VIEWER = "supply_viewer", "gray"
+    WAREHOUSE_SUPERVISOR = "warehouse_supervisor", "teal"
 
 
 class Permission(StrEnum):
@@ -62,6 +63,10 @@ class Permission(StrEnum):
     TICKETS_READ = "tickets:read"
     TICKETS_WRITE = "tickets:write"  # open tickets and record their steps
     SERVICEDESK_MANAGE = "servicedesk:manage"  # scripts, call-centre load, diversion, channels
+    WAREHOUSE_READ = "warehouse:read"  # stock, ledger, documents, labels
+    WAREHOUSE_OPERATE = "warehouse:operate"  # the seven operations, by scanning
+    WAREHOUSE_SUPERVISE = "warehouse:supervise"  # approve counts, announce receipts
+    WAREHOUSE_SITES = "warehouse:sites"  # create warehouse sites
 
 
 _READ = {
@@ -87,15 +92,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_APPROVE,
             Permission.AUDIT_READ,
             Permission.EMERGENCY_PLAN_WRITE,
+            Permission.WAREHOUSE_READ,
+            Permission.WAREHOUSE_SITES,
         }
     ),
     Role.DISPATCHER: frozenset(
         _READ
         | {Permission.NETWORK_WRITE, Permission.PLAN_ACTIVATE, Permission.AUDIT_READ}
         | {Permission.INCIDENT_WRITE, Permission.INSTRUCTION_ANSWER, Permission.RESOURCE_WRITE}
-        | {Permission.TRANSPORT_READ}
+        | {Permission.TRANSPORT_READ, Permission.WAREHOUSE_READ}
     ),
-    Role.WAREHOUSE_OPERATOR: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.CS_AGENT: frozenset(
         {
             Permission.NETWORK_READ,
@@ -117,6 +123,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TICKETS_WRITE,
             Permission.SERVICEDESK_MANAGE,
         }
+    ),
+    Role.WAREHOUSE_OPERATOR: frozenset(
+        {Permission.NETWORK_READ, Permission.ROUTING_READ}
+        | {Permission.WAREHOUSE_READ, Permission.WAREHOUSE_OPERATE}
+    ),
+    Role.WAREHOUSE_SUPERVISOR: frozenset(
+        {Permission.NETWORK_READ, Permission.ROUTING_READ, Permission.WAREHOUSE_READ}
+        | {Permission.WAREHOUSE_OPERATE, Permission.WAREHOUSE_SUPERVISE}
     ),
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
     Role.VIEWER: frozenset(_READ | {Permission.TRANSPORT_READ}),
@@ -171,6 +185,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.TRANSPORT_DISPATCHER: _AREA_KINDS,
     Role.DUTY_OFFICER: _AREA_KINDS,
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
+    Role.WAREHOUSE_SUPERVISOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
     Role.CS_SUPERVISOR: _AREA_KINDS,

@@ -18,6 +18,7 @@ from baotong.cli import (
     tracking,
     transport,
     users,
+    warehouse,
 )
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(transport.app, name="transport")
 app.add_typer(tracking.app, name="tracking")
 app.add_typer(servicedesk.app, name="servicedesk")
 app.add_typer(supply.app, name="supply")
+app.add_typer(warehouse.app, name="warehouse")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)

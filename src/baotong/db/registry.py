@@ -21,7 +21,9 @@ import baotong.supply.models
 import baotong.tracking.demo
 import baotong.tracking.models
 import baotong.transport.demo
-import baotong.transport.models  # noqa: F401
+import baotong.transport.models
+import baotong.warehouse.demo
+import baotong.warehouse.models  # noqa: F401
 from baotong.db.base import Base
 
 metadata = Base.metadata

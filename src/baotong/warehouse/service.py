@@ -1,0 +1,627 @@
+"""Use cases of the warehouse: sites and locations, documents and their lines, stock and
+the ledger, and the helpers the operations share (``inbound``: receive, put away, count;
+``outbound``: pick, kit, pack, ship out, dispatch).
+
+Each operation is a document (``Document.kind``) whose state moves through
+``db.transitions.transition`` and is audited; every change of stock is a move of the
+ledger (``warehouse.ledger``). Operations done by scanning carry a client scan id and are
+applied once. Put-away suggests a location: a bin already holding the SKU (the nearest
+first), else the nearest empty bin, else the nearest bin; the operator may scan another.
+Pick lists reserve stock first-expiry-first-out (lots with the earliest expiry, then the
+nearest bin) and report what they could not reserve as shortages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from baotong.audit import service as audit
+from baotong.auth.permissions import Principal, ScopeKind
+from baotong.core import clock
+from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.i18n import N_
+from baotong.core.pagination import Page, PageRequest, paginate
+from baotong.db.transitions import transition
+from baotong.supply.catalogue import Catalogue, load_catalogue
+from baotong.warehouse import ledger
+from baotong.warehouse.models import (
+    Document,
+    DocumentKind,
+    DocumentLine,
+    DocumentStatus,
+    Location,
+    LocationKind,
+    Lot,
+    Move,
+    Package,
+    Quant,
+    Warehouse,
+)
+from baotong.warehouse.schemas import (
+    DocumentRead,
+    LineRead,
+    StockRow,
+    WarehouseCreate,
+)
+
+WAREHOUSE = audit.register_type(
+    "warehouse", label_key=N_("object.warehouse"), link="/warehouse/sites/{id}"
+)
+DOCUMENT = audit.register_type(
+    "warehouse_document",
+    label_key=N_("object.warehouse_document"),
+    link="/warehouse/documents/{id}",
+)
+DOCK_IN, DOCK_OUT, STAGING, KITTING = "DOCK-IN", "DOCK-OUT", "STAGE", "KIT"
+ACTIVE = (DocumentStatus.OPEN, DocumentStatus.IN_PROGRESS)
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The supply catalogue (read only): the SKUs and kits a warehouse may hold."""
+    return load_catalogue()
+
+
+def check_sku(code: str, field: str = "sku") -> str:
+    """An SKU of the catalogue or a kit code (kits are stored as units of their own)."""
+    known = catalogue()
+    if code not in known.skus and code not in known.kit_codes:
+        raise ValidationError(
+            f"is not an SKU or kit of the supply catalogue: '{code}'.",
+            code="warehouse.unknown_sku",
+            field=field,
+            value=code,
+        )
+    return code
+
+
+# -- sites and locations ----------------------------------------------------------------------
+def _visible(principal: Principal, warehouse: Warehouse) -> bool:
+    scope = principal.scope
+    return scope.covers_province(warehouse.province_code) and scope.covers(
+        ScopeKind.WAREHOUSE, warehouse.code, province_code=warehouse.province_code
+    )
+
+
+def get_warehouse(session: Session, principal: Principal, code: str) -> Warehouse:
+    """The warehouse ``code`` if the principal's scope covers it (else not found)."""
+    row = session.scalar(select(Warehouse).where(Warehouse.code == code))
+    if row is None or not _visible(principal, row):
+        raise NotFoundError(f"Unknown warehouse {code}.", code="warehouse.not_found", id=code)
+    return row
+
+
+def list_warehouses(
+    session: Session, principal: Principal, *, page: PageRequest = PageRequest()
+) -> Page[Warehouse]:
+    query = select(Warehouse).where(
+        principal.scope.clause(
+            province=Warehouse.province_code, unit=(ScopeKind.WAREHOUSE, Warehouse.code)
+        )
+    )
+    if principal.province_code is not None:
+        query = query.where(Warehouse.province_code == principal.province_code)
+    return paginate(session, query.order_by(Warehouse.code), page)
+
+
+def create_warehouse(session: Session, principal: Principal, data: WarehouseCreate) -> Warehouse:
+    """A warehouse with its docks, staging and kitting areas and the bins of its layout."""
+    if not principal.sees_province(data.province_code):
+        raise NotFoundError(
+            f"Unknown province {data.province_code}.", code="warehouse.not_found", id=data.code
+        )
+    if session.scalar(select(Warehouse.id).where(Warehouse.code == data.code)) is not None:
+        raise ConflictError(
+            f"Warehouse {data.code} exists already.", code="warehouse.exists", id=data.code
+        )
+    row = Warehouse(
+        code=data.code,
+        name=data.name,
+        kind=data.kind,
+        status=data.status,
+        province_code=data.province_code,
+        site_id=data.site_id,
+        region_code=data.region_code,
+        equipment=dict(data.equipment),
+        staff=list(data.staff),
+        created_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    areas = [
+        (DOCK_IN, LocationKind.DOCK, 0),
+        (STAGING, LocationKind.STAGING, 1),
+        (KITTING, LocationKind.KITTING, 2),
+        (DOCK_OUT, LocationKind.DOCK, 3),
+    ]
+    for code, kind, distance in areas:
+        session.add(Location(warehouse_id=row.id, code=code, kind=kind, distance=distance))
+    layout, distance = data.layout, 10
+    for zone in layout.zones:
+        for aisle in range(1, layout.aisles + 1):
+            for rack in range(1, layout.racks + 1):
+                for bin_ in range(1, layout.bins + 1):
+                    session.add(
+                        Location(
+                            warehouse_id=row.id,
+                            code=f"{zone}-{aisle:02d}-{rack:02d}-{bin_:02d}",
+                            kind=LocationKind.BIN,
+                            zone=zone,
+                            aisle=f"{aisle:02d}",
+                            rack=f"{rack:02d}",
+                            bin=f"{bin_:02d}",
+                            distance=distance,
+                        )
+                    )
+                    distance += 1
+    session.flush()
+    audit.record(
+        session,
+        actor=principal.username,
+        action="warehouse.create",
+        object_type=WAREHOUSE.name,
+        object_id=row.code,
+        after=data.model_dump(mode="json", exclude={"layout"}),
+        province_code=row.province_code,
+    )
+    return row
+
+
+def locations(session: Session, warehouse: Warehouse) -> list[Location]:
+    query = select(Location).where(Location.warehouse_id == warehouse.id)
+    return list(session.scalars(query.order_by(Location.distance, Location.code)))
+
+
+def location(
+    session: Session, warehouse: Warehouse, code: str, field: str = "location"
+) -> Location:
+    row = session.scalar(
+        select(Location).where(Location.warehouse_id == warehouse.id, Location.code == code)
+    )
+    if row is None:
+        raise ValidationError(
+            f"is not a location of {warehouse.code}: '{code}'.",
+            code="warehouse.unknown_location",
+            field=field,
+            value=code,
+            warehouse=warehouse.code,
+        )
+    return row
+
+
+def suggest_location(session: Session, warehouse: Warehouse, sku: str) -> Location:
+    """Where to put an SKU away: a bin that holds it already (nearest first), else the
+    nearest empty bin no open put-away of another SKU is bound for, else the nearest bin."""
+    bins = select(Location).where(
+        Location.warehouse_id == warehouse.id, Location.kind == LocationKind.BIN
+    )
+    holding = bins.join(Quant, Quant.location_id == Location.id).where(
+        Quant.sku == sku, Quant.on_hand > 0
+    )
+    occupied = select(Quant.location_id).where(
+        Quant.warehouse_id == warehouse.id, Quant.on_hand > 0
+    )
+    planned = (
+        select(DocumentLine.to_location_id)
+        .join(Document, Document.id == DocumentLine.document_id)
+        .where(
+            Document.warehouse_id == warehouse.id,
+            Document.kind == DocumentKind.PUTAWAY,
+            Document.status.in_(ACTIVE),
+            DocumentLine.qty_done < DocumentLine.qty,
+            DocumentLine.sku != sku,
+        )
+    )
+    free = bins.where(Location.id.not_in(occupied), Location.id.not_in(planned))
+    for query in (holding, free, bins):
+        found = session.scalar(query.order_by(Location.distance).limit(1))
+        if found is not None:
+            return found
+    return location(session, warehouse, STAGING)
+
+
+# -- documents ---------------------------------------------------------------------------------
+def new_document(
+    session: Session,
+    warehouse: Warehouse,
+    kind: DocumentKind,
+    actor: str,
+    *,
+    status: DocumentStatus = DocumentStatus.OPEN,
+    reference: str = "",
+    data: dict[str, Any] | None = None,
+    **values: Any,
+) -> Document:
+    doc = Document(
+        warehouse_id=warehouse.id,
+        kind=kind,
+        status=status,
+        reference=reference,
+        data=dict(data or {}),
+        created_by=actor,
+        created_at=clock.now(),
+        **values,
+    )
+    session.add(doc)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"warehouse_document.{kind.value}",
+        object_type=DOCUMENT.name,
+        object_id=str(doc.id),
+        after={"kind": kind.value, "status": status.value, "reference": reference},
+        province_code=warehouse.province_code,
+    )
+    return doc
+
+
+def move_to(
+    session: Session,
+    warehouse: Warehouse,
+    doc: Document,
+    source: Iterable[DocumentStatus] | DocumentStatus,
+    target: DocumentStatus,
+    actor: str,
+    **values: Any,
+) -> Document:
+    before = doc.status
+    if target is DocumentStatus.DONE:
+        values.setdefault("done_at", clock.now())
+    row = transition(session, Document, doc.id, Document.status, source, target, **values)
+    audit.record(
+        session,
+        actor=actor,
+        action=f"warehouse_document.{target.value}",
+        object_type=DOCUMENT.name,
+        object_id=str(doc.id),
+        before={"status": before.value},
+        after={"status": target.value},
+        province_code=warehouse.province_code,
+    )
+    return row
+
+
+def set_data(doc: Document, **values: Any) -> None:
+    doc.data = {**doc.data, **values}
+
+
+def get_document(session: Session, principal: Principal, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is not None:
+        warehouse = session.get(Warehouse, doc.warehouse_id)
+        if warehouse is not None and _visible(principal, warehouse):
+            return doc
+    raise NotFoundError(
+        f"Unknown warehouse document {document_id}.",
+        code="warehouse_document.not_found",
+        id=document_id,
+    )
+
+
+def document_of(
+    session: Session, principal: Principal, document_id: int, kind: DocumentKind
+) -> tuple[Warehouse, Document]:
+    doc = get_document(session, principal, document_id)
+    if doc.kind is not kind:
+        raise ConflictError(
+            f"Document {document_id} is a {doc.kind}, not a {kind}.",
+            code="warehouse_document.wrong_kind",
+            id=document_id,
+            kind=doc.kind,
+            wanted=kind,
+        )
+    warehouse = session.get(Warehouse, doc.warehouse_id)
+    assert warehouse is not None
+    return warehouse, doc
+
+
+def lines_of(session: Session, doc: Document) -> list[DocumentLine]:
+    query = select(DocumentLine).where(DocumentLine.document_id == doc.id)
+    return list(session.scalars(query.order_by(DocumentLine.id)))
+
+
+def list_documents(
+    session: Session,
+    principal: Principal,
+    code: str,
+    *,
+    kind: DocumentKind | None = None,
+    status: DocumentStatus | None = None,
+    page: PageRequest = PageRequest(),
+) -> Page[Document]:
+    warehouse = get_warehouse(session, principal, code)
+    query = select(Document).where(Document.warehouse_id == warehouse.id)
+    if kind is not None:
+        query = query.where(Document.kind == kind)
+    if status is not None:
+        query = query.where(Document.status == status)
+    return paginate(session, query.order_by(Document.id.desc()), page)
+
+
+def read_document(session: Session, doc: Document, *, with_lines: bool = True) -> DocumentRead:
+    """The document as the API shows it; ``with_lines=False`` leaves its lines out (a scan's
+    answer: a pick list of thousands of lines is not sent back for every scan)."""
+    warehouse = session.get(Warehouse, doc.warehouse_id)
+    assert warehouse is not None
+    codes = location_codes(session, warehouse) if with_lines else {}
+    lines = [
+        LineRead(
+            id=line.id,
+            sku=line.sku,
+            lot=line.lot,
+            expiry=line.expiry,
+            qty=line.qty,
+            qty_done=line.qty_done,
+            qty_damaged=line.qty_damaged,
+            source=codes.get(line.from_location_id or 0),
+            target=codes.get(line.to_location_id or 0),
+        )
+        for line in (lines_of(session, doc) if with_lines else [])
+    ]
+    return DocumentRead(
+        id=doc.id,
+        warehouse=warehouse.code,
+        kind=doc.kind,
+        status=doc.status,
+        reference=doc.reference,
+        source_type=doc.source_type,
+        source_id=doc.source_id,
+        wave=doc.wave,
+        data=doc.data,
+        created_by=doc.created_by,
+        created_at=doc.created_at,
+        done_at=doc.done_at,
+        lines=lines,
+    )
+
+
+def ensure_lot(
+    session: Session, warehouse: Warehouse, sku: str, code: str, expiry: date | None
+) -> None:
+    if not code:
+        return
+    found = session.scalar(
+        select(Lot).where(Lot.warehouse_id == warehouse.id, Lot.sku == sku, Lot.code == code)
+    )
+    if found is None:
+        session.add(Lot(warehouse_id=warehouse.id, sku=sku, code=code, expiry=expiry))
+        session.flush()
+    elif expiry is not None and found.expiry is None:
+        found.expiry = expiry
+
+
+def scanned(
+    session: Session,
+    warehouse: Warehouse,
+    principal: Principal,
+    scan_id: str | None,
+    action: str,
+    apply: Any,
+) -> tuple[Document, bool]:
+    done = ledger.once(
+        session,
+        scan_id=scan_id,
+        warehouse_id=warehouse.id,
+        action=action,
+        actor=principal.username,
+        apply=apply,
+    )
+    doc = session.get(Document, int(done.result["document_id"]), populate_existing=True)
+    assert doc is not None
+    return doc, done.applied
+
+
+def line_of(session: Session, doc: Document, line_id: int) -> DocumentLine:
+    # The line's row lock: two scans of one line take turns, the second sees it done.
+    line = session.get(DocumentLine, line_id, populate_existing=True, with_for_update=True)
+    if line is None or line.document_id != doc.id:
+        raise ValidationError(
+            f"is not a line of document {doc.id}.",
+            code="warehouse.unknown_line",
+            field="line_id",
+            value=line_id,
+            document=doc.id,
+        )
+    return line
+
+
+def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) -> None:
+    """Mark a document in progress, or done when every line is.
+
+    Called last in a scan's transaction: the document's row lock (PostgreSQL) makes the
+    scans of one document decide in turn, so the last line's scan sees every other line
+    done and closes the document; the lock is held only until the commit that follows.
+    """
+    lock_document(session, doc)
+    open_lines = session.scalar(
+        select(func.count())
+        .select_from(DocumentLine)
+        .where(DocumentLine.document_id == doc.id, DocumentLine.qty_done < DocumentLine.qty)
+    )
+    if not open_lines:
+        move_to(session, warehouse, doc, ACTIVE, DocumentStatus.DONE, actor)
+    elif doc.status is DocumentStatus.OPEN:
+        move_to(session, warehouse, doc, DocumentStatus.OPEN, DocumentStatus.IN_PROGRESS, actor)
+
+
+def lock_document(session: Session, doc: Document) -> None:
+    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it.
+
+    ``FOR NO KEY UPDATE``: the moves the same transaction inserted hold a key-share lock on
+    the document (their foreign key), which a plain ``FOR UPDATE`` would wait on.
+    """
+    query = select(Document.id).where(Document.id == doc.id)
+    session.execute(query.with_for_update(key_share=True))
+    session.refresh(doc)
+
+
+def check_active(doc: Document) -> None:
+    if doc.status not in ACTIVE:
+        raise ConflictError(
+            f"Warehouse document {doc.id} is {doc.status}; it must be open or in progress.",
+            code="warehouse_document.wrong_status",
+            id=doc.id,
+            status=doc.status,
+        )
+
+
+def fefo(
+    session: Session,
+    warehouse: Warehouse,
+    sku: str,
+    kinds: tuple[LocationKind, ...],
+    location_id: int | None = None,
+) -> Select[Quant, Location]:
+    """Quants of an SKU with units available, earliest expiry first, then nearest."""
+    query = (
+        select(Quant, Location)
+        .join(Location, Location.id == Quant.location_id)
+        .outerjoin(
+            Lot,
+            and_(
+                Lot.warehouse_id == Quant.warehouse_id, Lot.sku == Quant.sku, Lot.code == Quant.lot
+            ),
+        )
+        .where(
+            Quant.warehouse_id == warehouse.id,
+            Quant.sku == sku,
+            Quant.on_hand - Quant.reserved > 0,
+            Location.kind.in_(kinds),
+        )
+        .order_by(Lot.expiry.is_(None), Lot.expiry, Location.distance, Quant.id)
+    )
+    if location_id is not None:
+        query = query.where(Quant.location_id == location_id)
+    return query
+
+
+def consume(
+    session: Session,
+    warehouse: Warehouse,
+    *,
+    sku: str,
+    qty: int,
+    source: Location,
+    target: Location | None,
+    doc: Document,
+    actor: str,
+    scan_id: str | None,
+    lot: str | None = None,
+) -> list[dict[str, Any]]:
+    """Move ``qty`` units of an SKU out of a location, lots first-expiry-first (or the one
+    ``lot``); refused whole when the location holds fewer."""
+    if lot is not None:
+        pairs = [(lot, qty)]
+    else:
+        quants = session.execute(
+            fefo(session, warehouse, sku, (source.kind,), source.id).with_for_update(of=Quant)
+        ).all()
+        available = sum(q.on_hand - q.reserved for q, _ in quants)
+        if available < qty:
+            on_hand = sum(q.on_hand for q, _ in quants)
+            raise ledger.InsufficientStock(
+                code="warehouse.insufficient_stock",
+                sku=sku,
+                lot="",
+                location=source.code,
+                needed=qty,
+                on_hand=on_hand,
+                reserved=on_hand - available,
+            )
+        pairs, remaining = [], qty
+        for quant, _ in quants:
+            take = min(remaining, quant.on_hand - quant.reserved)
+            if take > 0:
+                pairs.append((quant.lot, take))
+                remaining -= take
+    for lot_code, take in pairs:
+        ledger.move(
+            session,
+            warehouse_id=warehouse.id,
+            sku=sku,
+            lot=lot_code,
+            qty=take,
+            source=source,
+            target=target,
+            document_id=doc.id,
+            actor=actor,
+            scan_id=scan_id,
+        )
+    return [{"sku": sku, "lot": lot_code, "qty": take} for lot_code, take in pairs]
+
+
+def packages(
+    session: Session,
+    warehouse: Warehouse,
+    shipment_id: int | None = None,
+    *,
+    unloaded: bool = False,
+) -> list[Package]:
+    query = select(Package).where(Package.warehouse_id == warehouse.id)
+    if shipment_id is not None:
+        query = query.where(Package.shipment_id == shipment_id)
+    if unloaded:
+        query = query.where(Package.shipment_id.is_(None), Package.location_id.is_not(None))
+    return list(session.scalars(query.order_by(Package.id)))
+
+
+# -- stock and ledger ---------------------------------------------------------------------------
+def stock(
+    session: Session,
+    principal: Principal,
+    code: str,
+    *,
+    sku: str | None = None,
+    page: PageRequest = PageRequest(limit=1000),
+) -> Page[StockRow]:
+    """On-hand, reserved and available per location, SKU and lot (non-empty quants)."""
+    warehouse = get_warehouse(session, principal, code)
+    query = (
+        select(Quant, Location.code, Lot.expiry)
+        .join(Location, Location.id == Quant.location_id)
+        .outerjoin(
+            Lot,
+            and_(
+                Lot.warehouse_id == Quant.warehouse_id, Lot.sku == Quant.sku, Lot.code == Quant.lot
+            ),
+        )
+        .where(Quant.warehouse_id == warehouse.id, Quant.on_hand > 0)
+        .order_by(Quant.sku, Location.distance, Quant.lot)
+    )
+    if sku:
+        query = query.where(Quant.sku == sku)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.execute(query.limit(page.limit).offset(page.offset)).all()
+    items = [
+        StockRow(
+            location=loc,
+            sku=q.sku,
+            lot=q.lot,
+            expiry=expiry,
+            on_hand=q.on_hand,
+            reserved=q.reserved,
+            available=q.on_hand - q.reserved,
+        )
+        for q, loc, expiry in rows
+    ]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+def moves(
+    session: Session, principal: Principal, code: str, *, page: PageRequest = PageRequest()
+) -> Page[Move]:
+    warehouse = get_warehouse(session, principal, code)
+    query = select(Move).where(Move.warehouse_id == warehouse.id).order_by(Move.id.desc())
+    return paginate(session, query, page)
+
+
+def location_codes(session: Session, warehouse: Warehouse) -> dict[int, str]:
+    query = select(Location.id, Location.code).where(Location.warehouse_id == warehouse.id)
+    return {int(i): str(c) for i, c in session.execute(query)}
