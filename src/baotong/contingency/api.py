@@ -187,6 +187,13 @@ def activate_plan(
     return PlanRead.model_validate(run)
 
 
+@router.post("/plans/{plan_id}/unschedule", response_model=PlanRead)
+def unschedule_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
+    """Call off a scheduled activation before its effective time."""
+    run = service.cancel_schedule(session, plan_id=plan_id, principal=user)
+    return PlanRead.model_validate(run)
+
+
 @router.post("/plans/{plan_id}/lift", response_model=PlanRead)
 def lift_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
     run = service.lift_plan(session, plan_id=plan_id, principal=user)

@@ -137,7 +137,7 @@ def activate(request: Request, plan_id: int, session: DbSession, network: Curren
              user: Activator, effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     return _act(request, session, network, user, plan_id, lambda: contingency_service.activate_plan(
         session, plan_id=plan_id, principal=user,
-        effective_at=parse_time(effective_at, "effective_at")))  # fmt: skip
+        effective_at=parse_time(effective_at, "effective_at", zone=user.time_zone)))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/lift", include_in_schema=False, dependencies=[Csrf])
@@ -145,6 +145,14 @@ def lift(request: Request, plan_id: int, session: DbSession, network: CurrentNet
          user: Activator) -> Response:  # fmt: skip
     return _act(request, session, network, user, plan_id, lambda: contingency_service.lift_plan(
         session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/unschedule", include_in_schema=False, dependencies=[Csrf])
+def unschedule(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+               user: Activator) -> Response:  # fmt: skip
+    return _act(request, session, network, user, plan_id,
+                lambda: contingency_service.cancel_schedule(
+                    session, plan_id=plan_id, principal=user))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/cancel", include_in_schema=False, dependencies=[Csrf])

@@ -57,7 +57,10 @@ async def change_status(
     return attempt(
         session,
         lambda: network_service.change_status(
-            session, site_id=site_id, principal=user, **dict(parse_form(StatusChange, form))
+            session,
+            site_id=site_id,
+            principal=user,
+            **dict(parse_form(StatusChange, form, zone=user.time_zone)),
         ),
         done=lambda _: see_other(f"/sites/{site_id}"),
         refused=lambda exc: _refused(request, session, network, user, site_id, exc, "status", form),
@@ -79,7 +82,10 @@ async def change_capacity(
     return attempt(
         session,
         lambda: network_service.override_capacity(
-            session, site_id=site_id, principal=user, **dict(parse_form(CapacityChange, fields))
+            session,
+            site_id=site_id,
+            principal=user,
+            **dict(parse_form(CapacityChange, fields, zone=user.time_zone)),
         ),
         done=lambda _: see_other(f"/sites/{site_id}"),
         refused=lambda exc: _refused(
