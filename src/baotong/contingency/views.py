@@ -22,10 +22,10 @@ from baotong.contingency.document import (
     TransitChange,
     Unserved,
 )
+from baotong.contingency.figures import HISTOGRAM_HOURS, chute_share, hour_bin, load_rate
 from baotong.network.entities import Network
 
 MAX_ROWS = 200
-HISTOGRAM_HOURS = 24
 MAX_POINTS = 5000
 
 
@@ -94,17 +94,19 @@ def _backup_row(b: Backup) -> BackupRow:
         center_id=b.center_id, name=b.name, province_code=b.province_code, load=b.load,
         surge_shifts=b.surge_shifts, chutes_used=used, chutes_free=free,
         zone_count=len(b.zones),
-        utilisation=b.utilisation or (b.load / b.capacity if b.capacity else 0.0),
-        chute_share=used / (used + free) if used + free else 0.0,
+        utilisation=b.utilisation or load_rate(0.0, b.capacity, b.load),
+        chute_share=chute_share(used, free),
     )  # fmt: skip
 
 
 def delay_histogram(plan: PlanDocument) -> dict[str, list[Any]]:
-    """Volume by whole extra hours (0, 1, … 24+), from the assignments."""
-    bins = [0.0] * (HISTOGRAM_HOURS + 1)
-    for a in plan.assignments:
-        hours = max(0.0, a.extra_hours)
-        bins[min(int(hours), HISTOGRAM_HOURS)] += a.volume
+    """Volume by whole extra hours (0, 1, … 24+), weighted as the mean and P95 are
+    (``figures``); a document stored before it carried the histogram uses its zones."""
+    bins = list(plan.delays.histogram)
+    if not bins:
+        bins = [0.0] * (HISTOGRAM_HOURS + 1)
+        for a in plan.assignments:
+            bins[hour_bin(a.extra_hours)] += a.volume
     labels = [str(h) for h in range(HISTOGRAM_HOURS)] + [f"{HISTOGRAM_HOURS}+"]
     return {"x": labels, "y": [round(v) for v in bins]}
 
