@@ -4,10 +4,20 @@ do to the centres is shown where the centres are."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from .conftest import csrf, log_in
+from baotong.contingency import document as doc
+from baotong.contingency import service as contingency_service
+from baotong.core import clock
+from baotong.db.session import session_scope
+from baotong.jobs.models import JobStatus
+from baotong.network.entities import Network
+
+from ..conftest import nearest_document, staff
+from .conftest import computed_plan, csrf, log_in
 
 
 def test_a_saved_scenario_opens_for_editing_without_none_and_saves_unchanged(
@@ -31,3 +41,102 @@ def test_a_saved_scenario_opens_for_editing_without_none_and_saves_unchanged(
               "max_surge_shifts": "", **csrf(planner)},
     )  # fmt: skip
     assert again.status_code == 303, again.text
+
+
+def _station_plan(seeded: sessionmaker[Session], network: Network) -> int:
+    """An active city plan for county 410101 sorted to its two stations (WH and XA)."""
+    body = {"name": "郑州一县", "locked_areas": [{"region": "410101", "level": "city",
+            "depth": "station"}], "product_classes": {"parcel": 1.0}}  # fmt: skip
+    rows = [
+        doc.Assignment(
+            zone_id=sid, zone_kind="station", region_code="410101", station_id=sid,
+            name=network.stations[sid].name, area_code="410101",
+            location=network.stations[sid].location, backup_center_id=backup,
+            backup=network.centers[backup].name, volume=500.0, load=500.0, chutes=1,
+            sort_depth="station", km=0.0, hours=0.0, extra_hours=0.0,
+        )
+        for sid, backup in (("S4101010", "WH"), ("S4101011", "XA"))
+    ]  # fmt: skip
+    with session_scope(seeded) as session:
+        scenario = contingency_service.create_scenario(session, body=body, network=network,
+                                                       principal=staff("p"))  # fmt: skip
+        run = contingency_service.create_plan(session, scenario_id=scenario.id, name=None,
+                                              parameters={}, network=network,
+                                              principal=staff("p"))  # fmt: skip
+        document = nearest_document(network, body, ["410101"], rows)
+        contingency_service.store_result(session, run=run, result=document)
+        run.job.status = JobStatus.SUCCEEDED
+        contingency_service.approve_plan(session, plan_id=run.id, principal=staff("p"))
+        contingency_service.activate_plan(session, plan_id=run.id, principal=staff("d"))
+        return run.id
+
+
+def test_a_backup_shows_its_load_with_the_plans_in_force_and_a_locked_centre_is_locked(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client, "active")  # Henan → WH, 3 × 1 000/day
+    viewer = log_in(client, seeded, "viewer")
+    backup = viewer.get("/sites/WH").text
+    assert 'data-testid="load-rate">26.5%' in backup  # (50 000 + 3 000) / 200 000
+    assert 'data-testid="zones-taken"' in backup
+    assert "410101" in backup
+    locked = viewer.get("/sites/ZZ").text
+    assert 'data-testid="site-locked"' in locked
+    assert f'href="/plans/{plan_id}"' in locked
+    centres = {c["id"]: c for c in viewer.get("/map/data.json").json()["centres"]}
+    assert centres["ZZ"]["status"] == "locked"
+    assert centres["WH"]["utilisation"] == 0.265
+
+
+def test_a_city_plan_routes_stations_on_the_centre_page_and_its_zone_table_searches(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = _station_plan(seeded, network)
+    viewer = log_in(client, seeded, "viewer")
+    centre = viewer.get("/sites/ZZ").text
+    assert "揽投部 S4101010" in centre
+    assert "揽投部 S4101011" in centre
+    assert centre.count('class="changed"') == 2  # the two stations; the other counties baseline
+    assert viewer.get("/sites/XA").text.count("S4101011") >= 1
+    found = viewer.get(f"/plans/{plan_id}/zones?q=S4101011", headers={"HX-Request": "true"})
+    assert "S4101011" in found.text
+    assert "S4101010" not in found.text
+    assert "<html" not in found.text
+
+
+def test_closing_a_backup_of_an_active_plan_raises_an_alert_on_the_plan_the_site_and_the_map(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client, "active")  # backup WH
+    dispatcher = log_in(client, seeded, "dispatcher")
+    assert 'data-testid="plan-alerts"' not in dispatcher.get(f"/plans/{plan_id}").text
+    closing = {"status": "closed", "reason": "洪水", **csrf(dispatcher)}
+    closed = dispatcher.post("/sites/WH/status", data=closing)
+    assert closed.status_code == 303
+    for page in (f"/plans/{plan_id}", "/sites/WH", "/map"):
+        text = dispatcher.get(page).text
+        assert 'data-testid="plan-alerts"' in text, page
+        assert "调整方案依靠的站点已关闭或限产" in text
+    planner = log_in(client, seeded, "planner")
+    assert 'data-testid="replan"' in planner.get(f"/plans/{plan_id}").text
+
+
+def test_a_scheduled_plan_is_scheduled_on_every_page_until_its_time_and_can_be_called_off(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client, "approved")
+    dispatcher = log_in(client, seeded, "dispatcher")
+    later = (clock.now() + timedelta(days=1)).astimezone(clock.zone("Asia/Shanghai"))
+    reply = dispatcher.post(f"/plans/{plan_id}/activate",
+                            data={"effective_at": later.strftime("%Y-%m-%dT%H:%M"),
+                                  **csrf(dispatcher)})  # fmt: skip
+    assert reply.status_code == 303
+    page = dispatcher.get(f"/plans/{plan_id}").text
+    assert "已排期" in page
+    assert 'data-testid="unschedule"' in page
+    assert dispatcher.get("/map/data.json").json()["locked"] == []
+    assert 'data-testid="site-locked"' not in dispatcher.get("/sites/ZZ").text
+    assert "已排期" in dispatcher.get("/plans").text
+    off = dispatcher.post(f"/plans/{plan_id}/unschedule", data=csrf(dispatcher))
+    assert off.status_code == 303
+    assert 'data-testid="activate"' in dispatcher.get(f"/plans/{plan_id}").text

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import service as contingency_service
+from baotong.contingency import site_views
 from baotong.contingency import views as plan_views
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import PlanLifecycle, PlanRun
@@ -72,12 +73,40 @@ def _plan_values(
     }
 
 
+def _zones(session: Session, network: Network, user: Principal, plan_id: int, q: str,
+           page: int) -> dict[str, Any]:  # fmt: skip
+    """The plan's zone → backup table: one page of it, searched by id or county name."""
+    text = q.strip()
+    codes = [r.code for r in network.regions.values()
+             if text and (text in r.name or text.lower() in r.pinyin)][:500]  # fmt: skip
+    found = contingency_service.plan_zones(session, plan_id, principal=user, search=text,
+                                           region_codes=codes,
+                                           page=PageRequest.number(page, PAGE))  # fmt: skip
+    return {"zones": found, "zones_q": text,
+            "zones_query": urlencode({"q": text} if text else {})}  # fmt: skip
+
+
 @router.get("/plans/{plan_id}", include_in_schema=False)
 def plan_page(
     request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader
 ) -> Response:
     run = contingency_service.get_plan(session, plan_id, principal=user)
-    return render(request, DETAIL, user, **_plan_values(run, network))
+    return render(request, DETAIL, user, **_plan_values(run, network),
+                  **_zones(session, network, user, plan_id, "", 1),
+                  alerts=site_views.alerts(session, network, principal=user,
+                                           plan_id=plan_id))  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/zones", include_in_schema=False)
+def plan_zones(
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader,
+    q: str = "", page: int = 1,
+) -> Response:  # fmt: skip
+    """The zone → backup table: its fragment for htmx, or the whole page at that page."""
+    run = contingency_service.get_plan(session, plan_id, principal=user)
+    return render(request, DETAIL, user, fragment="contingency/plans/_zones.html",
+                  **_plan_values(run, network), **_zones(session, network, user, plan_id, q, page),
+                  alerts=[])  # fmt: skip
 
 
 @router.get("/plans/{plan_id}/progress", include_in_schema=False)
@@ -120,7 +149,8 @@ def _act(request: Request, session: Session, network: Network, user: Principal, 
         run = contingency_service.get_plan(session, plan_id, principal=user)
         return render(request, DETAIL, user, status_code=exc.status,
                       flash_error=i18n.error_for(request, exc),
-                      **_plan_values(run, network))  # fmt: skip
+                      **_plan_values(run, network),
+                      **_zones(session, network, user, plan_id, "", 1))  # fmt: skip
 
     return attempt(session, act, done=lambda _: see_other(f"/plans/{plan_id}"), refused=refused)
 

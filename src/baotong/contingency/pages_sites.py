@@ -31,9 +31,12 @@ SITE = "contingency/sites/site.html"
 
 
 @router.get("/map", include_in_schema=False)
-def network_map(request: Request, user: Reader, network: CurrentNetwork) -> Response:
+def network_map(
+    request: Request, session: DbSession, user: Reader, network: CurrentNetwork
+) -> Response:
     geo.warm_up(network.boundaries_dir)
-    return render(request, "contingency/sites/map.html", user)
+    return render(request, "contingency/sites/map.html", user,
+                  alerts=site_views.alerts(session, network, principal=user))  # fmt: skip
 
 
 @router.get("/map/data.json", include_in_schema=False)

@@ -300,6 +300,33 @@ def get_plan(session: Session, plan_id: int, *, principal: Principal) -> PlanRun
     return run
 
 
+def plan_zones(
+    session: Session,
+    plan_id: int,
+    *,
+    principal: Principal,
+    search: str = "",
+    region_codes: list[str] | None = None,
+    page: PageRequest = PageRequest(),
+) -> Page[PlanAssignment]:
+    """A plan's zones and the backup of each (station, grid, segment or county), by
+    destination; ``search`` matches a zone, station or backup id, ``region_codes`` the
+    counties whose names matched it."""
+    get_plan(session, plan_id, principal=principal)
+    query = select(PlanAssignment).where(PlanAssignment.plan_id == plan_id)
+    text = search.strip()
+    if text:
+        like = f"%{text}%"
+        query = query.where(
+            PlanAssignment.destination.ilike(like)
+            | PlanAssignment.zone_id.ilike(like)
+            | PlanAssignment.station_id.ilike(like)
+            | PlanAssignment.backup_center_id.ilike(like)
+            | PlanAssignment.region_code.in_(region_codes or [])
+        )
+    return paginate(session, query.order_by(PlanAssignment.destination), page)
+
+
 def result_of(run: PlanRun) -> PlanDocument | None:
     """A run's plan document, read back validated; None until the run has succeeded."""
     if run.status is not JobStatus.SUCCEEDED or run.result is None:

@@ -7,19 +7,96 @@ these functions only pick and shape what a page displays.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
+from baotong.contingency import figures
 from baotong.contingency import routing as contingency_routing
 from baotong.contingency import service as contingency_service
+from baotong.contingency.models import PlanAssignment, PlanLifecycle, PlanRun
 from baotong.core.exceptions import BaotongError
+from baotong.core.i18n import N_
 from baotong.network import service as network_service
-from baotong.network.entities import Network, ProductClass, SiteStatus
+from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
 from baotong.network.lookup import find_region
+from baotong.network.models import SiteRow
 
-MAX_ROUTES = 40
+MAX_ROUTES = 200
+ZONE_KINDS = [N_("zone_kind.county"), N_("zone_kind.station"), N_("zone_kind.grid"),
+              N_("zone_kind.segment")]  # fmt: skip
+
+
+@dataclass
+class InForce:
+    """What the active plans do to the centres: the load they send each backup, the surge
+    capacity they add, the centres inside their locked areas, and the sites they rely on
+    that are closed or limited now (alerts)."""
+
+    plans: list[PlanRun] = field(default_factory=list)
+    extra_load: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    surge: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    locked_by: dict[str, PlanRun] = field(default_factory=dict)
+    serves: dict[str, list[tuple[PlanRun, int]]] = field(default_factory=lambda: defaultdict(list))
+
+    def load_rate(self, centre: ProcessingCenter) -> float:
+        """负荷率 with the plans in force (``figures.load_rate``)."""
+        return figures.load_rate(centre.total_load, centre.total_capacity,
+                                 self.extra_load.get(centre.id, 0.0),
+                                 self.surge.get(centre.id, 0.0))  # fmt: skip
+
+
+def in_force(session: Session, network: Network) -> InForce:
+    """The effect of the active plans on every centre (the system's view: all plans)."""
+    found = InForce(plans=contingency_service.active_plans(session, principal=None))
+    for run in found.plans:
+        result = contingency_service.result_of(run)
+        for b in result.backups if result is not None else []:
+            found.extra_load[b.center_id] += b.load
+            found.surge[b.center_id] += max(0.0, b.capacity - b.spare_capacity)
+            found.serves[b.center_id].append((run, len(b.zones)))
+        areas = {a.region for a in contingency_service.scenario_of(run).locked_areas}
+        for centre in network.centers.values():
+            if areas & {centre.province_code, centre.prefecture_code}:
+                found.locked_by.setdefault(centre.id, run)
+    return found
+
+
+def alerts(
+    session: Session,
+    network: Network,
+    *,
+    principal: Principal | None = None,
+    plan_id: int | None = None,
+    site_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Backups of active or scheduled plans that are closed or limited now: each names the
+    plan, the site and its status, so the plan, the site page and the map can offer
+    re-planning. Filtered to one plan or one site when asked."""
+    runs = [r for r in contingency_service.in_force(session)
+            if (plan_id is None or r.id == plan_id)
+            and (principal is None or principal.is_national
+                 or r.province_code == principal.province_code)]  # fmt: skip
+    wanted = {r.id: contingency_service.backup_ids(r) for r in runs}
+    ids = set().union(*wanted.values()) if wanted else set()
+    if site_id is not None:
+        ids &= {site_id}
+    if not ids:
+        return []
+    sites = {row.id: row for row in session.scalars(
+        select(SiteRow).where(SiteRow.id.in_(ids), SiteRow.status != SiteStatus.OPEN))}  # fmt: skip
+    found = []
+    for run in runs:
+        for center_id in sorted(wanted[run.id] & set(sites)):
+            row = sites[center_id]
+            found.append({"plan_id": run.id, "plan": run.name, "lifecycle": run.lifecycle,
+                          "scenario_id": run.scenario_id, "site_id": row.id,
+                          "status": row.status})  # fmt: skip
+    return found
 
 
 def locked_regions(session: Session, network: Network, user: Principal) -> list[dict[str, Any]]:
@@ -37,16 +114,18 @@ def locked_regions(session: Session, network: Network, user: Principal) -> list[
 
 
 def map_data(session: Session, network: Network, user: Principal) -> dict[str, Any]:
-    """Centres in the user's scope (status, capacity, utilisation) and what is locked now."""
+    """Centres in the user's scope (status, capacity, load rate with the plans in force;
+    a centre inside a locked area is "locked") and what is locked now."""
     current = network_service.effective_network(session, network=network)
+    effect = in_force(session, current)
     centres = [
         {
             "id": c.id,
             "name": c.name,
             "name_en": c.name_en,
             "value": [c.location[0], c.location[1], round(c.total_capacity)],
-            "status": c.status.value,
-            "utilisation": round(c.utilisation, 3),
+            "status": "locked" if c.id in effect.locked_by else c.status.value,
+            "utilisation": round(effect.load_rate(c), 3),
             "province": c.province_code,
             "chutes_free": c.free_chutes,
         }
@@ -57,7 +136,39 @@ def map_data(session: Session, network: Network, user: Principal) -> dict[str, A
         "centres": centres,
         "locked": locked_regions(session, network, user),
         "scope": user.province_code,
+        "alerts": len(alerts(session, network, principal=user)),
     }
+
+
+def routed_destinations(session: Session, network: Network, prefecture: str) -> list[str]:
+    """What a centre's page routes for a prefecture: each county, or — where an active
+    plan re-routes it finer (stations, grids, segments) — those zones instead."""
+    counties = [r.code for r in network.counties_in(prefecture)]
+    finer: dict[str, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(PlanAssignment.region_code, PlanAssignment.destination)
+        .join(PlanRun, PlanRun.id == PlanAssignment.plan_id)
+        .where(PlanRun.lifecycle == PlanLifecycle.ACTIVE,
+               PlanAssignment.region_code.in_(counties),
+               PlanAssignment.destination != PlanAssignment.region_code)
+        .order_by(PlanAssignment.destination)
+    )  # fmt: skip
+    for county, destination in rows:
+        finer[county].append(destination)
+    return [d for c in counties for d in (finer.get(c) or [c])]
+
+
+def zones_taken(session: Session, site_id: str, limit: int = MAX_ROUTES) -> tuple[list[Any], int]:
+    """The zones active plans send to a backup (first ``limit``) and how many in all."""
+    query = (
+        select(PlanAssignment)
+        .join(PlanRun, PlanRun.id == PlanAssignment.plan_id)
+        .where(PlanRun.lifecycle == PlanLifecycle.ACTIVE,
+               PlanAssignment.backup_center_id == site_id)
+    )  # fmt: skip
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(session.scalars(query.order_by(PlanAssignment.destination).limit(limit)))
+    return rows, int(total)
 
 
 def site_view(
@@ -68,11 +179,14 @@ def site_view(
     site = network_service.get_site(session, site_id, principal=user)
     current = network_service.effective_network(session, network=network)
     centre = current.centers.get(site.id)
+    effect = in_force(session, current)
     destinations: list[str] = []
     if site.kind == "station":
         destinations = [site.id]
     elif site.kind == "center" and site.prefecture_code in network.regions:
-        destinations = [r.code for r in network.counties_in(site.prefecture_code)][:MAX_ROUTES]
+        destinations = routed_destinations(session, network, site.prefecture_code)
+    destinations_total = len(destinations)
+    destinations = destinations[:MAX_ROUTES]
     routing = []
     for destination in destinations:
         try:
@@ -80,13 +194,10 @@ def site_view(
                 session, network=network, destination=destination))  # fmt: skip
         except BaotongError:
             continue
-    served = []
-    for claim_plan in contingency_service.active_plans(session, principal=None):
-        result = contingency_service.result_of(claim_plan)
-        for backup in result.backups if result is not None else []:
-            if backup.center_id == site.id:
-                served.append({"plan_id": claim_plan.id, "plan": claim_plan.name,
-                               "zones": len(backup.zones)})  # fmt: skip
+    served = [{"plan_id": run.id, "plan": run.name, "zones": zones}
+              for run, zones in effect.serves.get(site.id, [])]  # fmt: skip
+    taken, taken_total = zones_taken(session, site.id)
+    locked = effect.locked_by.get(site.id)
     return {
         "site": site,
         "centre": centre,
@@ -98,6 +209,12 @@ def site_view(
         else [],
         "routing": routing,
         "serves_for": served,
+        "routing_total": destinations_total,
+        "load_rate": effect.load_rate(centre) if centre is not None else None,
+        "locked_by": {"plan_id": locked.id, "plan": locked.name} if locked else None,
+        "taken": taken,
+        "taken_total": taken_total,
+        "alerts": alerts(session, network, principal=user, site_id=site.id),
         "status_form": {},
         "capacity_form": {},
         "status_error": None,

@@ -64,7 +64,7 @@ const Baotong = (() => {
   }
 
   function centreColour(c) {
-    if (c.status === "closed") return "#e5484d";
+    if (c.status === "closed" || c.status === "locked") return "#e5484d";
     if (c.status === "limited") return "#c084fc";
     if (c.utilisation >= 0.9) return "#f97316";
     if (c.utilisation >= 0.75) return "#eab308";
@@ -106,7 +106,7 @@ const Baotong = (() => {
     const back = document.getElementById("map-back");
     const buttons = document.querySelectorAll("#map-levels [data-level]");
     const maxCap = Math.max(...data.centres.map((c) => c.value[2]), 1);
-    const statusText = { open: labels.open, limited: labels.limited, closed: labels.closed_s };
+    const statusText = { open: labels.open, limited: labels.limited, closed: labels.closed_s, locked: labels.locked };
     const kpis = document.getElementById("map-kpis");
     function showKpis(centres, locked) {
       if (!kpis) return;
