@@ -140,3 +140,33 @@ def test_a_scheduled_plan_is_scheduled_on_every_page_until_its_time_and_can_be_c
     off = dispatcher.post(f"/plans/{plan_id}/unschedule", data=csrf(dispatcher))
     assert off.status_code == 303
     assert 'data-testid="activate"' in dispatcher.get(f"/plans/{plan_id}").text
+
+
+def test_a_provincial_planner_sees_its_plans_backup_outside_the_province_read_only(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    computed_plan(seeded, network, client)  # Henan's plan, backup WH in Hubei
+    planner = log_in(client, seeded, "planner", "410000")
+    backup = planner.get("/sites/WH")
+    assert backup.status_code == 200
+    assert 'data-testid="status-form"' not in backup.text
+    assert planner.get("/sites/XA").status_code == 404  # no plan of theirs needs it
+
+
+def test_the_region_search_offers_only_regions_the_user_may_plan(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    planner = log_in(client, seeded, "planner", "410000")
+    assert "data-add-area" not in planner.get("/regions/search?q=湖北").text
+    assert 'data-add-area="410000"' in planner.get("/regions/search?q=河南").text
+
+
+def test_a_city_plan_shows_its_exact_area_and_depth_not_the_province(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = _station_plan(seeded, network)
+    viewer = log_in(client, seeded, "viewer")
+    for page in (f"/plans/{plan_id}", "/plans"):
+        text = viewer.get(page).text
+        assert "河南1县 · 市级封控 · 分拣至 揽投部" in text, page
+        assert ">河南省<" not in text

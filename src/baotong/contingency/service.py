@@ -261,10 +261,11 @@ def list_plans(
     scenario_id: int | None = None,
     page: PageRequest = PageRequest(),
 ) -> Page[PlanRun]:
-    """The plan runs in the principal's scope, newest first (without their results)."""
+    """The plan runs in the principal's scope, newest first (without their results; with
+    their scenario, whose areas the list shows)."""
     query = (
         select(PlanRun)
-        .options(defer(PlanRun.result), defer(PlanRun.scenario_body))
+        .options(defer(PlanRun.result))
         .where(in_scope(principal, PlanRun.province_code))
         .order_by(PlanRun.id.desc())
     )
@@ -325,6 +326,19 @@ def plan_zones(
             | PlanAssignment.region_code.in_(region_codes or [])
         )
     return paginate(session, query.order_by(PlanAssignment.destination), page)
+
+
+def relies_on(session: Session, site_id: str, *, principal: Principal) -> bool:
+    """Whether a plan the principal sees sends zones to ``site_id`` (a province's planner
+    may then see that centre outside the province, read-only, as far as the plan needs)."""
+    found = session.scalar(
+        select(PlanAssignment.id)
+        .join(PlanRun, PlanRun.id == PlanAssignment.plan_id)
+        .where(PlanAssignment.backup_center_id == site_id,
+               in_scope(principal, PlanRun.province_code))
+        .limit(1)
+    )  # fmt: skip
+    return found is not None
 
 
 def result_of(run: PlanRun) -> PlanDocument | None:

@@ -19,7 +19,7 @@ from baotong.contingency import figures
 from baotong.contingency import routing as contingency_routing
 from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanAssignment, PlanLifecycle, PlanRun
-from baotong.core.exceptions import BaotongError
+from baotong.core.exceptions import BaotongError, NotFoundError
 from baotong.core.i18n import N_
 from baotong.network import service as network_service
 from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
@@ -29,6 +29,7 @@ from baotong.network.models import SiteRow
 MAX_ROUTES = 200
 ZONE_KINDS = [N_("zone_kind.county"), N_("zone_kind.station"), N_("zone_kind.grid"),
               N_("zone_kind.segment")]  # fmt: skip
+AREA_LEVELS = [N_("area_level.province"), N_("area_level.city")]
 
 
 @dataclass
@@ -176,7 +177,14 @@ def site_view(
 ) -> dict[str, Any]:
     """A site, its history and capacity changes, and how mail for it is routed now;
     ``form_state`` is a refused form shown again (``status_error``, ``status_form``...)."""
-    site = network_service.get_site(session, site_id, principal=user)
+    viewer, read_only = user, False
+    try:
+        site = network_service.get_site(session, site_id, principal=user)
+    except NotFoundError:
+        if not contingency_service.relies_on(session, site_id, principal=user):
+            raise
+        viewer, read_only = Principal.system(user.username), True  # a backup of their plan
+        site = network_service.get_site(session, site_id, principal=viewer)
     current = network_service.effective_network(session, network=network)
     centre = current.centers.get(site.id)
     effect = in_force(session, current)
@@ -203,8 +211,9 @@ def site_view(
         "centre": centre,
         "classes": list(ProductClass),
         "statuses": list(SiteStatus),
-        "history": network_service.status_history(session, site_id, principal=user),
-        "overrides": network_service.capacity_overrides(session, site_id, principal=user)
+        "read_only": read_only,
+        "history": network_service.status_history(session, site_id, principal=viewer),
+        "overrides": network_service.capacity_overrides(session, site_id, principal=viewer)
         if site.kind == "center"
         else [],
         "routing": routing,
