@@ -170,3 +170,16 @@ def test_a_city_plan_shows_its_exact_area_and_depth_not_the_province(
         text = viewer.get(page).text
         assert "河南1县 · 市级封控 · 分拣至 揽投部" in text, page
         assert ">河南省<" not in text
+
+
+def test_the_header_search_finds_a_centre_and_where_a_countys_mail_goes_now(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client, "active")
+    viewer = log_in(client, seeded, "viewer")
+    assert 'data-testid="header-search"' in viewer.get("/plans").text
+    centre = viewer.get("/search?q=湖北").text
+    assert 'href="/sites/WH"' in centre
+    county = viewer.get("/search?q=410101").text
+    assert 'href="/sites/WH"' in county
+    assert f'href="/plans/{plan_id}"' in county

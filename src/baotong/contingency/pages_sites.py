@@ -39,6 +39,15 @@ def network_map(
                   alerts=site_views.alerts(session, network, principal=user))  # fmt: skip
 
 
+@router.get("/search", include_in_schema=False)
+def search(
+    request: Request, session: DbSession, network: CurrentNetwork, user: Reader, q: str = ""
+) -> Response:
+    """Find a centre, station or region from the header of every page."""
+    return render(request, "contingency/sites/search.html", user,
+                  **site_views.search(session, network, user, q))  # fmt: skip
+
+
 @router.get("/map/data.json", include_in_schema=False)
 def map_data(session: DbSession, network: CurrentNetwork, user: Reader) -> JSONResponse:
     """Centres in the user's scope with status and utilisation, and the locked areas now."""

@@ -21,6 +21,7 @@ from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanAssignment, PlanLifecycle, PlanRun
 from baotong.core.exceptions import BaotongError, NotFoundError
 from baotong.core.i18n import N_
+from baotong.core.pagination import PageRequest
 from baotong.network import service as network_service
 from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
 from baotong.network.lookup import find_region
@@ -230,3 +231,26 @@ def site_view(
         "capacity_error": None,
         **form_state,
     }
+
+
+def search(session: Session, network: Network, user: Principal, q: str) -> dict[str, Any]:
+    """The header search: centres and stations by name or id, and regions by code, name
+    or pinyin — each county or station with where its mail is sorted now."""
+    text = q.strip()
+    if not text:
+        return {"q": "", "sites": [], "regions": []}
+    sites = network_service.list_sites(session, principal=user, q=text,
+                                       page=PageRequest(limit=20)).items  # fmt: skip
+    regions = [r for r in network_service.list_regions(session, q=text, limit=100)
+               if user.sees_province(r.province_code)][:20]  # fmt: skip
+    found = []
+    for region in regions:
+        routed = None
+        if region.level == "county":
+            try:
+                routed = contingency_routing.current_routing(session, network=network,
+                                                             destination=region.code)  # fmt: skip
+            except BaotongError:
+                routed = None
+        found.append({"region": region, "routing": routed})
+    return {"q": text, "sites": sites, "regions": found}
