@@ -29,6 +29,7 @@ from baotong.jobs import Runner
 from baotong.jobs.executors import executor_for
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
+from baotong.notify import jobs as notify_jobs  # noqa: F401  (the email job)
 
 STATIC = Path(web.__file__).parent / "static"
 log = structlog.get_logger("baotong.app")

@@ -13,10 +13,18 @@ from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
 from baotong.auth import pages as auth_pages
 from baotong.contingency import api as contingency_api
+from baotong.contingency import (
+    api_operations,
+    pages_compare,
+    pages_operations,
+    pages_plans,
+    pages_sites,
+)
 from baotong.contingency import pages as contingency_pages
-from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
+from baotong.notify import api as notify_api
+from baotong.notify import pages as notify_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -25,7 +33,9 @@ API_ROUTERS = [
     auth_api.users_router,
     network_api.router,
     contingency_api.router,
+    api_operations.router,
     audit_api.router,
+    notify_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -34,7 +44,9 @@ PAGE_ROUTERS = [
     contingency_pages.router,
     pages_compare.router,
     pages_plans.router,
+    pages_operations.router,
     audit_pages.router,
+    notify_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -43,7 +55,13 @@ NAV = [
     audit_pages.nav,
     auth_pages.nav,
 ]
-TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit"]
+TEMPLATE_PACKAGES = [
+    "baotong.auth",
+    "baotong.network",
+    "baotong.contingency",
+    "baotong.audit",
+    "baotong.notify",
+]
 
 
 def include(app: FastAPI) -> None:

@@ -54,7 +54,7 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user"}  # fmt: skip
-VALUES = {"code": "410000", "level": "province", "destination": "410101"}
+VALUES = {"code": "410000", "level": "province", "destination": "410101", "notification_id": "1"}
 CSRF = "matrix-csrf"
 
 
@@ -129,6 +129,7 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
                                    "role": "viewer", "province_code": "410000"},
         ("PUT", f"{API}/users/{{username}}/role"): {"role": "viewer", "province_code": "410000"},
         ("POST", f"{API}/users/{{username}}/password"): {},
+        ("PUT", f"{API}/users/{{username}}/email"): {"email": "duty@example.org"},
     }  # fmt: skip
     return url, {"json": bodies.get(key)}
 

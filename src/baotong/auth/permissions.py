@@ -35,6 +35,7 @@ class Permission(StrEnum):
     ROUTING_READ = "routing:read"
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
 
 
 _READ = {
@@ -43,6 +44,8 @@ _READ = {
     Permission.PLAN_READ,
     Permission.ROUTING_READ,
 }
+
+_EVERYONE = frozenset({Permission.INBOX_READ})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -64,6 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
     Role.VIEWER: frozenset(_READ),
 }
+ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
 
 class ScopeKind(LabelledEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from baotong.cli import db, mainjob, network, plan, serve, simulate, sweep, users
+from baotong.cli import db, mainjob, network, plan, serve, simulate, sweep, transport, users
 
 app = typer.Typer(
     name="baotong",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(network.app, name="network")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(transport.app, name="transport")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)

@@ -10,7 +10,8 @@ import baotong.contingency.demo
 import baotong.contingency.models
 import baotong.jobs.models
 import baotong.network.demo
-import baotong.network.models  # noqa: F401
+import baotong.network.models
+import baotong.notify.models  # noqa: F401
 from baotong.db.base import Base
 
 metadata = Base.metadata
