@@ -183,3 +183,23 @@ def test_the_header_search_finds_a_centre_and_where_a_countys_mail_goes_now(
     county = viewer.get("/search?q=410101").text
     assert 'href="/sites/WH"' in county
     assert f'href="/plans/{plan_id}"' in county
+
+
+def test_a_colleagues_activation_reaches_open_pages_as_an_event_with_who_did_what(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client, "approved")
+    viewer = log_in(client, seeded, "viewer")
+    opened = viewer.get("/events?wait=0")
+    assert opened.headers["content-type"].startswith("text/event-stream")
+    assert "event: change" not in opened.text  # only what happens after the page opened
+    first = viewer.get("/events?wait=0", headers={"Last-Event-ID": "0"}).text
+    seen = max(int(line[4:]) for line in first.splitlines() if line.startswith("id: "))
+    dispatcher = log_in(client, seeded, "dispatcher")
+    assert dispatcher.post(f"/plans/{plan_id}/activate", data=csrf(dispatcher)).status_code == 303
+    news = viewer.get("/events?wait=0", headers={"Last-Event-ID": str(seen)}).text
+    assert news.count("event: change") == 1
+    assert f"dispatcher_cn：启动方案 · 调整方案 {plan_id}" in news
+    assert f'"link": "/plans/{plan_id}"' in news
+    hubei = log_in(client, seeded, "viewer", "420000")
+    assert "event: change" not in hubei.get("/events?wait=0", headers={"Last-Event-ID": "0"}).text
