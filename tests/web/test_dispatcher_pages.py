@@ -203,3 +203,18 @@ def test_a_colleagues_activation_reaches_open_pages_as_an_event_with_who_did_wha
     assert f'"link": "/plans/{plan_id}"' in news
     hubei = log_in(client, seeded, "viewer", "420000")
     assert "event: change" not in hubei.get("/events?wait=0", headers={"Last-Event-ID": "0"}).text
+
+
+def test_a_scenario_page_speaks_chinese_not_option_names(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    planner = log_in(client, seeded, "planner")
+    saved = planner.post(
+        "/scenarios",
+        data={"name": "河南", "area_region": "410000", "area_level": "province",
+              "class_ems": "1", "factor_ems": "0.8", **csrf(planner)},
+    )  # fmt: skip
+    page = planner.get(saved.headers["location"]).text
+    assert "特快 系数 0.80" in page or "系数 0.80" in page
+    for internal in ("ems ×", "max_road_hours", "time_limit_s", '"surge_shifts"'):
+        assert internal not in page
