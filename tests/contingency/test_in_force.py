@@ -179,3 +179,29 @@ def test_a_plan_that_would_lock_another_plans_backup_is_refused(
         _activate(seeded, henan)
     assert refused.value.code == "plan.locks_backup"
     assert refused.value.data["center_id"] == "ZZ"
+
+
+def test_an_approval_can_be_withdrawn_and_a_lifted_plan_reinstated_while_the_network_holds(
+    seeded: sessionmaker[Session], network: Network, engine_for_tests: Any
+) -> None:
+    plan_id = _approved(seeded, network, engine_for_tests, "410000")
+    with session_scope(seeded) as session:
+        service.withdraw_approval(session, plan_id=plan_id, principal=staff("p"))
+    assert _lifecycle(seeded, plan_id) is PlanLifecycle.DRAFT
+    with session_scope(seeded) as session:
+        service.approve_plan(session, plan_id=plan_id, principal=staff("p"))
+    _activate(seeded, plan_id)
+    with session_scope(seeded) as session:
+        service.lift_plan(session, plan_id=plan_id, principal=staff("d"))
+        service.reinstate_plan(session, plan_id=plan_id, principal=staff("d"))
+    _activate(seeded, plan_id)
+    assert _source(seeded, network, "410101") == ("plan", plan_id)
+    with session_scope(seeded) as session:
+        service.lift_plan(session, plan_id=plan_id, principal=staff("d"))
+        network_service.change_status(
+            session, site_id="XA", principal=staff("d"),
+            **dict(StatusChange(status=SiteStatus.LIMITED, reason="检修")),
+        )  # fmt: skip
+    with pytest.raises(ConflictError) as changed, session_scope(seeded) as session:
+        service.reinstate_plan(session, plan_id=plan_id, principal=staff("d"))
+    assert changed.value.code == "plan.network_changed"

@@ -200,6 +200,20 @@ def activate_plan(
     return PlanRead.model_validate(run)
 
 
+@router.post("/plans/{plan_id}/withdraw", response_model=PlanRead)
+def withdraw_approval(plan_id: int, session: DbSession, user: Approver) -> PlanRead:
+    """Take an approval back: the plan is a draft again."""
+    return PlanRead.model_validate(
+        service.withdraw_approval(session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/reinstate", response_model=PlanRead)
+def reinstate_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
+    """A lifted plan approved again, to start without recomputing (unchanged network)."""
+    return PlanRead.model_validate(
+        service.reinstate_plan(session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
 @router.post("/plans/{plan_id}/unschedule", response_model=PlanRead)
 def unschedule_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
     """Call off a scheduled activation before its effective time."""

@@ -177,6 +177,22 @@ def lift(request: Request, plan_id: int, session: DbSession, network: CurrentNet
         session, plan_id=plan_id, principal=user))  # fmt: skip
 
 
+@router.post("/plans/{plan_id}/withdraw", include_in_schema=False, dependencies=[Csrf])
+def withdraw(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+             user: Approver) -> Response:  # fmt: skip
+    return _act(request, session, network, user, plan_id,
+                lambda: contingency_service.withdraw_approval(
+                    session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/reinstate", include_in_schema=False, dependencies=[Csrf])
+def reinstate(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+              user: Activator) -> Response:  # fmt: skip
+    return _act(request, session, network, user, plan_id,
+                lambda: contingency_service.reinstate_plan(
+                    session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
 @router.post("/plans/{plan_id}/unschedule", include_in_schema=False, dependencies=[Csrf])
 def unschedule(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
                user: Activator) -> Response:  # fmt: skip

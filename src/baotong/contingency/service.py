@@ -52,7 +52,7 @@ from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
 from baotong.jobs.models import WAITING, JobRun, JobStatus
 from baotong.network.entities import Network, SiteStatus
-from baotong.network.models import SiteRow
+from baotong.network.models import CapacityOverride, SiteRow, SiteStatusChange
 
 audit.register_type("scenario", label_key=N_("object.scenario"), link="/scenarios/{id}")
 audit.register_type("plan", label_key=N_("object.plan"), link="/plans/{id}")
@@ -60,7 +60,8 @@ audit.register_type("plan", label_key=N_("object.plan"), link="/plans/{id}")
 ACTIONS = [N_("action.scenario.create"), N_("action.scenario.update"),
            N_("action.scenario.delete"), N_("action.plan.create"), N_("action.plan.cancel"),
            N_("action.plan.approve"), N_("action.plan.schedule"), N_("action.plan.unschedule"),
-           N_("action.plan.activate"), N_("action.plan.lift")]  # fmt: skip
+           N_("action.plan.activate"), N_("action.plan.lift"), N_("action.plan.withdraw"),
+           N_("action.plan.reinstate")]  # fmt: skip
 
 PLAN_COMPUTE = "plan.compute"  # the job kind that computes a plan (contingency.jobs)
 DRAFT, APPROVED = PlanLifecycle.DRAFT, PlanLifecycle.APPROVED
@@ -494,6 +495,40 @@ def activate_plan(
         after={"lifecycle": SCHEDULED if scheduled else ACTIVE,
                "effective_at": effective.isoformat(), "zones": zones},
     )  # fmt: skip
+    return run
+
+
+def withdraw_approval(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
+    """Take an approval back before the plan starts: it is a draft again."""
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
+    transition(session, PlanRun, run.id, PlanRun.lifecycle, APPROVED, DRAFT,
+               approved_by=None, approved_at=None)  # fmt: skip
+    _audit(session, actor, "plan.withdraw", run, before={"lifecycle": APPROVED},
+           after={"lifecycle": DRAFT})  # fmt: skip
+    return run
+
+
+def reinstate_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
+    """Bring a lifted plan back to approved, ready to start again without recomputing —
+    refused when a site changed status or capacity since the plan was computed."""
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
+    computed = run.finished_at or run.created_at
+    changed = session.scalar(
+        select(SiteStatusChange.site_id).where(SiteStatusChange.since > computed).limit(1)
+    ) or session.scalar(
+        select(CapacityOverride.site_id).where(CapacityOverride.valid_from > computed).limit(1)
+    )  # fmt: skip
+    if changed is not None:
+        raise ConflictError(
+            f"Plan {plan_id} was computed before site {changed} changed; compute it again.",
+            code="plan.network_changed", id=plan_id, site_id=changed)  # fmt: skip
+    transition(session, PlanRun, run.id, PlanRun.lifecycle, LIFTED, APPROVED,
+               lifted_by=None, lifted_at=None, activated_by=None, activated_at=None,
+               effective_at=None)  # fmt: skip
+    _audit(session, actor, "plan.reinstate", run, before={"lifecycle": LIFTED},
+           after={"lifecycle": APPROVED})  # fmt: skip
     return run
 
 
