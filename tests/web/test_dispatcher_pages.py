@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.contingency import document as doc
@@ -15,6 +16,7 @@ from baotong.core import clock
 from baotong.db.session import session_scope
 from baotong.jobs.models import JobStatus
 from baotong.network.entities import Network
+from baotong.notify.models import Notification
 
 from ..conftest import nearest_document, staff
 from .conftest import computed_plan, csrf, log_in
@@ -109,6 +111,7 @@ def test_closing_a_backup_of_an_active_plan_raises_an_alert_on_the_plan_the_site
 ) -> None:
     plan_id = computed_plan(seeded, network, client, "active")  # backup WH
     dispatcher = log_in(client, seeded, "dispatcher")
+    planner = log_in(client, seeded, "planner")
     assert 'data-testid="plan-alerts"' not in dispatcher.get(f"/plans/{plan_id}").text
     closing = {"status": "closed", "reason": "洪水", **csrf(dispatcher)}
     closed = dispatcher.post("/sites/WH/status", data=closing)
@@ -117,8 +120,13 @@ def test_closing_a_backup_of_an_active_plan_raises_an_alert_on_the_plan_the_site
         text = dispatcher.get(page).text
         assert 'data-testid="plan-alerts"' in text, page
         assert "调整方案依靠的站点已关闭或限产" in text
-    planner = log_in(client, seeded, "planner")
     assert 'data-testid="replan"' in planner.get(f"/plans/{plan_id}").text
+    with session_scope(seeded, write=False) as session:
+        sent = session.scalars(
+            select(Notification).where(Notification.key == "plan.notice.backup_down")
+        ).all()
+    assert {n.link for n in sent} == {f"/plans/{plan_id}"}
+    assert len(sent) == 2  # the dispatcher and the planner
 
 
 def test_a_scheduled_plan_is_scheduled_on_every_page_until_its_time_and_can_be_called_off(

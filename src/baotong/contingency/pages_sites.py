@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import live, site_views
+from baotong.contingency import service as contingency_service
 from baotong.core.exceptions import BaotongError
 from baotong.db.session import session_scope
 from baotong.network import geo
@@ -105,14 +106,16 @@ async def change_status(
     request: Request, site_id: str, session: DbSession, network: CurrentNetwork, user: Writer
 ) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+
+    def change() -> int:
+        typed = parse_form(StatusChange, form, zone=user.time_zone)
+        network_service.change_status(session, site_id=site_id, principal=user, **dict(typed))
+        return contingency_service.warn_plans_relying_on(session, site_id=site_id,
+                                                         actor=user.username)  # fmt: skip
+
     return attempt(
         session,
-        lambda: network_service.change_status(
-            session,
-            site_id=site_id,
-            principal=user,
-            **dict(parse_form(StatusChange, form, zone=user.time_zone)),
-        ),
+        change,
         done=lambda _: see_other(f"/sites/{site_id}"),
         refused=lambda exc: _refused(request, session, network, user, site_id, exc, "status", form),
     )

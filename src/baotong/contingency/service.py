@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, defer
 
 from baotong import jobs
 from baotong.audit import service as audit
-from baotong.auth.permissions import Principal
+from baotong.auth.permissions import Principal, Role
 from baotong.auth.scope import in_scope
 from baotong.contingency.document import (
     LineChange,
@@ -53,6 +53,7 @@ from baotong.db.transitions import transition
 from baotong.jobs.models import WAITING, JobRun, JobStatus
 from baotong.network.entities import Network, SiteStatus
 from baotong.network.models import CapacityOverride, SiteRow, SiteStatusChange
+from baotong.notify import service as notify
 
 audit.register_type("scenario", label_key=N_("object.scenario"), link="/scenarios/{id}")
 audit.register_type("plan", label_key=N_("object.plan"), link="/plans/{id}")
@@ -530,6 +531,24 @@ def reinstate_plan(session: Session, *, plan_id: int, principal: Principal) -> P
     _audit(session, actor, "plan.reinstate", run, before={"lifecycle": LIFTED},
            after={"lifecycle": APPROVED})  # fmt: skip
     return run
+
+
+def warn_plans_relying_on(session: Session, *, site_id: str, actor: str) -> int:
+    """A site went closed or limited: tell the dispatchers and planners of every active or
+    scheduled plan that relies on it (inbox, e-mail), with a link to the plan to re-plan
+    from. How many plans were concerned."""
+    site = session.get(SiteRow, site_id)
+    if site is None or site.status is SiteStatus.OPEN:
+        return 0
+    runs = [r for r in in_force(session) if site_id in backup_ids(r)]
+    for run in runs:
+        for role in (Role.DISPATCHER, Role.PLANNER):
+            notify.send(session, key=N_("plan.notice.backup_down"),
+                        params={"plan": run.name, "site": site.name, "status": site.status,
+                                "actor": actor},
+                        link=f"/plans/{run.id}", to_role=role, province_code=run.province_code,
+                        subject_type="plan", subject_id=run.id)  # fmt: skip
+    return len(runs)
 
 
 def start_scheduled(session: Session, *, plan_id: int) -> PlanRun:
