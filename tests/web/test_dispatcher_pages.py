@@ -104,6 +104,8 @@ def test_a_city_plan_routes_stations_on_the_centre_page_and_its_zone_table_searc
     assert "S4101011" in found.text
     assert "S4101010" not in found.text
     assert "<html" not in found.text
+    points = viewer.get(f"/plans/{plan_id}/map.json").json()["points"]
+    assert {p[3] for p in points} == {"河南1县0站 S4101010", "河南1县1站 S4101011"}
 
 
 def test_closing_a_backup_of_an_active_plan_raises_an_alert_on_the_plan_the_site_and_the_map(

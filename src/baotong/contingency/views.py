@@ -135,7 +135,8 @@ def changes(plan: PlanDocument, network: Network, origin: str | None) -> Changes
 
 
 def map_data(plan: PlanDocument, network: Network, provinces: list[str]) -> dict[str, Any]:
-    """Locked areas, each county's backup (majority by volume), backups and trunk flows."""
+    """Locked areas, each county's backup (majority by volume), backups, trunk flows and
+    the finer zones as points ``[lon, lat, backup, "name id"]`` (the tooltip names the zone)."""
     by_region: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for a in plan.assignments:
         by_region[a.region_code][a.backup_center_id] += a.volume
@@ -160,7 +161,7 @@ def map_data(plan: PlanDocument, network: Network, provinces: list[str]) -> dict
             lines.append({"from": list(region.centroid), "to": list(centre.location),
                           "backup": backup, "volume": round(volume)})  # fmt: skip
     points = [
-        [a.location[0], a.location[1], a.backup_center_id]
+        [a.location[0], a.location[1], a.backup_center_id, f"{a.name} {a.zone_id}"]
         for a in plan.assignments
         if a.zone_kind != "county"
     ][:MAX_POINTS]

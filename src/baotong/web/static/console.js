@@ -250,8 +250,12 @@ const Baotong = (() => {
           data: data.flows.map((f) => ({ coords: [f.from, f.to],
             lineStyle: { color: colourOf[f.backup], width: 0.4 + 2 * Math.sqrt(f.volume / maxFlow) } })) },
         { name: zonesName, type: "scatter", coordinateSystem: "geo", zlevel: 2, symbolSize: 5,
-          data: data.points.map((p) => ({ value: [p[0], p[1]], backup: p[2], itemStyle: { color: colourOf[p[2]] } })),
-          tooltip: { formatter: (p) => (data.backups.find((x) => x.id === p.data.backup) || {}).name || "" } },
+          data: data.points.map((p) => ({ value: [p[0], p[1]], backup: p[2], zone: p[3] || "", itemStyle: { color: colourOf[p[2]] } })),
+          tooltip: { formatter: (p) => {
+            const backup = (data.backups.find((x) => x.id === p.data.backup) || {}).name || "";
+            const text = p.data.zone ? `${p.data.zone} → ${backup}` : backup;
+            return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+          } } },
         ...data.backups.map((b) => ({
           name: b.name, type: "effectScatter", coordinateSystem: "geo", zlevel: 3,
           itemStyle: { color: colourOf[b.id], borderColor: "#fff", borderWidth: 1 }, symbolSize: 11,
