@@ -30,6 +30,7 @@ from baotong.jobs.executors import executor_for
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
 from baotong.notify import jobs as notify_jobs  # noqa: F401  (the email job)
+from baotong.transport import jobs as transport_jobs  # noqa: F401  (credential deadlines)
 
 STATIC = Path(web.__file__).parent / "static"
 log = structlog.get_logger("baotong.app")

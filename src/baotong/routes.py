@@ -25,6 +25,8 @@ from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
 from baotong.notify import pages as notify_pages
+from baotong.transport import api as transport_api
+from baotong.transport import pages as transport_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -36,6 +38,7 @@ API_ROUTERS = [
     api_operations.router,
     audit_api.router,
     notify_api.router,
+    transport_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -47,12 +50,14 @@ PAGE_ROUTERS = [
     pages_operations.router,
     audit_pages.router,
     notify_pages.router,
+    transport_pages.router,
 ]
 NAV = [
     network_pages.nav,
     contingency_pages.nav,
     pages_plans.nav,
     audit_pages.nav,
+    transport_pages.nav,
     auth_pages.nav,
 ]
 TEMPLATE_PACKAGES = [
@@ -61,6 +66,7 @@ TEMPLATE_PACKAGES = [
     "baotong.contingency",
     "baotong.audit",
     "baotong.notify",
+    "baotong.transport",
 ]
 
 

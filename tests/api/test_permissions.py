@@ -54,7 +54,19 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user"}  # fmt: skip
-VALUES = {"code": "410000", "level": "province", "destination": "410101", "notification_id": "1"}
+VALUES = {
+    "code": "410000",
+    "level": "province",
+    "destination": "410101",
+    "notification_id": "1",
+    "handover_id": "1",
+    "evidence_id": "1",
+    "load_ref": "SH-1",
+    "credential_id": "1",
+    "run_id": "1",
+    "action": "submit",
+    "date": "2026-12-01",
+}
 CSRF = "matrix-csrf"
 
 
@@ -79,7 +91,7 @@ class Operation:
     @property
     def parameters(self) -> list[str]:
         dependant = self.route.dependant
-        required = [q.name for q in dependant.query_params if q.field_info.is_required()]
+        required = [q.alias for q in dependant.query_params if q.field_info.is_required()]
         return [p.name for p in dependant.path_params] + required
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ class Role(LabelledEnum):
     CS_AGENT = "cs_agent", "orange"
     GROUP_LEADER = "group_leader", "green"
     VIEWER = "viewer", "gray"
+    TRANSPORT_DISPATCHER = "transport_dispatcher", "teal"
 
 
 class Permission(StrEnum):
@@ -36,6 +37,8 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
     INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
+    TRANSPORT_READ = "transport:read"  # vehicles, people, credentials, runs
+    TRANSPORT_WRITE = "transport:write"  # register, apply, record decisions, plan and dispatch
 
 
 _READ = {
@@ -60,12 +63,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.DISPATCHER: frozenset(
-        _READ | {Permission.NETWORK_WRITE, Permission.PLAN_ACTIVATE, Permission.AUDIT_READ}
+        _READ
+        | {
+            Permission.NETWORK_WRITE,
+            Permission.PLAN_ACTIVATE,
+            Permission.AUDIT_READ,
+            Permission.TRANSPORT_READ,
+        }
     ),
     Role.WAREHOUSE_OPERATOR: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.CS_AGENT: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
-    Role.VIEWER: frozenset(_READ),
+    Role.VIEWER: frozenset(_READ | {Permission.TRANSPORT_READ}),
+    Role.TRANSPORT_DISPATCHER: frozenset(
+        {
+            Permission.NETWORK_READ,
+            Permission.ROUTING_READ,
+            Permission.PLAN_READ,
+            Permission.TRANSPORT_READ,
+            Permission.TRANSPORT_WRITE,
+        }
+    ),  # fmt: skip
 }
 ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
@@ -89,6 +107,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.PLANNER: _AREA_KINDS,
     Role.DISPATCHER: _AREA_KINDS,
     Role.VIEWER: _AREA_KINDS,
+    Role.TRANSPORT_DISPATCHER: _AREA_KINDS,
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),

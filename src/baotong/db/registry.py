@@ -11,7 +11,9 @@ import baotong.contingency.models
 import baotong.jobs.models
 import baotong.network.demo
 import baotong.network.models
-import baotong.notify.models  # noqa: F401
+import baotong.notify.models
+import baotong.transport.demo
+import baotong.transport.models  # noqa: F401
 from baotong.db.base import Base
 
 metadata = Base.metadata
