@@ -2,7 +2,7 @@
 plan at a time (area_claims)
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0013
 Create Date: 2026-11-30 09:40:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
