@@ -20,6 +20,9 @@ from ..conftest import nearest_engine, staff
 from .conftest import LiveServer, open_console
 
 pytestmark = pytest.mark.browser
+WIDER_THAN_PHONE = """[...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > 392).slice(0, 8)
+  .map((e) => `${e.tagName}.${e.className}:${Math.round(e.getBoundingClientRect().right)}`)"""
 HENAN = {
     "name": "河南全省封控（排期）",
     "locked_areas": [{"region": "410000", "level": "province"}],
@@ -88,7 +91,8 @@ def test_a_scheduled_start_in_beijing_time_is_scheduled_everywhere_and_can_be_ca
     # At phone width (390 px) the plan page needs no sideways scrolling.
     page.set_viewport_size({"width": 390, "height": 844})
     wide = page.evaluate("document.documentElement.scrollWidth")
-    assert wide <= 390, wide
+    offenders = page.evaluate(WIDER_THAN_PHONE)
+    assert wide <= 390, (wide, offenders)
     page.set_viewport_size({"width": 1440, "height": 900})
 
     page.get_by_test_id("unschedule").click()
