@@ -74,3 +74,21 @@ def test_chute_use_is_the_share_of_the_free_chutes_taken(henan: PlanDocument) ->
         assert row.chute_share == pytest.approx(row.chutes_used / row.chutes_free)
     assert figures.chute_share(3, 10) == 0.3
     assert figures.chute_share(2, 0) == 1.0
+
+
+def test_relation_changes_are_paged_on_the_server_not_cut_at_the_first_rows(
+    henan: PlanDocument, three_centre_network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "MAX_ROWS", 2)
+    total = len(henan.transit_changes)
+    assert total > 2
+    pages = []
+    page = 1
+    while True:
+        found = views.changes(henan, three_centre_network, None, page)
+        pages.extend(found.transit)
+        if not found.has_more:
+            break
+        page += 1
+    assert pages == henan.transit_changes
+    assert found.transit_total == total

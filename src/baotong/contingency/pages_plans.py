@@ -122,13 +122,14 @@ def plan_progress(request: Request, plan_id: int, session: DbSession, user: Read
 @router.get("/plans/{plan_id}/changes", include_in_schema=False)
 def plan_changes(
     request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader,
-    origin: str | None = None,
+    origin: str | None = None, page: int = 1,
 ) -> Response:  # fmt: skip
-    """Relation changes for one origin province: the table fragment, or the whole page."""
+    """Relation changes for one origin province, one page of them: the table fragment, or
+    the whole page."""
     run = contingency_service.get_plan(session, plan_id, principal=user)
     result = contingency_service.plan_result(session, plan_id, principal=user)
     values = _plan_values(run, network, result)
-    values["changes"] = plan_views.changes(result, network, origin or None)
+    values["changes"] = plan_views.changes(result, network, origin or None, page)
     return render(request, DETAIL, user, fragment="contingency/plans/_changes.html", **values)
 
 

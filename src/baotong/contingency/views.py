@@ -71,6 +71,15 @@ class Changes:
     transit_total: int
     origin: str
     max_rows: int = MAX_ROWS
+    page: int = 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.max_rows
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + self.max_rows < max(self.dispatch_total, self.transit_total)
 
 
 def summary(plan: PlanDocument) -> Summary:
@@ -119,8 +128,9 @@ def origin_provinces(plan: PlanDocument) -> list[str]:
     return sorted({t.origin_province_code for t in plan.transit_changes})
 
 
-def changes(plan: PlanDocument, network: Network, origin: str | None) -> Changes:
-    """Dispatch relations and transit changes, for one origin province or all."""
+def changes(plan: PlanDocument, network: Network, origin: str | None, page: int = 1) -> Changes:
+    """Dispatch relations and transit changes, for one origin province or all: one page
+    of ``MAX_ROWS`` rows of each, and their totals."""
 
     def province_of(center_id: str) -> str:
         centre = network.centers.get(center_id)
@@ -130,8 +140,10 @@ def changes(plan: PlanDocument, network: Network, origin: str | None) -> Changes
                 if not origin or province_of(d.origin_center_id) == origin]  # fmt: skip
     transit = [t for t in plan.transit_changes
                if not origin or t.origin_province_code == origin]  # fmt: skip
-    return Changes(dispatch[:MAX_ROWS], len(dispatch), transit[:MAX_ROWS], len(transit),
-                   origin or "")  # fmt: skip
+    page = max(1, page)
+    start, end = (page - 1) * MAX_ROWS, page * MAX_ROWS
+    return Changes(dispatch[start:end], len(dispatch), transit[start:end], len(transit),
+                   origin or "", max_rows=MAX_ROWS, page=page)  # fmt: skip
 
 
 def map_data(plan: PlanDocument, network: Network, provinces: list[str]) -> dict[str, Any]:
