@@ -43,6 +43,18 @@
     if (change.link && path === change.link) return true;
     return path.startsWith("/sites/") && (change.object_type === "plan" || change.object_type === "site");
   }
+  function refresh() {
+    if (typing()) return;
+    // Charts stop drawing before the page goes (an animation frame would draw on a
+    // canvas that is already gone).
+    if (window.echarts) {
+      document.querySelectorAll("[_echarts_instance_]").forEach((el) => {
+        const chart = window.echarts.getInstanceByDom(el);
+        if (chart) chart.dispose();
+      });
+    }
+    window.location.reload();
+  }
   function typing() {
     const el = document.activeElement;
     return el && ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName);
@@ -55,7 +67,7 @@
     source.addEventListener("change", (e) => {
       const change = JSON.parse(e.data);
       notice(change);
-      if (touches(change) && !typing()) setTimeout(() => { if (!typing()) window.location.reload(); }, 1500);
+      if (touches(change) && !typing()) setTimeout(refresh, 1500);
     });
   }, LIVE_DELAY_MS));
 })();
