@@ -37,6 +37,9 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
     ("POST", f"{API}/auth/login"),
     ("POST", f"{API}/auth/logout"),
     ("GET", f"{API}/auth/me"),  # any logged-in user, whatever the role
+    ("PUT", f"{API}/auth/me/time-zone"),  # any logged-in user: their own time zone
+    ("GET", "/account"),
+    ("POST", "/account/time-zone"),
     ("GET", "/"),
     ("GET", "/login"),
     ("POST", "/login"),

@@ -138,7 +138,7 @@ def test_words_fill_their_parameters_and_label_states() -> None:
     from baotong.auth.permissions import Role
 
     assert i18n.translate("zh", "error.plan.wrong_lifecycle", id=7, lifecycle="lifted") == (
-        "预案 7 当前为“已解除”，不能进行这一步。"
+        "方案 7 当前为“已解除”，不能进行这一步。"
     )
     assert i18n.translate(
         "en", "error.auth.forbidden", role=Role.VIEWER, permission="plan:run"

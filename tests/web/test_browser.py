@@ -186,7 +186,7 @@ def test_henan_from_the_map_to_an_active_plan_and_back(
     ):
         dispatcher.goto(path)
         dispatcher.shot(name)
-    expect(dispatcher.page.get_by_test_id("audit-table")).to_contain_text("plan.lift")
+    expect(dispatcher.page.get_by_test_id("audit-table")).to_contain_text("Plan lifted")
 
     # Log out: back on the login page, and the pages need a login again.
     dispatcher.page.click("form[action='/logout'] button")

@@ -221,10 +221,11 @@ def test_the_audit_page_shows_who_approved_and_filters_by_object(
     planner = log_in(client, seeded, "planner")
     assert planner.post(f"/plans/{plan_id}/approve", data=csrf(planner)).status_code == 303
     page = planner.get("/audit?object_type=plan")
-    assert "plan.approve" in page.text
+    assert "批准方案" in page.text
+    assert "plan.approve" not in page.text
     assert "planner_cn" in page.text
     fragment = planner.get("/audit?object_type=site", headers={"HX-Request": "true"})
-    assert "plan.approve" not in fragment.text
+    assert "批准方案" not in fragment.text
     assert "<html" not in fragment.text
     assert log_in(client, seeded, "viewer").get("/audit").status_code == 403
 
@@ -270,7 +271,7 @@ def test_an_error_whose_code_has_no_words_is_shown_in_english() -> None:
     refused = ConflictError("The moon is not a region.", code="nowhere.moon", region="moon")
     assert i18n.error_text("zh", refused) == "The moon is not a region."
     known = NotFoundError("Unknown plan 9.", code="plan.unknown", id=9)
-    assert i18n.error_text("zh", known) == "未知的预案 9。"
+    assert i18n.error_text("zh", known) == "未知的方案 9。"
     assert i18n.error_text("en", known) == "Unknown plan 9."
 
 

@@ -60,7 +60,7 @@ def test_an_unknown_plan_is_a_readable_page_not_a_traceback(
     viewer = log_in(client, seeded, "viewer")
     reply = viewer.get("/plans/9999")
     assert reply.status_code == 404
-    assert "未知的预案 9999。" in reply.text
+    assert "未知的方案 9999。" in reply.text
     assert "Traceback" not in reply.text
     inline = viewer.get("/plans/9999/progress", headers={"HX-Request": "true"})
     assert inline.headers["HX-Retarget"] == "#flash"
@@ -113,19 +113,19 @@ def test_an_activation_conflict_is_explained_on_the_plan_page(
     dispatcher = log_in(client, seeded, "dispatcher")
     reply = dispatcher.post(f"/plans/{second}/activate", data=csrf(dispatcher))
     assert reply.status_code == 409
-    assert f"已被生效中的预案 {first} 占用" in reply.text
+    assert f"已被生效中或已排期的方案 {first}" in reply.text
     assert 'data-testid="plan-title"' in reply.text
     assert 'data-testid="activate"' in reply.text  # still approved, still activatable
     dispatcher.get("/lang/en")
     english = dispatcher.post(f"/plans/{second}/activate", data=csrf(dispatcher))
     assert english.status_code == 409
-    assert f"already claimed by active plan {first}" in english.text
+    assert f"already held by active or scheduled plan {first}" in english.text
     dispatcher.get("/lang/zh")
     lifted = dispatcher.post(f"/plans/{first}/lift", data=csrf(dispatcher))
     assert lifted.status_code == 303
     again = dispatcher.post(f"/plans/{first}/lift", data=csrf(dispatcher))
     assert again.status_code == 409
-    assert f"预案 {first} 当前为“已解除”" in again.text
+    assert f"方案 {first} 当前为“已解除”" in again.text
     late = dispatcher.post(
         f"/plans/{second}/activate", data={"effective_at": "tomorrow", **csrf(dispatcher)}
     )

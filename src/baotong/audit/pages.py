@@ -3,7 +3,7 @@ types; provincial readers see their province only (the audit service's rule)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from baotong.api.deps import DbSession
 from baotong.audit import service as audit
 from baotong.auth.permissions import Permission, Principal
+from baotong.core import clock
 from baotong.core.exceptions import ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
@@ -32,15 +33,17 @@ def audit_page(
 ) -> Response:  # fmt: skip
     """The full page, or only the table when htmx re-filters it.
 
-    ``since`` and ``until`` are days (YYYY-MM-DD, UTC); ``until`` includes its whole day.
+    ``since`` and ``until`` are days (YYYY-MM-DD) of the user's time zone; ``until``
+    includes its whole day.
     """
     filters: dict[str, Any] = {
         "object_type": object_type, "object_id": object_id.strip(), "actor": actor.strip(),
         "action": action.strip(), "since": since, "until": until}  # fmt: skip
     found = audit.entries(session, object_type=object_type or None,
                          object_id=filters["object_id"] or None, actor=filters["actor"] or None,
-                         action=filters["action"] or None, since=_day("since", since),
-                         until=_day("until", until, next_day=True),
+                         action=filters["action"] or None,
+                         since=_day("since", since, zone=user.time_zone),
+                         until=_day("until", until, next_day=True, zone=user.time_zone),
                          province_code=user.province_code,
                          page=PageRequest.number(page, PAGE))  # fmt: skip
     return render(request, "audit/list.html", user, fragment="audit/_table.html",
@@ -50,8 +53,8 @@ def audit_page(
                   type_of=audit.object_type, **filters)  # fmt: skip
 
 
-def _day(field: str, text: str, *, next_day: bool = False) -> datetime | None:
-    """Midnight UTC of a YYYY-MM-DD day (of the day after with ``next_day``)."""
+def _day(field: str, text: str, *, next_day: bool = False, zone: str) -> datetime | None:
+    """Midnight of a YYYY-MM-DD day in ``zone``, in UTC (of the day after with ``next_day``)."""
     if not text:
         return None
     try:
@@ -60,4 +63,5 @@ def _day(field: str, text: str, *, next_day: bool = False) -> datetime | None:
         raise ValidationError(
             "must be a date such as 2022-04-01.", code="input.not_a_date", field=field, value=text
         ) from None
-    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=UTC)
+    midnight = datetime.combine(day + timedelta(days=1 if next_day else 0), time(0))
+    return clock.from_local(midnight, zone)

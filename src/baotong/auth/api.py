@@ -32,6 +32,7 @@ from baotong.auth.schemas import (
     PasswordReset,
     RoleChange,
     ScopeFields,
+    TimeZoneChange,
     UserAccount,
     UserCreate,
     UserRead,
@@ -51,6 +52,7 @@ def _read(principal: Principal) -> UserRead:
         scope_kind=principal.scope.kind,
         scope_code=principal.scope.code,
         permissions=perms,
+        time_zone=principal.time_zone,
     )
 
 
@@ -96,6 +98,13 @@ def logout(request: Request, session: DbSession, context: Context) -> Response:
 @router.get("/me", response_model=UserRead)
 def me(user: CurrentUser) -> UserRead:
     return _read(user)
+
+
+@router.put("/me/time-zone", response_model=UserRead)
+def set_time_zone(body: TimeZoneChange, session: DbSession, user: CurrentUser) -> UserRead:
+    """The caller's own time zone: times are shown and read in it."""
+    row = service.set_time_zone(session, time_zone=body.time_zone, principal=user)
+    return _read(service.principal_of(row))
 
 
 @users_router.get("", response_model=list[UserAccount])

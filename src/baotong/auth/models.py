@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baotong.auth.permissions import Scope, ScopeKind
+from baotong.core.clock import DEFAULT_ZONE
 from baotong.db.base import Base
 
 
@@ -31,6 +32,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     email: Mapped[str | None] = mapped_column(String(254))  # where notifications are mailed
     created_at: Mapped[datetime]
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_ZONE, server_default=DEFAULT_ZONE
+    )  # IANA name: the zone the console shows and reads this user's times in
 
     @property
     def scope(self) -> Scope:

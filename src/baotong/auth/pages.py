@@ -19,10 +19,12 @@ from baotong.api.deps import SESSION_COOKIE, Context, DbSession
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal, Role, ScopeKind
 from baotong.auth.service import AuthenticationError
+from baotong.core import clock
+from baotong.core.exceptions import ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
 from baotong.web import i18n
-from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
+from baotong.web.templating import Csrf, NavItem, PageRoute, PageUser, page_require, render
 
 router = APIRouter(route_class=PageRoute)
 nav = NavItem("/users", N_("nav.users"), Permission.USERS_MANAGE)
@@ -84,6 +86,25 @@ def logout(request: Request, context: Context, session: DbSession) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/account", include_in_schema=False)
+def account(request: Request, user: PageUser) -> Response:
+    """The user's own settings: the time zone times are shown and typed in."""
+    return render(request, "auth/account.html", user, zones=clock.zone_names())
+
+
+@router.post("/account/time-zone", include_in_schema=False, dependencies=[Csrf])
+def account_time_zone(request: Request, session: DbSession, user: PageUser,
+                      time_zone: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    try:
+        auth_service.set_time_zone(session, time_zone=time_zone, principal=user)
+    except ValidationError as exc:
+        session.rollback()
+        message = i18n.error_for(request, exc)
+        return render(request, "auth/account.html", user, status_code=exc.status,
+                      zones=clock.zone_names(), flash_error=message)  # fmt: skip
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.get("/lang/{code}", include_in_schema=False)

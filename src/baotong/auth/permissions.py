@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, true
 
+from baotong.core.clock import DEFAULT_ZONE
 from baotong.core.enums import LabelledEnum
 
 
@@ -261,6 +262,7 @@ class Principal:
     username: str
     role: Role
     scope: Scope = field(default=NATIONAL)
+    time_zone: str = DEFAULT_ZONE  # the zone the user reads and types times in
 
     @classmethod
     def system(cls, name: str = "system") -> Principal:

@@ -23,6 +23,15 @@ class UserRead(BaseModel):
     scope_kind: ScopeKind
     scope_code: str | None
     permissions: list[str]
+    time_zone: str = "Asia/Shanghai"
+
+
+class TimeZoneChange(BaseModel):
+    """The user's own time zone, an IANA name such as "Asia/Shanghai"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: str = Field(min_length=1, max_length=64)
 
 
 class LoginResponse(BaseModel):

@@ -242,6 +242,25 @@ def reset_password(
     return password
 
 
+def set_time_zone(session: Session, *, time_zone: str, principal: Principal) -> User:
+    """The principal's own time zone (an IANA name): the console shows and reads their
+    times in it."""
+    if time_zone not in clock.zone_names():
+        raise ValidationError(f"'{time_zone}' is not a time zone (e.g. Asia/Shanghai).",
+                              code="user.unknown_time_zone", field="time_zone",
+                              value=time_zone)  # fmt: skip
+    user = session.get(User, principal.user_id)
+    if user is None:
+        raise NotFoundError(f"Unknown user '{principal.username}'.", code="user.not_found",
+                            username=principal.username)  # fmt: skip
+    before = user.time_zone
+    user.time_zone = time_zone
+    session.flush()
+    _audit(session, principal, "user.time_zone", user, before={"time_zone": before},
+           after={"time_zone": time_zone})  # fmt: skip
+    return user
+
+
 def generated_password() -> str:
     """A random password of 16 URL-safe characters."""
     return secrets.token_urlsafe(12)
@@ -360,4 +379,5 @@ def principal_for_token(session: Session, *, token: str, key: bytes) -> Principa
 
 
 def principal_of(user: User) -> Principal:
-    return Principal(user.id, user.username, Role(user.role), user.scope)
+    return Principal(user.id, user.username, Role(user.role), user.scope,
+                     user.time_zone or clock.DEFAULT_ZONE)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
@@ -12,7 +13,7 @@ from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import outputs, service
 from baotong.contingency import routing as current
 from baotong.contingency.engine import compare
-from baotong.contingency.models import PlanLifecycle
+from baotong.contingency.models import PlanLifecycle, PlanRun
 from baotong.contingency.report import report_html
 from baotong.contingency.schemas import (
     Activation,
@@ -22,6 +23,7 @@ from baotong.contingency.schemas import (
     ScenarioCreate,
     ScenarioRead,
 )
+from baotong.core import clock
 from baotong.jobs.models import JobStatus
 
 router = APIRouter(tags=["contingency"])
@@ -135,13 +137,23 @@ def plan_result(plan_id: int, session: DbSession, user: PlanReader) -> dict[str,
     return service.plan_result(session, plan_id, principal=user).to_json()
 
 
+def _attachment(run: PlanRun, user: Principal, suffix: str) -> str:
+    """A download named after the plan and its day (in the user's zone): the name people
+    see, and an ASCII fallback."""
+    day = clock.local(run.created_at, user.time_zone).date().isoformat()
+    name = f"{run.name}-{day}{suffix}"
+    return (f'attachment; filename="plan-{run.id}-{day}{suffix}"; '
+            f"filename*=UTF-8''{quote(name)}")  # fmt: skip
+
+
 @router.get("/plans/{plan_id}/result.csv")
 def plan_csv(
     plan_id: int, session: DbSession, user: PlanReader, table: Table = "assignments"
 ) -> Response:
     data = service.plan_result(session, plan_id, principal=user)
     text = outputs.plan_csv(data, table)
-    headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}-{table}.csv"'}
+    run = service.get_plan(session, plan_id, principal=user)
+    headers = {"Content-Disposition": _attachment(run, user, f"-{table}.csv")}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
@@ -149,7 +161,8 @@ def plan_csv(
 def plan_xlsx(plan_id: int, session: DbSession, user: PlanReader) -> Response:
     data = service.plan_result(session, plan_id, principal=user)
     content = outputs.plan_xlsx(data)
-    headers = {"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'}
+    run = service.get_plan(session, plan_id, principal=user)
+    headers = {"Content-Disposition": _attachment(run, user, ".xlsx")}
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(content, media_type=media, headers=headers)
 
@@ -184,6 +197,27 @@ def activate_plan(
         principal=user,
         effective_at=body.effective_at if body else None,
     )
+    return PlanRead.model_validate(run)
+
+
+@router.post("/plans/{plan_id}/withdraw", response_model=PlanRead)
+def withdraw_approval(plan_id: int, session: DbSession, user: Approver) -> PlanRead:
+    """Take an approval back: the plan is a draft again."""
+    return PlanRead.model_validate(
+        service.withdraw_approval(session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/reinstate", response_model=PlanRead)
+def reinstate_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
+    """A lifted plan approved again, to start without recomputing (unchanged network)."""
+    return PlanRead.model_validate(
+        service.reinstate_plan(session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/unschedule", response_model=PlanRead)
+def unschedule_plan(plan_id: int, session: DbSession, user: Activator) -> PlanRead:
+    """Call off a scheduled activation before its effective time."""
+    run = service.cancel_schedule(session, plan_id=plan_id, principal=user)
     return PlanRead.model_validate(run)
 
 

@@ -15,6 +15,7 @@ import numpy.typing as npt
 from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment
 from baotong.contingency.distances import OriginWeights, gc_matrix, trunk_hours
+from baotong.contingency.figures import HISTOGRAM_HOURS
 from baotong.contingency.zoning import Problem
 from baotong.network.entities import Network
 
@@ -89,4 +90,14 @@ def delays(network: Network, problem: Problem, assign: Assignment) -> doc.Delays
         by_prov.append(
             doc.OriginDelay(province_code=code, name=name, **_stats(h[m], w[m]).model_dump())
         )
-    return doc.Delays(overall=_stats(h, w), by_area=by_area, by_origin_province=by_prov)
+    return doc.Delays(overall=_stats(h, w), by_area=by_area, by_origin_province=by_prov,
+                      histogram=histogram(h, w))  # fmt: skip
+
+
+def histogram(hours: Array, weights: Array) -> list[float]:
+    """Volume by whole extra hours (0, 1, … 24+) of the same items the mean and P95 weigh."""
+    bins = np.zeros(HISTOGRAM_HOURS + 1)
+    if hours.size:
+        index = np.minimum(np.floor(np.maximum(hours, 0.0)), HISTOGRAM_HOURS).astype(int)
+        np.add.at(bins, index, weights)
+    return [round(float(v), 1) for v in bins]

@@ -222,6 +222,7 @@ class Delays(_Part):
     overall: DelayStats
     by_area: list[AreaDelay]
     by_origin_province: list[OriginDelay]
+    histogram: list[float] = []  # volume by whole extra hours 0 … 24+, weighted as the P95
 
 
 class UnservedZone(_Part):

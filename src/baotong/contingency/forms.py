@@ -148,14 +148,19 @@ def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
         },
         "options": {
             "max_road_hours": options.get("max_road_hours", 10.0),
-            "max_backups": options.get("max_backups", ""),
-            "max_surge_shifts": options.get("max_surge_shifts", ""),
+            "max_backups": _blank_if_none(options.get("max_backups")),
+            "max_surge_shifts": _blank_if_none(options.get("max_surge_shifts")),
             "presorted_share": options.get("presorted_share", 0.3),
             "time_limit_s": options.get("time_limit_s", 10.0),
             "surge_shifts": options.get("surge_shifts", True),
             "min_automation": options.get("min_automation", "semi") or "",
         },
     }
+
+
+def _blank_if_none(value: Any) -> Any:
+    """An unset number shows as an empty field ("no limit"), never as the text "None"."""
+    return "" if value is None else value
 
 
 def raw_values(form: FormData) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
 from baotong import jobs
 from baotong.config import Settings
 from baotong.contingency import service
@@ -94,3 +96,11 @@ def compute_plan(job: jobs.Job) -> None:
 
 
 jobs.register(service.PLAN_COMPUTE, compute_plan)
+
+
+def start_plan(session: Session, deadline: jobs.Deadline) -> None:
+    """A scheduled plan's effective time has come: the sweep makes it active."""
+    service.start_scheduled(session, plan_id=int(deadline.subject_id))
+
+
+jobs.register_deadline(service.PLAN_START, start_plan)

@@ -3,9 +3,12 @@ normalised result rows, and the zone claims of active plans.
 
 A plan is computed by a background job (``plan.compute``, a ``jobs`` run: queued →
 running → succeeded / failed / cancelled) and then walks its lifecycle (draft → approved
-→ active → lifted). While a plan is active it holds one ``zone_claims`` row per
-destination it re-routes; the UNIQUE key on ``destination`` lets the database pick
-exactly one winner when two plans claim the same zone at the same moment.
+→ [scheduled →] active → lifted). From its activation (scheduled or at once) a plan holds
+one ``area_claims`` row per county it touches — a county, its stations, grids and
+segments are one area, so a province plan and a city plan inside it conflict — and one
+``zone_claims`` row per destination it re-routes. The primary keys let the database pick
+exactly one winner when two plans claim the same area at the same moment; a claim counts
+for routing only while its plan is active.
 
 A scenario or plan whose locked areas lie in one province carries that province in
 ``province_code``: a provincial user's lists filter on it in SQL. Areas spanning several
@@ -30,6 +33,7 @@ from baotong.jobs.models import JobRun, JobStatus
 class PlanLifecycle(LabelledEnum, key="lifecycle"):
     DRAFT = "draft", "blue"
     APPROVED = "approved", "orange"
+    SCHEDULED = "scheduled", "purple"  # activated for a later time: in force from effective_at
     ACTIVE = "active", "green"
     LIFTED = "lifted", "gray"
 
@@ -149,3 +153,13 @@ class ZoneClaim(Base):
     zone_id: Mapped[str] = mapped_column(String(64))
     backup_center_id: Mapped[str] = mapped_column(String(64))
     effective_at: Mapped[datetime]
+
+
+class AreaClaim(Base):
+    """A county held by an active or scheduled plan: at most one plan holds a county, so
+    every destination in it (the county, its stations, grids and segments) has one answer."""
+
+    __tablename__ = "area_claims"
+
+    county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan_runs.id", ondelete="CASCADE"), index=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.contingency import service as contingency_service
+from baotong.contingency import site_views
 from baotong.contingency import views as plan_views
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import PlanLifecycle, PlanRun
@@ -72,12 +73,40 @@ def _plan_values(
     }
 
 
+def _zones(session: Session, network: Network, user: Principal, plan_id: int, q: str,
+           page: int) -> dict[str, Any]:  # fmt: skip
+    """The plan's zone → backup table: one page of it, searched by id or county name."""
+    text = q.strip()
+    codes = [r.code for r in network.regions.values()
+             if text and (text in r.name or text.lower() in r.pinyin)][:500]  # fmt: skip
+    found = contingency_service.plan_zones(session, plan_id, principal=user, search=text,
+                                           region_codes=codes,
+                                           page=PageRequest.number(page, PAGE))  # fmt: skip
+    return {"zones": found, "zones_q": text,
+            "zones_query": urlencode({"q": text} if text else {})}  # fmt: skip
+
+
 @router.get("/plans/{plan_id}", include_in_schema=False)
 def plan_page(
     request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader
 ) -> Response:
     run = contingency_service.get_plan(session, plan_id, principal=user)
-    return render(request, DETAIL, user, **_plan_values(run, network))
+    return render(request, DETAIL, user, **_plan_values(run, network),
+                  **_zones(session, network, user, plan_id, "", 1),
+                  alerts=site_views.alerts(session, network, principal=user,
+                                           plan_id=plan_id))  # fmt: skip
+
+
+@router.get("/plans/{plan_id}/zones", include_in_schema=False)
+def plan_zones(
+    request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader,
+    q: str = "", page: int = 1,
+) -> Response:  # fmt: skip
+    """The zone → backup table: its fragment for htmx, or the whole page at that page."""
+    run = contingency_service.get_plan(session, plan_id, principal=user)
+    return render(request, DETAIL, user, fragment="contingency/plans/_zones.html",
+                  **_plan_values(run, network), **_zones(session, network, user, plan_id, q, page),
+                  alerts=[])  # fmt: skip
 
 
 @router.get("/plans/{plan_id}/progress", include_in_schema=False)
@@ -93,13 +122,14 @@ def plan_progress(request: Request, plan_id: int, session: DbSession, user: Read
 @router.get("/plans/{plan_id}/changes", include_in_schema=False)
 def plan_changes(
     request: Request, plan_id: int, session: DbSession, network: CurrentNetwork, user: Reader,
-    origin: str | None = None,
+    origin: str | None = None, page: int = 1,
 ) -> Response:  # fmt: skip
-    """Relation changes for one origin province: the table fragment, or the whole page."""
+    """Relation changes for one origin province, one page of them: the table fragment, or
+    the whole page."""
     run = contingency_service.get_plan(session, plan_id, principal=user)
     result = contingency_service.plan_result(session, plan_id, principal=user)
     values = _plan_values(run, network, result)
-    values["changes"] = plan_views.changes(result, network, origin or None)
+    values["changes"] = plan_views.changes(result, network, origin or None, page)
     return render(request, DETAIL, user, fragment="contingency/plans/_changes.html", **values)
 
 
@@ -120,7 +150,8 @@ def _act(request: Request, session: Session, network: Network, user: Principal, 
         run = contingency_service.get_plan(session, plan_id, principal=user)
         return render(request, DETAIL, user, status_code=exc.status,
                       flash_error=i18n.error_for(request, exc),
-                      **_plan_values(run, network))  # fmt: skip
+                      **_plan_values(run, network),
+                      **_zones(session, network, user, plan_id, "", 1))  # fmt: skip
 
     return attempt(session, act, done=lambda _: see_other(f"/plans/{plan_id}"), refused=refused)
 
@@ -137,7 +168,7 @@ def activate(request: Request, plan_id: int, session: DbSession, network: Curren
              user: Activator, effective_at: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     return _act(request, session, network, user, plan_id, lambda: contingency_service.activate_plan(
         session, plan_id=plan_id, principal=user,
-        effective_at=parse_time(effective_at, "effective_at")))  # fmt: skip
+        effective_at=parse_time(effective_at, "effective_at", zone=user.time_zone)))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/lift", include_in_schema=False, dependencies=[Csrf])
@@ -145,6 +176,30 @@ def lift(request: Request, plan_id: int, session: DbSession, network: CurrentNet
          user: Activator) -> Response:  # fmt: skip
     return _act(request, session, network, user, plan_id, lambda: contingency_service.lift_plan(
         session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/withdraw", include_in_schema=False, dependencies=[Csrf])
+def withdraw(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+             user: Approver) -> Response:  # fmt: skip
+    return _act(request, session, network, user, plan_id,
+                lambda: contingency_service.withdraw_approval(
+                    session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/reinstate", include_in_schema=False, dependencies=[Csrf])
+def reinstate(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+              user: Activator) -> Response:  # fmt: skip
+    return _act(request, session, network, user, plan_id,
+                lambda: contingency_service.reinstate_plan(
+                    session, plan_id=plan_id, principal=user))  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/unschedule", include_in_schema=False, dependencies=[Csrf])
+def unschedule(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+               user: Activator) -> Response:  # fmt: skip
+    return _act(request, session, network, user, plan_id,
+                lambda: contingency_service.cancel_schedule(
+                    session, plan_id=plan_id, principal=user))  # fmt: skip
 
 
 @router.post("/plans/{plan_id}/cancel", include_in_schema=False, dependencies=[Csrf])

@@ -6,8 +6,9 @@
   country now closes a bag "origin → backup" for the zones that backup took (listed once,
   in the plan's ``backups[].zones``).
 * **Transit changes** (经转关系): per origin province (its hub onward is what changes) and
-  per (baseline centre → backup) move, the old and new centre chains ("changed"), plus the
-  lines (hops between centres) the new chains add or no longer use ("added"/"removed").
+  per (baseline centre → backup) move, the old and new centre chains ("changed") with the
+  volume that province sends along them, plus the lines (hops between centres) the new
+  chains add or no longer use ("added"/"removed").
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Literal
 
 from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment
-from baotong.contingency.zoning import Problem
+from baotong.contingency.distances import OriginWeights
+from baotong.contingency.zoning import Problem, Zone
 from baotong.network.entities import Network, SiteStatus
 
 
@@ -94,6 +96,14 @@ def transit_changes(
             for o in _origin_centres(network, problem)
         }
     )
+    weights = OriginWeights(network)
+
+    def share(province: str, zone: Zone) -> float:
+        """The part of a zone's inbound mail that comes from ``province``."""
+        codes, _, w = weights(zone.prefecture_code)
+        return float(sum(float(x) for code, x in zip(codes, w, strict=True)
+                         if code[:2] == province[:2]))  # fmt: skip
+
     rows: list[doc.TransitChange | doc.LineChange] = []
     for hub_id in hubs:
         hub = network.centers[hub_id]
@@ -116,7 +126,13 @@ def transit_changes(
                     old_mode=old.mode,
                     new_mode=new.mode,
                     zones=len(zs),
-                    volume=round(sum(problem.zones[z].volume for z in zs), 1),
+                    volume=round(
+                        sum(
+                            problem.zones[z].volume * share(hub.province_code, problem.zones[z])
+                            for z in zs
+                        ),
+                        1,
+                    ),
                 )
             )
         for action, lines in _line_changes(old_lines, new_lines):

@@ -8,6 +8,7 @@ import numpy as np
 
 from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment, Score, score
+from baotong.contingency.figures import load_rate
 from baotong.contingency.zoning import Problem
 from baotong.network.entities import ProductClass
 
@@ -58,7 +59,9 @@ class Plan:
                 location=cand.location, load=round(float(sc.load[c]), 1),
                 spare_capacity=round(cand.capacity, 1), surge_shifts=int(sc.shifts[c]),
                 capacity=round(capacity, 1),
-                utilisation=round(float(sc.load[c]) / capacity, 4) if capacity else None,
+                utilisation=round(load_rate(
+                    cand.baseline_load, cand.total_capacity or cand.capacity, float(sc.load[c]),
+                    int(sc.shifts[c]) * cand.surge_per_shift), 4) if capacity else None,
                 chutes_used=int(sc.chutes[c]), chutes_free=cand.free_chutes, zones=zones,
             ))  # fmt: skip
         return rows

@@ -11,12 +11,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from baotong.contingency.models import PlanRun, ZoneClaim
+from baotong.contingency.models import PlanLifecycle, PlanRun, ZoneClaim
 from baotong.contingency.schemas import RoutingRead, TransitRead, resolve_destination
-from baotong.core import clock
 from baotong.core.exceptions import ValidationError
 from baotong.network.entities import Network
 from baotong.network.models import SiteRow
+
+ACTIVE = PlanLifecycle.ACTIVE  # a scheduled plan's claims route nothing before its time
 
 
 def current_routing(
@@ -33,9 +34,9 @@ def current_routing(
     claims = {
         c.destination: c
         for c in session.scalars(
-            select(ZoneClaim).where(
-                ZoneClaim.destination.in_(candidates), ZoneClaim.effective_at <= clock.now()
-            )
+            select(ZoneClaim)
+            .join(PlanRun, PlanRun.id == ZoneClaim.plan_id)
+            .where(ZoneClaim.destination.in_(candidates), PlanRun.lifecycle == ACTIVE)
         )
     }
     claim = next((claims[c] for c in candidates if c in claims), None)

@@ -1,20 +1,23 @@
 """Use cases of contingency plans: scenarios, plans and their lifecycle.
 
 A plan is computed by a ``plan.compute`` job (``contingency.jobs``), queued with the plan
-and started once the request commits. A plan's lifecycle is draft → approved → active →
-lifted. Activation inserts one ``zone_claims`` row per destination the plan re-routes;
-the primary key on the
-destination makes the database refuse a second claim, so of two activations racing for
-the same zone exactly one wins and the other gets a ConflictError naming the plan that
-holds the zone. Lifting deletes the plan's claims, which restores the baseline routing
-of those zones exactly. Every use case acts for a ``Principal``: its name is the actor of
-the audit rows, its province the scope (lists filter on ``province_code`` in SQL; an
-object out of scope is not found).
+and started once the request commits. A plan's lifecycle is draft → approved →
+[scheduled →] active → lifted; a scheduled plan becomes active when the deadline sweep
+fires its ``plan.start`` deadline at the effective time, and can be called off before.
+Activation (or scheduling) inserts one ``area_claims`` row per county the plan touches
+and one ``zone_claims`` row per destination it re-routes; the primary keys make the
+database refuse a second claim, so of two activations racing for the same area exactly
+one wins and the other gets a ConflictError naming the plan that holds it — across
+levels, since a province plan and a city plan inside it touch the same counties. Lifting
+deletes the plan's claims, which restores the baseline routing of those zones exactly.
+Every use case acts for a ``Principal``: its name is the actor of the audit rows, its
+province the scope (lists filter on ``province_code`` in SQL; an object out of scope is
+not found).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session, defer
 
 from baotong import jobs
 from baotong.audit import service as audit
-from baotong.auth.permissions import Principal
+from baotong.auth.permissions import Principal, Role
 from baotong.auth.scope import in_scope
 from baotong.contingency.document import (
     LineChange,
@@ -32,6 +35,7 @@ from baotong.contingency.document import (
     TransitChange,
 )
 from baotong.contingency.models import (
+    AreaClaim,
     PlanAssignment,
     PlanLifecycle,
     PlanRelationChange,
@@ -47,14 +51,24 @@ from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
 from baotong.jobs.models import WAITING, JobRun, JobStatus
-from baotong.network.entities import Network
+from baotong.network.entities import Network, SiteStatus
+from baotong.network.models import CapacityOverride, SiteRow, SiteStatusChange
+from baotong.notify import service as notify
 
 audit.register_type("scenario", label_key=N_("object.scenario"), link="/scenarios/{id}")
 audit.register_type("plan", label_key=N_("object.plan"), link="/plans/{id}")
+# What the audit page calls each audited action (``action.<action>``).
+ACTIONS = [N_("action.scenario.create"), N_("action.scenario.update"),
+           N_("action.scenario.delete"), N_("action.plan.create"), N_("action.plan.cancel"),
+           N_("action.plan.approve"), N_("action.plan.schedule"), N_("action.plan.unschedule"),
+           N_("action.plan.activate"), N_("action.plan.lift"), N_("action.plan.withdraw"),
+           N_("action.plan.reinstate")]  # fmt: skip
 
 PLAN_COMPUTE = "plan.compute"  # the job kind that computes a plan (contingency.jobs)
 DRAFT, APPROVED = PlanLifecycle.DRAFT, PlanLifecycle.APPROVED
 ACTIVE, LIFTED = PlanLifecycle.ACTIVE, PlanLifecycle.LIFTED
+SCHEDULED = PlanLifecycle.SCHEDULED
+PLAN_START = "plan.start"  # the deadline that starts a scheduled plan (contingency.jobs)
 MAX_WAITING = 20
 
 
@@ -249,10 +263,11 @@ def list_plans(
     scenario_id: int | None = None,
     page: PageRequest = PageRequest(),
 ) -> Page[PlanRun]:
-    """The plan runs in the principal's scope, newest first (without their results)."""
+    """The plan runs in the principal's scope, newest first (without their results; with
+    their scenario, whose areas the list shows)."""
     query = (
         select(PlanRun)
-        .options(defer(PlanRun.result), defer(PlanRun.scenario_body))
+        .options(defer(PlanRun.result))
         .where(in_scope(principal, PlanRun.province_code))
         .order_by(PlanRun.id.desc())
     )
@@ -286,6 +301,46 @@ def get_plan(session: Session, plan_id: int, *, principal: Principal) -> PlanRun
     if run is None or not _sees(principal, run):
         raise NotFoundError(f"Unknown plan {plan_id}.", code="plan.unknown", id=plan_id)
     return run
+
+
+def plan_zones(
+    session: Session,
+    plan_id: int,
+    *,
+    principal: Principal,
+    search: str = "",
+    region_codes: list[str] | None = None,
+    page: PageRequest = PageRequest(),
+) -> Page[PlanAssignment]:
+    """A plan's zones and the backup of each (station, grid, segment or county), by
+    destination; ``search`` matches a zone, station or backup id, ``region_codes`` the
+    counties whose names matched it."""
+    get_plan(session, plan_id, principal=principal)
+    query = select(PlanAssignment).where(PlanAssignment.plan_id == plan_id)
+    text = search.strip()
+    if text:
+        like = f"%{text}%"
+        query = query.where(
+            PlanAssignment.destination.ilike(like)
+            | PlanAssignment.zone_id.ilike(like)
+            | PlanAssignment.station_id.ilike(like)
+            | PlanAssignment.backup_center_id.ilike(like)
+            | PlanAssignment.region_code.in_(region_codes or [])
+        )
+    return paginate(session, query.order_by(PlanAssignment.destination), page)
+
+
+def relies_on(session: Session, site_id: str, *, principal: Principal) -> bool:
+    """Whether a plan the principal sees sends zones to ``site_id`` (a province's planner
+    may then see that centre outside the province, read-only, as far as the plan needs)."""
+    found = session.scalar(
+        select(PlanAssignment.id)
+        .join(PlanRun, PlanRun.id == PlanAssignment.plan_id)
+        .where(PlanAssignment.backup_center_id == site_id,
+               in_scope(principal, PlanRun.province_code))
+        .limit(1)
+    )  # fmt: skip
+    return found is not None
 
 
 def result_of(run: PlanRun) -> PlanDocument | None:
@@ -402,74 +457,233 @@ def activate_plan(
     principal: Principal,
     effective_at: datetime | None = None,
 ) -> PlanRun:
-    """Put an approved plan in force: claim its zones; a zone already claimed → 409."""
+    """Put an approved plan in force now, or schedule it for ``effective_at``.
+
+    Its areas (every county it touches) are claimed at once, so a scheduled plan already
+    keeps overlapping plans out; it is refused when an area is held by another active or
+    scheduled plan, when one of its backups is closed or lies in an area another plan
+    locks, or when it locks a backup another plan relies on. A future ``effective_at``
+    leaves it scheduled: the deadline sweep (``plan.start``) makes it active at that time,
+    and until then routing, the map and the centre pages keep the baseline.
+    """
     actor = principal.username
     run = get_plan(session, plan_id, principal=principal)
     now = clock.now()
-    effective = effective_at or now
+    effective = (effective_at or now).astimezone(UTC)
+    scheduled = effective > now
     transition(
         session,
         PlanRun,
         run.id,
         PlanRun.lifecycle,
         APPROVED,
-        ACTIVE,
+        SCHEDULED if scheduled else ACTIVE,
         activated_by=actor,
         activated_at=now,
         effective_at=effective,
     )
-    # Claim in destination order: two overlapping activations then wait on the same first
-    # zone instead of deadlocking on each other's.
-    assignments = session.scalars(
-        select(PlanAssignment)
-        .where(PlanAssignment.plan_id == run.id)
+    _check_backups(session, run)
+    zones = _claim(session, run, effective)
+    if scheduled:
+        jobs.schedule(session, kind=PLAN_START, subject_type="plan", subject_id=str(run.id),
+                      due_at=effective)  # fmt: skip
+    _audit(
+        session,
+        actor,
+        "plan.schedule" if scheduled else "plan.activate",
+        run,
+        before={"lifecycle": APPROVED},
+        after={"lifecycle": SCHEDULED if scheduled else ACTIVE,
+               "effective_at": effective.isoformat(), "zones": zones},
+    )  # fmt: skip
+    return run
+
+
+def withdraw_approval(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
+    """Take an approval back before the plan starts: it is a draft again."""
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
+    transition(session, PlanRun, run.id, PlanRun.lifecycle, APPROVED, DRAFT,
+               approved_by=None, approved_at=None)  # fmt: skip
+    _audit(session, actor, "plan.withdraw", run, before={"lifecycle": APPROVED},
+           after={"lifecycle": DRAFT})  # fmt: skip
+    return run
+
+
+def reinstate_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
+    """Bring a lifted plan back to approved, ready to start again without recomputing —
+    refused when a site changed status or capacity since the plan was computed."""
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
+    computed = run.finished_at or run.created_at
+    changed = session.scalar(
+        select(SiteStatusChange.site_id).where(SiteStatusChange.since > computed).limit(1)
+    ) or session.scalar(
+        select(CapacityOverride.site_id).where(CapacityOverride.valid_from > computed).limit(1)
+    )  # fmt: skip
+    if changed is not None:
+        raise ConflictError(
+            f"Plan {plan_id} was computed before site {changed} changed; compute it again.",
+            code="plan.network_changed", id=plan_id, site_id=changed)  # fmt: skip
+    transition(session, PlanRun, run.id, PlanRun.lifecycle, LIFTED, APPROVED,
+               lifted_by=None, lifted_at=None, activated_by=None, activated_at=None,
+               effective_at=None)  # fmt: skip
+    _audit(session, actor, "plan.reinstate", run, before={"lifecycle": LIFTED},
+           after={"lifecycle": APPROVED})  # fmt: skip
+    return run
+
+
+def warn_plans_relying_on(session: Session, *, site_id: str, actor: str) -> int:
+    """A site went closed or limited: tell the dispatchers and planners of every active or
+    scheduled plan that relies on it (inbox, e-mail), with a link to the plan to re-plan
+    from. How many plans were concerned."""
+    site = session.get(SiteRow, site_id)
+    if site is None or site.status is SiteStatus.OPEN:
+        return 0
+    runs = [r for r in in_force(session) if site_id in backup_ids(r)]
+    for run in runs:
+        for role in (Role.DISPATCHER, Role.PLANNER):
+            notify.send(session, key=N_("plan.notice.backup_down"),
+                        params={"plan": run.name, "site": site.name, "status": site.status,
+                                "actor": actor},
+                        link=f"/plans/{run.id}", to_role=role, province_code=run.province_code,
+                        subject_type="plan", subject_id=run.id)  # fmt: skip
+    return len(runs)
+
+
+def start_scheduled(session: Session, *, plan_id: int) -> PlanRun:
+    """A scheduled plan's effective time has come: it is active from now (the sweep)."""
+    run = session.get(PlanRun, plan_id)
+    if run is None:
+        raise NotFoundError(f"Unknown plan {plan_id}.", code="plan.unknown", id=plan_id)
+    transition(session, PlanRun, run.id, PlanRun.lifecycle, SCHEDULED, ACTIVE)
+    _audit(session, "system", "plan.activate", run, before={"lifecycle": SCHEDULED},
+           after={"lifecycle": ACTIVE, "effective_at": clock.now().isoformat()})  # fmt: skip
+    return run
+
+
+def cancel_schedule(session: Session, *, plan_id: int, principal: Principal) -> PlanRun:
+    """Call off a scheduled activation before its time: the plan is approved again and
+    its areas are free."""
+    actor = principal.username
+    run = get_plan(session, plan_id, principal=principal)
+    transition(session, PlanRun, run.id, PlanRun.lifecycle, SCHEDULED, APPROVED,
+               activated_by=None, activated_at=None, effective_at=None)  # fmt: skip
+    jobs.cancel_deadlines(session, kind=PLAN_START, subject_type="plan", subject_id=str(run.id))
+    _release(session, run.id)
+    _audit(session, actor, "plan.unschedule", run, before={"lifecycle": SCHEDULED},
+           after={"lifecycle": APPROVED})  # fmt: skip
+    return run
+
+
+def in_force(session: Session) -> list[PlanRun]:
+    """Every active or scheduled plan (they hold areas), oldest first."""
+    return list(session.scalars(
+        select(PlanRun).options(defer(PlanRun.result))
+        .where(PlanRun.lifecycle.in_((ACTIVE, SCHEDULED))).order_by(PlanRun.id)
+    ))  # fmt: skip
+
+
+def _locks(run: PlanRun, site: SiteRow) -> bool:
+    """Whether one of ``run``'s locked areas contains ``site``."""
+    codes = {site.province_code, site.prefecture_code, site.county_code}
+    return any(a.region in codes for a in scenario_of(run).locked_areas)
+
+
+def backup_ids(run: PlanRun) -> set[str]:
+    """The backup centres of a computed plan (from its stored document)."""
+    return {str(b["center_id"]) for b in (run.result or {}).get("backups", [])}
+
+
+def _check_backups(session: Session, run: PlanRun) -> None:
+    """Refuse a plan whose backups are closed or locked by another plan, or that locks a
+    backup another active or scheduled plan relies on."""
+    backups = backup_ids(run)
+    others = [o for o in in_force(session) if o.id != run.id]
+    sites = {r.id: r for r in session.scalars(select(SiteRow).where(SiteRow.id.in_(backups)))}
+    for center_id in sorted(backups):
+        site = sites.get(center_id)
+        if site is None:
+            continue
+        if site.status is SiteStatus.CLOSED:
+            raise ConflictError(
+                f"Plan {run.id} cannot start: its backup centre {center_id} is closed. "
+                "Re-plan without it.", code="plan.backup_closed", id=run.id,
+                center_id=center_id, center=site.name)  # fmt: skip
+        for other in others:
+            if _locks(other, site):
+                raise ConflictError(
+                    f"Plan {run.id} cannot start: its backup centre {center_id} lies in an "
+                    f"area locked by plan {other.id} ('{other.name}').",
+                    code="plan.backup_locked", id=run.id, center_id=center_id,
+                    center=site.name, conflicting_plan_id=other.id,
+                    conflicting_plan_name=other.name)  # fmt: skip
+    for other in others:
+        theirs = backup_ids(other)
+        for site in session.scalars(select(SiteRow).where(SiteRow.id.in_(theirs))):
+            if _locks(run, site):
+                raise ConflictError(
+                    f"Plan {run.id} cannot start: it locks centre {site.id}, a backup of "
+                    f"plan {other.id} ('{other.name}').", code="plan.locks_backup",
+                    id=run.id, center_id=site.id, center=site.name,
+                    conflicting_plan_id=other.id, conflicting_plan_name=other.name)  # fmt: skip
+
+
+def _claim(session: Session, run: PlanRun, effective: datetime) -> int:
+    """Claim the plan's counties and destinations; another plan holding one → 409."""
+    # Claim in code order: two overlapping activations then wait on the same first row
+    # instead of deadlocking on each other's.
+    assignments = list(session.scalars(
+        select(PlanAssignment).where(PlanAssignment.plan_id == run.id)
         .order_by(PlanAssignment.destination)
-    )
+    ))  # fmt: skip
+    counties = sorted({a.region_code for a in assignments})
+    try:
+        with session.begin_nested():
+            session.add_all([AreaClaim(county_code=c, plan_id=run.id) for c in counties])
+            session.flush()
+    except IntegrityError:
+        raise _area_conflict(session, run, counties) from None
     claims = [
-        ZoneClaim(
-            destination=a.destination,
-            plan_id=run.id,
-            zone_id=a.zone_id,
-            backup_center_id=a.backup_center_id,
-            effective_at=effective,
-        )
+        ZoneClaim(destination=a.destination, plan_id=run.id, zone_id=a.zone_id,
+                  backup_center_id=a.backup_center_id, effective_at=effective)
         for a in assignments
-    ]
+    ]  # fmt: skip
     try:
         with session.begin_nested():
             session.add_all(claims)
             session.flush()
     except IntegrityError:
-        raise _claim_conflict(session, run, [c.destination for c in claims]) from None
-    _audit(
-        session,
-        actor,
-        "plan.activate",
-        run,
-        before={"lifecycle": APPROVED},
-        after={"lifecycle": ACTIVE, "effective_at": effective.isoformat(), "zones": len(claims)},
-    )
-    return run
+        raise _area_conflict(session, run, counties) from None
+    return len(claims)
 
 
-def _claim_conflict(session: Session, run: PlanRun, destinations: list[str]) -> ConflictError:
+def _release(session: Session, plan_id: int) -> int:
+    """Free a plan's areas and destinations; how many destinations it held."""
+    session.execute(delete(AreaClaim).where(AreaClaim.plan_id == plan_id))
+    released = session.execute(delete(ZoneClaim).where(ZoneClaim.plan_id == plan_id))
+    return int(getattr(released, "rowcount", 0) or 0)
+
+
+def _area_conflict(session: Session, run: PlanRun, counties: list[str]) -> ConflictError:
     held = session.execute(
-        select(ZoneClaim.destination, ZoneClaim.plan_id, PlanRun.name)
-        .join(PlanRun, PlanRun.id == ZoneClaim.plan_id)
-        .where(ZoneClaim.destination.in_(destinations), ZoneClaim.plan_id != run.id)
+        select(AreaClaim.county_code, AreaClaim.plan_id, PlanRun.name)
+        .join(PlanRun, PlanRun.id == AreaClaim.plan_id)
+        .where(AreaClaim.county_code.in_(counties), AreaClaim.plan_id != run.id)
+        .order_by(AreaClaim.county_code)
         .limit(1)
     ).first()
-    if held is None:  # the other plan was lifted meanwhile: ask to retry
+    if held is None:
         return ConflictError(f"Plan {run.id} could not claim its zones; try again.",
                              code="plan.claim_retry", id=run.id)  # fmt: skip
-    zone, other_id, other_name = held
+    county, other_id, other_name = held
     return ConflictError(
-        f"Plan {run.id} cannot be activated: zone '{zone}' is already claimed by active plan "
-        f"{other_id} ('{other_name}'). Lift plan {other_id} first.",
+        f"Plan {run.id} cannot start: area '{county}' is already held by active or scheduled "
+        f"plan {other_id} ('{other_name}'). Lift or cancel plan {other_id} first.",
         code="plan.zone_claimed",
         id=run.id,
         conflicting_plan_name=other_name,
-        zone=zone,
+        zone=county,
         conflicting_plan_id=other_id,
     )
 
@@ -488,7 +702,7 @@ def lift_plan(session: Session, *, plan_id: int, principal: Principal) -> PlanRu
         lifted_by=actor,
         lifted_at=clock.now(),
     )
-    released = session.execute(delete(ZoneClaim).where(ZoneClaim.plan_id == run.id)).rowcount  # type: ignore[attr-defined]
+    released = _release(session, run.id)
     _audit(
         session,
         actor,

@@ -22,10 +22,10 @@ from baotong.contingency.document import (
     TransitChange,
     Unserved,
 )
+from baotong.contingency.figures import HISTOGRAM_HOURS, chute_share, hour_bin, load_rate
 from baotong.network.entities import Network
 
 MAX_ROWS = 200
-HISTOGRAM_HOURS = 24
 MAX_POINTS = 5000
 
 
@@ -71,6 +71,15 @@ class Changes:
     transit_total: int
     origin: str
     max_rows: int = MAX_ROWS
+    page: int = 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.max_rows
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + self.max_rows < max(self.dispatch_total, self.transit_total)
 
 
 def summary(plan: PlanDocument) -> Summary:
@@ -94,17 +103,19 @@ def _backup_row(b: Backup) -> BackupRow:
         center_id=b.center_id, name=b.name, province_code=b.province_code, load=b.load,
         surge_shifts=b.surge_shifts, chutes_used=used, chutes_free=free,
         zone_count=len(b.zones),
-        utilisation=b.utilisation or (b.load / b.capacity if b.capacity else 0.0),
-        chute_share=used / (used + free) if used + free else 0.0,
+        utilisation=b.utilisation or load_rate(0.0, b.capacity, b.load),
+        chute_share=chute_share(used, free),
     )  # fmt: skip
 
 
 def delay_histogram(plan: PlanDocument) -> dict[str, list[Any]]:
-    """Volume by whole extra hours (0, 1, … 24+), from the assignments."""
-    bins = [0.0] * (HISTOGRAM_HOURS + 1)
-    for a in plan.assignments:
-        hours = max(0.0, a.extra_hours)
-        bins[min(int(hours), HISTOGRAM_HOURS)] += a.volume
+    """Volume by whole extra hours (0, 1, … 24+), weighted as the mean and P95 are
+    (``figures``); a document stored before it carried the histogram uses its zones."""
+    bins = list(plan.delays.histogram)
+    if not bins:
+        bins = [0.0] * (HISTOGRAM_HOURS + 1)
+        for a in plan.assignments:
+            bins[hour_bin(a.extra_hours)] += a.volume
     labels = [str(h) for h in range(HISTOGRAM_HOURS)] + [f"{HISTOGRAM_HOURS}+"]
     return {"x": labels, "y": [round(v) for v in bins]}
 
@@ -117,8 +128,9 @@ def origin_provinces(plan: PlanDocument) -> list[str]:
     return sorted({t.origin_province_code for t in plan.transit_changes})
 
 
-def changes(plan: PlanDocument, network: Network, origin: str | None) -> Changes:
-    """Dispatch relations and transit changes, for one origin province or all."""
+def changes(plan: PlanDocument, network: Network, origin: str | None, page: int = 1) -> Changes:
+    """Dispatch relations and transit changes, for one origin province or all: one page
+    of ``MAX_ROWS`` rows of each, and their totals."""
 
     def province_of(center_id: str) -> str:
         centre = network.centers.get(center_id)
@@ -128,12 +140,15 @@ def changes(plan: PlanDocument, network: Network, origin: str | None) -> Changes
                 if not origin or province_of(d.origin_center_id) == origin]  # fmt: skip
     transit = [t for t in plan.transit_changes
                if not origin or t.origin_province_code == origin]  # fmt: skip
-    return Changes(dispatch[:MAX_ROWS], len(dispatch), transit[:MAX_ROWS], len(transit),
-                   origin or "")  # fmt: skip
+    page = max(1, page)
+    start, end = (page - 1) * MAX_ROWS, page * MAX_ROWS
+    return Changes(dispatch[start:end], len(dispatch), transit[start:end], len(transit),
+                   origin or "", max_rows=MAX_ROWS, page=page)  # fmt: skip
 
 
 def map_data(plan: PlanDocument, network: Network, provinces: list[str]) -> dict[str, Any]:
-    """Locked areas, each county's backup (majority by volume), backups and trunk flows."""
+    """Locked areas, each county's backup (majority by volume), backups, trunk flows and
+    the finer zones as points ``[lon, lat, backup, "name id"]`` (the tooltip names the zone)."""
     by_region: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for a in plan.assignments:
         by_region[a.region_code][a.backup_center_id] += a.volume
@@ -158,7 +173,7 @@ def map_data(plan: PlanDocument, network: Network, provinces: list[str]) -> dict
             lines.append({"from": list(region.centroid), "to": list(centre.location),
                           "backup": backup, "volume": round(volume)})  # fmt: skip
     points = [
-        [a.location[0], a.location[1], a.backup_center_id]
+        [a.location[0], a.location[1], a.backup_center_id, f"{a.name} {a.zone_id}"]
         for a in plan.assignments
         if a.zone_kind != "county"
     ][:MAX_POINTS]

@@ -89,6 +89,8 @@ class Candidate:
     max_shifts: int
     free_chutes: int
     opening_cost: float
+    baseline_load: float = 0.0  # items/day it sorts without the plan
+    total_capacity: float = 0.0  # items/day it can sort without surge shifts
 
 
 @dataclass(frozen=True)
@@ -359,4 +361,6 @@ def _candidate(
         shifts,
         chutes,
         opts.costs.opening,
+        center.total_load,
+        center.total_capacity * share if limited else center.total_capacity,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,6 +24,8 @@ from babel.dates import parse_pattern as parse_date_pattern
 from babel.messages.mofile import read_mo
 from babel.numbers import NumberPattern
 from babel.numbers import parse_pattern as parse_number_pattern
+
+from baotong.core import clock
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -121,8 +123,13 @@ def number(lang: str, value: object, digits: int = 0) -> str:
     return str(_number_pattern(digits).apply(value, _locale(lang)))
 
 
-def when(lang: str, value: datetime | None) -> str:
-    """A date and time in the server's zone, written the locale's way; '—' when unset."""
+def when(lang: str, value: datetime | None, zone: str | None = None) -> str:
+    """A date and time in ``zone`` (a user's time zone; Asia/Shanghai by default), written
+    the locale's way and followed by its UTC offset, so the zone is always visible; '—'
+    when unset. A naive value is taken as UTC (what the database stores)."""
     if value is None:
         return "—"
-    return _time_pattern(lang).apply(value.astimezone(), _locale(lang))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    shown = clock.local(value, zone)
+    return f"{_time_pattern(lang).apply(shown, _locale(lang))} {clock.offset_label(shown)}"

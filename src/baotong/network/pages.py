@@ -49,6 +49,8 @@ def _cached(request: Request, found: geo.GeoFile) -> Response:
 
 @router.get("/regions/search", include_in_schema=False)
 def region_search(request: Request, session: DbSession, user: Reader, q: str = "") -> Response:
-    """Regions whose code, Chinese name or pinyin match: an htmx fragment of the builder."""
-    rows = service.list_regions(session, q=q.strip(), limit=12) if q.strip() else []
+    """Regions whose code, Chinese name or pinyin match, among those the user may plan
+    (a province's users: their province): an htmx fragment of the builder."""
+    rows = service.list_regions(session, q=q.strip(), limit=200) if q.strip() else []
+    rows = [r for r in rows if user.sees_province(r.province_code)][:12]
     return render(request, "network/_region_search.html", user, regions=rows, q=q)

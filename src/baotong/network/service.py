@@ -27,6 +27,7 @@ from baotong.network.models import CapacityOverride, RegionRow, SiteRow, SiteSta
 from baotong.network.schemas import SeedReport
 
 audit.register_type("site", label_key=N_("object.site"), link="/sites/{id}")
+ACTIONS = [N_("action.site.status"), N_("action.site.capacity")]  # the audit page's words
 
 BATCH = 5000
 

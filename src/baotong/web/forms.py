@@ -21,6 +21,7 @@ import pydantic
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from baotong.core import clock
 from baotong.core.exceptions import ConflictError, ValidationError
 
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -28,9 +29,9 @@ T = TypeVar("T")
 REFUSALS = (ValidationError, ConflictError)  # what a user can fix on the same page
 
 
-def parse_form(schema: type[M], values: Mapping[str, Any]) -> M:
+def parse_form(schema: type[M], values: Mapping[str, Any], *, zone: str | None = None) -> M:
     """``values`` validated by ``schema``: blank fields take the schema's default, and a
-    date-time typed in the browser (its local time unless it names a zone) becomes aware."""
+    date-time typed in the form (the user's time ``zone`` unless it names one) becomes UTC."""
     data: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, str):
@@ -38,7 +39,7 @@ def parse_form(schema: type[M], values: Mapping[str, Any]) -> M:
             if not value:
                 continue
             if _is_time(schema, name):
-                value = parse_time(value, name)
+                value = parse_time(value, name, zone=zone)
         data[name] = value
     try:
         return schema.model_validate(data)
@@ -60,8 +61,9 @@ def _is_time(schema: type[pydantic.BaseModel], name: str) -> bool:
     return bool(kinds & {datetime, pydantic.AwareDatetime, pydantic.NaiveDatetime})
 
 
-def parse_time(value: str, field: str) -> datetime | None:
-    """A date-time typed in a form (browser local time unless it names a zone); '' is None."""
+def parse_time(value: str, field: str, *, zone: str | None = None) -> datetime | None:
+    """A date-time typed in a form, in UTC: read in the user's time ``zone`` (Asia/Shanghai
+    by default) unless it names its own offset; '' is None. The one parser of typed times."""
     if not value.strip():
         return None
     try:
@@ -70,7 +72,7 @@ def parse_time(value: str, field: str) -> datetime | None:
         raise ValidationError(
             "is not a date and time.", code="input.not_a_time", field=field, value=value
         ) from None
-    return parsed if parsed.tzinfo else parsed.astimezone()
+    return clock.from_local(parsed, zone)
 
 
 def attempt(

@@ -29,6 +29,7 @@ from jinja2.runtime import Context as TemplateContext
 from baotong.api.deps import SESSION_COOKIE, Check, Context, DbSession, checked, declares
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
+from baotong.core import clock
 from baotong.core import i18n as words
 from baotong.core.exceptions import BaotongError, PermissionDeniedError
 from baotong.network.entities import Network
@@ -88,13 +89,41 @@ def _t(context: TemplateContext, key: str) -> str:
 
 
 @pass_context
+def _t_or(context: TemplateContext, key: str, fallback: str) -> str:
+    """``t_or("key", fallback)``: the words of ``key``, or ``fallback`` when it has none."""
+    lang = context["lang"]
+    return words.translate(lang, key) if words.has(lang, key) else fallback
+
+
+@pass_context
 def _nt(context: TemplateContext, singular: str, plural: str, n: int) -> str:
     return words.translate(context["lang"], singular if n == 1 else plural)
 
 
+def _zone_of(context: TemplateContext) -> str:
+    """The reader's time zone: the logged-in user's setting, else the default."""
+    return str(getattr(context.get("user"), "time_zone", None) or clock.DEFAULT_ZONE)
+
+
 @pass_context
-def _fmt_time(context: TemplateContext, value: datetime | None) -> str:
-    return words.when(context["lang"], value)
+def _fmt_time(context: TemplateContext, value: datetime | str | None) -> str:
+    """``x | when``: a time in the reader's zone with the zone shown (the one time filter)."""
+    if isinstance(value, str):
+        try:
+            moment: datetime | None = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    else:
+        moment = value
+    return words.when(context["lang"], moment, _zone_of(context))
+
+
+@pass_context
+def _local_input(context: TemplateContext, value: datetime | None) -> str:
+    """``x | local_input``: a time as a ``datetime-local`` field shows it, in the reader's zone."""
+    if value is None:
+        return ""
+    return clock.local(value, _zone_of(context)).strftime("%Y-%m-%dT%H:%M")
 
 
 @pass_context
@@ -102,17 +131,37 @@ def _fmt_num(context: TemplateContext, value: object, digits: int = 0) -> str:
     return words.number(context["lang"], value, digits)
 
 
-def _readable_json(value: object) -> str:
-    """JSON for people: Chinese stays Chinese (Jinja escapes the result for HTML)."""
-    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+@pass_context
+def _readable_json(context: TemplateContext, value: object) -> str:
+    """JSON for people: Chinese stays Chinese, times (ISO text with a zone) in the reader's
+    zone the way ``when`` writes them (Jinja escapes the result for HTML)."""
+    return json.dumps(_times_shown(context, value), ensure_ascii=False, default=str,
+                      sort_keys=True)  # fmt: skip
+
+
+def _times_shown(context: TemplateContext, value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _times_shown(context, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_times_shown(context, v) for v in value]
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return words.when(context["lang"], moment, _zone_of(context))
+    return value
 
 
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_gettext_callables(_t, _nt, newstyle=False)  # type: ignore[attr-defined]
 templates.env.globals["t"] = _t
+templates.env.globals["t_or"] = _t_or
 templates.env.filters["when"] = _fmt_time
 templates.env.filters["readable"] = _readable_json
 templates.env.filters["num"] = _fmt_num
+templates.env.filters["local_input"] = _local_input
 templates.env.globals["Permission"] = Permission
 templates.env.globals["nav"] = NAV
 

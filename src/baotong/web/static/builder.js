@@ -4,6 +4,15 @@ document.addEventListener("DOMContentLoaded", async () => {
   const chips = document.getElementById("areas");
   const template = document.getElementById("chip-template");
   const mapEl = document.getElementById("picker-map");
+  let ready = false;
+  // Enter in the region search adds the first match instead of sending the whole form.
+  const search = document.querySelector("[data-testid=region-search]");
+  if (search) search.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    const first = document.querySelector("#search-results [data-add-area]");
+    if (ready && first && !codes().includes(first.dataset.addArea)) toggle(first.dataset.addArea);
+  });
   const regions = await Baotong.regions();
   const codes = () => [...chips.querySelectorAll("[data-code]")].map((c) => c.dataset.code);
   let picker = null;
@@ -31,6 +40,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const button = e.target.closest("[data-add-area]");
     if (button && !codes().includes(button.dataset.addArea)) toggle(button.dataset.addArea);
   });
+  ready = true;
   picker = await Baotong.pickerMap(mapEl, toggle);
   picker.setSelected(codes());
 });

@@ -64,7 +64,7 @@ const Baotong = (() => {
   }
 
   function centreColour(c) {
-    if (c.status === "closed") return "#e5484d";
+    if (c.status === "closed" || c.status === "locked") return "#e5484d";
     if (c.status === "limited") return "#c084fc";
     if (c.utilisation >= 0.9) return "#f97316";
     if (c.utilisation >= 0.75) return "#eab308";
@@ -106,7 +106,7 @@ const Baotong = (() => {
     const back = document.getElementById("map-back");
     const buttons = document.querySelectorAll("#map-levels [data-level]");
     const maxCap = Math.max(...data.centres.map((c) => c.value[2]), 1);
-    const statusText = { open: labels.open, limited: labels.limited, closed: labels.closed_s };
+    const statusText = { open: labels.open, limited: labels.limited, closed: labels.closed_s, locked: labels.locked };
     const kpis = document.getElementById("map-kpis");
     function showKpis(centres, locked) {
       if (!kpis) return;
@@ -250,8 +250,12 @@ const Baotong = (() => {
           data: data.flows.map((f) => ({ coords: [f.from, f.to],
             lineStyle: { color: colourOf[f.backup], width: 0.4 + 2 * Math.sqrt(f.volume / maxFlow) } })) },
         { name: zonesName, type: "scatter", coordinateSystem: "geo", zlevel: 2, symbolSize: 5,
-          data: data.points.map((p) => ({ value: [p[0], p[1]], backup: p[2], itemStyle: { color: colourOf[p[2]] } })),
-          tooltip: { formatter: (p) => (data.backups.find((x) => x.id === p.data.backup) || {}).name || "" } },
+          data: data.points.map((p) => ({ value: [p[0], p[1]], backup: p[2], zone: p[3] || "", itemStyle: { color: colourOf[p[2]] } })),
+          tooltip: { formatter: (p) => {
+            const backup = (data.backups.find((x) => x.id === p.data.backup) || {}).name || "";
+            const text = p.data.zone ? `${p.data.zone} → ${backup}` : backup;
+            return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+          } } },
         ...data.backups.map((b) => ({
           name: b.name, type: "effectScatter", coordinateSystem: "geo", zlevel: 3,
           itemStyle: { color: colourOf[b.id], borderColor: "#fff", borderWidth: 1 }, symbolSize: 11,
