@@ -7,6 +7,7 @@ that leaks nothing.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import structlog
@@ -14,9 +15,10 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException
 
-from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.exceptions import BaotongError, ValidationError, shown_value
 
 PROBLEM = "application/problem+json"
 RESERVED = {"type", "title", "status", "detail", "instance", "errors", "code"}
@@ -33,9 +35,25 @@ def problem(status: int, title: str, detail: str, request: Request, **extra: Any
         **extra,
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429 and "retry_after" in extra:
+        headers = {"Retry-After": str(extra["retry_after"])}
     return JSONResponse(
-        jsonable_encoder(body), status_code=status, media_type=PROBLEM, headers=headers
+        _safe(jsonable_encoder(body)), status_code=status, media_type=PROBLEM, headers=headers
     )
+
+
+def _safe(value: Any) -> Any:
+    """The body with every string encodable and every number finite: an answer about bad
+    input must never fail on the bad input it describes."""
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {_text(k): _safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -46,7 +64,18 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def _shown(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool) or value is None else None
+    """A bad value as the answer may echo it: a short excerpt, JSON-safe (no NaN or
+    infinity, no lone surrogate), or nothing for a container."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return _text(shown_value(value))
+    return value if isinstance(value, int | float | bool) or value is None else None
+
+
+def _text(value: Any) -> str:
+    """Text that encodes as UTF-8 (a lone surrogate sent as ``\\ud800`` becomes '?')."""
+    return str(value).encode("utf-8", "replace").decode("utf-8")
 
 
 async def baotong_error(request: Request, exc: Exception) -> JSONResponse:
@@ -67,8 +96,8 @@ async def request_validation_error(request: Request, exc: Exception) -> JSONResp
     assert isinstance(exc, RequestValidationError)
     errors = [
         {
-            "field": _field(err.get("loc", ())),
-            "message": str(err.get("msg", "")),
+            "field": _text(_field(err.get("loc", ()))),
+            "message": _text(err.get("msg", "")),
             "value": _shown(err.get("input")),
         }
         for err in exc.errors()
@@ -82,8 +111,23 @@ async def request_validation_error(request: Request, exc: Exception) -> JSONResp
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}
+    titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized",
+              413: "Payload too large", 422: "Invalid input"}  # fmt: skip
     return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail), request)
+
+
+async def database_refused(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database cannot hold (an id beyond its integers, a NUL character in
+    text): the request's fault, answered 422 without echoing the value."""
+    if isinstance(exc, StatementError) and not (
+        isinstance(exc, DataError) or isinstance(exc.orig, OverflowError | ValueError)
+    ):
+        return await unexpected_error(request, exc)
+    return problem(
+        422, "Invalid input",
+        "A value is out of range or holds characters the database cannot store "
+        "(a NUL character, a number beyond 2147483647).", request, code="input.unstorable",
+    )  # fmt: skip
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -97,4 +141,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(BaotongError, baotong_error)
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(StatementError, database_refused)
+    app.add_exception_handler(OverflowError, database_refused)  # SQLite: beyond 64 bits
     app.add_exception_handler(Exception, unexpected_error)

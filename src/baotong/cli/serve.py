@@ -50,4 +50,5 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        server_header=False,  # the service does not name its software
     )
