@@ -197,7 +197,8 @@ def test_deactivating_a_user_ends_their_tokens_and_sessions_at_once(
     assert _login(client, "planner_410000").status_code == 200
     query = {"object_type": "user", "object_id": "planner_410000"}
     log = client.get(f"{API}/audit", params=query, headers=admin)
-    assert [e["action"] for e in log.json()][:2] == ["user.reactivate", "user.deactivate"]
+    actions = [e["action"] for e in log.json()][:3]
+    assert actions == ["user.reactivate", "user.login_failed", "user.deactivate"]
 
 
 def test_an_admin_cannot_deactivate_themselves(client: TestClient, users: Any) -> None:
