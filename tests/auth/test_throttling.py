@@ -98,7 +98,8 @@ def test_an_unknown_user_costs_a_password_check_like_a_known_one(
             return super().verify(hash, password)
 
     with session_scope(seeded) as session:  # the user's hash, made by the counting hasher
-        monkeypatch.setattr(auth_service, "hasher", Counting(time_cost=1, memory_cost=8, parallelism=1))
+        counting = Counting(time_cost=1, memory_cost=8, parallelism=1)
+        monkeypatch.setattr(auth_service, "hasher", counting)
         auth_service.reset_password(session, username=name, password=PASSWORD)
     unknown = _login(client, "nobody_at_all", "wrong password")
     known = _login(client, name, "wrong password")

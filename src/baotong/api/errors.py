@@ -15,12 +15,46 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException
 
 from baotong.core.exceptions import BaotongError, ValidationError, shown_value
 
 PROBLEM = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457): what went wrong, the stable ``code`` and its data."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str | None = None
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def _answer(description: str) -> dict[str, Any]:
+    ref = {"$ref": "#/components/schemas/Problem"}
+    return {"model": Problem, "description": description, "content": {PROBLEM: {"schema": ref}}}
+
+
+# Every API operation may answer these (the API router declares them in OpenAPI).
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: _answer("The request could not be read."),
+    401: _answer("Not logged in: no token, or an invalid, expired or revoked one."),
+    403: _answer("The role may not do this, or a cookie request without the CSRF check."),
+    404: _answer("No such object (or not in the caller's scope)."),
+    409: _answer("The object is not in a state that allows this."),
+    413: _answer("The request body is larger than the limit."),
+    422: _answer("Invalid input: `field` names where, `errors` lists every problem."),
+    429: _answer("Too many failed logins: wait `Retry-After` seconds."),
+}
 RESERVED = {"type", "title", "status", "detail", "instance", "errors", "code"}
 log = structlog.get_logger("baotong.api")
 

@@ -11,6 +11,7 @@ from baotong.auth.permissions import Permission, Principal
 from baotong.core.numbers import MAX_DB_INT
 from baotong.core.pagination import PageRequest
 from baotong.network import service
+from baotong.network.entities import SiteStatus
 from baotong.network.schemas import (
     CapacityChange,
     CapacityOverrideRead,
@@ -53,7 +54,7 @@ def list_sites(
     user: Reader,
     kind: str | None = None,
     province: str | None = None,
-    status: str | None = None,
+    status: SiteStatus | None = None,
     q: str | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=MAX_DB_INT),
