@@ -99,6 +99,8 @@ def plan(
                     on_progress=on_progress, should_cancel=should_cancel)  # fmt: skip
         solver_status, assign, bound = res.solver_status, res.assign, res.bound
         left = opts.time_limit_s - (time.perf_counter() - t0) - reserve
+        if should_cancel is not None and should_cancel():
+            solver_status, left = "cancelled", 0.0
         if (assign < 0).any() and any(z.coarser for z in problem.zones) and left > 0:
             progress(0.86, "Coarser sort depths for stations without a backup")
             problem, assign = coarsen_unserved(

@@ -39,6 +39,7 @@ SortDepth = Literal["county", "station", "grid", "segment"]
 NAME_MAX = 200  # characters of a name, region or centre id
 REASON_MAX = 2000  # of a closure's reason
 DESCRIPTION_MAX = 10_000  # of a scenario's description
+MAX_TIME_LIMIT_S = 3600.0  # the longest a plan may compute (cancel and shutdown wait for it)
 
 
 class _Strict(BaseModel):
@@ -131,7 +132,7 @@ class Options(_Strict):
     limited_capacity_share: Number = Field(default=0.5, ge=0.0, le=1.0)
     include_national_hub: bool = True
     candidates_per_zone: DbInt | None = Field(default=None, ge=1)
-    time_limit_s: Number = Field(default=10.0, gt=0.0)
+    time_limit_s: Number = Field(default=10.0, gt=0.0, le=MAX_TIME_LIMIT_S)
     mip_rel_gap: Number = Field(default=0.001, ge=0.0, le=1.0)
     costs: CostWeights = CostWeights()
 
