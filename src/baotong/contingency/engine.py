@@ -158,7 +158,9 @@ def explain_unserved(problem: Problem, assign: Assignment) -> doc.Unserved:
     zones = [z for z in range(len(problem.zones)) if assign[z] < 0]
     opened = {int(c) for c in assign if c >= 0}
     capped = problem.max_backups is not None and len(opened) >= problem.max_backups
-    usable = np.array([(c in opened) or not capped for c in range(len(problem.candidates))])
+    usable = np.array(
+        [(c in opened) or not capped for c in range(len(problem.candidates))], dtype=bool
+    )
     rows = []
     for z in zones:
         zone = problem.zones[z]
