@@ -355,7 +355,7 @@ def test_the_users_commands_change_role_deactivate_and_reset(
         password = reset.output.split("New password: ")[1].split()[0]
         assert runner.invoke(app, ["users", "reactivate", "zhou"]).exit_code == 0
         chosen = runner.invoke(app, ["users", "reset-password", "root", "--password-stdin"],
-                               input="typed by root\n")  # fmt: skip
+                               input="typed by the admin\n")  # fmt: skip
         assert chosen.exit_code == 0
         assert "New password" not in chosen.output
     finally:

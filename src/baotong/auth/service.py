@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from baotong.audit import service as audit
 from baotong.auth import throttle
 from baotong.auth.models import LoginSession, User
+from baotong.auth.passwords import check_password
 from baotong.auth.permissions import (
     ROLE_SCOPES,
     Principal,
@@ -45,7 +46,6 @@ audit.register_type("user", label_key=N_("object.user"), link="/users#user-{id}"
 hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
-MIN_PASSWORD = 8
 SYSTEM = Principal.system()
 
 
@@ -125,10 +125,8 @@ def _check_grants(principal: Principal, scope: Scope) -> None:
         )  # fmt: skip
 
 
-def _password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.",
-                              code="user.short_password", field="password")  # fmt: skip
+def _password(password: str, username: str) -> str:
+    check_password(password, username=username)
     return hasher.hash(password)
 
 
@@ -152,7 +150,7 @@ def create_user(
     scope = scope or scope_of(province_code=province_code)
     _check_fits(parsed_role, scope)
     _check_grants(principal, scope)
-    password_hash = _password(password)
+    password_hash = _password(password, username)
     if get_user(session, username) is not None:
         raise ConflictError(f"User '{username}' already exists.", code="user.exists",
                             username=username)  # fmt: skip
@@ -236,7 +234,7 @@ def reset_password(
     returns the password."""
     user = managed_user(session, username, principal=principal)
     password = password or generated_password()
-    user.password_hash = _password(password)
+    user.password_hash = _password(password, user.username)
     revoke_sessions(session, user=user)
     _audit(session, principal, "user.password", user)
     return password
