@@ -238,3 +238,20 @@ def test_a_plan_for_a_scenario_id_beyond_the_database_integer_is_refused(
         f"{API}/plans", json={"scenario_id": 2**31}, headers=users.headers("planner")
     )
     assert 400 <= reply.status_code < 500, reply.text
+
+
+# -- 7. a password reset or a deactivation ends every login, console sessions included ------
+@pytest.mark.parametrize("action", ["password", "deactivate"])
+def test_a_password_reset_or_deactivation_ends_console_sessions_and_tokens(
+    client: TestClient, seeded: sessionmaker[Session], users: Any, action: str
+) -> None:
+    browser = log_in(client, seeded, "planner")  # the console: the session cookie
+    token = client.post(
+        f"{API}/auth/login", json={"username": "planner_cn", "password": "correct horse"}
+    ).json()["access_token"]
+    assert browser.get("/scenarios").status_code == 200
+    reply = client.post(f"{API}/users/planner_cn/{action}", json={}, headers=users.headers("admin"))
+    assert reply.status_code == 200, reply.text
+    assert browser.get("/scenarios").status_code == 303  # back to the login page
+    me = client.get(f"{API}/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 401

@@ -160,8 +160,8 @@ const Baotong = (() => {
           emphasis: { scale: 1.4 },
           tooltip: { formatter: (p) => `<b>${esc(lang() === "zh" ? p.data.name : p.data.name_en)}</b><br>` +
             `${esc(labels.status)}: ${esc(statusText[p.data.status] || p.data.status)}<br>` +
-            `${labels.capacity}: ${Math.round(p.data.value[2]).toLocaleString()}<br>` +
-            `${labels.utilisation}: ${(p.data.utilisation * 100).toFixed(1)}%` },
+            `${esc(labels.capacity)}: ${Math.round(p.data.value[2]).toLocaleString()}<br>` +
+            `${esc(labels.utilisation)}: ${(p.data.utilisation * 100).toFixed(1)}%` },
           zlevel: 1,
         }],
       }, { replaceMerge: ["geo", "series"] });
