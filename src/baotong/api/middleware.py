@@ -2,7 +2,8 @@
 headers, and the limit on the size of a request body.
 
 Headers (every response): a Content-Security-Policy that allows the console's own files
-only (no inline script or style, no framing), ``X-Frame-Options: DENY``,
+only (no inline script or ``<style>``, no framing; style attributes only as scripts set them
+— the templates have none), ``X-Frame-Options: DENY``,
 ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: same-origin``; the interactive
 API documentation (``/docs``, ``/redoc``) gets the few outside sources it loads.
 
@@ -26,8 +27,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = (  # style attributes set by scripts (ECharts' tooltips) are allowed; none in the pages
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "style-src-attr 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
