@@ -22,6 +22,7 @@ from baotong.api import errors
 from baotong.api.context import ServiceContext
 from baotong.api.middleware import RequestLimits, SecurityHeaders
 from baotong.auth.tokens import secret_key
+from baotong.command import jobs as command_jobs  # noqa: F401  (registers its deadline kinds)
 from baotong.config import Settings, get_settings
 from baotong.contingency import jobs as contingency_jobs
 from baotong.contingency.jobs import PlanEngine, planner_engine
@@ -30,6 +31,8 @@ from baotong.jobs import Runner
 from baotong.jobs.executors import executor_for
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
+from baotong.notify import jobs as notify_jobs  # noqa: F401  (the email job)
+from baotong.transport import jobs as transport_jobs  # noqa: F401  (credential deadlines)
 
 STATIC = Path(web.__file__).parent / "static"
 log = structlog.get_logger("baotong.app")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)  # per account or address, then back-off
     login_window_minutes: int = Field(default=15, ge=1)  # failures older than this are forgotten
     login_max_lockout_seconds: int = Field(default=900, ge=1)  # the longest back-off
+    # Notifications by email: off unless a host is given (then every notification also goes
+    # to its recipient's address). Links in emails start with ``public_url``.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "baotong@localhost"
+    public_url: str | None = None  # e.g. https://baotong.example.org; else http://host:port
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -39,6 +48,11 @@ class Settings(BaseSettings):
             if not self.database_url:
                 raise ValueError("BAOTONG_DATABASE_URL must be set in production")
         return self
+
+    @property
+    def base_url(self) -> str:
+        """Where people open the console (links in emails)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def effective_database_url(self) -> str:

@@ -12,11 +12,26 @@ from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
 from baotong.auth import pages as auth_pages
+from baotong.command import api as command_api
+from baotong.command import pages as command_pages
+from baotong.command import pages_resources as command_pages_resources
 from baotong.contingency import api as contingency_api
+from baotong.contingency import (
+    api_operations,
+    api_simulation,
+    pages_compare,
+    pages_operations,
+    pages_plans,
+    pages_simulation,
+    pages_sites,
+)
 from baotong.contingency import pages as contingency_pages
-from baotong.contingency import pages_compare, pages_plans, pages_sites
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
+from baotong.notify import api as notify_api
+from baotong.notify import pages as notify_pages
+from baotong.transport import api as transport_api
+from baotong.transport import pages as transport_pages
 from baotong.web import templating
 
 API = "/api/v1"
@@ -25,7 +40,12 @@ API_ROUTERS = [
     auth_api.users_router,
     network_api.router,
     contingency_api.router,
+    api_operations.router,
+    api_simulation.router,
     audit_api.router,
+    command_api.router,
+    notify_api.router,
+    transport_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -34,16 +54,32 @@ PAGE_ROUTERS = [
     contingency_pages.router,
     pages_compare.router,
     pages_plans.router,
+    pages_operations.router,
+    pages_simulation.router,
     audit_pages.router,
+    command_pages.router,
+    command_pages_resources.router,
+    notify_pages.router,
+    transport_pages.router,
 ]
 NAV = [
     network_pages.nav,
     contingency_pages.nav,
     pages_plans.nav,
+    command_pages.nav,
     audit_pages.nav,
+    transport_pages.nav,
     auth_pages.nav,
 ]
-TEMPLATE_PACKAGES = ["baotong.auth", "baotong.network", "baotong.contingency", "baotong.audit"]
+TEMPLATE_PACKAGES = [
+    "baotong.auth",
+    "baotong.network",
+    "baotong.contingency",
+    "baotong.audit",
+    "baotong.notify",
+    "baotong.transport",
+    "baotong.command",
+]
 
 
 def include(app: FastAPI) -> None:

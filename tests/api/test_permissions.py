@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -50,8 +51,21 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 # Path and required query parameters that name an object in a province; the rest are
 # filled from VALUES.
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
-          "username": "user"}  # fmt: skip
-VALUES = {"code": "410000", "level": "province", "destination": "410101"}
+          "username": "user", "incident_id": "incident", "instruction_id": "instruction",
+          "loan_id": "loan", "eplan_id": "eplan"}  # fmt: skip
+VALUES = {
+    "code": "410000",
+    "level": "province",
+    "destination": "410101",
+    "notification_id": "1",
+    "handover_id": "1",
+    "evidence_id": "1",
+    "load_ref": "SH-1",
+    "credential_id": "1",
+    "run_id": "1",
+    "action": "submit",
+    "date": "2026-12-01",
+}
 CSRF = "matrix-csrf"
 
 
@@ -76,7 +90,7 @@ class Operation:
     @property
     def parameters(self) -> list[str]:
         dependant = self.route.dependant
-        required = [q.name for q in dependant.query_params if q.field_info.is_required()]
+        required = [q.alias for q in dependant.query_params if q.field_info.is_required()]
         return [p.name for p in dependant.path_params] + required
 
     def __str__(self) -> str:
@@ -126,6 +140,11 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
                                    "role": "viewer", "province_code": "410000"},
         ("PUT", f"{API}/users/{{username}}/role"): {"role": "viewer", "province_code": "410000"},
         ("POST", f"{API}/users/{{username}}/password"): {},
+        ("PUT", f"{API}/users/{{username}}/email"): {"email": "duty@example.org"},
+        ("POST", f"{API}/command/incidents/{{incident_id}}/notes"): {"text": "x"},
+        ("POST", f"{API}/command/instructions/{{instruction_id}}/execute"): {"execution": "x"},
+        ("POST", f"{API}/command/instructions/{{instruction_id}}/report"): {"result": "x"},
+        ("POST", f"{API}/command/emergency-plans/{{eplan_id}}/activate"): {"drill": True},
     }  # fmt: skip
     return url, {"json": bodies.get(key)}
 
@@ -160,9 +179,45 @@ def henan(
                 "role": "viewer", "province_code": "410000"}  # fmt: skip
         client.post(f"{API}/users", json=user, headers=admin)
         return {"scenario": scenario["id"], "plan": plan.json()["id"], "body": body,
-                "user": user["username"]}  # fmt: skip
+                "user": user["username"], **_command_objects(client, admin, body)}  # fmt: skip
 
     return make
+
+
+def _command_objects(
+    client: TestClient, admin: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
+    """A Henan incident, instruction, emergency plan and a loan from Henan to Shaanxi."""
+    command = f"{API}/command"
+    due = (datetime.now(UTC) + timedelta(hours=6)).isoformat()
+    returns = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+    incident = {"kind": "lockdown_declared", "region": "410000"}
+    instruction = {"title": "x", "execute_by": due, "to_province": "410000"}
+    eplan = {
+        "name": "河南",
+        "province_code": "410000",
+        "event_type": "province_lockdown",
+        "scenario": body,
+        "instructions": [{"to_province": "420000", "title": "x"}],
+    }
+    resource = {
+        "kind": "equipment",
+        "category": "forklift",
+        "name": "叉车",
+        "quantity": 5,
+        "province_code": "410000",
+        "site_id": "ZZ",
+    }
+    made = client.post(f"{command}/resources", headers=admin, json=[resource]).json()[0]
+    loan = {"resource_id": made["id"], "to_province": "610000", "return_on": returns}
+    return {
+        "incident": client.post(f"{command}/incidents", headers=admin, json=incident).json()["id"],
+        "instruction": client.post(
+            f"{command}/instructions", headers=admin, json=instruction
+        ).json()["id"],
+        "eplan": client.put(f"{command}/emergency-plans", headers=admin, json=eplan).json()["id"],
+        "loan": client.post(f"{command}/loans", headers=admin, json=loan).json()["id"],
+    }
 
 
 def test_every_route_declares_a_permission_or_is_public(client: TestClient) -> None:
@@ -178,7 +233,8 @@ def test_every_route_declares_a_permission_or_is_public(client: TestClient) -> N
 def test_every_protected_route_refuses_a_caller_who_is_not_logged_in(client: TestClient) -> None:
     anonymous = TestClient(client.app, follow_redirects=False)
     anonymous.cookies.set("baotong_csrf", CSRF)
-    ids = {"scenario": 1, "plan": 1, "body": {"name": "x", "locked_areas": [{"region": "410000",
+    ids = {"scenario": 1, "plan": 1, "incident": 1, "instruction": 1, "loan": 1, "eplan": 1,
+           "body": {"name": "x", "locked_areas": [{"region": "410000",
            "level": "province"}]}}  # fmt: skip
     wrong = []
     for op in operations(client.app):  # type: ignore[arg-type]

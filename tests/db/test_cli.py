@@ -125,7 +125,7 @@ def _counts(url: str) -> dict[str, int]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            tables = ("regions", "sites", "users", "scenarios", "audit_log")
+            tables = ("regions", "sites", "users", "scenarios", "plan_runs", "audit_log")
             return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
     finally:
         engine.dispose()
@@ -139,8 +139,11 @@ def test_seed_demo_loads_every_part_once_and_gives_the_demo_login_a_new_password
     assert first.exit_code == 0, first.output
     assert "Network:" in first.output
     assert "Scenario" in first.output
+    assert "Plan" in first.output
     counts = _counts(cli_database)
-    assert counts["users"] == counts["scenarios"] == 1
+    assert counts["users"] == 1
+    assert counts["scenarios"] >= 2  # Henan (in force), Chaoyang, and the command desk's
+    assert counts["plan_runs"] >= 2
     second = runner.invoke(app, ["db", "seed", "--demo"])
     assert second.exit_code == 0, second.output
     assert "Network:" not in second.output

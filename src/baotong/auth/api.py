@@ -26,6 +26,7 @@ from baotong.api.deps import (
 from baotong.auth import service
 from baotong.auth.permissions import ROLE_PERMISSIONS, Permission, Principal, Scope
 from baotong.auth.schemas import (
+    EmailChange,
     LoginRequest,
     LoginResponse,
     NewPassword,
@@ -116,7 +117,15 @@ def list_users(
 @users_router.post("", response_model=UserAccount, status_code=201)
 def create_user(body: UserCreate, session: DbSession, admin: Admin) -> UserAccount:
     user = service.create_user(session, username=body.username, password=body.password,
-                               role=body.role, scope=_scope(body), principal=admin)  # fmt: skip
+                               role=body.role, scope=_scope(body), email=body.email,
+                               principal=admin)  # fmt: skip
+    return UserAccount.model_validate(user)
+
+
+@users_router.put("/{username}/email", response_model=UserAccount)
+def set_email(username: str, body: EmailChange, session: DbSession, admin: Admin) -> UserAccount:
+    """Where the user's notifications are mailed (``null``: nowhere)."""
+    user = service.set_email(session, username=username, email=body.email, principal=admin)
     return UserAccount.model_validate(user)
 
 

@@ -29,6 +29,7 @@ class User(Base):
     scope_code: Mapped[str | None] = mapped_column(String(32))  # province or unit code
     province_code: Mapped[str | None] = mapped_column(String(6))  # None = national
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    email: Mapped[str | None] = mapped_column(String(254))  # where notifications are mailed
     created_at: Mapped[datetime]
 
     @property

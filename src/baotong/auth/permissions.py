@@ -20,6 +20,8 @@ class Role(LabelledEnum):
     CS_AGENT = "cs_agent", "orange"
     GROUP_LEADER = "group_leader", "green"
     VIEWER = "viewer", "gray"
+    TRANSPORT_DISPATCHER = "transport_dispatcher", "teal"
+    DUTY_OFFICER = "duty_officer", "yellow"
 
 
 class Permission(StrEnum):
@@ -34,6 +36,17 @@ class Permission(StrEnum):
     ROUTING_READ = "routing:read"
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
+    TRANSPORT_READ = "transport:read"  # vehicles, people, credentials, runs
+    TRANSPORT_WRITE = "transport:write"  # register, apply, record decisions, plan and dispatch
+    COMMAND_READ = "command:read"  # incidents, instructions, resources, emergency plans
+    INCIDENT_WRITE = "incident:write"  # record, respond, close
+    INSTRUCTION_ISSUE = "instruction:issue"
+    INSTRUCTION_ANSWER = "instruction:answer"  # receive, execute, report
+    RESOURCE_WRITE = "resource:write"  # inventory, loan requests, safety logs
+    LOAN_APPROVE = "loan:approve"
+    EMERGENCY_PLAN_WRITE = "emergency_plan:write"
+    EMERGENCY_PLAN_ACTIVATE = "emergency_plan:activate"  # activate and drill
 
 
 _READ = {
@@ -41,7 +54,10 @@ _READ = {
     Permission.SCENARIO_READ,
     Permission.PLAN_READ,
     Permission.ROUTING_READ,
+    Permission.COMMAND_READ,
 }
+
+_EVERYONE = frozenset({Permission.INBOX_READ})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -53,16 +69,38 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_RUN,
             Permission.PLAN_APPROVE,
             Permission.AUDIT_READ,
+            Permission.EMERGENCY_PLAN_WRITE,
         }
     ),
     Role.DISPATCHER: frozenset(
-        _READ | {Permission.NETWORK_WRITE, Permission.PLAN_ACTIVATE, Permission.AUDIT_READ}
+        _READ
+        | {Permission.NETWORK_WRITE, Permission.PLAN_ACTIVATE, Permission.AUDIT_READ}
+        | {Permission.INCIDENT_WRITE, Permission.INSTRUCTION_ANSWER, Permission.RESOURCE_WRITE}
+        | {Permission.TRANSPORT_READ}
     ),
     Role.WAREHOUSE_OPERATOR: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.CS_AGENT: frozenset({Permission.NETWORK_READ, Permission.ROUTING_READ}),
     Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
-    Role.VIEWER: frozenset(_READ),
+    Role.VIEWER: frozenset(_READ | {Permission.TRANSPORT_READ}),
+    Role.TRANSPORT_DISPATCHER: frozenset(
+        {
+            Permission.NETWORK_READ,
+            Permission.ROUTING_READ,
+            Permission.PLAN_READ,
+            Permission.TRANSPORT_READ,
+            Permission.TRANSPORT_WRITE,
+        }
+    ),  # fmt: skip
+    # The duty desk (national or provincial): incidents, orders, resources, emergency plans.
+    Role.DUTY_OFFICER: frozenset(
+        _READ
+        | {Permission.SCENARIO_WRITE, Permission.PLAN_RUN, Permission.AUDIT_READ}
+        | {Permission.INCIDENT_WRITE, Permission.INSTRUCTION_ISSUE, Permission.INSTRUCTION_ANSWER}
+        | {Permission.RESOURCE_WRITE, Permission.LOAN_APPROVE, Permission.EMERGENCY_PLAN_WRITE}
+        | {Permission.EMERGENCY_PLAN_ACTIVATE}
+    ),
 }
+ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 
 
 class ScopeKind(LabelledEnum):
@@ -84,6 +122,8 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.PLANNER: _AREA_KINDS,
     Role.DISPATCHER: _AREA_KINDS,
     Role.VIEWER: _AREA_KINDS,
+    Role.TRANSPORT_DISPATCHER: _AREA_KINDS,
+    Role.DUTY_OFFICER: _AREA_KINDS,
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),

@@ -47,6 +47,13 @@ class UserCreate(ScopeFields):
     username: str = Field(min_length=2, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
     role: str
+    email: str | None = Field(None, max_length=254, description="Where notifications go.")
+
+
+class EmailChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(None, max_length=254, description="None: no more emails.")
 
 
 class RoleChange(ScopeFields):
@@ -77,4 +84,5 @@ class UserAccount(BaseModel):
     scope_code: str | None
     province_code: str | None
     active: bool
+    email: str | None
     created_at: datetime

@@ -45,6 +45,7 @@ audit.register_type("user", label_key=N_("object.user"), link="/users#user-{id}"
 
 hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 SYSTEM = Principal.system()
 
@@ -139,10 +140,11 @@ def create_user(
     role: str,
     province_code: str | None = None,
     scope: Scope | None = None,
+    email: str | None = None,
     principal: Principal = SYSTEM,
 ) -> User:
     """Add a user (``scope``, or the province ``province_code``, or national); the password
-    is stored as an argon2 hash only."""
+    is stored as an argon2 hash only; ``email`` is where notifications are mailed."""
     if not USERNAME.match(username):
         raise ValidationError("must be 2-64 letters, digits, '_', '.' or '-'.",
                               code="user.bad_name", field="username", value=username)  # fmt: skip
@@ -155,7 +157,7 @@ def create_user(
         raise ConflictError(f"User '{username}' already exists.", code="user.exists",
                             username=username)  # fmt: skip
     user = User(username=username, password_hash=password_hash, role=parsed_role.value,
-                active=True, created_at=clock.now())  # fmt: skip
+                active=True, email=_email(email), created_at=clock.now())  # fmt: skip
     user.scope = scope
     session.add(user)
     session.flush()
@@ -270,9 +272,29 @@ def _keep_an_admin(session: Session, user: User) -> None:
                             username=user.username)  # fmt: skip
 
 
+def set_email(session: Session, *, username: str, email: str | None, principal: Principal) -> User:
+    """Mail a user's notifications to ``email`` (None: no more emails)."""
+    user = managed_user(session, username, principal=principal)
+    before = _public(user)
+    user.email = _email(email)
+    session.flush()
+    _audit(session, principal, "user.email", user, before=before, after=_public(user))
+    return user
+
+
+def _email(email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if len(email) > 254 or not EMAIL.match(email):
+        raise ValidationError("is not an email address such as duty@example.org.",
+                              code="user.bad_email", field="email", value=email[:80])  # fmt: skip
+    return email
+
+
 def _public(user: User) -> dict[str, object]:
     return {"username": user.username, "role": user.role, "scope": str(user.scope),
-            "active": user.active}  # fmt: skip
+            "active": user.active, "email": user.email}  # fmt: skip
 
 
 def _audit(

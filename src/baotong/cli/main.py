@@ -9,7 +9,18 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
-from baotong.cli import db, mainjob, network, plan, serve, simulate, sweep, users
+from baotong.cli import (
+    command,
+    db,
+    mainjob,
+    network,
+    plan,
+    serve,
+    simulate,
+    sweep,
+    transport,
+    users,
+)
 
 
 class Baotong(typer.Typer):
@@ -36,6 +47,8 @@ app = Baotong(
 app.add_typer(network.app, name="network")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(command.app, name="command")
+app.add_typer(transport.app, name="transport")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)

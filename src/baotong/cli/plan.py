@@ -14,6 +14,8 @@ from baotong.config import get_settings
 from baotong.contingency.document import EvaluationDocument, PlanDocument
 from baotong.contingency.engine import evaluate
 from baotong.contingency.engine import plan as run_plan
+from baotong.contingency.operations import plan_operations
+from baotong.contingency.operations.outputs import operations_xlsx
 from baotong.contingency.outputs import TABLES, plan_csv, plan_xlsx
 from baotong.contingency.planning import export_model
 from baotong.contingency.report import report_html
@@ -34,7 +36,8 @@ def _json(document: PlanDocument | EvaluationDocument) -> str:
 
 
 def write_outputs(result: Plan, network: Network, out: Path) -> list[Path]:
-    """plan.json, one CSV per table, plan.xlsx and report.html in ``out``."""
+    """plan.json, one CSV per table, plan.xlsx, report.html and what the plan asks of the
+    backups' floors and the transport office (operations.json, operations.xlsx) in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     document = result.document()
     paths = [out / "plan.json"]
@@ -45,7 +48,13 @@ def write_outputs(result: Plan, network: Network, out: Path) -> list[Path]:
         paths.append(path)
     (out / "plan.xlsx").write_bytes(plan_xlsx(document))
     (out / "report.html").write_text(report_html(document, network), encoding="utf-8")
-    return [*paths, out / "plan.xlsx", out / "report.html"]
+    operations = plan_operations(network, document)
+    (out / "operations.json").write_text(
+        json.dumps(operations.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    (out / "operations.xlsx").write_bytes(operations_xlsx(operations))
+    extra = ["plan.xlsx", "report.html", "operations.json", "operations.xlsx"]
+    return [*paths, *(out / name for name in extra)]
 
 
 def _summary(plan: PlanDocument) -> Table:

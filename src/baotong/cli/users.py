@@ -51,15 +51,29 @@ def create(
     role: str = typer.Option(..., "--role", help=f"One of: {ROLES}."),
     province: str | None = Province,
     unit: str | None = Unit,
+    email: str | None = typer.Option(None, "--email", help="Where notifications are mailed."),
     password_stdin: bool = PasswordStdin,
 ) -> None:
     """Create a user (the password is prompted, or read from stdin)."""
     password = _password(password_stdin)
     with cli_transaction("create the user") as session:
         user = auth_service.create_user(session, username=name, password=password, role=role,
-                                        scope=_scope(province, unit), principal=CLI)  # fmt: skip
+                                        scope=_scope(province, unit), email=email,
+                                        principal=CLI)  # fmt: skip
         scope = str(user.scope)
     console.print(f"Created user [bold]{name}[/] ({role}, {scope})")
+
+
+@app.command("set-email")
+def set_email(
+    name: str = typer.Argument(..., help="Login name."),
+    email: str = typer.Argument("", help="The address; empty: no more emails."),
+) -> None:
+    """Mail a user's notifications to an address (an empty one stops the emails)."""
+    with cli_transaction("change the email") as session:
+        user = auth_service.set_email(session, username=name, email=email, principal=CLI)
+        address = user.email
+    console.print(f"[bold]{name}[/] gets notifications by email at {address or 'nowhere'}")
 
 
 @app.command("set-role")

@@ -6,11 +6,16 @@ from __future__ import annotations
 import baotong.audit.models
 import baotong.auth.demo
 import baotong.auth.models
+import baotong.command.demo
+import baotong.command.models
 import baotong.contingency.demo
 import baotong.contingency.models
 import baotong.jobs.models
 import baotong.network.demo
-import baotong.network.models  # noqa: F401
+import baotong.network.models
+import baotong.notify.models
+import baotong.transport.demo
+import baotong.transport.models  # noqa: F401
 from baotong.db.base import Base
 
 metadata = Base.metadata

@@ -2,7 +2,7 @@
 the service for login throttling
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0011
 Create Date: 2026-11-30 09:16:03.810021
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

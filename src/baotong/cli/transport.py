@@ -1,0 +1,94 @@
+"""``baotong transport``: credentials about to expire, the runs a pass check would stop,
+and the routing engine on benchmark instances."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from baotong.auth.permissions import Principal
+from baotong.cli.db import cli_transaction
+from baotong.config import get_settings
+from baotong.core.exceptions import BaotongError
+from baotong.network.reference import load_active
+from baotong.network.service import effective_network
+from baotong.transport import service
+from baotong.transport.engine import gap, solve_data
+from baotong.transport.vrplib import read
+
+app = typer.Typer(help="Transport: vehicle routing.", no_args_is_help=True)
+console = Console()
+CLI = Principal.system("cli")
+
+
+@app.command("passes")
+def passes(
+    expiring: int = typer.Option(7, "--expiring", min=0, max=366,
+                                 help="Granted credentials ending within this many days."),
+) -> None:  # fmt: skip
+    """Passes, green channels, whitelist entries and permits about to expire."""
+    with cli_transaction("list the credentials") as session:
+        found = service.list_credentials(session, principal=CLI, expiring_days=expiring)
+        rows = [(c.id, c.kind.value, service.holder_of(session, c), ",".join(c.areas),
+                 c.valid_to.isoformat()) for c in found.items]  # fmt: skip
+    for row in rows:
+        console.print("  ".join(str(v) for v in row), highlight=False)
+    console.print(f"{len(rows)} credential(s) expire within {expiring} day(s).")
+
+
+@app.command("check-runs")
+def check_runs(day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD.")) -> None:
+    """The runs of a day that the pass check would stop, and why (exit 1 if any)."""
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        console.print(f"[red]DATE must be a date such as 2022-04-01, not {day!r}.[/]")
+        raise SystemExit(2) from None
+    with cli_transaction("check the runs") as session:
+        network = effective_network(session, network=load_active(get_settings()))
+        rows = service.runs_on(session, on, network=network, principal=CLI)
+        blocked = [(run.id, vehicle.plate, driver.name, missing)
+                   for run, vehicle, driver, missing in rows if missing]  # fmt: skip
+    for run_id, plate, driver, missing in blocked:
+        for m in missing:
+            until = f" ({m.until})" if m.until else ""
+            who = plate if m.subject == "vehicle" else driver
+            console.print(f"run {run_id}: {m.subject} {who} — {m.need.value} for {m.area}: "
+                          f"{m.reason}{until}", highlight=False, soft_wrap=True)  # fmt: skip
+    console.print(f"{len(rows)} run(s) on {on}, {len(blocked)} would be stopped.")
+    if blocked:
+        raise SystemExit(1)
+
+
+@app.command("solve-vrplib")
+def solve_vrplib(
+    instance: Path = typer.Argument(..., help="A VRPLIB .vrp file, or a Solomon .txt file."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds."),
+    seed: int = typer.Option(1, "--seed", help="The same seed gives the same routes."),
+) -> None:
+    """Solve a CVRP or VRPTW benchmark instance with the service's routing engine and print
+    the cost, the time taken and the gap to the best-known solution (a .sol file beside)."""
+    try:
+        inst = read(instance)
+    except BaotongError as exc:
+        console.print(f"[red]{exc.message}[/]", soft_wrap=True)
+        raise SystemExit(2) from None
+    result, seconds = solve_data(inst.data, time_limit_s=time_limit, seed=seed)
+    best = result.best  # type: ignore[attr-defined]
+    cost = result.cost() / inst.scale  # type: ignore[attr-defined]
+    kind = "VRPTW" if inst.time_windows else "CVRP"
+    line = (f"{inst.name} ({kind}, {inst.data.num_clients} clients): cost {cost:,.1f} in "
+            f"{seconds:.1f} s, {best.num_routes()} routes")  # fmt: skip
+    if not best.is_feasible():
+        console.print(f"{line} — [red]no feasible solution found[/]")
+        raise SystemExit(1)
+    if inst.best_known is not None:
+        g = gap(cost, inst.best_known)
+        line += (
+            f"; best known {inst.best_known:,.1f}, gap {g * 100:.2f} %" if math.isfinite(g) else ""
+        )
+    console.print(line, highlight=False, soft_wrap=True)

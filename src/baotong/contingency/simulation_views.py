@@ -1,0 +1,48 @@
+"""A stored plan's backlog simulation for the API and the pages: the locked area's mail
+day by day under the plan and under "do nothing", on the service's network, with a seed
+(the same seed gives the same days); the last few are kept."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from baotong.auth.permissions import Principal
+from baotong.contingency import service
+from baotong.contingency.scenario import Scenario
+from baotong.contingency.simulation import SimulationParams, assignment_from_plan, compare_runs
+from baotong.contingency.simulation_report import simulation_dict
+from baotong.contingency.zoning import build_problem
+from baotong.network.entities import Network
+
+KEEP = 16
+_cache: OrderedDict[tuple[int, int, str, int, int], dict[str, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def simulation_of(
+    session: Session, plan_id: int, network: Network, *, days: int, seed: int,
+    principal: Principal,
+) -> dict[str, Any]:  # fmt: skip
+    """Schema ``baotong.simulation/1`` of the plan (runs "plan" and "do_nothing")."""
+    run = service.get_plan(session, plan_id, principal=principal)
+    document = service.plan_result(session, plan_id, principal=principal)
+    key = (plan_id, id(network), str(run.finished_at), days, seed)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    scenario = Scenario.model_validate(run.scenario_body)
+    problem = build_problem(network, scenario)
+    params = SimulationParams(days=days, seed=seed)
+    runs = compare_runs(problem, network.params,
+                        {"plan": assignment_from_plan(problem, document)}, params)  # fmt: skip
+    data = simulation_dict(scenario.name, network.name, params, runs)
+    with _lock:
+        _cache[key] = data
+        while len(_cache) > KEEP:
+            _cache.popitem(last=False)
+    return data

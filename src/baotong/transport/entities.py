@@ -1,0 +1,58 @@
+"""The words of transport as plain values: what a vehicle is, what a credential is and
+where it stands, route types, and the kinds and states of runs."""
+
+from __future__ import annotations
+
+from baotong.core.enums import LabelledEnum
+
+
+class VehicleKind(LabelledEnum):
+    TRACTOR = "tractor", "blue"
+    TRAILER = "trailer", "teal"
+    TRUCK = "truck", "purple"
+    VAN = "van", "green"
+
+
+class CredentialKind(LabelledEnum):
+    VEHICLE_PASS = "vehicle_pass", "blue"  # 通行证
+    GREEN_CHANNEL = "green_channel", "green"  # 绿色通道 for a trunk route
+    STAFF_WHITELIST = "staff_whitelist", "purple"  # 人员白名单
+    SITE_PERMIT = "site_permit", "orange"  # 场地运营许可
+
+
+class CredentialState(LabelledEnum):
+    REQUESTED = "requested", "gray"
+    SUBMITTED = "submitted", "orange"
+    GRANTED = "granted", "green"
+    REFUSED = "refused", "red"
+    EXPIRED = "expired", "gray"
+
+
+class RouteType(LabelledEnum):
+    INTER_PROVINCIAL = "inter_provincial", "blue"  # 跨省干线
+    INTRA_PROVINCIAL = "intra_provincial", "teal"  # 省内
+    CITY = "city", "green"  # 市内
+
+
+class RunKind(LabelledEnum):
+    ZONE_RUN = "zone_run", "blue"  # backup centre → locked zone (the planner's)
+    SHUTTLE = "shuttle", "purple"  # consolidation point → transfer station
+    DELIVERY = "delivery", "green"
+
+
+class RunState(LabelledEnum):
+    PLANNED = "planned", "gray"
+    DISPATCHED = "dispatched", "blue"
+    DONE = "done", "green"
+    CANCELLED = "cancelled", "red"
+
+
+class Leg(LabelledEnum):
+    """Where custody changes hands on the way into a controlled area."""
+
+    SUPPLIER_TO_POINT = "supplier_to_point", "gray"  # 供应商 → 汇集点
+    POINT_TO_SHUTTLE = "point_to_shuttle", "blue"  # 汇集点装车 → 盘驳车
+    SWAP = "swap", "purple"  # 中转站换厢
+    TO_DELIVERY = "to_delivery", "teal"  # → 投递车辆
+    TO_RECIPIENT = "to_recipient", "green"  # → 收件人签收
+    CENTRE_TO_STATION = "centre_to_station", "orange"  # 备份中心 → 揽投部

@@ -1,0 +1,155 @@
+"""Database rows of transport: vehicles, people, the credentials that let them into a
+controlled area (vehicle passes, green channels, staff whitelists, site permits) and the
+runs a dispatcher sends.
+
+A credential walks requested → submitted → granted / refused, and a granted one expires at
+the end of its ``valid_to`` day (a deadline the sweep fires). A run goes planned →
+dispatched → done, or cancelled; it is dispatched into a controlled area only when its
+vehicle and driver hold what that area needs on the run's date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from baotong.core.i18n import N_
+from baotong.db.base import Base
+from baotong.db.types import enum_type
+from baotong.transport.entities import (
+    CredentialKind,
+    CredentialState,
+    Leg,
+    RouteType,
+    RunKind,
+    RunState,
+    VehicleKind,
+)
+
+N_("error.credential.wrong_state")
+N_("error.credential.not_found")
+N_("error.run.wrong_state")
+N_("error.run.not_found")
+
+
+class Vehicle(Base):
+    __tablename__ = "vehicles"
+    noun = "vehicle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plate: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[VehicleKind] = mapped_column(enum_type(VehicleKind))
+    capacity_kg: Mapped[float] = mapped_column(Float)
+    capacity_m3: Mapped[float] = mapped_column(Float)
+    packages: Mapped[int] = mapped_column(Integer)
+    cold_chain: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_site: Mapped[str] = mapped_column(String(32))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Person(Base):
+    """A driver or other worker, at the site they work at."""
+
+    __tablename__ = "transport_people"
+    noun = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(20))
+    job: Mapped[str] = mapped_column(String(32))  # driver, courier, sorter…
+    site: Mapped[str] = mapped_column(String(32))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+
+
+class Credential(Base):
+    """A pass, green channel, whitelist entry or permit for a vehicle, person or site."""
+
+    __tablename__ = "credentials"
+    noun = "credential"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[CredentialKind] = mapped_column(enum_type(CredentialKind), index=True)
+    vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transport_people.id", ondelete="CASCADE")
+    )
+    site_id: Mapped[str | None] = mapped_column(String(32))
+    areas: Mapped[list[Any]]  # region codes it is valid in
+    route_types: Mapped[list[Any]]  # RouteType values (vehicle passes, green channels)
+    authority: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str | None] = mapped_column(String(40))  # the document's number
+    closed_loop: Mapped[bool] = mapped_column(Boolean, default=False)  # 集中食宿 (whitelists)
+    valid_from: Mapped[date]
+    valid_to: Mapped[date] = mapped_column(index=True)
+    state: Mapped[CredentialState] = mapped_column(enum_type(CredentialState), index=True)
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None]
+
+
+class Run(Base):
+    """A vehicle and its driver sent on a date to a destination region."""
+
+    __tablename__ = "transport_runs"
+    noun = "run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[RunKind] = mapped_column(enum_type(RunKind))
+    run_date: Mapped[date] = mapped_column(index=True)
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"))
+    driver_id: Mapped[int] = mapped_column(ForeignKey("transport_people.id"))
+    origin: Mapped[str] = mapped_column(String(64))
+    destination_code: Mapped[str] = mapped_column(String(6))
+    route_type: Mapped[RouteType] = mapped_column(enum_type(RouteType))
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[RunState] = mapped_column(enum_type(RunState), index=True)
+    province_code: Mapped[str] = mapped_column(String(6), index=True)  # the destination's
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    dispatched_by: Mapped[str | None] = mapped_column(String(64))
+    dispatched_at: Mapped[datetime | None]
+
+
+class Handover(Base):
+    """One change of custody of a load: who handed how many to whom, where and when, what
+    was short or damaged, the seal; the chain of a load is its handovers in order."""
+
+    __tablename__ = "handovers"
+    noun = "handover"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    load_ref: Mapped[str] = mapped_column(String(40), index=True)
+    leg: Mapped[Leg] = mapped_column(enum_type(Leg, length=20))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("transport_runs.id"))
+    from_party: Mapped[str] = mapped_column(String(100))
+    to_party: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(100))
+    count: Mapped[int] = mapped_column(Integer)  # packages received
+    short: Mapped[int] = mapped_column(Integer, default=0)
+    damaged: Mapped[int] = mapped_column(Integer, default=0)
+    seal: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(500))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+
+
+class Evidence(Base):
+    """A photo or signature of a handover, kept with it (small files only)."""
+
+    __tablename__ = "handover_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id", ondelete="CASCADE"),
+                                             index=True)  # fmt: skip
+    filename: Mapped[str] = mapped_column(String(100))
+    content_type: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
