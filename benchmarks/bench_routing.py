@@ -58,7 +58,7 @@ def _prepare(url: str) -> list[str]:
     with session_scope(sessions) as session:
         network_service.seed(session, network=network)
         user = auth_service.create_user(
-            session, username="bench", password="bench password", role="dispatcher"
+            session, username="bench", password="ninety-nine routes", role="dispatcher"
         )
         bench = Principal(user_id=user.id, username="bench", role=Role.ADMIN, province_code=None)
         scenario = plan_service.create_scenario(
@@ -139,7 +139,7 @@ def _measure(label: str, base: str, destinations: list[str]) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     token = client.post(
-        "/api/v1/auth/login", json={"username": "bench", "password": "bench password"}
+        "/api/v1/auth/login", json={"username": "bench", "password": "ninety-nine routes"}
     ).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     client.get("/api/v1/routing", params={"destination": "410105"}, headers=headers)  # warm-up

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from baotong import routes, web
 from baotong.api import errors
 from baotong.api.context import ServiceContext
+from baotong.api.middleware import RequestLimits, SecurityHeaders
 from baotong.auth.tokens import secret_key
 from baotong.command import jobs as command_jobs  # noqa: F401  (registers its deadline kinds)
 from baotong.config import Settings, get_settings
@@ -99,6 +100,8 @@ def create_app(
         description="Keep supplies and mail moving through a lockdown.",
     )
     app.state.context = context
+    app.add_middleware(RequestLimits, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer carries the headers
     errors.install(app)
     routes.include(app)
     if STATIC.is_dir():

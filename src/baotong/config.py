@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=2, ge=1, le=32)  # jobs computed at once by this process
     job_heartbeat_seconds: float = Field(default=10.0, gt=0)  # also the deadline sweep period
     dask_scheduler: str | None = None  # tcp://host:port, or "local"; threads when unset
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)  # larger requests: 413
+    login_max_failures: int = Field(default=5, ge=1)  # per account or address, then back-off
+    login_window_minutes: int = Field(default=15, ge=1)  # failures older than this are forgotten
+    login_max_lockout_seconds: int = Field(default=900, ge=1)  # the longest back-off
     # Notifications by email: off unless a host is given (then every notification also goes
     # to its recipient's address). Links in emails start with ``public_url``.
     smtp_host: str | None = None

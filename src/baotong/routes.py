@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from baotong.api import health
+from baotong.api import errors, health
 from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
@@ -113,7 +113,7 @@ TEMPLATE_PACKAGES = [
 def include(app: FastAPI) -> None:
     """Mount the health checks, every domain's API under ``/api/v1`` and every page."""
     app.include_router(health.router)
-    api = APIRouter(prefix=API)
+    api = APIRouter(prefix=API, responses=errors.PROBLEMS)
     for router in API_ROUTERS:
         api.include_router(router)
     app.include_router(api)

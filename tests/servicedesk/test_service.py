@@ -59,7 +59,7 @@ def supervisor(sessions: sessionmaker[Session]) -> int:
         user = auth_service.create_user(
             session,
             username="henan_supervisor",
-            password="x" * 12,
+            password="correct horse",
             role="cs_supervisor",
             scope=Scope.province("410000"),
         )

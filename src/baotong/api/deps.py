@@ -8,8 +8,10 @@ browser console uses.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.dependencies.models import Dependant
@@ -22,11 +24,14 @@ from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
 from baotong.auth.service import AuthenticationError
 from baotong.core.exceptions import PermissionDeniedError
+from baotong.core.numbers import MAX_DB_INT
 from baotong.core.pagination import MAX_LIMIT, Page, PageRequest
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
 SESSION_COOKIE = "baotong_session"
+CSRF_COOKIE = "baotong_csrf"
+CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -54,12 +59,42 @@ def get_network(context: Context) -> Network:
 CurrentNetwork = Annotated[Network, Depends(get_network)]
 
 
-def request_token(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(SESSION_COOKIE) or None
+    return None
+
+
+def request_token(request: Request) -> str | None:
+    return bearer_token(request) or request.cookies.get(SESSION_COOKIE) or None
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from (the proxy's, behind one: run uvicorn with
+    ``--proxy-headers`` and ``--forwarded-allow-ips`` there)."""
+    return request.client.host if request.client else "unknown"
+
+
+def check_cookie_origin(request: Request) -> None:
+    """A state-changing request that logs in by the session cookie must come from our own
+    pages: no foreign ``Origin``, and either our own ``Origin`` or the CSRF token (the
+    ``X-CSRF-Token`` header equal to the CSRF cookie). A bearer token needs neither: a
+    browser never sends one by itself."""
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.url.netloc:
+        raise PermissionDeniedError(
+            "This request came from another site and was refused.", code="csrf.other_site"
+        )
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not origin and not (expected and hmac.compare_digest(expected, sent)):
+        raise PermissionDeniedError(
+            "A request with the session cookie needs the X-CSRF-Token header or the "
+            "page's Origin; send 'Authorization: Bearer <token>' from scripts.",
+            code="csrf.expired",
+        )
 
 
 # Declares the bearer scheme in OpenAPI (the "Authorize" button of /docs); the cookie works too.
@@ -77,6 +112,8 @@ def get_principal(
         raise AuthenticationError(
             "Log in first: send 'Authorization: Bearer <token>'.", code="auth.no_token"
         )
+    if request.method not in SAFE_METHODS and bearer_token(request) is None:
+        check_cookie_origin(request)
     principal = auth_service.principal_for_token(session, token=token, key=context.key)
     if principal is None:
         raise AuthenticationError(
@@ -148,7 +185,7 @@ def route_permissions(route: APIRoute) -> set[Permission]:
 
 def page_request(
     limit: int = Query(100, ge=1, le=MAX_LIMIT, description="At most this many rows."),
-    offset: int = Query(0, ge=0, description="Skip this many rows first."),
+    offset: int = Query(0, ge=0, le=MAX_DB_INT, description="Skip this many rows first."),
 ) -> PageRequest:
     return PageRequest(limit=limit, offset=offset)
 

@@ -18,6 +18,7 @@ from baotong.api.deps import (
     CurrentUser,
     DbSession,
     Paging,
+    client_address,
     request_token,
     require,
     with_total,
@@ -37,6 +38,7 @@ from baotong.auth.schemas import (
     UserCreate,
     UserRead,
 )
+from baotong.auth.throttle import ThrottlePolicy
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
@@ -67,9 +69,14 @@ def login(
     body: LoginRequest, request: Request, response: Response, session: DbSession, context: Context
 ) -> LoginResponse:
     ttl = timedelta(minutes=context.settings.token_ttl_minutes)
-    token, login_session, user = service.login(
-        session, username=body.username, password=body.password, key=context.key, ttl=ttl
-    )
+    try:
+        token, login_session, user = service.login(
+            session, username=body.username, password=body.password, key=context.key, ttl=ttl,
+            address=client_address(request), policy=ThrottlePolicy.of(context.settings),
+        )  # fmt: skip
+    except service.AuthenticationError:
+        session.commit()  # the failure counts for the throttle and stays in the audit log
+        raise
     response.set_cookie(
         SESSION_COOKIE,
         token,

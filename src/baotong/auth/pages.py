@@ -15,10 +15,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from baotong.api.deps import SESSION_COOKIE, Context, DbSession
+from baotong.api.deps import SESSION_COOKIE, Context, DbSession, client_address
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal, Role, ScopeKind
 from baotong.auth.service import AuthenticationError
+from baotong.auth.throttle import LoginThrottled, ThrottlePolicy
 from baotong.core import clock
 from baotong.core.exceptions import ValidationError
 from baotong.core.i18n import N_
@@ -66,12 +67,15 @@ def login(
     ttl = timedelta(minutes=context.settings.token_ttl_minutes)
     try:
         token, _, _ = auth_service.login(
-            session, username=username.strip(), password=password, key=context.key, ttl=ttl
-        )
-    except AuthenticationError:
-        text = i18n.translate(i18n.lang_of(request), "login.wrong")
-        return render(request, "login.html", None, status_code=401, next=_safe_next(next),
-                      username=username, message=text)  # fmt: skip
+            session, username=username.strip()[:64], password=password[:1024], key=context.key,
+            ttl=ttl, address=client_address(request), policy=ThrottlePolicy.of(context.settings),
+        )  # fmt: skip
+    except (AuthenticationError, LoginThrottled) as exc:  # the failure is kept: no rollback
+        throttled = isinstance(exc, LoginThrottled)
+        text = i18n.error_for(request, exc) if throttled else i18n.translate(
+            i18n.lang_of(request), "login.wrong")  # fmt: skip
+        return render(request, "login.html", None, status_code=exc.status, next=_safe_next(next),
+                      username=username[:64], message=text)  # fmt: skip
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(ttl.total_seconds()), httponly=True,
                         samesite="lax", secure=request.url.scheme == "https", path="/")  # fmt: skip

@@ -18,7 +18,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit
+from baotong.auth import throttle
 from baotong.auth.models import LoginSession, User
+from baotong.auth.passwords import check_password
 from baotong.auth.permissions import (
     ROLE_SCOPES,
     Principal,
@@ -27,6 +29,7 @@ from baotong.auth.permissions import (
     ScopeKind,
 )
 from baotong.auth.scope import in_scope
+from baotong.auth.throttle import ThrottlePolicy
 from baotong.auth.tokens import issue, verify
 from baotong.core import clock
 from baotong.core.exceptions import (
@@ -44,7 +47,6 @@ hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
-MIN_PASSWORD = 8
 SYSTEM = Principal.system()
 
 
@@ -124,10 +126,8 @@ def _check_grants(principal: Principal, scope: Scope) -> None:
         )  # fmt: skip
 
 
-def _password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"must be at least {MIN_PASSWORD} characters.",
-                              code="user.short_password", field="password")  # fmt: skip
+def _password(password: str, username: str) -> str:
+    check_password(password, username=username)
     return hasher.hash(password)
 
 
@@ -152,7 +152,7 @@ def create_user(
     scope = scope or scope_of(province_code=province_code)
     _check_fits(parsed_role, scope)
     _check_grants(principal, scope)
-    password_hash = _password(password)
+    password_hash = _password(password, username)
     if get_user(session, username) is not None:
         raise ConflictError(f"User '{username}' already exists.", code="user.exists",
                             username=username)  # fmt: skip
@@ -236,7 +236,7 @@ def reset_password(
     returns the password."""
     user = managed_user(session, username, principal=principal)
     password = password or generated_password()
-    user.password_hash = _password(password)
+    user.password_hash = _password(password, user.username)
     revoke_sessions(session, user=user)
     _audit(session, principal, "user.password", user)
     return password
@@ -332,25 +332,57 @@ def _audit(
 
 # -- logins ---------------------------------------------------------------------------------
 def login(
-    session: Session, *, username: str, password: str, key: bytes, ttl: timedelta
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    key: bytes,
+    ttl: timedelta,
+    address: str = "unknown",
+    policy: ThrottlePolicy = ThrottlePolicy(),
 ) -> tuple[str, LoginSession, User]:
-    """Check the password and open a login session; returns the signed token."""
+    """Check the password and open a login session; returns the signed token.
+
+    A login that must wait (``throttle``) is refused before the password is checked. A
+    wrong password — or an unknown or deactivated user, answered in the same time and the
+    same words — is counted for the throttle and audited (``user.login_failed``); the
+    caller commits that even though the login is refused.
+    """
+    now = clock.now()
+    throttle.check(session, username=username, address=address, policy=policy, now=now)
     user = get_user(session, username)
     ok = False
-    if user is not None and user.active:
-        try:
+    try:
+        if user is not None and user.active:
             ok = hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
+        else:
+            hasher.verify(_dummy_hash(), password)  # as long as for a real user
+    except (VerificationError, InvalidHashError):
+        ok = False
     if user is None or not ok:
+        throttle.record_failure(session, username=username, address=address, policy=policy,
+                                now=now)  # fmt: skip
+        audit.record(session, actor=username[:64], action="user.login_failed", object_type="user",
+                     object_id=username[:64], province_code=user.province_code if user else None,
+                     after={"address": address[:64]})  # fmt: skip
         raise AuthenticationError("Wrong user name or password.", code="auth.bad_credentials")
-    now = clock.now()
+    throttle.forget(session, username=username)
     login_session = LoginSession(
         id=secrets.token_urlsafe(24), user_id=user.id, created_at=now, expires_at=now + ttl
     )
     session.add(login_session)
     session.flush()
     return issue(key, login_session.id, login_session.expires_at), login_session, user
+
+
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made by the current hasher, to verify against when there is no user."""
+    if id(hasher) not in _DUMMY_HASHES:
+        _DUMMY_HASHES[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[id(hasher)]
 
 
 def logout(session: Session, *, token: str, key: bytes) -> None:

@@ -31,7 +31,7 @@ def secret_key(settings: Settings) -> bytes:
 
 def _write_private(path: Path, text: str) -> None:
     """Write a 0600 file whole, once: a process that loses the race uses the winner's."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import typer
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from baotong.cli import (
     command,
@@ -21,7 +26,23 @@ from baotong.cli import (
     warehouse,
 )
 
-app = typer.Typer(
+
+class Baotong(typer.Typer):
+    """The command, whose faults at startup (a data folder under a file or in a place that
+    cannot be created, a read-only or unreachable database) are one line and exit 1."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except OSError as exc:
+            reason = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+        except SQLAlchemyError as exc:
+            reason = f"the database failed ({db.reason(exc)})"
+        Console(stderr=True).print(f"[red]Error:[/] {reason}.", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+app = Baotong(
     name="baotong",
     help="Baotong (保通): keep supplies and mail moving through a lockdown.",
     no_args_is_help=True,

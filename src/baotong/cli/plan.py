@@ -27,6 +27,7 @@ from baotong.network.entities import Network
 from baotong.network.reference import load_active
 
 console = Console()
+INFEASIBLE = 3  # the exit status of a plan that leaves zones uncovered (its files are written)
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "henan.yaml"
 
 
@@ -98,7 +99,11 @@ def plan(
     ),
     export_dir: Path | None = typer.Option(None, "--export-model", help="Folder for model.mps."),
 ) -> None:
-    """Plan backup centres for a lockdown: assignments, relations, transport, delays."""
+    """Plan backup centres for a lockdown: assignments, relations, transport, delays.
+
+    Exit status: 0 a plan that covers every zone; 1 an error (one line, nothing written);
+    3 a plan that leaves zones uncovered (its files are written all the same).
+    """
     try:
         network = load_active(get_settings())
         spec = Scenario.from_yaml(scenario)
@@ -134,6 +139,13 @@ def plan(
             message = f"{evaluate_path if manual_field else scenario}, {message}"
         console.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    except OSError as exc:  # --out or --export-model on a file or a read-only place
+        where = exc.filename or out or export_dir
+        console.print(f"[red]Error:[/red] cannot write {where}: {exc.strerror or exc}.",
+                      highlight=False, soft_wrap=True)  # fmt: skip
+        raise typer.Exit(1) from None
+    if document.unserved.zones:
+        raise typer.Exit(INFEASIBLE)
 
 
 def run_example(out_dir: Path) -> Path:

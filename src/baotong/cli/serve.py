@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 import uvicorn
 from rich.console import Console
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from baotong.app import configure_logging, create_app
@@ -31,6 +32,20 @@ def database_problem(url: str) -> str | None:
             f"the database is at revision {current or 'none (empty)'}, not {head}; "
             "run 'baotong db upgrade' first"
         )
+    return _refuses_writes(url)
+
+
+def _refuses_writes(url: str) -> str | None:
+    """Why the database cannot be written (a read-only file or server), or None."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin() as transaction:
+            conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            transaction.rollback()
+    except SQLAlchemyError as exc:
+        return f"the database cannot be written ({reason(exc)})"
+    finally:
+        engine.dispose()
     return None
 
 
@@ -50,4 +65,5 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        server_header=False,  # the service does not name its software
     )

@@ -217,7 +217,13 @@ def add_resources(
     return [ResourceRead.model_validate(r) for r in added]
 
 
-@router.get("/resources/template.xlsx", response_class=Response)
+@router.get(
+    "/resources/template.xlsx",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+    },
+)
 def resource_template(user: Reader) -> Response:
     """The empty inventory workbook: the sheets people, vehicles and equipment."""
     return Response(

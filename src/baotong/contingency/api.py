@@ -39,6 +39,9 @@ Table = Literal[
 ]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @router.get("/scenarios", response_model=list[ScenarioRead])
 def list_scenarios(
     session: DbSession, user: ScenarioReader, paging: Paging, response: Response
@@ -146,7 +149,7 @@ def _attachment(run: PlanRun, user: Principal, suffix: str) -> str:
             f"filename*=UTF-8''{quote(name)}")  # fmt: skip
 
 
-@router.get("/plans/{plan_id}/result.csv")
+@router.get("/plans/{plan_id}/result.csv", responses={200: {"content": {"text/csv": {}}}})
 def plan_csv(
     plan_id: int, session: DbSession, user: PlanReader, table: Table = "assignments"
 ) -> Response:
@@ -157,14 +160,13 @@ def plan_csv(
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.get("/plans/{plan_id}/result.xlsx")
+@router.get("/plans/{plan_id}/result.xlsx", responses={200: {"content": {XLSX: {}}}})
 def plan_xlsx(plan_id: int, session: DbSession, user: PlanReader) -> Response:
     data = service.plan_result(session, plan_id, principal=user)
     content = outputs.plan_xlsx(data)
     run = service.get_plan(session, plan_id, principal=user)
     headers = {"Content-Disposition": _attachment(run, user, ".xlsx")}
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(content, media_type=media, headers=headers)
+    return Response(content, media_type=XLSX, headers=headers)
 
 
 @router.get("/plans/{plan_id}/report.html", response_class=HTMLResponse)

@@ -25,7 +25,7 @@ def plan_operations(
     return operations_of(session, plan_id, network, principal=user).to_json()
 
 
-@router.get("/plans/{plan_id}/operations.xlsx")
+@router.get("/plans/{plan_id}/operations.xlsx", responses={200: {"content": {XLSX: {}}}})
 def plan_operations_xlsx(
     plan_id: int,
     session: DbSession,

@@ -99,6 +99,8 @@ def plan(
                     on_progress=on_progress, should_cancel=should_cancel)  # fmt: skip
         solver_status, assign, bound = res.solver_status, res.assign, res.bound
         left = opts.time_limit_s - (time.perf_counter() - t0) - reserve
+        if should_cancel is not None and should_cancel():
+            solver_status, left = "cancelled", 0.0
         if (assign < 0).any() and any(z.coarser for z in problem.zones) and left > 0:
             progress(0.86, "Coarser sort depths for stations without a backup")
             problem, assign = coarsen_unserved(
@@ -156,7 +158,9 @@ def explain_unserved(problem: Problem, assign: Assignment) -> doc.Unserved:
     zones = [z for z in range(len(problem.zones)) if assign[z] < 0]
     opened = {int(c) for c in assign if c >= 0}
     capped = problem.max_backups is not None and len(opened) >= problem.max_backups
-    usable = np.array([(c in opened) or not capped for c in range(len(problem.candidates))])
+    usable = np.array(
+        [(c in opened) or not capped for c in range(len(problem.candidates))], dtype=bool
+    )
     rows = []
     for z in zones:
         zone = problem.zones[z]

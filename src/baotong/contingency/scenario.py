@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,14 +26,20 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from baotong.core.exceptions import ValidationError
+from baotong.core.documents import load_yaml
+from baotong.core.exceptions import ValidationError, excerpt
 from baotong.core.i18n import N_
+from baotong.core.numbers import DbInt, Number
 from baotong.network.entities import Automation, Network, ProductClass, Region
 from baotong.network.lookup import region_at
 
 M = TypeVar("M", bound=BaseModel)
 AreaLevel = Literal["province", "city"]
 SortDepth = Literal["county", "station", "grid", "segment"]
+NAME_MAX = 200  # characters of a name, region or centre id
+REASON_MAX = 2000  # of a closure's reason
+DESCRIPTION_MAX = 10_000  # of a scenario's description
+MAX_TIME_LIMIT_S = 3600.0  # the longest a plan may compute (cancel and shutdown wait for it)
 
 
 class _Strict(BaseModel):
@@ -44,7 +49,7 @@ class _Strict(BaseModel):
 class LockedArea(_Strict):
     """A closed region (code, Chinese name or pinyin) and how its mail is covered."""
 
-    region: str = Field(min_length=1)
+    region: str = Field(min_length=1, max_length=NAME_MAX)
     level: AreaLevel = "province"
     depth: SortDepth | None = None
 
@@ -80,10 +85,10 @@ class LockedArea(_Strict):
 class SiteClosure(_Strict):
     """An extra site out of action (a flooded hub) or working at a reduced share."""
 
-    center_id: str = Field(min_length=1)
+    center_id: str = Field(min_length=1, max_length=NAME_MAX)
     status: Literal["closed", "limited"] = "closed"
-    reason: str = Field(min_length=1)
-    capacity_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    reason: str = Field(min_length=1, max_length=REASON_MAX)
+    capacity_share: Number | None = Field(default=None, ge=0.0, le=1.0)
 
 
 class CostWeights(_Strict):
@@ -95,10 +100,10 @@ class CostWeights(_Strict):
     unserved_item: per item of a zone no backup can take (a big penalty).
     """
 
-    opening: float = Field(default=20000.0, ge=0.0)
-    item_km: float = Field(default=0.002, ge=0.0)
-    delay_item_hour: float = Field(default=0.05, ge=0.0)
-    unserved_item: float = Field(default=50.0, gt=0.0)
+    opening: Number = Field(default=20000.0, ge=0.0)
+    item_km: Number = Field(default=0.002, ge=0.0)
+    delay_item_hour: Number = Field(default=0.05, ge=0.0)
+    unserved_item: Number = Field(default=50.0, gt=0.0)
 
 
 class Options(_Strict):
@@ -116,19 +121,19 @@ class Options(_Strict):
     time_limit_s, mip_rel_gap: HiGHS stopping rules.
     """
 
-    max_road_hours: float = Field(default=10.0, gt=0.0)
-    radius_km: float | None = Field(default=None, gt=0.0)
+    max_road_hours: Number = Field(default=10.0, gt=0.0)
+    radius_km: Number | None = Field(default=None, gt=0.0)
     min_automation: Automation | None = Automation.SEMI
     surge_shifts: bool = True
-    max_surge_shifts: int | None = Field(default=None, ge=0)
-    max_backups: int | None = Field(default=None, ge=1)
-    presorted_share: float = Field(default=0.3, ge=0.0, le=1.0)
-    crossdock_weight: float = Field(default=0.2, ge=0.0, le=1.0)
-    limited_capacity_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    max_surge_shifts: DbInt | None = Field(default=None, ge=0)
+    max_backups: DbInt | None = Field(default=None, ge=1)
+    presorted_share: Number = Field(default=0.3, ge=0.0, le=1.0)
+    crossdock_weight: Number = Field(default=0.2, ge=0.0, le=1.0)
+    limited_capacity_share: Number = Field(default=0.5, ge=0.0, le=1.0)
     include_national_hub: bool = True
-    candidates_per_zone: int | None = Field(default=None, ge=1)
-    time_limit_s: float = Field(default=10.0, gt=0.0)
-    mip_rel_gap: float = Field(default=0.001, ge=0.0, le=1.0)
+    candidates_per_zone: DbInt | None = Field(default=None, ge=1)
+    time_limit_s: Number = Field(default=10.0, gt=0.0, le=MAX_TIME_LIMIT_S)
+    mip_rel_gap: Number = Field(default=0.001, ge=0.0, le=1.0)
     costs: CostWeights = CostWeights()
 
 
@@ -139,11 +144,11 @@ class Scenario(_Strict):
     the ones to re-home.
     """
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
     locked_areas: list[LockedArea] = []
     closed_sites: list[SiteClosure] = []
-    product_classes: dict[ProductClass, Annotated[float, Field(ge=0.0)]] = Field(min_length=1)
+    product_classes: dict[ProductClass, Annotated[Number, Field(ge=0.0)]] = Field(min_length=1)
     options: Options = Options()
 
     @model_validator(mode="after")
@@ -203,14 +208,14 @@ def resolve(network: Network, scenario: Scenario) -> Scenario:
 class ManualBackup(_Strict):
     """One backup centre of a human plan and the regions it takes."""
 
-    center: str = Field(min_length=1)
+    center: str = Field(min_length=1, max_length=NAME_MAX)
     regions: list[str] = Field(min_length=1)
 
 
 class ManualPlan(_Strict):
     """A human plan to score: backup centre (id or name) → regions (codes or names)."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     backups: list[ManualBackup] = Field(min_length=1)
 
     @classmethod
@@ -228,20 +233,12 @@ def _load(model: type[M], source: str | Path) -> M:
         except OSError as exc:
             raise ValidationError(f"cannot read the file ({exc.strerror}).", code="file.unreadable",
                                   file=file, reason=exc.strerror) from None  # fmt: skip
+        except UnicodeDecodeError as exc:
+            raise ValidationError(f"is not UTF-8 text (byte {exc.start}).", code="file.not_utf8",
+                                  file=file, offset=exc.start) from None  # fmt: skip
     else:
         text = source
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise ValidationError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)}).",
-            code="file.bad_yaml",
-            file=file,
-            row=row,
-            reason=str(getattr(exc, "problem", exc)),
-        ) from None
+    data = load_yaml(text, file=file)
     if not isinstance(data, dict):
         raise ValidationError("the document must be a mapping of fields.",
                               code="file.not_a_mapping", file=file, value=data)  # fmt: skip
@@ -261,7 +258,7 @@ def from_pydantic(exc: pydantic.ValidationError, *, file: str | None = None) -> 
     path = ".".join(str(p) for p in err["loc"] if p != "[key]")
     value = err.get("input")
     msg = err["msg"].removeprefix("Value error, ")
-    shown = repr(value) if not isinstance(value, dict) else "{...}"
+    shown = excerpt(value) if not isinstance(value, dict) else "{...}"
     return ValidationError(f"{msg} (got {shown}).", code="input.invalid", file=file,
                            field=path or None, value=value, reason=msg, problem=err["type"],
                            **err.get("ctx", {}))  # fmt: skip
@@ -278,6 +275,9 @@ WORDED_PROBLEMS = (
     N_("error.input.invalid.less_than"),
     N_("error.input.invalid.less_than_equal"),
     N_("error.input.invalid.float_parsing"),
+    N_("error.input.invalid.finite_number"),
+    N_("error.input.invalid.number_too_large"),
+    N_("error.input.invalid.string_too_long"),
     N_("error.input.invalid.int_parsing"),
     N_("error.input.invalid.int_from_float"),
     N_("error.input.invalid.bool_parsing"),

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baotong.contingency.models import PlanLifecycle
 from baotong.contingency.scenario import Scenario, resolve, validate
+from baotong.contingency.zoning import check_size
 from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.jobs.models import JobStatus
 from baotong.network.entities import Network
@@ -111,6 +112,7 @@ def check_scenario(body: dict[str, Any], network: Network) -> tuple[Scenario, li
     """
     try:
         scenario = resolve(network, validate(Scenario, body))
+        check_size(network, scenario)
     except ValidationError as exc:
         data = {k: v for k, v in exc.data.items() if k not in ("file", "row", "field", "value")}
         raise ValidationError(

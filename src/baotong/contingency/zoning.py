@@ -25,6 +25,7 @@ from baotong.contingency.scenario import (
     locked_regions,
     resolve,
 )
+from baotong.core.exceptions import ValidationError
 from baotong.network.entities import (
     PRODUCT_CLASSES,
     Automation,
@@ -35,6 +36,7 @@ from baotong.network.entities import (
     SiteStatus,
 )
 
+MAX_ZONES = 5000  # zones of one scenario: beyond, the model outgrows a planning run's memory
 _AUTOMATION_RANK = {Automation.MANUAL: 0, Automation.SEMI: 1, Automation.AUTOMATED: 2}
 
 Array = npt.NDArray[np.float64]
@@ -153,9 +155,33 @@ def resolve_areas(network: Network, scenario: Scenario) -> list[Area]:
     ]
 
 
+def count_zones(network: Network, areas: list[Area]) -> int:
+    """How many zones the areas make: one per county, or one per station below a city."""
+    return sum(
+        1 if area.depth == "county" else len(network.stations_in_county(county.code))
+        for area in areas
+        for county in _counties(network, area)
+    )
+
+
+def check_size(network: Network, scenario: Scenario) -> int:
+    """The scenario's zone count; a scenario of more than ``MAX_ZONES`` is refused with the
+    reason (lock fewer areas, or sort them to the county or station depth)."""
+    zones = count_zones(network, resolve_areas(network, scenario))
+    if zones > MAX_ZONES:
+        raise ValidationError(
+            f"the scenario makes {zones} zones, more than the {MAX_ZONES} one plan can take; "
+            "lock fewer areas or plan them at province level.",
+            code="scenario.too_many_zones", field="locked_areas", zones=zones, limit=MAX_ZONES,
+        )  # fmt: skip
+    return zones
+
+
 def build_problem(network: Network, scenario: Scenario) -> Problem:
-    """Zones, candidates, distances and costs of a scenario on a network."""
+    """Zones, candidates, distances and costs of a scenario on a network (one of at most
+    ``MAX_ZONES`` zones)."""
     scenario = resolve(network, scenario)
+    check_size(network, scenario)
     areas = resolve_areas(network, scenario)
     opts = scenario.options
     factors = np.array([scenario.product_classes.get(c, 0.0) for c in PRODUCT_CLASSES])

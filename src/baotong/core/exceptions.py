@@ -8,8 +8,31 @@ what is wrong.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from typing import Any
+
+EXCERPT = 80  # characters of a bad value an error message shows, at most
+_repr = reprlib.Repr()
+_repr.maxlevel, _repr.maxdict, _repr.maxlist, _repr.maxtuple = 3, 4, 4, 4
+_repr.maxstring = _repr.maxother = _repr.maxlong = EXCERPT
+
+
+def excerpt(value: Any, limit: int = EXCERPT) -> str:
+    """A short ``repr`` of ``value`` for a message: never the whole of a big or deep value
+    (a 1 MB string, an expanded YAML alias bomb), however large it is."""
+    shown = _repr.repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def shown_value(value: Any) -> Any:
+    """``value`` as an error keeps it: numbers, booleans and short text as they are,
+    anything longer or nested as a short excerpt."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str) and len(value) <= EXCERPT:
+        return value
+    return excerpt(value)
 
 
 class BaotongError(Exception):
@@ -67,13 +90,13 @@ class ValidationError(BaotongError):
             file=file,
             row=row,
             field=field,
-            value=value,
+            value=shown_value(value),
             **data,
         )
         self.file = file
         self.row = row
         self.field = field
-        self.value = value
+        self.value = shown_value(value)
         self.reason = message
 
 

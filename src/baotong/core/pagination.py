@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from baotong.core.exceptions import ValidationError
+from baotong.core.numbers import MAX_DB_INT
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
@@ -22,7 +23,7 @@ MAX_LIMIT = 1000
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
-    """``limit`` rows (1 to 1000) after skipping ``offset`` (≥ 0)."""
+    """``limit`` rows (1 to 1000) after skipping ``offset`` (0 to 2147483647)."""
 
     limit: int = 100
     offset: int = 0
@@ -40,6 +41,9 @@ class PageRequest:
             raise ValidationError(
                 "must be 0 or more.", code="page.negative_offset", field="offset", value=self.offset
             )
+        if self.offset > MAX_DB_INT:
+            raise ValidationError(f"must be at most {MAX_DB_INT}.", code="page.offset_too_large",
+                                  field="offset", value=self.offset, most=MAX_DB_INT)  # fmt: skip
 
     @classmethod
     def number(cls, page: int, size: int) -> PageRequest:

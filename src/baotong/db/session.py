@@ -8,6 +8,7 @@ a stale snapshot; reads start a plain deferred ``BEGIN``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,8 +26,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+        private_file(Path(parsed.database))
     engine = create_engine(
         url,
         echo=echo,
@@ -34,6 +35,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     )
     _configure_sqlite(engine)
     return engine
+
+
+def private_file(path: Path) -> None:
+    """Create ``path``'s folder (0700) and the empty file (0600) unless they exist: the
+    database holds password hashes, no other local user may read it."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _configure_sqlite(engine: Engine) -> None:

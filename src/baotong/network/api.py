@@ -8,8 +8,10 @@ from fastapi import APIRouter, Depends, Query
 
 from baotong.api.deps import DbSession, require
 from baotong.auth.permissions import Permission, Principal
+from baotong.core.numbers import MAX_DB_INT
 from baotong.core.pagination import PageRequest
 from baotong.network import service
+from baotong.network.entities import SiteStatus
 from baotong.network.schemas import (
     CapacityChange,
     CapacityOverrideRead,
@@ -33,7 +35,7 @@ def list_regions(
     parent: str | None = None,
     q: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_DB_INT),
 ) -> list[RegionRead]:
     rows = service.list_regions(
         session, level=level, parent=parent, q=q, limit=limit, offset=offset
@@ -52,10 +54,10 @@ def list_sites(
     user: Reader,
     kind: str | None = None,
     province: str | None = None,
-    status: str | None = None,
+    status: SiteStatus | None = None,
     q: str | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_DB_INT),
 ) -> SitePage:
     found = service.list_sites(
         session,

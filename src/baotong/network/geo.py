@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from shapely.errors import GEOSException
 from shapely.geometry import mapping, shape
 
-from baotong.core.exceptions import NotFoundError
+from baotong.core.exceptions import NotFoundError, excerpt
 from baotong.network.entities import Network
 from baotong.network.reference import boundaries_at
 
@@ -27,6 +28,19 @@ PRECISION = 3
 # each outline by 1-2 km halves what the browser parses and draws; drilling into one
 # province serves the full detail.
 NATIONAL_TOLERANCE = {"prefecture": 0.01, "county": 0.02}
+
+
+def polygon_problem(geometry: Any) -> str | None:
+    """Why a GeoJSON (Multi)Polygon cannot be drawn as the maps draw it; None when it can."""
+    try:
+        drawn = mapping(shape(geometry).simplify(0.01, preserve_topology=True))
+        _round(drawn["coordinates"])
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
+            GEOSException) as exc:  # fmt: skip
+        return excerpt(str(exc) or type(exc).__name__, 60)
+    if shape(geometry).is_empty:
+        return "it is empty"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

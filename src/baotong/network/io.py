@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from baotong.config import Settings
-from baotong.core.exceptions import ValidationError
-from baotong.network import bundle, reference
+from baotong.core.exceptions import ValidationError, excerpt
+from baotong.network import bundle, geo, reference
 from baotong.network.checks import NetworkImportError, TableReader
 from baotong.network.entities import (
     PRODUCT_CLASSES,
@@ -35,6 +35,8 @@ from baotong.network.entities import (
     SiteStatus,
 )
 from baotong.network.tables import BOUNDARIES, CLASS_KEYS, PARAM_NAMES, write_tables
+
+POLYGONS = ("Polygon", "MultiPolygon")
 
 
 def _regions(rd: TableReader) -> dict[str, Region]:
@@ -238,19 +240,40 @@ def _boundaries(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, dic
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
         features = data["features"]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
         rd.fail(BOUNDARIES, None, None, "not a UTF-8 GeoJSON FeatureCollection.")
         return out
+    if not isinstance(features, list):
+        rd.fail(BOUNDARIES, None, "features", "must be a list of features.")
+        return out
     for number, feature in enumerate(features, start=1):
-        code = str((feature.get("properties") or {}).get("code", ""))
+        if not isinstance(feature, dict):
+            rd.fail(BOUNDARIES, number, None, f"feature {number} is not a GeoJSON feature.")
+            continue
+        properties = feature.get("properties")
+        code = str((properties if isinstance(properties, dict) else {}).get("code", ""))
         geometry = feature.get("geometry") or {}
         if code not in regions:
-            rd.fail(BOUNDARIES, number, "code", f"unknown region code '{code}' (feature {number}).")
-        elif geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            code = excerpt(code, 40)
+            rd.fail(BOUNDARIES, number, "code", f"unknown region code {code} (feature {number}).")
+        elif not isinstance(geometry, dict) or geometry.get("type") not in POLYGONS:
             rd.fail(BOUNDARIES, number, "geometry", "must be a Polygon or MultiPolygon.")
+        elif (problem := geo.polygon_problem(geometry)) is not None:
+            rd.fail(BOUNDARIES, number, "geometry", f"is not a usable polygon ({problem}).")
         else:
             out.setdefault(str(regions[code].level), {})[code] = geometry
     return out
+
+
+def _provincial_hubs(rd: TableReader, regions: Mapping[str, Region],
+                     centers: Mapping[str, ProcessingCenter]) -> None:  # fmt: skip
+    """Every province that has stations needs its provincial hub: routing starts there."""
+    hubs = {c.province_code for c in centers.values() if c.role is CenterRole.PROVINCIAL_HUB}
+    served = {r.code[:2] + "0000" for r in regions.values() if r.level is RegionLevel.COUNTY}
+    for code in sorted(served - hubs):
+        if code in regions:
+            message = f"province {code} has no provincial_hub centre; routing starts there."
+            rd.fail("centers.csv", None, "role", message)
 
 
 def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
@@ -269,6 +292,8 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     flows = _od_flows(rd, prefectures)
     name, params = _params(rd)
     boundaries = _boundaries(rd, regions)
+    if not rd.errors:  # a centre row refused above would make a second, derived complaint
+        _provincial_hubs(rd, regions, centers)
     if rd.errors:
         raise NetworkImportError(folder, rd.errors, code="network.import_failed")
     network = Network(regions=regions, centers=centers, hubs=hubs, stations=stations,

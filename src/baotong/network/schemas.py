@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from baotong.core.numbers import Number
 from baotong.network.entities import ProductClass, SiteStatus
 
 
@@ -76,7 +77,7 @@ class CapacityChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    capacity: dict[ProductClass, float] = Field(min_length=1)
+    capacity: dict[ProductClass, Annotated[Number, Field(ge=0)]] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=2000)
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None

@@ -220,7 +220,7 @@ class SurgeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     provinces: list[str] = Field(default_factory=list, max_length=40)
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class ChannelWrite(BaseModel):

@@ -331,13 +331,13 @@ def report(session: DbSession, user: Reader) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/report.xlsx")
+@router.get("/report.xlsx", responses={200: {"content": {XLSX: {}}}})
 def report_excel(session: DbSession, user: Reader, lang: Literal["zh", "en"] = "zh") -> Response:
     rows = service.on_time_report(session, principal=user)
     return _xlsx(report_xlsx(rows, lang), "supply-on-time.xlsx")
 
 
-@router.get("/template.xlsx")
+@router.get("/template.xlsx", responses={200: {"content": {XLSX: {}}}})
 def template(_: Reader) -> Response:
     """The empty demand-table template to fill and import."""
     return _xlsx(template_bytes(service.catalogue()), "demand-table.xlsx")

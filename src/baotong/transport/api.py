@@ -150,7 +150,8 @@ async def attach_evidence(handover_id: int, file: UploadFile, session: DbSession
     return EvidenceRead(id=row.id, filename=row.filename)
 
 
-@router.get("/evidence/{evidence_id}")
+@router.get("/evidence/{evidence_id}", responses={200: {"content": {
+    kind: {} for kind in service.EVIDENCE_TYPES}}})  # fmt: skip
 def evidence(evidence_id: int, session: DbSession, user: Reader) -> Response:
     row = service.get_evidence(session, evidence_id, principal=user)
     headers = {"Content-Disposition": f'inline; filename="{row.filename}"',

@@ -106,19 +106,19 @@ def ledger(
     return reports.move_rows(found.items, service.location_codes(session, warehouse))
 
 
-@router.get(SITE + "/stock.xlsx")
+@router.get(SITE + "/stock.xlsx", responses={200: {"content": {XLSX: {}}}})
 def stock_excel(warehouse_code: str, session: DbSession, user: Reader) -> Response:
     data = reports.stock_workbook(session, user, warehouse_code)
     return Response(data, media_type=XLSX, headers=_attachment(f"stock-{warehouse_code}.xlsx"))
 
 
-@router.get(SITE + "/moves.xlsx")
+@router.get(SITE + "/moves.xlsx", responses={200: {"content": {XLSX: {}}}})
 def ledger_excel(warehouse_code: str, session: DbSession, user: Reader) -> Response:
     data = reports.ledger_workbook(session, user, warehouse_code)
     return Response(data, media_type=XLSX, headers=_attachment(f"ledger-{warehouse_code}.xlsx"))
 
 
-@router.get(SITE + "/labels.pdf")
+@router.get(SITE + "/labels.pdf", responses={200: {"content": {"application/pdf": {}}}})
 def site_labels(
     warehouse_code: str,
     session: DbSession,
@@ -293,7 +293,7 @@ def document(document_id: int, session: DbSession, user: Reader) -> DocumentRead
     return _doc(session, service.get_document(session, user, document_id))
 
 
-@router.get(DOC + "/list.pdf")
+@router.get(DOC + "/list.pdf", responses={200: {"content": {"application/pdf": {}}}})
 def document_pdf(document_id: int, session: DbSession, user: Reader) -> Response:
     """The printable pick list or packing list of a document."""
     from baotong.warehouse import labels

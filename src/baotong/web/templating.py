@@ -25,8 +25,18 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context as TemplateContext
+from starlette.exceptions import HTTPException
 
-from baotong.api.deps import SESSION_COOKIE, Check, Context, DbSession, checked, declares
+from baotong.api.deps import (
+    CSRF_COOKIE,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    Check,
+    Context,
+    DbSession,
+    checked,
+    declares,
+)
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Permission, Principal
 from baotong.core import clock
@@ -35,9 +45,7 @@ from baotong.core.exceptions import BaotongError, PermissionDeniedError
 from baotong.network.entities import Network
 from baotong.web import i18n
 
-CSRF_COOKIE = "baotong_csrf"
 CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
 log = structlog.get_logger("baotong.web")
 
 _loaders: list[BaseLoader] = [FileSystemLoader(str(resources.files("baotong.web") / "templates"))]
@@ -315,6 +323,8 @@ class PageRoute(APIRoute):
                 return login_redirect(request)
             except BaotongError as exc:
                 return error_page(request, i18n.error_for(request, exc), exc.status)
+            except HTTPException as exc:  # a request refused before the page (size, NUL)
+                return error_page(request, str(exc.detail), exc.status_code)
             except Exception:
                 log.exception("page failed", path=request.url.path, method=request.method)
                 text = i18n.translate(i18n.lang_of(request), "error.internal")

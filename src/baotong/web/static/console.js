@@ -50,6 +50,10 @@ const Baotong = (() => {
     return name;
   }
 
+  /* Text for ECharts tooltips, which are HTML: names come from imported networks and people. */
+  const esc = (text) => String(text ?? "").replace(/[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
   function regionLabel(regions, code) {
     const r = regions[code];
     if (!r) return code;
@@ -91,7 +95,7 @@ const Baotong = (() => {
       emphasis: { itemStyle: { areaColor: "#27456e" }, label: { show: false } },
       select: { disabled: true },
       label: { show: false },
-      tooltip: { show: true, formatter: (p) => regionLabel(regions, p.name) },
+      tooltip: { show: true, formatter: (p) => esc(regionLabel(regions, p.name)) },
     };
   }
 
@@ -114,7 +118,7 @@ const Baotong = (() => {
       const cells = [[labels.centres, centres.length], [labels.open, count((c) => c.status === "open")],
         [labels.limited, count((c) => c.status === "limited")], [labels.closed_s, count((c) => c.status === "closed")],
         [labels.locked, locked]];
-      kpis.innerHTML = cells.map(([k, v]) => `<div class="kpi"><div class="k">${k}</div><div class="v">${v}</div></div>`).join("");
+      kpis.innerHTML = cells.map(([k, v]) => `<div class="kpi"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`).join("");
     }
     const lockedList = document.getElementById("map-locked");
     if (lockedList) {
@@ -154,10 +158,10 @@ const Baotong = (() => {
           symbolSize: (v, p) => (p.data.status === "open" ? 5 : 10) + 22 * Math.sqrt(v[2] / maxCap),
           itemStyle: { color: (p) => centreColour(p.data), borderColor: "#0d1420", borderWidth: 0.8, opacity: 0.85 },
           emphasis: { scale: 1.4 },
-          tooltip: { formatter: (p) => `<b>${lang() === "zh" ? p.data.name : p.data.name_en}</b><br>` +
-            `${labels.status}: ${statusText[p.data.status] || p.data.status}<br>` +
-            `${labels.capacity}: ${Math.round(p.data.value[2]).toLocaleString()}<br>` +
-            `${labels.utilisation}: ${(p.data.utilisation * 100).toFixed(1)}%` },
+          tooltip: { formatter: (p) => `<b>${esc(lang() === "zh" ? p.data.name : p.data.name_en)}</b><br>` +
+            `${esc(labels.status)}: ${esc(statusText[p.data.status] || p.data.status)}<br>` +
+            `${esc(labels.capacity)}: ${Math.round(p.data.value[2]).toLocaleString()}<br>` +
+            `${esc(labels.utilisation)}: ${(p.data.utilisation * 100).toFixed(1)}%` },
           zlevel: 1,
         }],
       }, { replaceMerge: ["geo", "series"] });
@@ -241,7 +245,7 @@ const Baotong = (() => {
         tooltip: { show: true, formatter: (p) => {
           const b = data.zones[p.name];
           const backup = data.backups.find((x) => x.id === b);
-          return regionLabel(data.regions, p.name) + (backup ? ` → ${backup.name}` : "");
+          return esc(regionLabel(data.regions, p.name)) + (backup ? ` → ${esc(backup.name)}` : "");
         } } },
       series: [
         { name: flowsName, type: "lines", coordinateSystem: "geo", zlevel: 1, silent: true,
@@ -253,15 +257,14 @@ const Baotong = (() => {
           data: data.points.map((p) => ({ value: [p[0], p[1]], backup: p[2], zone: p[3] || "", itemStyle: { color: colourOf[p[2]] } })),
           tooltip: { formatter: (p) => {
             const backup = (data.backups.find((x) => x.id === p.data.backup) || {}).name || "";
-            const text = p.data.zone ? `${p.data.zone} → ${backup}` : backup;
-            return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+            return p.data.zone ? `${esc(p.data.zone)} → ${esc(backup)}` : esc(backup);
           } } },
         ...data.backups.map((b) => ({
           name: b.name, type: "effectScatter", coordinateSystem: "geo", zlevel: 3,
           itemStyle: { color: colourOf[b.id], borderColor: "#fff", borderWidth: 1 }, symbolSize: 11,
           rippleEffect: { scale: 2.5 },
           data: [{ name: b.name, id: b.id, value: [b.lon, b.lat, b.load] }],
-          tooltip: { formatter: () => `<b>${b.name}</b><br>${Math.round(b.load).toLocaleString()} · ${(b.utilisation * 100).toFixed(1)}%` },
+          tooltip: { formatter: () => `<b>${esc(b.name)}</b><br>${Math.round(b.load).toLocaleString()} · ${(b.utilisation * 100).toFixed(1)}%` },
         })),
       ],
     });
@@ -291,6 +294,18 @@ const Baotong = (() => {
   function init(root) {
     root.querySelectorAll("[data-chart]").forEach((el) => { if (!el.dataset.ready) barChart(el); });
     root.querySelectorAll("[data-plan-map]").forEach((el) => { if (!el.dataset.ready) planMap(el); });
+    root.querySelectorAll("[data-network-map]").forEach((el) => {
+      if (!el.dataset.started) { el.dataset.started = "1"; networkMap(el); }
+    });
+    widths(root);
+  }
+  /* Bars sized by data-width="42.5" (a percentage): no style attributes in the pages (CSP). */
+  function widths(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("[data-width]").forEach((el) => {
+      const value = Math.max(0, Math.min(100, Number(el.dataset.width) || 0));
+      el.style.width = `${value}%`;
+    });
   }
   /* "2026-05-01T08:00" typed in the browser's zone → "2026-05-01T08:00:00+08:00". */
   function withOffset(value) {
@@ -313,6 +328,7 @@ const Baotong = (() => {
   document.addEventListener("DOMContentLoaded", () => {
     init(document);
     document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
+    document.body.addEventListener("htmx:load", (e) => widths(e.target));
   });
   return { networkMap, pickerMap, planMap, barChart, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn };
 })();

@@ -34,10 +34,9 @@ from baotong.tracking import service as tracking_service
 from baotong.tracking.schemas import EventIn, ItemCreate
 
 from ..conftest import henan_scenario, nearest_engine, staff
-from ..web.conftest import ARTIFACTS, PASSWORD, LiveServer, _free_port, browser, open_console
+from .conftest import ARTIFACTS, PASSWORD, LiveServer, _free_port, open_console
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]
 NUMBER = s10.make("EE", 4242)
 
 
