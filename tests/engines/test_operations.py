@@ -126,6 +126,9 @@ def test_waves_and_the_hourly_sorting_by_hand(network: Network) -> None:
     [wave] = waves(network, [flow], rate=500.0, params=PARAMS)
     assert (wave.arrival, wave.volume, wave.crossdock) == (32.0, 1000.0, 200.0)
     assert (wave.sort_start, wave.sort_end) == (32.5, 34.5)  # 1,000 at 500/h after unloading
+    twin = flow.model_copy(update={"origin": "B", "volume": 600.0, "crossdock_volume": 0.0})
+    [both] = waves(network, [flow, twin], rate=500.0, params=PARAMS)  # arriving together
+    assert (both.volume, both.origins) == (1600.0, ["A", "B"])
     hours = hourly_sorted([wave])
     assert hours[8] == pytest.approx(250.0)  # 08:30-09:00
     assert sum(hours) == pytest.approx(1000.0)

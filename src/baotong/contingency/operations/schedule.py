@@ -36,7 +36,8 @@ def waves(
 ) -> list[Wave]:
     """Arrivals closer than ``wave_gap_hours`` form a wave; waves are sorted one after
     another at ``rate`` items/hour, none before its mail is unloaded."""
-    timed = sorted((in_cycle(trunk_times(network, f, params)[1], params), f) for f in flows)
+    timed = sorted(((in_cycle(trunk_times(network, f, params)[1], params), f) for f in flows),
+                   key=lambda pair: pair[0])  # fmt: skip
     groups: list[list[tuple[float, TrunkFlow]]] = []
     for arrival, flow in timed:
         if groups and arrival - groups[-1][-1][0] <= params.wave_gap_hours:
