@@ -6,14 +6,14 @@ exit status — ``plan`` 1 for an error and 3 for a plan that leaves zones uncov
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from baotong.cli.main import app
-from baotong.config import Settings
+from baotong.config import Settings, get_settings
 from baotong.network.io import export_network
 from baotong.network.reference import active_dir
 
@@ -25,6 +25,14 @@ BOMB = (
     "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nname: *c\n"
 )
 GOOD = "name: 河南\nlocked_areas: [{region: 河南}]\nproduct_classes: {parcel: 1.0}\n"
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each case reads the data folder it sets, not one an earlier test left cached."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture
