@@ -4,19 +4,15 @@ second or two with city runs), and kept for the last plans read."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
 from baotong.contingency import service
 from baotong.contingency.operations import OperationsDocument, plan_operations
+from baotong.core.recent import Recent
 from baotong.network.entities import Network
 
-KEEP = 16
-_cache: OrderedDict[tuple[int, int, str], OperationsDocument] = OrderedDict()
-_lock = threading.Lock()
+_recent: Recent[OperationsDocument] = Recent()
 
 
 def operations_of(
@@ -27,13 +23,4 @@ def operations_of(
     run = service.get_plan(session, plan_id, principal=principal)
     document = service.plan_result(session, plan_id, principal=principal)
     key = (plan_id, id(network), str(run.finished_at))
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    computed = plan_operations(network, document)
-    with _lock:
-        _cache[key] = computed
-        while len(_cache) > KEEP:
-            _cache.popitem(last=False)
-    return computed
+    return _recent.get(key, lambda: plan_operations(network, document))

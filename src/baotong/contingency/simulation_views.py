@@ -4,8 +4,6 @@ day by day under the plan and under "do nothing", on the service's network, with
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,11 +14,10 @@ from baotong.contingency.scenario import Scenario
 from baotong.contingency.simulation import SimulationParams, assignment_from_plan, compare_runs
 from baotong.contingency.simulation_report import simulation_dict
 from baotong.contingency.zoning import build_problem
+from baotong.core.recent import Recent
 from baotong.network.entities import Network
 
-KEEP = 16
-_cache: OrderedDict[tuple[int, int, str, int, int], dict[str, Any]] = OrderedDict()
-_lock = threading.Lock()
+_recent: Recent[dict[str, Any]] = Recent()
 
 
 def simulation_of(
@@ -31,18 +28,13 @@ def simulation_of(
     run = service.get_plan(session, plan_id, principal=principal)
     document = service.plan_result(session, plan_id, principal=principal)
     key = (plan_id, id(network), str(run.finished_at), days, seed)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    scenario = Scenario.model_validate(run.scenario_body)
-    problem = build_problem(network, scenario)
-    params = SimulationParams(days=days, seed=seed)
-    runs = compare_runs(problem, network.params,
-                        {"plan": assignment_from_plan(problem, document)}, params)  # fmt: skip
-    data = simulation_dict(scenario.name, network.name, params, runs)
-    with _lock:
-        _cache[key] = data
-        while len(_cache) > KEEP:
-            _cache.popitem(last=False)
-    return data
+
+    def compute() -> dict[str, Any]:
+        scenario = Scenario.model_validate(run.scenario_body)
+        problem = build_problem(network, scenario)
+        params = SimulationParams(days=days, seed=seed)
+        runs = compare_runs(problem, network.params,
+                            {"plan": assignment_from_plan(problem, document)}, params)  # fmt: skip
+        return simulation_dict(scenario.name, network.name, params, runs)
+
+    return _recent.get(key, compute)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, fields
 from baotong.core.exceptions import ValidationError
 from baotong.network.entities import Automation
 
-ROLES = ("induction", "chute_clearing", "bag_closing", "loading")
 SHIFTS = (("night", 22.0, 30.0), ("day", 6.0, 14.0), ("evening", 14.0, 22.0))
 
 
