@@ -7,10 +7,12 @@ loads, so a double tap or a resent form is applied once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from baotong.api.deps import DbSession
 from baotong.auth.permissions import Permission, Principal
@@ -305,44 +307,33 @@ def _scan_id(form: dict[str, Any]) -> str | None:
     return str(form.get("scan_id") or "") or None
 
 
-@router.post(DOC + "/putaway", include_in_schema=False, dependencies=[Csrf])
-async def putaway_page(
-    request: Request, document_id: int, session: DbSession, user: Operator
-) -> Response:
+async def _line_scan(
+    request: Request, session: Session, user: Principal, document_id: int,
+    action: Callable[..., Any],
+) -> Response:  # fmt: skip
+    """A scan of one document line at a location: put away there, or picked from there."""
     form = dict(await request.form())
 
     def act() -> Any:
         body = parse_form(PutAway, form)
-        return inbound.put_away(
-            session,
-            user,
-            document_id,
-            line_id=body.line_id,
-            location_code=body.location,
-            scan_id=body.scan_id,
-        )
+        return action(session, user, document_id, line_id=body.line_id,
+                      location_code=body.location, scan_id=body.scan_id)  # fmt: skip
 
     return _scan_action(request, session, user, document_id, act)
+
+
+@router.post(DOC + "/putaway", include_in_schema=False, dependencies=[Csrf])
+async def putaway_page(
+    request: Request, document_id: int, session: DbSession, user: Operator
+) -> Response:
+    return await _line_scan(request, session, user, document_id, inbound.put_away)
 
 
 @router.post(DOC + "/pick", include_in_schema=False, dependencies=[Csrf])
 async def pick_page(
     request: Request, document_id: int, session: DbSession, user: Operator
 ) -> Response:
-    form = dict(await request.form())
-
-    def act() -> Any:
-        body = parse_form(PutAway, form)
-        return outbound.pick(
-            session,
-            user,
-            document_id,
-            line_id=body.line_id,
-            location_code=body.location,
-            scan_id=body.scan_id,
-        )
-
-    return _scan_action(request, session, user, document_id, act)
+    return await _line_scan(request, session, user, document_id, outbound.pick)
 
 
 @router.post(DOC + "/assemble", include_in_schema=False, dependencies=[Csrf])
