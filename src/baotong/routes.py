@@ -12,6 +12,7 @@ from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
 from baotong.auth import pages as auth_pages
+from baotong.auth.permissions import Role
 from baotong.command import api as command_api
 from baotong.command import pages as command_pages
 from baotong.command import pages_resources as command_pages_resources
@@ -42,6 +43,7 @@ from baotong.transport import pages as transport_pages
 from baotong.warehouse import api as warehouse_api
 from baotong.warehouse import pages as warehouse_pages
 from baotong.web import templating
+from baotong.web.templating import ADMIN, COMMAND, NETWORK, SERVICE, SUPPLY, NavSection
 
 API = "/api/v1"
 API_ROUTERS = [
@@ -82,19 +84,26 @@ PAGE_ROUTERS = [
     warehouse_pages.router,
 ]
 NAV = [
-    network_pages.nav,
-    contingency_pages.nav,
-    pages_plans.nav,
-    command_pages.nav,
-    supply_pages.nav,
-    warehouse_pages.nav,
-    transport_pages.nav,
-    servicedesk_pages.nav,
-    pages_load.nav,
-    tracking_pages.nav,
-    audit_pages.nav,
-    auth_pages.nav,
+    NavSection(NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav)),
+    NavSection(COMMAND, (command_pages.nav,)),
+    NavSection(SUPPLY, (supply_pages.nav, warehouse_pages.nav, transport_pages.nav)),
+    NavSection(SERVICE, (servicedesk_pages.nav, pages_load.nav, tracking_pages.nav)),
+    NavSection(ADMIN, (audit_pages.nav, auth_pages.nav)),
 ]
+# The page each role's work starts on; a role not named lands on its first page above.
+HOMES = {
+    Role.WAREHOUSE_OPERATOR: warehouse_pages.nav,
+    Role.WAREHOUSE_SUPERVISOR: warehouse_pages.nav,
+    Role.CS_AGENT: servicedesk_pages.nav,
+    Role.CS_SUPERVISOR: servicedesk_pages.nav,
+    Role.TRANSPORT_DISPATCHER: transport_pages.nav,
+    Role.DUTY_OFFICER: command_pages.nav,
+    Role.SUPPLY_OWNER: supply_pages.nav,
+    Role.SUPPLY_SUPERVISOR: supply_pages.nav,
+    Role.SOURCING_AGENT: supply_pages.nav,
+    Role.SOURCING_SUPERVISOR: supply_pages.nav,
+    Role.SUPPLY_VIEWER: supply_pages.nav,
+}
 TEMPLATE_PACKAGES = [
     "baotong.auth",
     "baotong.network",
@@ -122,3 +131,4 @@ def include(app: FastAPI) -> None:
     for package in TEMPLATE_PACKAGES:
         templating.add_templates(package)
     templating.add_nav(*NAV)
+    templating.add_homes({role.value: item for role, item in HOMES.items()})

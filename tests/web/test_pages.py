@@ -71,7 +71,7 @@ def test_login_never_sends_the_user_to_another_site(
             **csrf(browser),
         },
     )
-    assert reply.headers["location"] == "/map"
+    assert reply.headers["location"] == "/"
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,15 @@ from baotong.core.exceptions import ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
 from baotong.web import i18n
-from baotong.web.templating import Csrf, NavItem, PageRoute, PageUser, page_require, render
+from baotong.web.templating import (
+    Csrf,
+    NavItem,
+    PageRoute,
+    PageUser,
+    landing,
+    page_require,
+    render,
+)
 
 router = APIRouter(route_class=PageRoute)
 nav = NavItem("/users", N_("nav.users"), Permission.USERS_MANAGE)
@@ -41,13 +49,14 @@ def _safe_next(target: str | None) -> str:
         or target.startswith("//")
         or urlsplit(target).netloc
     ):
-        return "/map"
+        return "/"
     return target
 
 
 @router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/map", status_code=303)
+def home(user: PageUser) -> RedirectResponse:
+    """Each role lands on its own first page (a group leader has no map to open)."""
+    return RedirectResponse(landing(user), status_code=303)
 
 
 @router.get("/login", include_in_schema=False)
@@ -62,7 +71,7 @@ def login(
     session: DbSession,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/map",
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     ttl = timedelta(minutes=context.settings.token_ttl_minutes)
     try:

@@ -42,6 +42,7 @@ from baotong.auth.permissions import Permission, Principal
 from baotong.core import clock
 from baotong.core import i18n as words
 from baotong.core.exceptions import BaotongError, PermissionDeniedError
+from baotong.core.i18n import N_
 from baotong.network.entities import Network
 from baotong.web import i18n
 
@@ -66,12 +67,56 @@ class NavItem:
         return any(path.startswith(p) for p in (self.href, *self.prefixes))
 
 
-NAV: list[NavItem] = []
+@dataclass(frozen=True, slots=True)
+class NavSection:
+    """A group of the top navigation, named by its catalogue key (网络, 保供, 保畅…). A user
+    who can open one page of it sees a plain link; more than one, a menu."""
+
+    key: str
+    items: tuple[NavItem, ...]
+
+    def visible(self, user: Principal) -> list[NavItem]:
+        return [item for item in self.items if user.can(item.permission)]
+
+    def on(self, path: str) -> bool:
+        return any(item.on(path) for item in self.items)
 
 
-def add_nav(*items: NavItem) -> None:
-    """Add a domain's entries to the navigation (``routes.py`` does, in order)."""
-    NAV.extend(item for item in items if item not in NAV)
+# The console's areas, in the model's words: keeping the network open (保通), command,
+# supply (保供), service (保畅) and administration.
+NETWORK, COMMAND, SUPPLY, SERVICE, ADMIN = (
+    N_("nav.section.network"),
+    N_("nav.section.command"),
+    N_("nav.section.supply"),
+    N_("nav.section.service"),
+    N_("nav.section.admin"),
+)
+NAV: list[NavSection] = []
+
+
+def add_nav(*sections: NavSection) -> None:
+    """Add the navigation's sections (``routes.py`` does, in order)."""
+    NAV.extend(section for section in sections if section not in NAV)
+
+
+HOMES: dict[str, NavItem] = {}  # role → the page its work starts on (``routes.py``)
+
+
+def add_homes(homes: dict[str, NavItem]) -> None:
+    HOMES.update(homes)
+
+
+def landing(user: Principal) -> str:
+    """Where a user lands after login or on ``/``: their role's own page (the map for the
+    control room, the supply desk for sourcing…), else the first page of the navigation
+    they may open, else the inbox."""
+    home = HOMES.get(user.role.value)
+    if home is not None and user.can(home.permission):
+        return home.href
+    for section in NAV:
+        for item in section.visible(user):
+            return item.href
+    return "/inbox"
 
 
 def add_templates(package: str) -> None:
