@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Response, UploadFile
 
 from baotong.api.deps import CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
-from baotong.command import emergency, excel, resources
+from baotong.command import emergency, excel, logistics, resources
 from baotong.command import service as command_service
 from baotong.command.models import IncidentStatus, InstructionStatus, LoanStatus, ResourceKind
 from baotong.command.schemas import (
@@ -31,6 +31,7 @@ from baotong.command.schemas import (
     Report,
     ResourceIn,
     ResourceRead,
+    RoadEffectsRead,
     SafetyLogCreate,
     SafetyLogRead,
 )
@@ -110,6 +111,24 @@ def add_note(
 ) -> IncidentRead:
     row = command_service.add_note(session, incident_id=incident_id, text=body.text, principal=user)
     return IncidentRead.model_validate(row)
+
+
+@router.get("/incidents/{incident_id}/road", response_model=RoadEffectsRead)
+def road_effects(
+    incident_id: int, session: DbSession, network: CurrentNetwork, user: Reader
+) -> RoadEffectsRead:
+    """A blocked road's incident: the transport runs and vehicle passes that use it."""
+    row = command_service.get_incident(session, incident_id, principal=user)
+    return RoadEffectsRead.of(logistics.road_effects(session, row, network))
+
+
+@router.post("/incidents/{incident_id}/road/flag", response_model=RoadEffectsRead)
+def flag_road(
+    incident_id: int, session: DbSession, network: CurrentNetwork, user: IncidentWriter
+) -> RoadEffectsRead:
+    """Put the runs and passes on the timeline and tell the transport dispatchers."""
+    found = logistics.flag_road(session, incident_id=incident_id, network=network, principal=user)
+    return RoadEffectsRead.of(found)
 
 
 @router.post("/incidents/{incident_id}/close", response_model=IncidentRead)

@@ -15,11 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
-from baotong.command import emergency, resources
+from baotong.command import emergency, logistics, resources
 from baotong.command import jobs as command_jobs
 from baotong.command import service as command_service
 from baotong.command.excel import ResourceIn
-from baotong.command.models import EmergencyPlan, EventType, Instruction, ResourceKind
+from baotong.command.models import (
+    EmergencyPlan,
+    EventType,
+    IncidentKind,
+    Instruction,
+    ResourceKind,
+    Severity,
+)
 from baotong.config import Settings
 from baotong.core import clock
 from baotong.db import demo
@@ -129,8 +136,8 @@ def _plan(scenario: dict[str, Any], truck: int, scanner: int) -> emergency.Emerg
                 "落实闭环住宿与人员白名单",
             ],
             "passes": [
-                {"area": "河南省界干线（武汉—郑州）", "vehicles": 6},
-                {"area": "郑州市区投递", "vehicles": 20, "valid_until": "2026-12-31"},
+                {"area": "河南省", "vehicles": 6},  # the trunk from Wuhan into Henan
+                {"area": "郑州市", "vehicles": 20, "valid_until": "2026-12-31"},  # city delivery
             ],
         }
     )
@@ -233,11 +240,24 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
         note="全员核酸阴性",
         principal=desk,
     )
+    road = command_service.create_incident(
+        session,
+        kind=IncidentKind.ROAD_BLOCKED,
+        title="G4 京港澳高速郑州段临时封闭",
+        region="410100",
+        network=network,
+        principal=desk,
+        severity=Severity.HIGH,
+        source="河南省交通运输厅通报",
+    )
+    found = logistics.flag_road(session, incident_id=road.id, network=network, principal=desk)
     return [
         f"Emergency plan {plan.id}: {plan.name}, activated as incident {incident.id}",
+        f"A blocked road at Zhengzhou (incident {road.id}): {len(found.runs)} runs and "
+        f"{len(found.passes)} passes flagged to transport dispatch",
         "Instructions to Hubei, Shaanxi, Shandong and Hebei (Hebei late and escalated)",
         "A forklift and ten whitelisted sorters lent from Hubei to Henan",
     ]
 
 
-demo.register("command", seed_demo, after=("network", "contingency"))
+demo.register("command", seed_demo, after=("network", "contingency", "transport"))

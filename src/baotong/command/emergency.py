@@ -10,9 +10,9 @@ the audit log. A **drill** does the same in exercise mode: the incident and the
 instructions are marked as a drill, and nothing is ever put in force (a network
 adjustment plan, 网络调整方案, is only put in force by its own approval and activation).
 
-Vehicle passes belong to a transport domain that Baotong does not have yet: a plan keeps
-its passes as a planned list, shown and checked for validity, and activation records
-them on the timeline without applying for them.
+A plan names the vehicle passes it needs (area, number of vehicles); activation applies
+for them in the transport domain for the province's vehicles that hold none
+(``logistics.apply_for_passes``); a drill only records them on the timeline.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit
 from baotong.auth.permissions import Principal
+from baotong.command import logistics
 from baotong.command import service as command_service
 from baotong.command.models import (
     EmergencyPlan,
@@ -83,7 +84,7 @@ class Contact(_Item):
 
 
 class PlannedPass(_Item):
-    """A vehicle pass to apply for (planned: passes belong to the transport domain)."""
+    """A vehicle pass to apply for on activation: the area and how many vehicles."""
 
     area: str = Field(min_length=1)
     vehicles: int = Field(default=1, ge=1)
@@ -331,7 +332,16 @@ def activate(
                 "quantity": item["quantity"],
             },
         )
-    if row.passes:
+    if row.passes and not drill:
+        logistics.apply_for_passes(
+            session,
+            incident=incident,
+            province_code=row.province_code,
+            passes=list(row.passes),
+            network=network,
+            principal=principal,
+        )
+    elif row.passes:
         command_service.note(
             session,
             incident.id,

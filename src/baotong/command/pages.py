@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from baotong.api.deps import CurrentNetwork, DbSession
+from baotong.api.deps import CurrentNetwork, DbSession, get_network
 from baotong.auth.permissions import Permission, Principal
-from baotong.command import emergency
+from baotong.command import emergency, logistics
 from baotong.command import service as command_service
 from baotong.command.models import (
     IncidentKind,
@@ -123,6 +123,12 @@ def _incident(
     error: Refused | None = None,
 ) -> Response:
     row = command_service.get_incident(session, incident_id, principal=user)
+    road = None
+    if row.kind is IncidentKind.ROAD_BLOCKED and row.status is not IncidentStatus.CLOSED:
+        try:
+            road = logistics.road_effects(session, row, get_network(request.app.state.context))
+        except ConflictError:
+            road = None  # no place to look in: the page says so through the suggestion
     orders = command_service.list_instructions(
         session, principal=user, incident_id=row.id, page=PageRequest(limit=PAGE)
     )
@@ -132,6 +138,7 @@ def _incident(
         user,
         incident=row,
         suggestion=command_service.suggestion(row),
+        road=road,
         now=clock.now(),
         events=command_service.timeline(session, row.id, principal=user),
         instructions=orders.items,
@@ -193,6 +200,25 @@ def incident_plan_run(
         user,
         incident_id,
         lambda: command_service.start_plan_run(
+            session, incident_id=incident_id, network=network, principal=user
+        ),
+    )
+
+
+@router.post("/command/incidents/{incident_id}/road", include_in_schema=False, dependencies=[Csrf])
+def incident_road(
+    request: Request,
+    incident_id: int,
+    session: DbSession,
+    network: CurrentNetwork,
+    user: IncidentWriter,
+) -> Response:
+    return _on_incident(
+        request,
+        session,
+        user,
+        incident_id,
+        lambda: logistics.flag_road(
             session, incident_id=incident_id, network=network, principal=user
         ),
     )

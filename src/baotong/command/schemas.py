@@ -227,3 +227,59 @@ class EmergencyPlanRead(_Out):
 class Activation(_In):
     drill: bool = False
     title: str | None = None
+
+
+class RoadRun(BaseModel):
+    id: int
+    run_date: date
+    origin: str
+    destination_code: str
+    state: str
+    province_code: str
+
+
+class RoadPass(BaseModel):
+    id: int
+    kind: str
+    vehicle_id: int | None
+    areas: list[str]
+    state: str
+    valid_to: date
+
+
+class RoadEffectsRead(BaseModel):
+    """The runs and passes that use a blocked road's area from ``since`` on."""
+
+    area: str
+    since: date
+    runs: list[RoadRun]
+    passes: list[RoadPass]
+
+    @classmethod
+    def of(cls, found: Any) -> RoadEffectsRead:
+        return cls(
+            area=found.area,
+            since=found.since,
+            runs=[
+                RoadRun(
+                    id=r.id,
+                    run_date=r.run_date,
+                    origin=r.origin,
+                    destination_code=r.destination_code,
+                    state=r.state.value,
+                    province_code=r.province_code,
+                )  # fmt: skip
+                for r in found.runs
+            ],
+            passes=[
+                RoadPass(
+                    id=c.id,
+                    kind=c.kind.value,
+                    vehicle_id=c.vehicle_id,
+                    areas=[str(a) for a in c.areas],
+                    state=c.state.value,
+                    valid_to=c.valid_to,
+                )  # fmt: skip
+                for c in found.passes
+            ],
+        )

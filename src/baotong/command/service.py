@@ -263,7 +263,7 @@ def suggestion(row: Incident) -> Suggestion:
     if row.kind is IncidentKind.STAFF_SHORTAGE:
         return Suggestion("loan", N_("suggest.staff_shortage"), {"to": row.province_code})
     if row.kind is IncidentKind.ROAD_BLOCKED:
-        return Suggestion("instruction", N_("suggest.road_blocked"))
+        return Suggestion("road", N_("suggest.road_blocked"))
     return Suggestion("lift", N_("suggest.lockdown_lifted"))
 
 
