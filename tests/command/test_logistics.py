@@ -3,7 +3,7 @@ passes that use its area, and an activated emergency plan applies for its passes
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Scope
-from baotong.command import emergency, logistics
+from baotong.command import emergency, logistics, resources
 from baotong.command import service as command_service
-from baotong.command.models import EventType, IncidentKind
+from baotong.command.excel import ResourceIn
+from baotong.command.models import EventType, IncidentKind, ResourceKind
 from baotong.core import clock
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
@@ -170,3 +171,53 @@ def test_the_road_api_answers_readers_and_flags_for_writers_only(
     assert page.status_code == 200
     assert 'data-testid="road-effects"' in page.text
     assert 'data-testid="flag-road"' in page.text
+
+
+def test_a_staff_shortage_drafts_a_loan_of_the_nearest_provinces_whitelisted_people(
+    client: TestClient, seeded: sessionmaker[Session], network: Network, users: Any
+) -> None:
+    with session_scope(seeded) as session:
+        rows = [
+            ResourceIn(
+                kind=ResourceKind.PERSON,
+                category="sorter",
+                name=name,
+                quantity=quantity,
+                province_code=province,
+                site_id=site,
+                whitelisted=whitelisted,
+                closed_loop=True,
+            )  # fmt: skip
+            for name, quantity, province, site, whitelisted in (
+                ("西安分拣员", 40, "610000", "XA", True),  # farther
+                ("武汉分拣员", 6, "420000", "WH", True),  # nearest to Zhengzhou: 6 at home
+                ("武汉临时工", 50, "420000", "WH", False),  # not whitelisted
+            )
+        ]
+        added = resources.add_resources(session, rows=rows, principal=DESK)
+        shortage = command_service.create_incident(
+            session, kind=IncidentKind.STAFF_SHORTAGE, title="郑州中心分拣员不足",
+            site_id="ZZ", network=network, principal=DESK,
+        )  # fmt: skip
+        assert command_service.suggestion(shortage).action == "loan"
+        incident_id, wuhan = shortage.id, added[1].id
+    desk = users.headers("duty_officer")
+    browser = TestClient(client.app)
+    browser.cookies.set("baotong_session", desk["Authorization"].removeprefix("Bearer "))
+    page = browser.get(f"/command/resources?incident={incident_id}")
+    assert page.status_code == 200
+    assert f'<option value="{wuhan}" selected>' in page.text
+    assert 'name="quantity" inputmode="numeric" value="6"' in page.text  # all six at home
+    assert 'name="to_province" value="410000"' in page.text
+    assert f'name="incident_id" value="{incident_id}"' in page.text
+    with session_scope(seeded) as session:
+        row = command_service.get_incident(session, incident_id, principal=DESK)
+        draft = resources.draft_for_shortage(session, incident=row, network=network,
+                                             principal=DESK)  # fmt: skip
+        loan = resources.request_loan(
+            session, resource_id=int(draft["resource_id"]), quantity=int(draft["quantity"]),
+            to_province=draft["to_province"], to_site=draft["to_site"],
+            return_on=date.fromisoformat(draft["return_on"]), reason=draft["reason"],
+            incident_id=int(draft["incident_id"]), principal=DESK,
+        )  # fmt: skip
+        assert (loan.resource_id, loan.quantity, loan.to_site) == (wuhan, 6, "ZZ")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -14,7 +14,14 @@ from starlette.datastructures import UploadFile
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.command import emergency, excel, resources
-from baotong.command.models import EquipmentType, LoanStatus, Resource, ResourceKind
+from baotong.command import service as command_service
+from baotong.command.models import (
+    EquipmentType,
+    IncidentKind,
+    LoanStatus,
+    Resource,
+    ResourceKind,
+)
 from baotong.command.schemas import LoanCreate, SafetyLogCreate
 from baotong.core import clock
 from baotong.core.exceptions import BaotongError, ConflictError, ValidationError
@@ -66,8 +73,24 @@ def _resources(
 
 
 @router.get("/command/resources", include_in_schema=False)
-def resource_page(request: Request, session: DbSession, user: Reader, page: int = 1) -> Response:
-    return _resources(request, session, user, page=page)
+def resource_page(
+    request: Request,
+    session: DbSession,
+    network: CurrentNetwork,
+    user: Reader,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    incident: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    """The inventory and the loan form; ``?incident=`` starts the form from a staff
+    shortage's draft (the nearest province's whitelisted people)."""
+    form: dict[str, Any] = {}
+    if incident is not None:
+        row = command_service.get_incident(session, incident, principal=user)
+        if row.kind is IncidentKind.STAFF_SHORTAGE:
+            form = resources.draft_for_shortage(
+                session, incident=row, network=network, principal=user
+            )
+    return _resources(request, session, user, page=page, form=form)
 
 
 @router.post("/command/resources/import", include_in_schema=False, dependencies=[Csrf])

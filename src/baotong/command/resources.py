@@ -24,6 +24,7 @@ from baotong.auth.permissions import Principal
 from baotong.command import service as command_service
 from baotong.command.excel import ResourceIn
 from baotong.command.models import (
+    Incident,
     Loan,
     LoanStatus,
     Resource,
@@ -36,6 +37,7 @@ from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
 from baotong.network import service as network_service
+from baotong.network.entities import Network, great_circle_km
 from baotong.network.models import SiteRow
 
 audit.register_type("resource", label_key=N_("object.resource"), link="/command/resources")
@@ -200,6 +202,49 @@ def _audit_loan(
             before=before,
             after=after,
         )
+
+
+DRAFT_PEOPLE = 10  # the head count a staff-shortage draft asks for, edited before sending
+DRAFT_DAYS = 14
+
+
+def draft_for_shortage(
+    session: Session, *, incident: Incident, network: Network, principal: Principal
+) -> dict[str, str]:
+    """The loan form a staff shortage (人员短缺) starts from: whitelisted people of the
+    nearest other province with people at home (closed-loop lodging first), up to
+    ``DRAFT_PEOPLE`` of them, to the incident's province and site for two weeks. Empty
+    when no province has anyone to lend."""
+    to = incident.province_code or ""
+    home = network.regions.get(to)
+    rows = session.scalars(
+        select(Resource).where(
+            Resource.kind == ResourceKind.PERSON,
+            Resource.whitelisted.is_(True),
+            Resource.quantity > Resource.lent,
+            Resource.province_code != to,
+        )
+    )
+
+    def distance(row: Resource) -> float:
+        there = network.regions.get(row.province_code)
+        if home is None or there is None:
+            return float("inf")
+        return great_circle_km(home.centroid, there.centroid)
+
+    ranked = sorted(rows, key=lambda r: (distance(r), not r.closed_loop, r.lent - r.quantity, r.id))
+    if not ranked:
+        return {}
+    best = ranked[0]
+    return {
+        "resource_id": str(best.id),
+        "quantity": str(min(DRAFT_PEOPLE, best.quantity - best.lent)),
+        "to_province": to,
+        "to_site": incident.site_id or "",
+        "return_on": (clock.now().date() + timedelta(days=DRAFT_DAYS)).isoformat(),
+        "reason": incident.title,
+        "incident_id": str(incident.id),
+    }
 
 
 def request_loan(
