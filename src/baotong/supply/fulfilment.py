@@ -715,11 +715,10 @@ class KitVariant:
 
 def supplier_use(session: Session, day: date) -> dict[str, int]:
     """Units of each supplier's capacity allocations take on ``day``."""
-    return dict(
-        session.execute(
-            select(SupplierDay.supplier_code, SupplierDay.used).where(SupplierDay.day == day)
-        )
+    rows = session.execute(
+        select(SupplierDay.supplier_code, SupplierDay.used).where(SupplierDay.day == day)
     )
+    return {row.supplier_code: row.used for row in rows}
 
 
 def kit_variants(session: Session, code: str | None = None) -> list[KitVariant]:

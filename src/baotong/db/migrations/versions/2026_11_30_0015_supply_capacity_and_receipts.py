@@ -81,9 +81,13 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_supply_receipt_links_table_id"), "supply_receipt_links", ["table_id"], unique=False
     )
+    op.create_index(
+        op.f("ix_supply_receipt_links_line_id"), "supply_receipt_links", ["line_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_supply_receipt_links_line_id"), table_name="supply_receipt_links")
     op.drop_index(op.f("ix_supply_receipt_links_table_id"), table_name="supply_receipt_links")
     op.drop_index(op.f("ix_supply_receipt_links_document_id"), table_name="supply_receipt_links")
     op.drop_table("supply_receipt_links")
