@@ -150,9 +150,19 @@ def seed_supply_demo(session: Session, settings: Settings) -> list[str]:
     )
     swept = inbound.expect_all_from_supply(session, actor="demo")
     jobs.ensure_sweep(session)
+    received = 0
+    if swept.documents:  # the first one has come in: its table shows what was received
+        doc = service.get_document(session, DEMO, swept.documents[0])
+        expiry = clock.now().date() + timedelta(days=180)
+        counted = [
+            ReceiveLine(sku=ln.sku, qty=ln.qty, lot=f"SH-{ln.sku}"[:48], expiry=expiry)
+            for ln in service.lines_of(session, doc)
+        ]
+        inbound.receive(session, DEMO, SUPPLY_CODE, lines=counted, document_id=doc.id)
+        received = 1
     return [
         f"Warehouse: consolidation point {SUPPLY_CODE} for Shanghai's supply tables, "
-        f"{len(swept.documents)} expected receipts announced from them"
+        f"{len(swept.documents)} expected receipts announced from them, {received} received"
     ]
 
 
