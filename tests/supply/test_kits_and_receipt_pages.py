@@ -9,11 +9,14 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from tests.supply.conftest import People
-from tests.supply.test_warehouse_receipts import allocated_table, make_warehouse
+from tests.supply.test_warehouse_receipts import SYSTEM, allocated_table, make_warehouse
 from tests.web.conftest import csrf, log_in
 
 from baotong.db.session import session_scope
+from baotong.warehouse import inbound
+from baotong.warehouse import service as warehouse_service
 from baotong.warehouse.models import WarehouseKind
+from baotong.warehouse.schemas import ReceiveLine
 
 API = "/api/v1/supply"
 
@@ -83,6 +86,17 @@ def test_the_warehouse_announces_supply_goods_and_both_pages_link_them(
     receipt = admin.get(f"/warehouse/documents/{doc_id}")
     assert 'data-testid="supply-source"' in receipt.text
     assert "SUP-ZJ-GRAIN" in receipt.text
+    assert 'data-testid="received-' not in table.text
+    with session_scope(seeded) as session:  # the dock counts it in
+        doc = warehouse_service.get_document(session, SYSTEM, int(doc_id))
+        counted = [
+            ReceiveLine(sku=ln.sku, qty=ln.qty, lot="L1")
+            for ln in warehouse_service.lines_of(session, doc)
+        ]
+        inbound.receive(session, SYSTEM, "SH-HJD", lines=counted, document_id=doc.id)
+    table = admin.get(f"/supply/tables/{table_id}")
+    assert 'data-testid="received-' in table.text
+    assert "L1" in table.text
     admin.get("/lang/en")
     assert "Expected from supply" in admin.get("/warehouse/sites/SH-HJD").text
 
