@@ -61,3 +61,40 @@ def test_unknown_kit_names_the_kits_there_are() -> None:
 def test_a_bad_catalogue_is_refused_with_its_place(text: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         parse_catalogue(text)
+
+
+def _sku(code: str, category: str) -> str:
+    return (
+        f'[[sku]]\ncode="{code}"\nname="{code}"\nname_en="{code}"\ncategory="{category}"\n'
+        'unit="kg"\nshelf_life_days=9\ncold_chain=false\nweight_kg=1\nvolume_m3=0.01\n'
+    )
+
+
+def _supplier(code: str, categories: str, capacity: int) -> str:
+    return (
+        f'[[supplier]]\ncode="{code}"\nname="{code}"\nname_en="{code}"\nprovince_code="320000"\n'
+        f"location=[120.0, 31.0]\ncategories=[{categories}]\ndaily_capacity={capacity}\n"
+    )
+
+
+def test_a_kits_capacity_shares_each_suppliers_day_among_its_components() -> None:
+    cat = parse_catalogue(
+        _sku("A", "a")
+        + _sku("B", "b")
+        + _sku("C", "c")
+        + _supplier("S1", '"a", "b"', 100)  # one supplier sells both a and b
+        + _supplier("S2", '"c"', 1000)
+        + '[[kit]]\ncode="K"\nname="k"\nname_en="k"\nstandard=true\nitems={A=3, B=2, C=1}\n'
+    )
+    kit = cat.kit("K")
+    # 5 units of S1's 100 a kit (a and b compete): 20 kits, not min(100/3, 100/2)
+    assert cat.kit_capacity(kit).kits == 20
+    assert cat.kit_capacity(kit).limited_by == "a+b"
+    assert cat.kit_capacity(kit, {"S1": 60}).kits == 8  # 40 units left today
+    assert cat.kit_capacity(kit, {"S1": 100}).kits == 0
+
+
+def test_the_bundled_vegetable_kit_is_made_from_one_cooperative() -> None:
+    cat = load_catalogue()
+    # 7 kg of vegetables a kit from the Suzhou cooperative's 60 000 units a day
+    assert cat.kit_capacity(cat.kit("KIT-VEG")).kits == 60_000 // 7

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from baotong.api.deps import Context, DbSession, Paging, require, with_total
@@ -344,22 +344,34 @@ def template(_: Reader) -> Response:
 
 
 @router.get("/kits")
-def kits(_: Reader) -> list[dict[str, Any]]:
-    """Every kit variant with its items (the general variant first)."""
-    cat = service.catalogue()
-    return [
-        {
-            "code": k.code,
-            "name": k.name,
-            "name_en": k.name_en,
-            "standard": k.standard,
-            "province_code": k.province_code,
-            "stage": k.stage,
-            "version": k.version,
-            "items": dict(k.items),
-            "available": k.available(
-                {sku: sum(s.daily_capacity for s in cat.suppliers_of(sku)) for sku in k.items}
-            ),
-        }
-        for k in sorted(cat.kits, key=lambda k: (k.code, k.specificity))
-    ]
+def kits(session: DbSession, _: Reader) -> list[dict[str, Any]]:
+    """Every kit variant with its items (the general variant first), and how many a day its
+    components' suppliers can deliver: ``available`` at full capacity, ``available_today``
+    with what allocations already take today, ``limited_by`` the scarce categories."""
+    return [_kit(v) for v in fulfilment.kit_variants(session)]
+
+
+@router.get("/kits/{code}")
+def kit(
+    code: Annotated[str, Path(max_length=32)], session: DbSession, _: Reader
+) -> list[dict[str, Any]]:
+    """The variants of one kit (general first), as in ``GET kits``."""
+    return [_kit(v) for v in fulfilment.kit_variants(session, code)]
+
+
+def _kit(v: fulfilment.KitVariant) -> dict[str, Any]:
+    k = v.kit
+    return {
+        "code": k.code,
+        "name": k.name,
+        "name_en": k.name_en,
+        "standard": k.standard,
+        "province_code": k.province_code,
+        "stage": k.stage,
+        "version": k.version,
+        "items": dict(k.items),
+        "available": v.capacity.kits,
+        "available_today": v.free.kits,
+        "limited_by": v.capacity.limited_by,
+        "day": v.day,
+    }

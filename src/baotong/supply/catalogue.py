@@ -103,6 +103,14 @@ class Kit:
         return {sku: quantity * kits for sku, quantity in self.items.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class KitCapacity:
+    """Kits a day the suppliers can deliver, and the categories that limit it."""
+
+    kits: int
+    limited_by: str  # categories joined by "+", e.g. "vegetables"
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """SKUs, suppliers and kit variants, checked for references on construction."""
@@ -146,6 +154,39 @@ class Catalogue:
             if v.province_code in (None, province_code) and v.stage in (None, stage)
         ]
         return max(fitting, key=lambda v: v.specificity)
+
+    def kit_capacity(self, kit: Kit, used: Mapping[str, int] | None = None) -> KitCapacity:
+        """How many kits the suppliers can deliver in a day, and what limits it.
+
+        A supplier's daily capacity (units/day, less ``used``: what allocations already
+        take that day) is shared by every SKU it sells, so the components compete for it.
+        By Hall's condition, ``k`` kits fit iff for every set ``S`` of the kit's categories
+        ``k × (units of S per kit) ≤ free capacity of the suppliers selling any of S``; the
+        largest ``k`` is the smallest of those ratios (exact: a supplier sells every SKU of
+        a category it serves). Categories per kit are few, so every set is tried.
+        """
+        used = used or {}
+        per_kit: dict[str, int] = {}
+        for sku, quantity in kit.items.items():
+            category = self.skus[sku].category
+            per_kit[category] = per_kit.get(category, 0) + quantity
+        free = {
+            s.code: max(0, s.daily_capacity - used.get(s.code, 0)) for s in self.suppliers.values()
+        }
+        categories = sorted(per_kit)
+        best, limit = None, ""
+        for mask in range(1, 1 << len(categories)):
+            chosen = [c for i, c in enumerate(categories) if mask >> i & 1]
+            need = sum(per_kit[c] for c in chosen)
+            supply = sum(
+                free[s.code]
+                for s in self.suppliers.values()
+                if any(c in s.categories for c in chosen)
+            )
+            kits = supply // need
+            if best is None or kits < best:
+                best, limit = kits, "+".join(chosen)
+        return KitCapacity(best or 0, limit)
 
     def suppliers_of(self, sku: str) -> list[Supplier]:
         """Suppliers that sell an SKU's category, largest first."""

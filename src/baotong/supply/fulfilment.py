@@ -14,11 +14,13 @@ are what the warehouse expects (``expected_receipts``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
@@ -26,6 +28,7 @@ from baotong.core import clock
 from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.supply import allocation as engine
 from baotong.supply import shipping
+from baotong.supply.catalogue import Kit, KitCapacity
 from baotong.supply.models import (
     Allocation,
     Arrival,
@@ -35,6 +38,8 @@ from baotong.supply.models import (
     DemandStatus,
     DemandTable,
     QuoteLine,
+    ReceiptLink,
+    SupplierDay,
 )
 from baotong.supply.schemas import ArrivalIn, ShippingOverride
 from baotong.supply.service import audit_change, catalogue, get_line, get_table, move
@@ -137,16 +142,17 @@ def allocate(
             )
     first = clock.now().date()
     used = {
-        (s, d): int(n)
+        (s, d): n
         for s, d, n in session.execute(
-            select(Allocation.supplier_code, Allocation.day, func.sum(Allocation.quantity))
-            .where(Allocation.day >= first)
-            .group_by(Allocation.supplier_code, Allocation.day)
+            select(SupplierDay.supplier_code, SupplierDay.day, SupplierDay.used).where(
+                SupplierDay.day >= first
+            )
         )
     }
     capacity = {s.code: s.daily_capacity for s in cat.suppliers.values()}
     pieces = engine.allocate(needs, capacity, used, first, params)
     table = move(session, table_id, S.CONTRACTED, S.ALLOCATED)
+    claim_capacity(session, pieces, capacity)
     rows = [
         Allocation(
             table_id=table_id,
@@ -170,6 +176,58 @@ def allocate(
         suppliers=sorted({p.supplier for p in pieces}),
     )
     return rows
+
+
+def claim_capacity(
+    session: Session, pieces: list[engine.Piece], capacity: Mapping[str, int]
+) -> None:
+    """Take the pieces' units off each supplier's day, or refuse the whole allocation.
+
+    One guarded UPDATE per supplier and day (``used = used + n WHERE used + n <=
+    capacity``): on PostgreSQL it holds the row lock until commit and a racing allocation
+    re-checks the guard after it; on SQLite writers are serialised. The row of a day is
+    created on first use in a savepoint, so two allocations creating it both land. Raises
+    ConflictError ``supply.capacity_exceeded`` naming the supplier, day, capacity and the
+    units asked when another allocation took them first.
+    """
+    asked: dict[tuple[str, date], int] = defaultdict(int)
+    for p in pieces:
+        asked[(p.supplier, p.day)] += p.quantity
+    for (supplier, day), units in sorted(asked.items()):
+        limit = capacity.get(supplier, 0)
+        if session.get(SupplierDay, (supplier, day)) is None:
+            try:
+                with session.begin_nested():
+                    session.add(SupplierDay(supplier_code=supplier, day=day, used=0))
+            except IntegrityError:
+                pass  # another allocation created the day first
+        claimed = session.execute(
+            update(SupplierDay)
+            .where(
+                SupplierDay.supplier_code == supplier,
+                SupplierDay.day == day,
+                SupplierDay.used + units <= limit,
+            )
+            .values(used=SupplierDay.used + units)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            taken = session.scalar(
+                select(SupplierDay.used).where(
+                    SupplierDay.supplier_code == supplier, SupplierDay.day == day
+                )
+            )
+            raise ConflictError(
+                f"Supplier {supplier} can deliver {limit} units on {day.isoformat()}; "
+                f"{taken} are taken already, so the {units} asked do not fit. "
+                "Allocate again.",
+                code="supply.capacity_exceeded",
+                supplier=supplier,
+                day=day.isoformat(),
+                capacity=limit,
+                asked=units,
+                used=taken,
+            )
 
 
 def _decide_shipping(
@@ -439,4 +497,240 @@ def expected_receipts(
         ExpectedReceipt(table.id, table.province_code, site, sku, units, at)
         for (site, sku), units in sorted(totals.items())
         if units > 0
+    ]
+
+
+# -- goods for the warehouse -------------------------------------------------------------------
+OWING = (S.ALLOCATED, S.ARRIVING, S.RECEIVED, S.CLOSED)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptItem:
+    """A line of goods a table owes a warehouse: an allocation shipped via the
+    consolidation point, or the good units of a line received at the arrival handover.
+    ``key`` is unique to it (``supply-a<allocation>``, ``supply-l<line>-<sku>``)."""
+
+    key: str
+    table_id: int
+    line_id: int
+    position: int
+    allocation_id: int | None
+    sku_code: str
+    supplier_code: str | None
+    quantity: int
+    day: date | None
+
+
+def owed_to_warehouse(session: Session, table: DemandTable) -> list[ReceiptItem]:
+    """Every line of goods the table owes a warehouse, announced already or not.
+
+    From allocation on, each allocation of a line shipped via the consolidation point
+    (汇集发运) is due there; once the table is received, the good units (received −
+    damaged, kits broken into components) of every other line are due as well. A line
+    whose allocations were announced is never announced again from its arrival.
+    """
+    if table.status not in OWING:
+        return []
+    lines = {line.id: line for line in table.lines}
+    consolidated = {
+        i for i, line in lines.items() if line.shipping_mode is shipping.ShippingMode.CONSOLIDATED
+    }
+    announced = set(
+        session.scalars(
+            select(ReceiptLink.line_id).where(
+                ReceiptLink.table_id == table.id, ReceiptLink.allocation_id.is_not(None)
+            )
+        )
+    )
+    items = [
+        ReceiptItem(
+            f"supply-a{a.id}",
+            table.id,
+            a.line_id,
+            lines[a.line_id].position,
+            a.id,
+            a.sku_code,
+            a.supplier_code,
+            a.quantity,
+            a.day,
+        )
+        for a in allocations(session, table.id)
+        if a.line_id in consolidated or a.line_id in announced
+    ]
+    if table.status not in (S.RECEIVED, S.CLOSED):
+        return items
+    cat = catalogue()
+    quotes = {line.id: q for line, q in accepted(session, table.id)}
+    for arrival in arrivals(session, table.id):
+        line, good = lines[arrival.line_id], arrival.received - arrival.damaged
+        if line.id in consolidated or line.id in announced or good <= 0:
+            continue
+        quote = quotes.get(line.id)
+        if line.item_kind is ItemKind.KIT:
+            kit = cat.kit(line.item_code, province_code=table.province_code, stage=table.stage)
+            units = kit.components(good)
+        else:
+            sku = (quote.substitute_code if quote else None) or line.item_code
+            units = {sku: good}
+        for sku, quantity in sorted(units.items()):
+            items.append(
+                ReceiptItem(
+                    f"supply-l{line.id}-{sku}",
+                    table.id,
+                    line.id,
+                    line.position,
+                    None,
+                    sku,
+                    quote.supplier_code if quote else None,
+                    quantity,
+                    None,
+                )
+            )
+    return items
+
+
+def receipt_links(session: Session, table_id: int) -> list[ReceiptLink]:
+    """What the table's goods were announced as at the warehouse, and what it received."""
+    return list(
+        session.scalars(
+            select(ReceiptLink).where(ReceiptLink.table_id == table_id).order_by(ReceiptLink.id)
+        )
+    )
+
+
+def pending_receipts(session: Session, table: DemandTable) -> list[ReceiptItem]:
+    """The lines of goods of ``owed_to_warehouse`` not announced yet."""
+    items = owed_to_warehouse(session, table)
+    if not items:
+        return []
+    known = set(session.scalars(select(ReceiptLink.key).where(ReceiptLink.table_id == table.id)))
+    return [item for item in items if item.key not in known]
+
+
+def claim_receipts(
+    session: Session, *, items: list[ReceiptItem], warehouse_code: str, actor: str
+) -> list[ReceiptLink]:
+    """Record each item as announced to ``warehouse_code``; the ones this call claimed.
+
+    Each link is inserted in a savepoint under its unique key: an item another caller
+    claimed meanwhile (a second runner, a second click) is refused by the key and left
+    out, so goods are never announced twice. On PostgreSQL a racing insert waits for the
+    first to commit and then fails on the key.
+    """
+    claimed = []
+    now = clock.now()
+    for item in items:
+        link = ReceiptLink(
+            key=item.key,
+            table_id=item.table_id,
+            line_id=item.line_id,
+            allocation_id=item.allocation_id,
+            sku_code=item.sku_code,
+            supplier_code=item.supplier_code,
+            quantity=item.quantity,
+            lot="",
+            warehouse_code=warehouse_code,
+            created_by=actor,
+            created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(link)
+        except IntegrityError:
+            continue
+        claimed.append(link)
+    return claimed
+
+
+def attach_receipt(session: Session, links: list[ReceiptLink], document_id: int) -> None:
+    """The warehouse's expected receipt that announced ``links``."""
+    for link in links:
+        link.document_id = document_id
+    session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What the warehouse counted in of one SKU of a receipt: good and damaged units, and
+    the lot and expiry it recorded."""
+
+    good: int
+    damaged: int
+    lot: str = ""
+    expiry: date | None = None
+
+
+def book_received(
+    session: Session, *, document_id: int, counted: Mapping[str, Counted]
+) -> list[ReceiptLink]:
+    """The warehouse received receipt ``document_id``: spread each SKU's counted units over
+    its links in order (each up to what it announced, the rest to the last), so the table
+    shows what arrived. Counting again replaces the figures."""
+    links = list(
+        session.scalars(
+            select(ReceiptLink)
+            .where(ReceiptLink.document_id == document_id)
+            .order_by(ReceiptLink.id)
+        )
+    )
+    by_sku: dict[str, list[ReceiptLink]] = defaultdict(list)
+    for link in links:
+        by_sku[link.sku_code].append(link)
+    now = clock.now()
+    for sku, rows in by_sku.items():
+        count = counted.get(sku, Counted(0, 0))
+        good, damaged = count.good, count.damaged
+        for i, link in enumerate(rows):
+            last = i == len(rows) - 1
+            link.received = good if last else min(good, link.quantity)
+            link.damaged = damaged if last else min(damaged, link.quantity - link.received)
+            good, damaged = good - link.received, damaged - link.damaged
+            link.lot, link.expiry, link.received_at = count.lot, count.expiry, now
+    session.flush()
+    return links
+
+
+def links_at(session: Session, warehouse_code: str, table_ids: list[int]) -> list[ReceiptLink]:
+    """The links announced to a warehouse for the given tables."""
+    return list(
+        session.scalars(
+            select(ReceiptLink).where(
+                ReceiptLink.warehouse_code == warehouse_code, ReceiptLink.table_id.in_(table_ids)
+            )
+        )
+    )
+
+
+# -- kits and what the suppliers can make of them ---------------------------------------------
+@dataclass(frozen=True, slots=True)
+class KitVariant:
+    """A kit variant with the kits a day its components' suppliers can deliver: at full
+    capacity, and with what allocations already take on ``day``."""
+
+    kit: Kit
+    capacity: KitCapacity
+    free: KitCapacity
+    day: date
+
+
+def supplier_use(session: Session, day: date) -> dict[str, int]:
+    """Units of each supplier's capacity allocations take on ``day``."""
+    rows = session.execute(
+        select(SupplierDay.supplier_code, SupplierDay.used).where(SupplierDay.day == day)
+    )
+    return {row.supplier_code: row.used for row in rows}
+
+
+def kit_variants(session: Session, code: str | None = None) -> list[KitVariant]:
+    """Every variant of every kit (of ``code``), the general one first, with what can be
+    made today."""
+    cat = catalogue()
+    if code is not None:
+        cat.kit(code)  # an unknown kit is refused with the codes there are
+    day = clock.now().date()
+    used = supplier_use(session, day)
+    return [
+        KitVariant(kit, cat.kit_capacity(kit), cat.kit_capacity(kit, used), day)
+        for kit in sorted(cat.kits, key=lambda k: (k.code, k.specificity, k.province_code or ""))
+        if code is None or kit.code == code
     ]

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -249,3 +250,57 @@ class Arrival(Base):
     receiver_signed_at: Mapped[datetime | None]
     deliverer_signed_by: Mapped[str | None] = mapped_column(String(64))  # the sourcing side
     deliverer_signed_at: Mapped[datetime | None]
+
+
+class SupplierDay(Base):
+    """Units of a supplier's daily capacity already taken on one day, by every table.
+
+    Allocation claims units here with one guarded UPDATE (``used = used + n WHERE used + n
+    <= capacity``), so of two allocations racing for the last units of a day one wins and
+    the other is refused: a supplier is never promised more than it can deliver.
+    """
+
+    __tablename__ = "supply_supplier_days"
+    __table_args__ = (CheckConstraint("used >= 0", name="used_not_negative"),)
+
+    supplier_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceiptLink(Base):
+    """One line of goods a demand table owes a warehouse, and the expected receipt that
+    announced it there.
+
+    ``key`` names what is announced — an allocation shipped via the consolidation point
+    (``supply-a<allocation>``) or the good units of a line received at the arrival
+    handover (``supply-l<line>-<sku>``) — and is unique, so nothing is announced twice,
+    whoever asks and however often. The warehouse books what it counted back here, so the
+    table shows what was received.
+    """
+
+    __tablename__ = "supply_receipt_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("supply_demand_tables.id", ondelete="CASCADE"), index=True
+    )
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("supply_demand_lines.id", ondelete="CASCADE"), index=True
+    )
+    allocation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supply_allocations.id", ondelete="CASCADE")
+    )
+    sku_code: Mapped[str] = mapped_column(String(32))
+    supplier_code: Mapped[str | None] = mapped_column(String(32))
+    quantity: Mapped[int] = mapped_column(Integer)
+    lot: Mapped[str] = mapped_column(String(48), default="")
+    expiry: Mapped[date | None] = mapped_column(Date)
+    warehouse_code: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the receipt
+    received: Mapped[int | None] = mapped_column(Integer)  # good units counted in
+    damaged: Mapped[int | None] = mapped_column(Integer)
+    received_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -69,6 +69,21 @@ STEPS = [
     N_("supply.report.by_province"),
     N_("supply.report.by_desk"),
 ]
+CATEGORIES = [  # the catalogue's SKU categories, as the kit pages name them
+    N_("category.vegetables"),
+    N_("category.fruit"),
+    N_("category.grain_oil"),
+    N_("category.condiments"),
+    N_("category.fresh"),
+    N_("category.meat"),
+    N_("category.dairy"),
+    N_("category.snacks"),
+    N_("category.daily_use"),
+    N_("category.wash_care"),
+    N_("category.protection"),
+    N_("supply.kits_standard"),
+    N_("supply.kits_optional"),
+]
 REASONS = [
     N_("shipping_reason.kit_several_sources"),
     N_("shipping_reason.several_sources"),
@@ -210,6 +225,7 @@ def _detail_values(session: Session, user: Principal, table_id: int) -> dict[str
         "allocations": fulfilment.allocations(session, table_id),
         "shipments": fulfilment.shipments(session, table_id=table_id, principal=user),
         "arrivals": {a.line_id: a for a in fulfilment.arrivals(session, table_id)},
+        "receipt_links": fulfilment.receipt_links(session, table_id),
         "suppliers": list(cat.suppliers.values()),
         "kit_codes": cat.kit_codes,
         "skus": cat.skus,
@@ -494,3 +510,38 @@ def close(request: Request, table_id: int, session: DbSession, user: Province) -
 def report(request: Request, session: DbSession, user: Reader) -> Response:
     rows = service.on_time_report(session, principal=user)
     return render(request, "supply/report.html", user, rows=rows)
+
+
+@router.get("/supply/kits", include_in_schema=False)
+def kits_page(request: Request, session: DbSession, user: Reader) -> Response:
+    variants = fulfilment.kit_variants(session)
+    general = [v for v in variants if v.kit.specificity == 0]
+    local = {
+        v.kit.code: [w for w in variants if w.kit.code == v.kit.code and w.kit.specificity]
+        for v in general
+    }
+    return render(
+        request,
+        "supply/kits.html",
+        user,
+        general=general,
+        local=local,
+        skus=service.catalogue().skus,
+    )
+
+
+@router.get("/supply/kits/{code}", include_in_schema=False)
+def kit_page(request: Request, code: str, session: DbSession, user: Reader) -> Response:
+    cat = service.catalogue()
+    variants = fulfilment.kit_variants(session, code)
+    categories = sorted({cat.skus[sku].category for v in variants for sku in v.kit.items})
+    suppliers = {c: [s for s in cat.suppliers.values() if c in s.categories] for c in categories}
+    return render(
+        request,
+        "supply/kit.html",
+        user,
+        variants=variants,
+        kit=variants[0].kit,
+        skus=cat.skus,
+        suppliers=suppliers,
+    )

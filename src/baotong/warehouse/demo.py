@@ -1,6 +1,8 @@
 """The warehouse's part of the demo: a consolidation point at the Suzhou centre (next to
 Kunshan) supplying locked-down Shanghai, with stock in its bins, receipts announced by
-suppliers, a wave being picked and vegetable kits being assembled."""
+suppliers, a wave being picked and vegetable kits being assembled; and Shanghai's own
+consolidation point in Pudong, where the supply demo's allocated tables announce their
+goods as expected receipts."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from baotong.auth.permissions import Principal
 from baotong.config import Settings
 from baotong.core import clock
 from baotong.db import demo
-from baotong.warehouse import inbound, outbound, service
+from baotong.warehouse import inbound, jobs, outbound, service
 from baotong.warehouse.models import Warehouse, WarehouseKind, WarehouseStatus
 from baotong.warehouse.schemas import ItemLine, Layout, ReceiveLine, WarehouseCreate
 
@@ -123,4 +125,46 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
     ]
 
 
+SUPPLY_CODE = "SH-HJD"
+
+
+def seed_supply_demo(session: Session, settings: Settings) -> list[str]:
+    """Shanghai's consolidation point, the expected receipts of the supply demo's tables,
+    and the sweep that announces new ones."""
+    if session.scalar(select(Warehouse.id).where(Warehouse.code == SUPPLY_CODE)) is not None:
+        return []
+    service.create_warehouse(
+        session,
+        DEMO,
+        WarehouseCreate(
+            code=SUPPLY_CODE,
+            name="上海浦东汇集点（保供物资）",
+            kind=WarehouseKind.CONSOLIDATION_POINT,
+            province_code="310000",
+            region_code="310115",
+            status=WarehouseStatus.OPEN,
+            equipment={"docks": 4, "pallets": 200, "forklifts": 2, "racks": 24},
+            staff=[{"name": "周敏", "role": "supervisor", "shift": "day"}],
+            layout=Layout(zones=["A"], aisles=2, racks=2, bins=4),
+        ),
+    )
+    swept = inbound.expect_all_from_supply(session, actor="demo")
+    jobs.ensure_sweep(session)
+    received = 0
+    if swept.documents:  # the first one has come in: its table shows what was received
+        doc = service.get_document(session, DEMO, swept.documents[0])
+        expiry = clock.now().date() + timedelta(days=180)
+        counted = [
+            ReceiveLine(sku=ln.sku, qty=ln.qty, lot=f"SH-{ln.sku}"[:48], expiry=expiry)
+            for ln in service.lines_of(session, doc)
+        ]
+        inbound.receive(session, DEMO, SUPPLY_CODE, lines=counted, document_id=doc.id)
+        received = 1
+    return [
+        f"Warehouse: consolidation point {SUPPLY_CODE} for Shanghai's supply tables, "
+        f"{len(swept.documents)} expected receipts announced from them, {received} received"
+    ]
+
+
 demo.register("warehouse", seed_demo, after=("network", "auth"))
+demo.register("warehouse_supply", seed_supply_demo, after=("warehouse", "supply"))

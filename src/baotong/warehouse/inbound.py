@@ -5,13 +5,18 @@ adjustment. Each is a document; each change of stock a move of the ledger."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.i18n import N_
+from baotong.supply import fulfilment
+from baotong.supply.models import DemandTable
 from baotong.warehouse import ledger, service
 from baotong.warehouse.models import (
     Document,
@@ -21,9 +26,19 @@ from baotong.warehouse.models import (
     Location,
     Quant,
     Warehouse,
+    WarehouseKind,
+    WarehouseStatus,
 )
 from baotong.warehouse.schemas import ItemLine, ReceiveLine
 from baotong.warehouse.service import ACTIVE, DOCK_IN
+
+log = structlog.get_logger("baotong.warehouse")
+SUPPLY_SOURCE = "supply_table"  # source_type of a receipt announced for a demand table
+# Where a province's supply tables deliver: its consolidation point, else its central one.
+SUPPLY_KINDS = (WarehouseKind.CONSOLIDATION_POINT, WarehouseKind.CENTRAL)
+RECEIVING = (WarehouseStatus.OPEN, WarehouseStatus.OPENING)
+N_("error.warehouse.no_supply_warehouse")
+N_("error.warehouse.not_supply_warehouse")
 
 
 # -- 1. receive ---------------------------------------------------------------------------------
@@ -63,6 +78,169 @@ def expect_receipt(
         )
     session.flush()
     return doc
+
+
+# -- expected receipts from supply --------------------------------------------------------------
+def supply_warehouse(session: Session, province_code: str) -> Warehouse:
+    """The warehouse a province's supply tables deliver to: its consolidation point (open or
+    opening; the lowest code first), else its central warehouse.
+
+    Raises ConflictError ``warehouse.no_supply_warehouse`` naming the province when it has
+    neither.
+    """
+    rows = session.scalars(
+        select(Warehouse)
+        .where(
+            Warehouse.province_code == province_code,
+            Warehouse.kind.in_(SUPPLY_KINDS),
+            Warehouse.status.in_(RECEIVING),
+        )
+        .order_by(Warehouse.code)
+    ).all()
+    for kind in SUPPLY_KINDS:
+        for row in rows:
+            if row.kind is kind:
+                return row
+    raise ConflictError(
+        f"Province {province_code} has no open consolidation point or central warehouse "
+        "to receive its supply tables' goods; create one first.",
+        code="warehouse.no_supply_warehouse",
+        province=province_code,
+    )
+
+
+def expect_from_supply(
+    session: Session, *, table_id: int, actor: str = "supply"
+) -> Document | None:
+    """Announce what demand table ``table_id`` owes a warehouse and has not announced yet
+    (``supply.fulfilment.owed_to_warehouse``) as one expected receipt at the province's
+    supply warehouse; None when nothing is new.
+
+    Idempotent: each line of goods is claimed under its unique key before the receipt is
+    made, so a second call, a second runner or a second click never announces it twice.
+    Each receipt line carries the SKU and quantity; ``data["supply"]`` names, per line,
+    the supplier, the table's line and the key.
+    """
+    table = session.get(DemandTable, table_id)
+    if table is None:
+        raise NotFoundError(
+            f"Unknown demand table {table_id}.", code="demand_table.not_found", id=table_id
+        )
+    items = fulfilment.pending_receipts(session, table)
+    if not items:
+        return None
+    warehouse = supply_warehouse(session, table.province_code)
+    links = fulfilment.claim_receipts(
+        session, items=items, warehouse_code=warehouse.code, actor=actor
+    )
+    if not links:
+        return None
+    doc = expect_receipt(
+        session,
+        warehouse.code,
+        [ItemLine(sku=link.sku_code, qty=link.quantity) for link in links],
+        SUPPLY_SOURCE,
+        str(table.id),
+        reference=f"需求表 #{table.id} {table.title}"[:64],
+        actor=actor,
+    )
+    by_item = {item.key: item for item in items}
+    lines = service.lines_of(session, doc)
+    service.set_data(
+        doc,
+        supply={
+            "table_id": table.id,
+            "province": table.province_code,
+            "lines": [
+                {
+                    "line_id": line.id,
+                    "key": link.key,
+                    "supplier": link.supplier_code,
+                    "demand_line": by_item[link.key].position,
+                    "allocation_id": link.allocation_id,
+                    "day": (d.isoformat() if (d := by_item[link.key].day) else None),
+                }
+                for line, link in zip(lines, links, strict=True)
+            ],
+        },
+    )
+    fulfilment.attach_receipt(session, links, doc.id)
+    session.flush()
+    return doc
+
+
+@dataclass(slots=True)
+class SupplySweep:
+    """What one pass over the supply tables announced, and the provinces it could not
+    serve (no warehouse: the tables wait for the next pass)."""
+
+    documents: list[int] = field(default_factory=list)
+    unserved: dict[int, str] = field(default_factory=dict)  # table id → province
+
+
+def expect_all_from_supply(
+    session: Session, *, warehouse: Warehouse | None = None, actor: str = "supply"
+) -> SupplySweep:
+    """Announce the new goods of every allocated or later table (of ``warehouse``'s
+    province, if given, and only when it is that province's supply warehouse)."""
+    query = select(DemandTable.id, DemandTable.province_code).where(
+        DemandTable.status.in_(fulfilment.OWING)
+    )
+    if warehouse is not None:
+        chosen = supply_warehouse(session, warehouse.province_code)
+        if chosen.id != warehouse.id:
+            raise ConflictError(
+                f"Supply tables of province {warehouse.province_code} deliver to "
+                f"{chosen.code}, not to {warehouse.code}.",
+                code="warehouse.not_supply_warehouse",
+                id=warehouse.code,
+                province=warehouse.province_code,
+                warehouse=chosen.code,
+            )
+        query = query.where(DemandTable.province_code == warehouse.province_code)
+    result = SupplySweep()
+    for table_id, province in session.execute(query.order_by(DemandTable.id)).all():
+        try:
+            doc = expect_from_supply(session, table_id=table_id, actor=actor)
+        except ConflictError as exc:
+            if exc.code != "warehouse.no_supply_warehouse":
+                raise
+            result.unserved[table_id] = province
+            continue
+        if doc is not None:
+            result.documents.append(doc.id)
+    if result.unserved:
+        log.warning("supply tables without a warehouse", tables=result.unserved)
+    return result
+
+
+def supply_receipts(session: Session, principal: Principal, code: str) -> list[dict[str, Any]]:
+    """Per demand table announced to warehouse ``code``: units expected and received, the
+    receipts and whether they are done."""
+    warehouse = service.get_warehouse(session, principal, code)
+    rows: dict[int, dict[str, Any]] = {}
+    docs = session.scalars(
+        select(Document)
+        .where(
+            Document.warehouse_id == warehouse.id,
+            Document.kind == DocumentKind.RECEIPT,
+            Document.source_type == SUPPLY_SOURCE,
+        )
+        .order_by(Document.id)
+    )
+    for doc in docs:
+        table_id = int(doc.source_id or 0)
+        row = rows.setdefault(
+            table_id,
+            {"table_id": table_id, "expected": 0, "received": 0, "documents": [], "open": 0},
+        )
+        row["documents"].append(doc)
+        row["open"] += doc.status is DocumentStatus.EXPECTED
+    for link in fulfilment.links_at(session, warehouse.code, list(rows)):
+        row = rows[link.table_id]
+        row["expected"] += link.quantity
+        row["received"] += link.received or 0
+    return [rows[k] for k in sorted(rows)]
 
 
 def receive(
@@ -168,6 +346,20 @@ def receive(
             if damaged:
                 discrepancies.append({"sku": sku, "kind": "damaged", "qty": damaged})
         session.flush()
+        if doc.source_type == SUPPLY_SOURCE:
+            fulfilment.book_received(
+                session,
+                document_id=doc.id,
+                counted={
+                    sku: fulfilment.Counted(
+                        got - damaged,
+                        damaged,
+                        next((i.lot for i in lines if i.sku == sku), ""),
+                        next((i.expiry for i in lines if i.sku == sku), None),
+                    )
+                    for sku, (got, damaged) in counted.items()
+                },
+            )
         service.set_data(
             doc, discrepancies=discrepancies, photos=list(photos), putaway_id=putaway.id
         )

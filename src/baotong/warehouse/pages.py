@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
-from baotong.warehouse import inbound, outbound, service
+from baotong.warehouse import inbound, jobs, outbound, service
 from baotong.warehouse.models import Document, DocumentKind, DocumentStatus
 from baotong.warehouse.schemas import (
     DispatchCreate,
@@ -71,7 +71,12 @@ def sites_page(request: Request, session: DbSession, user: Reader, page: int = 1
 
 
 def _site(
-    request: Request, session: DbSession, user: Principal, code: str, error: Refusal | None = None
+    request: Request,
+    session: DbSession,
+    user: Principal,
+    code: str,
+    error: Refusal | None = None,
+    announced: int | None = None,
 ) -> Response:
     warehouse = service.get_warehouse(session, user, code)
     stock = service.stock(session, user, code, page=PageRequest(limit=200))
@@ -102,6 +107,8 @@ def _site(
         documents=[d for d in docs if d.status in active],
         shipments=shipments,
         kits=service.catalogue().kit_codes,
+        supply=inbound.supply_receipts(session, user, code),
+        announced=announced,
         error=_error(request, error),
         skus=[*service.catalogue().skus, *service.catalogue().kit_codes],
         status_code=422 if error else 200,
@@ -109,8 +116,37 @@ def _site(
 
 
 @router.get(SITE, include_in_schema=False)
-def site_page(request: Request, warehouse_code: str, session: DbSession, user: Reader) -> Response:
-    return _site(request, session, user, warehouse_code)
+def site_page(
+    request: Request,
+    warehouse_code: str,
+    session: DbSession,
+    user: Reader,
+    announced: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+) -> Response:
+    return _site(request, session, user, warehouse_code, announced=announced)
+
+
+@router.post(SITE + "/expect-supply", include_in_schema=False, dependencies=[Csrf])
+def expect_supply_page(
+    request: Request, warehouse_code: str, session: DbSession, user: Supervisor
+) -> Response:
+    """Announce here what the province's supply tables owe this warehouse and have not
+    announced yet (what the background sweep does every few minutes)."""
+
+    def announce() -> inbound.SupplySweep:
+        warehouse = service.get_warehouse(session, user, warehouse_code)
+        swept = inbound.expect_all_from_supply(session, warehouse=warehouse, actor=user.username)
+        jobs.ensure_sweep(session)
+        return swept
+
+    return attempt(
+        session,
+        announce,
+        done=lambda swept: see_other(
+            f"/warehouse/sites/{warehouse_code}?announced={len(swept.documents)}"
+        ),
+        refused=lambda exc: _site(request, session, user, warehouse_code, error=exc),
+    )
 
 
 def _form_action(
