@@ -27,13 +27,14 @@ from baotong.config import Settings, get_settings
 from baotong.contingency import jobs as contingency_jobs
 from baotong.contingency.jobs import PlanEngine, planner_engine
 from baotong.db.session import make_engine, make_sessionmaker
-from baotong.jobs import Runner
+from baotong.jobs import Runner, start_recurring
 from baotong.jobs.executors import executor_for
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
 from baotong.notify import jobs as notify_jobs  # noqa: F401  (the email job)
 from baotong.supply import jobs as supply_jobs  # noqa: F401  (the supply clocks' deadlines)
 from baotong.transport import jobs as transport_jobs  # noqa: F401  (credential deadlines)
+from baotong.warehouse import jobs as warehouse_jobs  # noqa: F401  (the supply receipts sweep)
 
 STATIC = Path(web.__file__).parent / "static"
 log = structlog.get_logger("baotong.app")
@@ -85,6 +86,7 @@ def create_app(
         contingency_jobs.use(network=lambda: context.network, engine=engine)
         context.runner = Runner(sessions, settings, executor=executor_for(settings))
         await run_in_threadpool(context.runner.sweep)  # runs of a stopped process fail now
+        await run_in_threadpool(start_recurring, sessions)  # periodic sweeps pending
         network = await run_in_threadpool(lambda: context.network)  # load it once, now
         log.info("service ready", network=network.name, **network.counts())
         try:

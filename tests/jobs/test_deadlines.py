@@ -141,3 +141,17 @@ def test_the_runners_periodic_sweep_fires_due_deadlines(
 def test_an_unknown_deadline_kind_is_refused(sessions: sessionmaker[Session]) -> None:
     with pytest.raises(ValueError, match='"test.nothing"'), session_scope(sessions) as session:
         jobs.schedule(session, kind="test.nothing", subject_type="t", subject_id="1", due_at=START)
+
+
+def test_a_periodic_sweep_is_scheduled_once_when_the_service_starts(
+    sessions: sessionmaker[Session],
+) -> None:
+    from baotong.warehouse import jobs as warehouse_jobs  # registers its recurring sweep
+
+    for _ in range(2):  # a restart, or a second service process
+        jobs.start_recurring(sessions)
+    with session_scope(sessions) as session:
+        pending = session.scalars(
+            select(jobs.Deadline).where(jobs.Deadline.kind == warehouse_jobs.SWEEP)
+        ).all()
+        assert [d.state for d in pending] == [jobs.DeadlineState.PENDING]

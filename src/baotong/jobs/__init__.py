@@ -25,7 +25,9 @@ from baotong.jobs.service import (
     get_job,
     register,
     register_deadline,
+    register_recurring,
     schedule,
+    start_recurring,
 )
 
 __all__ = [
@@ -43,5 +45,7 @@ __all__ = [
     "get_job",
     "register",
     "register_deadline",
+    "register_recurring",
     "schedule",
+    "start_recurring",
 ]

@@ -62,6 +62,23 @@ def register_deadline(kind: str, handler: DeadlineHandler) -> None:
     _deadline_handlers[kind] = handler
 
 
+_recurring: list[Callable[[Session], None]] = []
+
+
+def register_recurring(ensure: Callable[[Session], None]) -> None:
+    """A periodic sweep that schedules its own next pass: ``ensure(session)`` schedules it
+    unless a pass is pending, and runs when the service starts (``start_recurring``)."""
+    if ensure not in _recurring:
+        _recurring.append(ensure)
+
+
+def start_recurring(sessions: sessionmaker[Session]) -> None:
+    """Make sure every registered periodic sweep has a pass scheduled (at startup)."""
+    for ensure in _recurring:
+        with session_scope(sessions) as session:
+            ensure(session)
+
+
 # -- job runs -------------------------------------------------------------------------
 def enqueue(session: Session, kind: str, payload: dict[str, Any]) -> JobRun:
     """Queue a job run; it is submitted when the caller's transaction commits."""

@@ -51,3 +51,4 @@ def _schedule(session: Session) -> None:
 
 
 jobs.register_deadline(SWEEP, sweep)
+jobs.register_recurring(ensure_sweep)
