@@ -7,6 +7,8 @@ from the form (or reads the uploaded YAML) and lays the two plans side by side.
 
 from __future__ import annotations
 
+import math
+
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -15,10 +17,10 @@ from starlette.datastructures import FormData
 from baotong.contingency.document import EvaluationDocument, PlanDocument
 from baotong.contingency.scenario import ManualPlan, Scenario, validate
 from baotong.core.exceptions import BaotongError, ValidationError
-from baotong.network.entities import Network, SiteStatus, great_circle_km
+from baotong.network.entities import Network, ProcessingCenter, SiteStatus, great_circle_km
 from baotong.network.lookup import find_region
 
-OFFERED = 14
+OFFERED = 24  # centres a person can paint with (each its own colour)
 
 
 def manual_regions(network: Network, scenario: Scenario) -> list[str]:
@@ -58,15 +60,23 @@ def _inside(area: str, code: str) -> bool:
 
 
 def offered_centres(network: Network, plan: PlanDocument, provinces: list[str]) -> list[str]:
-    """The optimum's backups, then the open centres nearest the locked areas."""
+    """The optimum's backups, then the open centres outside the locked areas by reach: the
+    distance to the nearest locked area divided by the square root of the capacity (in
+    100,000 items/day), so a large hub a few hundred kilometres away (Wuhan, Xi'an for
+    Henan) comes before a small centre next door, as the source's planners chose them."""
     chosen = [b.center_id for b in plan.backups]
     locked = {p[:2] for p in provinces}
     points = [network.regions[p].centroid for p in provinces if p in network.regions]
+
+    def reach(c: ProcessingCenter) -> float:
+        near = min((great_circle_km(c.location, p) for p in points), default=0.0)
+        return near / math.sqrt(max(sum(c.capacity.values()), 1.0) / 1e5)
+
     others = sorted(
         (c for c in network.centers.values()
          if c.province_code[:2] not in locked and c.status is not SiteStatus.CLOSED
          and c.id not in chosen),
-        key=lambda c: min((great_circle_km(c.location, p) for p in points), default=0.0),
+        key=lambda c: (reach(c), c.id),
     )  # fmt: skip
     return chosen + [c.id for c in others[: max(0, OFFERED - len(chosen))]]
 

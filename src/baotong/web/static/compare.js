@@ -4,9 +4,12 @@ document.addEventListener("DOMContentLoaded", async () => {
   const el = document.getElementById("compare-map");
   const centres = JSON.parse(el.dataset.centres);
   const provinces = JSON.parse(el.dataset.provinces);
-  const colour = (id) => Baotong.PALETTE[centres.indexOf(id) % Baotong.PALETTE.length];
+  /* The palette first, then hues a golden angle apart: every centre its own colour. */
+  const nth = (i) => (i < Baotong.PALETTE.length ? Baotong.PALETTE[i]
+    : `hsl(${Math.round((i * 137.508) % 360)}, 70%, 58%)`);
+  const colour = (id) => nth(centres.indexOf(id));
   document.querySelectorAll("[data-paint-colour]").forEach((i) => {
-    i.style.background = Baotong.PALETTE[Number(i.dataset.paintColour) % Baotong.PALETTE.length];
+    i.style.background = nth(Number(i.dataset.paintColour));
   });
   const selects = () => [...document.querySelectorAll("select[data-region]")];
   const table = await Baotong.regions();
