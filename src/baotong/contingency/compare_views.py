@@ -8,7 +8,6 @@ from the form (or reads the uploaded YAML) and lays the two plans side by side.
 from __future__ import annotations
 
 import math
-
 from collections import defaultdict
 from collections.abc import Iterable
 
