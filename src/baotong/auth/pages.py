@@ -123,7 +123,9 @@ def account_time_zone(request: Request, session: DbSession, user: PageUser,
 @router.get("/lang/{code}", include_in_schema=False)
 def switch_language(request: Request, code: str) -> Response:
     lang = code if code in i18n.LANGS else i18n.DEFAULT_LANG
-    back = _safe_next(request.headers.get("referer") and urlsplit(request.headers["referer"]).path)
+    referer = urlsplit(request.headers.get("referer", ""))
+    here = referer.path + (f"?{referer.query}" if referer.query else "")
+    back = _safe_next(here)  # the same page, with its query (its filters, the page number)
     response = RedirectResponse(back, status_code=303)
     response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
     return response

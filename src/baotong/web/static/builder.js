@@ -40,6 +40,14 @@ document.addEventListener("DOMContentLoaded", async () => {
     const button = e.target.closest("[data-add-area]");
     if (button && !codes().includes(button.dataset.addArea)) toggle(button.dataset.addArea);
   });
+  // Areas picked before a language switch come back with their level and depth.
+  for (const [code, level, depth] of Baotong.savedAreas()) {
+    if (codes().includes(code)) continue;
+    toggle(code);
+    const chip = chips.lastElementChild;
+    if (level) chip.querySelector("select[name=area_level]").value = level;
+    if (depth !== undefined) chip.querySelector("select[name=area_depth]").value = depth;
+  }
   ready = true;
   picker = await Baotong.pickerMap(mapEl, toggle);
   picker.setSelected(codes());

@@ -325,11 +325,48 @@ const Baotong = (() => {
       form.appendChild(hidden);
     });
   });
+  /* Switching the language reloads the page: what was typed in its forms is kept for the
+     page in the new language (sessionStorage, this tab only; never passwords or files).
+     Fields are matched by form, name and position; chips a page adds itself (the
+     builder's areas) are given back through savedAreas(). */
+  const KEPT = `baotong.typed:${location.pathname}${location.search}`;
+  const SKIP = new Set(["csrf_token", "password"]);
+  const typed = () => [...document.querySelectorAll("main form")].map((form) =>
+    [...form.elements].filter((e) => e.name && !SKIP.has(e.name) && e.type !== "password" && e.type !== "file")
+      .map((e) => [e.name, e.type === "checkbox" || e.type === "radio" ? e.checked : e.value]));
+  let kept = null;
+  try { kept = JSON.parse(sessionStorage.getItem(KEPT) || "null"); sessionStorage.removeItem(KEPT); } catch (_) { kept = null; }
+  function restoreTyped() {
+    if (!kept) return;
+    const forms = [...document.querySelectorAll("main form")];
+    kept.forEach((fields, i) => {
+      const form = forms[i];
+      if (!form) return;
+      const seen = {};
+      fields.forEach(([name, value]) => {
+        const n = (seen[name] = (seen[name] ?? -1) + 1);
+        const el = [...form.elements].filter((e) => e.name === name)[n];
+        if (!el || el.type === "hidden") return;
+        if (el.type === "checkbox" || el.type === "radio") el.checked = value; else el.value = value;
+      });
+    });
+  }
+  function savedAreas() {
+    if (!kept) return [];
+    const fields = kept.flat();
+    const of = (name) => fields.filter(([n]) => n === name).map(([, v]) => v);
+    const levels = of("area_level"), depths = of("area_depth");
+    return of("area_region").map((code, i) => [code, levels[i], depths[i]]);
+  }
+  document.addEventListener("click", (e) => {
+    if (e.target.closest("a.lang")) sessionStorage.setItem(KEPT, JSON.stringify(typed()));
+  });
   document.addEventListener("DOMContentLoaded", () => {
+    restoreTyped();
     init(document);
     document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
     document.body.addEventListener("htmx:load", (e) => widths(e.target));
   });
-  return { networkMap, pickerMap, planMap, barChart, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn };
+  return { networkMap, pickerMap, planMap, barChart, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn, savedAreas };
 })();
 window.Baotong = Baotong;
