@@ -217,10 +217,14 @@ def fail(session: Session, plan_id: int, *, code: str, message: str) -> None:
 # -- the page's figures ---------------------------------------------------------------------
 def fleet_names(session: Session, row: RoutePlan) -> tuple[dict[int, str], dict[int, str]]:
     """Vehicle id → plate and driver id → name of the plan's fleet."""
-    plates = dict(session.execute(select(Vehicle.id, Vehicle.plate).where(
-        Vehicle.id.in_([p["vehicle_id"] for p in row.fleet]))))  # fmt: skip
-    names = dict(session.execute(select(Person.id, Person.name).where(
-        Person.id.in_([p["driver_id"] for p in row.fleet]))))  # fmt: skip
+    vehicles = select(Vehicle.id, Vehicle.plate).where(
+        Vehicle.id.in_([p["vehicle_id"] for p in row.fleet])
+    )
+    people = select(Person.id, Person.name).where(
+        Person.id.in_([p["driver_id"] for p in row.fleet])
+    )
+    plates = dict(session.execute(vehicles).all())
+    names = dict(session.execute(people).all())
     return plates, names
 
 

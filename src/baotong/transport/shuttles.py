@@ -291,9 +291,10 @@ def positions(session: Session, *, principal: Principal) -> list[TrailerPosition
 
 def plates(session: Session, shuttles: list[Shuttle]) -> dict[int, tuple[str, str]]:
     """Shuttle id → (trailer plate, tractor plate)."""
-    tractor_of = dict(session.execute(select(Run.id, Run.vehicle_id).where(
-        Run.id.in_([s.run_id for s in shuttles]))))  # fmt: skip
+    runs = select(Run.id, Run.vehicle_id).where(Run.id.in_([s.run_id for s in shuttles]))
+    tractor_of = dict(session.execute(runs).all())
     ids = {s.trailer_id for s in shuttles} | set(tractor_of.values())
-    found = dict(session.execute(select(Vehicle.id, Vehicle.plate).where(Vehicle.id.in_(ids))))
+    vehicles = select(Vehicle.id, Vehicle.plate).where(Vehicle.id.in_(ids))
+    found = dict(session.execute(vehicles).all())
     return {s.id: (found.get(s.trailer_id, ""), found.get(tractor_of.get(s.run_id, 0), ""))
             for s in shuttles}  # fmt: skip
