@@ -32,7 +32,7 @@ from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
 from baotong.network.entities import Network
 from baotong.network.lookup import region_at
-from baotong.transport import problems, service
+from baotong.transport import engine, problems, service
 from baotong.transport.engine import RoutingProblem, RoutingSolution
 from baotong.transport.entities import Leg, PlanState, RouteType, RunKind, RunState
 from baotong.transport.models import Handover, Person, RoutePlan, Run, Vehicle
@@ -53,10 +53,12 @@ def _audit(session: Session, principal: Principal, action: str, row: RoutePlan,
 def create(
     session: Session, *, name: str, plan_date: date, depot: dict[str, Any],
     stops: list[dict[str, Any]], fleet: list[dict[str, int]], speed_kmh: float = 30.0,
-    time_limit_s: float = 10.0, network: Network, principal: Principal,
+    time_limit_s: float = 10.0, background: bool = True, network: Network,
+    principal: Principal,
 ) -> RoutePlan:  # fmt: skip
     """A plan with its stops (id, name, address, lon, lat, region, packages, ready and due
-    as 'HH:MM', service minutes) and its vehicles, each with a driver; then solved."""
+    as 'HH:MM', service minutes) and its vehicles, each with a driver; then queued for
+    solving (``background=False``: left a draft for ``solve_now``)."""
     if not stops or len(stops) > MAX_STOPS:
         raise ValidationError(f"must hold 1-{MAX_STOPS} stops.", code="route_plan.bad_stops",
                               field="stops", value=len(stops))  # fmt: skip
@@ -91,7 +93,7 @@ def create(
     session.flush()
     _audit(session, principal, "route_plan.create", row,
            {"stops": len(kept), "vehicles": len(fleet), "date": plan_date.isoformat()})  # fmt: skip
-    return solve(session, row.id, principal=principal)
+    return solve(session, row.id, principal=principal) if background else row
 
 
 def get(session: Session, plan_id: int, *, principal: Principal) -> RoutePlan:
@@ -158,6 +160,17 @@ def problem_of(session: Session, row: RoutePlan, network: Network) -> RoutingPro
     return problems.problem((float(row.depot["lon"]), float(row.depot["lat"])), places, vans,
                             circuity=network.params.road_circuity,
                             speed_kmh=row.speed_kmh)  # fmt: skip
+
+
+def solve_now(session: Session, plan_id: int, *, network: Network,
+              principal: Principal) -> RoutePlan:  # fmt: skip
+    """Solve a draft plan in this transaction (the demo and the command line; the console
+    and the API queue it on the job runner)."""
+    row = transition(session, RoutePlan, plan_id, RoutePlan.state, PlanState.DRAFT,
+                     PlanState.SOLVING)  # fmt: skip
+    solution = engine.solve(problem_of(session, row, network), time_limit_s=row.time_limit_s)
+    _audit(session, principal, "route_plan.solve", row)
+    return store(session, plan_id, solution, network=network)
 
 
 def _destination(codes: list[str]) -> str:
