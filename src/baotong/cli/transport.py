@@ -94,7 +94,7 @@ def shuttle_board(
                        if p.shuttle is not None and p.stage is not None else "idle")
                     for p in positions]  # fmt: skip
     for line in [*lines, *trailers]:
-        console.print(line, highlight=False, soft_wrap=True)
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
     console.print(f"{len(lines)} shuttle(s) on {on}, {len(trailers)} trailer(s).")
 
 
