@@ -6,7 +6,6 @@ recipient's signature. No page logs a JavaScript error."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
 from baotong.network.reference import load_reference
-from baotong.transport import service, shuttles
-from baotong.transport.entities import RouteType, VehicleKind
+from baotong.transport import service
+from baotong.transport.entities import VehicleKind
 from baotong.warehouse import service as warehouse_service
 from baotong.warehouse.models import DocumentKind, DocumentStatus, WarehouseKind, WarehouseStatus
 from baotong.warehouse.schemas import Layout, WarehouseCreate
@@ -33,9 +32,9 @@ CN03,天山路街道,天山路 900 号,121.4040,31.2150,310105,20,09:00,12:00,10
 CN04,新泾镇,哈密路 1900 号,121.3620,31.2100,310105,15,13:00,16:00,10"""
 
 
-def _prepare(server: LiveServer) -> None:
+def _prepare(server: LiveServer) -> int:
     """A consolidation point that dispatched a sealed shipment of 3 cartons, a tractor, a
-    trailer, a van, their drivers, the shuttle on today's timetable and the dispatcher."""
+    trailer, a van, their driver and the dispatcher; the dispatch's id."""
     network = load_reference()
     system = Principal.system()
     engine = make_engine(server.settings.effective_database_url)
@@ -47,38 +46,43 @@ def _prepare(server: LiveServer) -> None:
         dispatched = warehouse_service.new_document(
             session, site, DocumentKind.DISPATCH, "picker", status=DocumentStatus.DONE,
             data={"handover": {"seal": "QF-501", "packages": ["P1", "P2", "P3"]}})  # fmt: skip
-        ids = {}
         fleet = (("苏E·S0901", VehicleKind.TRACTOR), ("苏E·T0901挂", VehicleKind.TRAILER),
                  ("沪A·P0901", VehicleKind.VAN))  # fmt: skip
         for plate, kind in fleet:
-            ids[plate] = service.add_vehicle(session, plate=plate, kind=kind, capacity_kg=9000,
-                                             capacity_m3=40, packages=120, cold_chain=False,
-                                             home_site=POINT, province_code="320000",
-                                             network=network, principal=system).id  # fmt: skip
-        driver = service.add_person(session, name="周师傅", phone="13900000000", job="driver",
-                                    site=POINT, province_code="320000", network=network,
-                                    principal=system)  # fmt: skip
-        start = service.start_of(service.today())
-        shuttles.timetable(session, warehouse_code=POINT, station="上海西北转运站",
-                           station_region="310114", trailer_id=ids["苏E·T0901挂"],
-                           tractor_id=ids["苏E·S0901"], driver_id=driver.id,
-                           departs_at=start + timedelta(hours=6),
-                           arrives_at=start + timedelta(hours=9), dispatch_ids=[dispatched.id],
-                           route_type=RouteType.INTER_PROVINCIAL, network=network,
+            service.add_vehicle(session, plate=plate, kind=kind, capacity_kg=9000,
+                                capacity_m3=40, packages=120, cold_chain=False,
+                                home_site=POINT, province_code="320000",
+                                network=network, principal=system)  # fmt: skip
+        service.add_person(session, name="周师傅", phone="13900000000", job="driver",
+                           site=POINT, province_code="320000", network=network,
                            principal=system)  # fmt: skip
         if auth_service.get_user(session, "td_web") is None:
             auth_service.create_user(session, username="td_web", password=PASSWORD,
                                      role="transport_dispatcher", province_code=None)  # fmt: skip
+        load = dispatched.id
     engine.dispose()
+    return load
 
 
 def test_a_trailer_cycle_on_the_board_and_a_planned_delivery_signed_for(
     live_server: LiveServer, browser: Browser, tmp_path: Path
 ) -> None:
-    _prepare(live_server)
+    load = _prepare(live_server)
     console = open_console(live_server, browser, "td_web")
     page = console.page
     console.goto("/transport/shuttles")
+    form = page.get_by_test_id("shuttle-form")
+    form.locator("select[name=warehouse_code]").select_option(POINT)
+    form.locator("input[name=station]").fill("上海西北转运站")
+    form.locator("input[name=station_region]").fill("310114")
+    form.locator("select[name=trailer_id]").select_option(label="苏E·T0901挂")
+    form.locator("select[name=tractor_id]").select_option(label="苏E·S0901")
+    day = service.today().isoformat()
+    form.locator("input[name=departs_at]").fill(f"{day}T01:00")
+    form.locator("input[name=arrives_at]").fill(f"{day}T03:00")
+    form.locator("select[name=route_type]").select_option("inter_provincial")
+    page.get_by_test_id(f"load-{load}").check()
+    page.get_by_test_id("timetable-submit").click()
     trailer = page.locator("[data-testid=trailer][data-plate='苏E·T0901挂']")
     expect(trailer).to_have_attribute("data-stage", "loading")
     shuttle = page.get_by_test_id("shuttle").first

@@ -15,11 +15,13 @@ from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ValidationError
 from baotong.core.i18n import N_
+from baotong.core.pagination import PageRequest
 from baotong.network.entities import Network
 from baotong.transport import service, shuttles
-from baotong.transport.entities import Discrepancy, ShuttleStage
+from baotong.transport.entities import Discrepancy, RouteType, ShuttleStage, VehicleKind
+from baotong.transport.schemas import ShuttleIn
 from baotong.web import i18n
-from baotong.web.forms import attempt, see_other
+from baotong.web.forms import attempt, parse_form, see_other
 from baotong.web.templating import Csrf, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
@@ -44,15 +46,44 @@ def _board(request: Request, session: Session, user: Principal, day: date,
     timetable = shuttles.on_day(session, day, principal=user)
     positions = shuttles.positions(session, principal=user)
     current = [p.shuttle for p in positions if p.shuttle is not None]
+    vehicles = service.list_vehicles(session, principal=user, page=PageRequest(limit=500)).items
     return render(request, "transport/shuttles.html", user, status_code=status_code,
                   day=day, timetable=timetable, positions=positions, cycle=CYCLE,
                   plates=shuttles.plates(session, [*timetable, *current]),
-                  discrepancy=Discrepancy, **values)  # fmt: skip
+                  discrepancy=Discrepancy,
+                  trailers=[v for v in vehicles if v.kind is VehicleKind.TRAILER],
+                  tractors=[v for v in vehicles if v.kind is not VehicleKind.TRAILER],
+                  people=service.list_people(session, principal=user,
+                                             page=PageRequest(limit=500)).items,
+                  loads=shuttles.waiting_loads(session, principal=user),
+                  route_types=list(RouteType), **values)  # fmt: skip
 
 
 @router.get("/transport/shuttles", include_in_schema=False)
 def board(request: Request, session: DbSession, user: Reader, date: str = "") -> Response:
     return _board(request, session, user, _day(date))
+
+
+@router.post("/transport/shuttles", include_in_schema=False, dependencies=[Csrf])
+async def timetable(request: Request, session: DbSession, network: CurrentNetwork,
+                    user: Writer) -> Response:  # fmt: skip
+    """Put a shuttle on the timetable with the dispatches ticked."""
+    form = await request.form()
+    fields: dict[str, Any] = {k: str(v) for k, v in form.items()
+                              if k not in ("csrf_token", "dispatch_ids")}  # fmt: skip
+    fields["dispatch_ids"] = [str(v) for v in form.getlist("dispatch_ids")]
+    day = service.today()
+    return attempt(
+        session,
+        lambda: shuttles.timetable(session, **parse_form(ShuttleIn, fields).model_dump(),
+                                   network=network, principal=user),
+        done=lambda row: see_other(f"/transport/shuttles?date="
+                                   f"{row.departs_at.astimezone(service.BEIJING).date()}"
+                                   f"#shuttle-{row.id}"),
+        refused=lambda exc: _board(request, session, user, day, status_code=exc.status,
+                                   flash_error=i18n.error_for(request, exc),
+                                   shuttle_form=fields),
+    )  # fmt: skip
 
 
 def _int(form: dict[str, str], name: str) -> int:

@@ -298,3 +298,32 @@ def plates(session: Session, shuttles: list[Shuttle]) -> dict[int, tuple[str, st
     found = dict(session.execute(vehicles).all())
     return {s.id: (found.get(s.trailer_id, ""), found.get(tractor_of.get(s.run_id, 0), ""))
             for s in shuttles}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatched:
+    """A consolidation point's dispatch no shuttle carries yet (what a shuttle may take)."""
+
+    warehouse_code: str
+    dispatch_id: int
+    packages: int
+    seal: str
+
+
+def waiting_loads(session: Session, *, principal: Principal) -> list[Dispatched]:
+    """The consolidation points' dispatches (read from the warehouse) not on a shuttle."""
+    carried = {i for row in session.scalars(select(Shuttle.dispatch_ids)) for i in row}
+    query = (select(warehouse.Warehouse.code, warehouse.Document)
+             .join(warehouse.Document, warehouse.Document.warehouse_id == warehouse.Warehouse.id)
+             .where(warehouse.Warehouse.kind == warehouse.WarehouseKind.CONSOLIDATION_POINT,
+                    warehouse.Document.kind == warehouse.DocumentKind.DISPATCH,
+                    warehouse.Document.status == warehouse.DocumentStatus.DONE,
+                    in_scope(principal, warehouse.Warehouse.province_code))
+             .order_by(warehouse.Document.id))  # fmt: skip
+    out = []
+    for code, doc in session.execute(query):
+        if doc.id not in carried:
+            handover = doc.data.get("handover", {})
+            out.append(Dispatched(code, doc.id, len(handover.get("packages") or []),
+                                  str(handover.get("seal") or "")))  # fmt: skip
+    return out
