@@ -8,9 +8,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.contingency.test_api import _computed_plan
 
+from baotong.transport import jobs as transport_jobs
 from baotong.transport import service
 
 API = "/api/v1/transport"
@@ -183,3 +185,22 @@ def test_a_plan_no_vehicle_can_carry_fails_saying_which_stop(
     bad_region = client.post(f"{API}/plans", headers=td,
                              json=_body(_vans(client, td, count=0), region="999999"))  # fmt: skip
     assert bad_region.status_code == 422
+
+
+def test_a_solve_that_crashes_fails_the_plan_and_it_can_be_solved_again(
+    client: TestClient, users: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    td = users.headers("transport_dispatcher", "420000")
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("solver out of memory")
+
+    monkeypatch.setattr(transport_jobs.engine, "solve", broken)
+    made = client.post(f"{API}/plans", headers=td, json=_body(_vans(client, td)))
+    plan = _solved(client, td, made.json())
+    assert plan["state"] == "failed"
+    assert plan["result"]["message"] == "RuntimeError: solver out of memory"
+    monkeypatch.undo()
+    again = client.post(f"{API}/plans/{plan['id']}/solve", headers=td)
+    assert again.status_code == 202, again.text
+    assert _solved(client, td, again.json())["state"] == "solved"

@@ -269,6 +269,12 @@ def plan(plan_id: int, session: DbSession, user: Reader) -> RoutePlanRead:
     return RoutePlanRead.model_validate(route_plans.get(session, plan_id, principal=user))
 
 
+@router.post("/plans/{plan_id}/solve", response_model=RoutePlanRead, status_code=202)
+def solve_plan(plan_id: int, session: DbSession, user: Writer) -> RoutePlanRead:
+    """Solve the plan again (after a failure, or with vehicles changed meanwhile)."""
+    return RoutePlanRead.model_validate(route_plans.solve(session, plan_id, principal=user))
+
+
 @router.post("/plans/{plan_id}/replan", response_model=RoutePlanRead, status_code=202)
 def replan(plan_id: int, body: ReplanIn, session: DbSession, user: Writer) -> RoutePlanRead:
     """Solve again without a vehicle (one the pass check stops); its runs are cancelled."""

@@ -51,7 +51,13 @@ def solve_plan(job: jobs.Job) -> None:
         with job.complete(result_ref=f"transport_route_plans/{plan_id}") as session:
             route_plans.fail(session, plan_id, code=refused.code, message=refused.message)
         return
-    solution = engine.solve(problem, time_limit_s=limit)
+    try:
+        solution = engine.solve(problem, time_limit_s=limit)
+    except Exception as exc:  # the plan says it failed, not "solving" for ever
+        with job.session() as session:
+            route_plans.fail(session, plan_id, code="route_plan.solve_failed",
+                             message=f"{type(exc).__name__}: {exc}")  # fmt: skip
+        raise
     with job.complete(result_ref=f"transport_route_plans/{plan_id}") as session:
         route_plans.store(session, plan_id, solution, network=network)
 

@@ -30,6 +30,7 @@ from baotong.core.exceptions import ConflictError, NotFoundError, ValidationErro
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
+from baotong.jobs.models import WAITING
 from baotong.network.entities import Network
 from baotong.network.lookup import region_at
 from baotong.transport import engine, problems, service
@@ -115,10 +116,14 @@ def solve(session: Session, plan_id: int, *, principal: Principal) -> RoutePlan:
     """Queue the plan's solving on the job runner (it runs once the caller commits)."""
     from baotong.transport import jobs as _registers_the_job  # noqa: F401
 
-    get(session, plan_id, principal=principal)
+    row = get(session, plan_id, principal=principal)
+    sources = [PlanState.DRAFT, PlanState.SOLVED, PlanState.FAILED]
+    if row.state is PlanState.SOLVING and row.job_id is not None:
+        ended = session.scalar(select(jobs.JobRun.status).where(jobs.JobRun.id == row.job_id))
+        if ended not in WAITING:  # its job died with the process that ran it: solve again
+            sources.append(PlanState.SOLVING)
     job = jobs.enqueue(session, SOLVE, {"plan_id": plan_id})
-    row = transition(session, RoutePlan, plan_id, RoutePlan.state,
-                     (PlanState.DRAFT, PlanState.SOLVED, PlanState.FAILED), PlanState.SOLVING,
+    row = transition(session, RoutePlan, plan_id, RoutePlan.state, sources, PlanState.SOLVING,
                      job_id=job.id)  # fmt: skip
     _audit(session, principal, "route_plan.solve", row, {"job": job.id})
     return row
