@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong import jobs
+from baotong.contingency import in_force, service
 from baotong.contingency import jobs as contingency_jobs  # noqa: F401  (registers plan.start)
-from baotong.contingency import routing, service
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import AreaClaim, PlanLifecycle, PlanRun
 from baotong.core import clock
@@ -67,7 +67,7 @@ def _lifecycle(sessions: sessionmaker[Session], plan_id: int) -> PlanLifecycle:
 
 def _source(sessions: sessionmaker[Session], network: Network, destination: str) -> Any:
     with session_scope(sessions, write=False) as session:
-        found = routing.current_routing(session, network=network, destination=destination)
+        found = in_force.current_routing(session, network=network, destination=destination)
         return (found.source, found.plan_id)
 
 

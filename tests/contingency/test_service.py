@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.audit.models import AuditEntry
-from baotong.contingency import routing, service
+from baotong.contingency import in_force, service
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.models import ZoneClaim
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
@@ -51,7 +51,7 @@ def _approved(
 
 def _routing(sessions: sessionmaker[Session], network: Network, destination: str) -> Any:
     with session_scope(sessions, write=False) as session:
-        return routing.current_routing(session, network=network, destination=destination)
+        return in_force.current_routing(session, network=network, destination=destination)
 
 
 def test_two_simultaneous_activations_of_overlapping_plans_have_exactly_one_winner(
@@ -185,7 +185,7 @@ def test_routing_by_pinyin_and_with_an_origin(
     answer = _routing(seeded, network, "henan1xian")
     assert answer.region_code == "410101"
     with session_scope(seeded, write=False) as session:
-        routed = routing.current_routing(
+        routed = in_force.current_routing(
             session, network=network, destination="410101", origin="XA"
         )
     assert routed.transit.chain == ["XA", "ZZ"]

@@ -1,5 +1,6 @@
 """``baotong transport``: credentials about to expire, the runs a pass check would stop,
-and the routing engine on benchmark instances."""
+the shuttle timetable and the trailers' places in their cycle, and the routing engine on
+benchmark instances."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
 from baotong.network.reference import load_active
 from baotong.network.service import effective_network
-from baotong.transport import service
+from baotong.transport import service, shuttles
 from baotong.transport.engine import gap, solve_data
 from baotong.transport.vrplib import read
 
@@ -43,11 +44,7 @@ def passes(
 @app.command("check-runs")
 def check_runs(day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD.")) -> None:
     """The runs of a day that the pass check would stop, and why (exit 1 if any)."""
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        console.print(f"[red]DATE must be a date such as 2022-04-01, not {day!r}.[/]")
-        raise SystemExit(2) from None
+    on = _date(day)
     with cli_transaction("check the runs") as session:
         network = effective_network(session, network=load_active(get_settings()))
         rows = service.runs_on(session, on, network=network, principal=CLI)
@@ -62,6 +59,43 @@ def check_runs(day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD."
     console.print(f"{len(rows)} run(s) on {on}, {len(blocked)} would be stopped.")
     if blocked:
         raise SystemExit(1)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        console.print(f"[red]DATE must be a date such as 2022-04-01, not {text!r}.[/]")
+        raise SystemExit(2) from None
+
+
+@app.command("shuttles")
+def shuttle_board(
+    day: str = typer.Option("", "--date", metavar="DATE", help="YYYY-MM-DD (default today)."),
+) -> None:
+    """The day's shuttle timetable (Beijing time) and where each trailer is in its cycle:
+    loading → on_road → at_station → swapped → returned."""
+    on = _date(day) if day else service.today()
+    with cli_transaction("read the shuttles") as session:
+        timetable = shuttles.on_day(session, on, principal=CLI)
+        positions = shuttles.positions(session, principal=CLI)
+        plates = shuttles.plates(session, timetable)
+        lines = [
+            f"shuttle {s.id}: {s.departs_at.astimezone(service.BEIJING):%H:%M} → "
+            f"{s.arrives_at.astimezone(service.BEIJING):%H:%M}  {s.warehouse_code} → {s.station}"
+            f"  trailer {plates[s.id][0]}, tractor {plates[s.id][1]}  {s.packages} packages"
+            f"  seal {s.seal or '-'}  {s.stage.value}"
+            + "".join(f"  [{d['kind']}: {d['expected']} → {d['found']}]"
+                      for d in s.discrepancies)
+            for s in timetable
+        ]  # fmt: skip
+        trailers = [f"trailer {p.trailer.plate}: "
+                    + (f"{p.stage.value} (shuttle {p.shuttle.id}, load {p.shuttle.load_ref})"
+                       if p.shuttle is not None and p.stage is not None else "idle")
+                    for p in positions]  # fmt: skip
+    for line in [*lines, *trailers]:
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
+    console.print(f"{len(lines)} shuttle(s) on {on}, {len(trailers)} trailer(s).")
 
 
 @app.command("solve-vrplib")

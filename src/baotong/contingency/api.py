@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from baotong.api.deps import CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
+from baotong.contingency import in_force as current
 from baotong.contingency import outputs, service
-from baotong.contingency import routing as current
 from baotong.contingency.engine import compare
 from baotong.contingency.models import PlanLifecycle, PlanRun
 from baotong.contingency.report import report_html

@@ -16,7 +16,7 @@ import numpy as np
 
 from baotong.contingency import delays as delay_engine
 from baotong.contingency import document as doc
-from baotong.contingency import relations, transport
+from baotong.contingency import relations, trunks
 from baotong.contingency.assess import Assignment, Violation, is_feasible, score
 from baotong.contingency.depths import coarsen_unserved
 from baotong.contingency.document import PlanStatus
@@ -141,9 +141,9 @@ def assemble(
         dispatch_relations=relations.dispatch_relations(network, problem, assign),
         transit_changes=relations.transit_changes(network, problem, assign),
         transport=doc.Transport(
-            trunk=transport.trunk_flows(network, problem, assign,
-                                        scenario.options.presorted_share),
-            zone_runs=transport.zone_runs(network, problem, assign),
+            trunk=trunks.trunk_flows(network, problem, assign,
+                                     scenario.options.presorted_share),
+            zone_runs=trunks.zone_runs(network, problem, assign),
         ),
         delays=delay_engine.delays(network, problem, assign), unserved=unserved,
     )  # fmt: skip

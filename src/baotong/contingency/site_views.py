@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
 from baotong.contingency import figures
-from baotong.contingency import routing as contingency_routing
+from baotong.contingency import in_force as contingency_routing
 from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanAssignment, PlanLifecycle, PlanRun
 from baotong.core.exceptions import BaotongError, NotFoundError

@@ -5,7 +5,7 @@ product class are drawn (Poisson) from the network's origin–destination volume
 ``items_per_day``. Each item walks the route the network takes *today*: accepted at a
 station of its origin, sorted and dispatched by the origin centre, through the transit
 chain to the centre that sorts its destination now — the backup centre of an active plan
-for an item bound for a locked area (read through ``contingency.routing``) — then to its
+for an item bound for a locked area (read through ``contingency.in_force``) — then to its
 station and delivered. Items for a locked area are held at the backup until the plan is
 lifted. Items are posted over the ``days`` × 24 hours before now; scans later than now are
 not written.
@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from baotong.contingency import routing as contingency_routing
+from baotong.contingency import in_force as contingency_routing
 from baotong.contingency.schemas import RoutingRead
 from baotong.core import clock
 from baotong.core.exceptions import BaotongError, ValidationError

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from baotong.audit import service as audit_service
 from baotong.auth.permissions import Principal
 from baotong.auth.scope import in_scope
-from baotong.contingency import routing as contingency_routing
+from baotong.contingency import in_force as contingency_routing
 from baotong.contingency import service as contingency_service
 from baotong.contingency.models import PlanRun
 from baotong.core import clock

@@ -1,5 +1,6 @@
 """``/api/v1/transport``: vehicles, people, credentials and their workflow, runs and the
-check that decides whether a run may enter a controlled area."""
+check that decides whether a run may enter a controlled area, shuttles and their trailer
+swap, route plans solved in the background with their route sheets, and handovers."""
 
 from __future__ import annotations
 
@@ -8,25 +9,36 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, UploadFile
+from sqlalchemy.orm import Session
 
 from baotong.api.deps import CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
-from baotong.transport import service
+from baotong.transport import route_plans, service, sheets, shuttles
 from baotong.transport.entities import CredentialKind, CredentialState
 from baotong.transport.schemas import (
     CredentialIn,
     CredentialRead,
     Custody,
     Decision,
+    DeliveryIn,
     EvidenceRead,
     HandoverIn,
     HandoverRead,
     MissingRead,
     PersonIn,
     PersonRead,
+    ReplanIn,
+    RoutePlanIn,
+    RoutePlanRead,
     RunCheck,
     RunIn,
     RunRead,
+    ShuttleBoard,
+    ShuttleIn,
+    ShuttleRead,
+    StageIn,
+    SwapIn,
+    TrailerRead,
     VehicleIn,
     VehicleRead,
 )
@@ -140,14 +152,16 @@ def record_handover(body: HandoverIn, session: DbSession, network: CurrentNetwor
 
 
 @router.post("/handovers/{handover_id}/evidence", response_model=EvidenceRead, status_code=201)
-async def attach_evidence(handover_id: int, file: UploadFile, session: DbSession,
-                          user: Writer) -> EvidenceRead:  # fmt: skip
+async def attach_evidence(
+    handover_id: int, file: UploadFile, session: DbSession, user: Writer,
+    kind: str = Query("photo", pattern="^(photo|signature)$"),
+) -> EvidenceRead:  # fmt: skip
     """A photo or signature (JPEG, PNG or PDF, at most 2 MB)."""
     content = await file.read(service.EVIDENCE_MAX + 1)
     row = service.attach_evidence(session, handover_id, filename=file.filename or "evidence",
                                   content_type=file.content_type or "", content=content,
-                                  principal=user)  # fmt: skip
-    return EvidenceRead(id=row.id, filename=row.filename)
+                                  kind=kind, principal=user)  # fmt: skip
+    return EvidenceRead(id=row.id, filename=row.filename, kind=row.kind)
 
 
 @router.get("/evidence/{evidence_id}", responses={200: {"content": {
@@ -163,3 +177,128 @@ def evidence(evidence_id: int, session: DbSession, user: Reader) -> Response:
 def custody(load_ref: str, session: DbSession, user: Reader) -> Custody:
     """The load's chain of custody: every handover in order, with its evidence."""
     return custody_of(session, load_ref, principal=user)
+
+
+# -- shuttles ------------------------------------------------------------------------------
+def shuttle_board(session: Session, day: date, principal: Principal) -> ShuttleBoard:
+    return ShuttleBoard(
+        date=day,
+        shuttles=[ShuttleRead.model_validate(s)
+                  for s in shuttles.on_day(session, day, principal=principal)],
+        trailers=[TrailerRead(trailer_id=p.trailer.id, plate=p.trailer.plate, stage=p.stage,
+                              shuttle_id=p.shuttle.id if p.shuttle else None)
+                  for p in shuttles.positions(session, principal=principal)],
+    )  # fmt: skip
+
+
+@router.get("/shuttles", response_model=ShuttleBoard)
+def shuttle_list(session: DbSession, user: Reader,
+                 day: date | None = Query(None, alias="date")) -> ShuttleBoard:  # fmt: skip
+    """The day's timetable (default today, Beijing) and each trailer's place in its cycle."""
+    return shuttle_board(session, day or service.today(), user)
+
+
+@router.post("/shuttles", response_model=ShuttleRead, status_code=201)
+def timetable_shuttle(body: ShuttleIn, session: DbSession, network: CurrentNetwork,
+                      user: Writer) -> ShuttleRead:  # fmt: skip
+    row = shuttles.timetable(session, **body.model_dump(), network=network, principal=user)
+    return ShuttleRead.model_validate(row)
+
+
+@router.get("/shuttles/{shuttle_id}", response_model=ShuttleRead)
+def shuttle(shuttle_id: int, session: DbSession, user: Reader) -> ShuttleRead:
+    return ShuttleRead.model_validate(shuttles.get(session, shuttle_id, principal=user))
+
+
+@router.post("/shuttles/{shuttle_id}/depart", response_model=ShuttleRead)
+def depart(shuttle_id: int, body: StageIn, session: DbSession, network: CurrentNetwork,
+           user: Writer) -> ShuttleRead:  # fmt: skip
+    """The loaded trailer leaves (409 ``run.not_cleared`` when the pass check stops it)."""
+    row = shuttles.depart(session, shuttle_id, at=body.at, network=network, principal=user)
+    return ShuttleRead.model_validate(row)
+
+
+@router.post("/shuttles/{shuttle_id}/arrive", response_model=ShuttleRead)
+def arrive(shuttle_id: int, body: StageIn, session: DbSession, user: Writer) -> ShuttleRead:
+    return ShuttleRead.model_validate(shuttles.arrive(session, shuttle_id, at=body.at,
+                                                      principal=user))  # fmt: skip
+
+
+@router.post("/shuttles/{shuttle_id}/swap", response_model=ShuttleRead)
+def swap(shuttle_id: int, body: SwapIn, session: DbSession, network: CurrentNetwork,
+         user: Writer) -> ShuttleRead:  # fmt: skip
+    """Both sides' seals and counts; mismatches are kept as discrepancies."""
+    row = shuttles.swap(session, shuttle_id,
+                        handed=shuttles.SwapSide(**body.handed.model_dump()),
+                        received=shuttles.SwapSide(**body.received.model_dump()),
+                        area_vehicle=body.area_vehicle, at=body.at, note=body.note,
+                        network=network, principal=user)  # fmt: skip
+    return ShuttleRead.model_validate(row)
+
+
+@router.post("/shuttles/{shuttle_id}/return", response_model=ShuttleRead)
+def return_empty(shuttle_id: int, body: StageIn, session: DbSession,
+                 user: Writer) -> ShuttleRead:  # fmt: skip
+    return ShuttleRead.model_validate(shuttles.return_empty(session, shuttle_id, at=body.at,
+                                                            principal=user))  # fmt: skip
+
+
+# -- route plans ---------------------------------------------------------------------------
+PDF = "application/pdf"
+
+
+@router.get("/plans", response_model=list[RoutePlanRead])
+def plans(session: DbSession, user: Reader, paging: Paging,
+          response: Response) -> list[RoutePlanRead]:  # fmt: skip
+    found = route_plans.listed(session, principal=user, page=paging)
+    with_total(response, found)
+    return [RoutePlanRead.model_validate(p) for p in found.items]
+
+
+@router.post("/plans", response_model=RoutePlanRead, status_code=202)
+def create_plan(body: RoutePlanIn, session: DbSession, network: CurrentNetwork,
+                user: Writer) -> RoutePlanRead:  # fmt: skip
+    """A delivery plan, solved in the background (poll it until it is solved or failed)."""
+    fields = body.model_dump()
+    row = route_plans.create(session, **fields, network=network, principal=user)
+    return RoutePlanRead.model_validate(row)
+
+
+@router.get("/plans/{plan_id}", response_model=RoutePlanRead)
+def plan(plan_id: int, session: DbSession, user: Reader) -> RoutePlanRead:
+    return RoutePlanRead.model_validate(route_plans.get(session, plan_id, principal=user))
+
+
+@router.post("/plans/{plan_id}/solve", response_model=RoutePlanRead, status_code=202)
+def solve_plan(plan_id: int, session: DbSession, user: Writer) -> RoutePlanRead:
+    """Solve the plan again (after a failure, or with vehicles changed meanwhile)."""
+    return RoutePlanRead.model_validate(route_plans.solve(session, plan_id, principal=user))
+
+
+@router.post("/plans/{plan_id}/replan", response_model=RoutePlanRead, status_code=202)
+def replan(plan_id: int, body: ReplanIn, session: DbSession, user: Writer) -> RoutePlanRead:
+    """Solve again without a vehicle (one the pass check stops); its runs are cancelled."""
+    row = route_plans.replan(session, plan_id, without=body.without, principal=user)
+    return RoutePlanRead.model_validate(row)
+
+
+@router.get("/plans/{plan_id}/sheets.pdf", responses={200: {"content": {PDF: {}}}})
+def route_sheets(plan_id: int, session: DbSession, user: Reader,
+                 run: int | None = Query(None, ge=1, le=2**31 - 1)) -> Response:  # fmt: skip
+    """The plan's route sheets (one page per route; ``run``: only that run's)."""
+    row = route_plans.get(session, plan_id, principal=user)
+    plates, drivers = route_plans.fleet_names(session, row)
+    body = sheets.route_sheets(row, plates, drivers, run_id=run)
+    name = f"route-sheets-{plan_id}" + (f"-run{run}" if run else "") + ".pdf"
+    return Response(body, media_type=PDF,
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/deliveries", response_model=HandoverRead, status_code=201)
+def deliver(plan_id: int, body: DeliveryIn, session: DbSession, network: CurrentNetwork,
+            user: Writer) -> HandoverRead:  # fmt: skip
+    """The recipient signs for a stop's order (attach the photo or signature to the
+    handover it returns)."""
+    row = route_plans.deliver(session, plan_id, **body.model_dump(), network=network,
+                              principal=user)  # fmt: skip
+    return HandoverRead.model_validate(row)

@@ -56,3 +56,29 @@ class Leg(LabelledEnum):
     TO_DELIVERY = "to_delivery", "teal"  # → 投递车辆
     TO_RECIPIENT = "to_recipient", "green"  # → 收件人签收
     CENTRE_TO_STATION = "centre_to_station", "orange"  # 备份中心 → 揽投部
+
+
+class ShuttleStage(LabelledEnum):
+    """Where a drop-and-hook trailer is in its shuttle cycle (甩挂盘驳)."""
+
+    LOADING = "loading", "orange"  # at the consolidation point, being loaded
+    ON_ROAD = "on_road", "blue"  # towed to the transfer station
+    AT_STATION = "at_station", "purple"  # dropped at the transfer station
+    SWAPPED = "swapped", "teal"  # unloaded into the controlled area's own vehicle (换厢)
+    RETURNED = "returned", "green"  # back empty at the consolidation point
+
+
+class Discrepancy(LabelledEnum):
+    """What a swap found wrong."""
+
+    SEAL_MISMATCH = "seal_mismatch", "red"  # the seal is not the one the load left with
+    SHORT = "short", "orange"  # fewer packages than the shuttle carried
+
+
+class PlanState(LabelledEnum):
+    """Where a route plan stands: solved in the background by the job runner."""
+
+    DRAFT = "draft", "gray"
+    SOLVING = "solving", "orange"
+    SOLVED = "solved", "green"
+    FAILED = "failed", "red"

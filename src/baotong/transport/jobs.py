@@ -1,14 +1,68 @@
-"""Transport's deadlines: a warning before a granted credential expires, and its expiry at
-the end of its last day (both fired once by the platform's sweep)."""
+"""Transport's background work: a route plan solved by the job runner, a warning before a
+granted credential expires, and its expiry at the end of its last day (both fired once by
+the platform's sweep).
+
+The network is this process's: the service hands in the network it has loaded with
+``use()``; elsewhere (a Dask worker, the CLI) the active network of the settings' data
+directory is loaded.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from baotong import jobs
+from baotong.config import Settings
+from baotong.core.exceptions import BaotongError, NotFoundError
 from baotong.jobs.models import Deadline
-from baotong.transport import service
-from baotong.transport.models import Credential
+from baotong.network.entities import Network
+from baotong.network.reference import load_active
+from baotong.network.service import effective_network
+from baotong.transport import engine, route_plans, service
+from baotong.transport.models import Credential, RoutePlan
+
+_network: list[Callable[[Settings], Network]] = [load_active]
+
+
+def use(*, network: Callable[[], Network] | None = None) -> None:
+    """The network this process plans routes on (None: the settings' active network)."""
+    _network[0] = (lambda _: network()) if network is not None else load_active
+
+
+def solve_plan(job: jobs.Job) -> None:
+    """Solve route plan ``job.payload["plan_id"]`` within its time limit; its routes become
+    delivery runs, checked against the passes, in the transaction that ends the job."""
+    plan_id = int(job.payload["plan_id"])
+    with job.session(write=False) as session:
+        row = session.get(RoutePlan, plan_id)
+        if row is None:
+            raise NotFoundError(f"Unknown route plan {plan_id}.", code="route_plan.not_found",
+                                id=plan_id)  # fmt: skip
+        network = effective_network(session, network=_network[0](job.settings))
+        limit = row.time_limit_s
+        try:
+            problem = route_plans.problem_of(session, row, network)
+        except BaotongError as exc:
+            problem, refused = None, exc
+    job.progress(0.05, "solving")
+    if problem is None:
+        with job.complete(result_ref=f"transport_route_plans/{plan_id}") as session:
+            route_plans.fail(session, plan_id, code=refused.code, message=refused.message)
+        return
+    try:
+        solution = engine.solve(problem, time_limit_s=limit)
+    except Exception as exc:  # the plan says it failed, not "solving" for ever
+        with job.session() as session:
+            route_plans.fail(session, plan_id, code="route_plan.solve_failed",
+                             message=f"{type(exc).__name__}: {exc}")  # fmt: skip
+        raise
+    with job.complete(result_ref=f"transport_route_plans/{plan_id}") as session:
+        route_plans.store(session, plan_id, solution, network=network)
+
+
+jobs.register(route_plans.SOLVE, solve_plan)
 
 
 def _warn(session: Session, deadline: Deadline) -> None:

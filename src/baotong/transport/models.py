@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baotong.core.i18n import N_
@@ -23,9 +23,11 @@ from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
     Leg,
+    PlanState,
     RouteType,
     RunKind,
     RunState,
+    ShuttleStage,
     VehicleKind,
 )
 
@@ -33,6 +35,8 @@ N_("error.credential.wrong_state")
 N_("error.credential.not_found")
 N_("error.run.wrong_state")
 N_("error.run.not_found")
+N_("error.shuttle.wrong_stage")
+N_("error.route_plan.wrong_state")
 
 
 class Vehicle(Base):
@@ -151,5 +155,62 @@ class Evidence(Base):
     handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id", ondelete="CASCADE"),
                                              index=True)  # fmt: skip
     filename: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16), default="photo")  # photo or signature
     content_type: Mapped[str] = mapped_column(String(40))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Shuttle(Base):
+    """A timetabled shuttle (盘驳): a tractor's run towing a drop-and-hook trailer from a
+    consolidation point to a transfer station with the loads the warehouse dispatched; the
+    trailer is swapped into the controlled area's own vehicle there and returns empty."""
+
+    __tablename__ = "transport_shuttles"
+    noun = "shuttle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("transport_runs.id"))
+    trailer_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    warehouse_code: Mapped[str] = mapped_column(String(32))  # the consolidation point
+    station: Mapped[str] = mapped_column(String(100))  # the transfer station
+    departs_at: Mapped[datetime] = mapped_column(index=True)  # timetabled
+    arrives_at: Mapped[datetime]
+    departed_at: Mapped[datetime | None]
+    arrived_at: Mapped[datetime | None]
+    swapped_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    dispatch_ids: Mapped[list[Any]]  # the warehouse's dispatch documents it carries
+    load_ref: Mapped[str] = mapped_column(String(40), index=True)
+    packages: Mapped[int] = mapped_column(Integer)
+    seal: Mapped[str | None] = mapped_column(String(40))
+    stage: Mapped[ShuttleStage] = mapped_column(enum_type(ShuttleStage, length=20), index=True)
+    swap: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # both sides' seals and counts
+    discrepancies: Mapped[list[Any]]  # [{"kind": "short", ...}]
+    province_code: Mapped[str] = mapped_column(String(6), index=True)  # the destination's
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class RoutePlan(Base):
+    """A delivery plan: stops with packages and time windows served from one depot by the
+    vehicles given, solved in the background; each route becomes a delivery run."""
+
+    __tablename__ = "transport_route_plans"
+    noun = "route_plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    plan_date: Mapped[date] = mapped_column(index=True)
+    depot: Mapped[dict[str, Any]]  # {"name", "lon", "lat", "start": "07:00"}
+    stops: Mapped[list[Any]]  # [{"id", "name", "address", "lon", "lat", "region", ...}]
+    fleet: Mapped[list[Any]]  # [{"vehicle_id", "driver_id"}]
+    excluded: Mapped[list[Any]]  # vehicle ids left out when re-planning
+    speed_kmh: Mapped[float] = mapped_column(Float)
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    state: Mapped[PlanState] = mapped_column(enum_type(PlanState), index=True)
+    job_id: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    solved_at: Mapped[datetime | None]

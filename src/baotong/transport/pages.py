@@ -1,5 +1,6 @@
 """Transport pages: credentials (passes, green channels, whitelists, permits) with their
-workflow, the runs of a day with the pass check and dispatch, vehicles and people."""
+workflow, the runs of a day with the pass check and dispatch, vehicles and people; the
+shuttle board (``pages_board``) and the route plans (``pages_plans``) are included here."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from baotong.core.exceptions import BaotongError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
 from baotong.network.entities import Network
-from baotong.transport import service
+from baotong.transport import pages_board, pages_plans, service
 from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
@@ -35,6 +36,8 @@ from baotong.web.forms import attempt, parse_form, see_other
 from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
+router.include_router(pages_board.router)
+router.include_router(pages_plans.router)
 nav = NavItem("/transport", N_("nav.transport"), Permission.TRANSPORT_READ)
 Reader = Annotated[Principal, Depends(page_require(Permission.TRANSPORT_READ))]
 Writer = Annotated[Principal, Depends(page_require(Permission.TRANSPORT_WRITE))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -10,9 +11,11 @@ from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
     Leg,
+    PlanState,
     RouteType,
     RunKind,
     RunState,
+    ShuttleStage,
     VehicleKind,
 )
 
@@ -171,6 +174,7 @@ class HandoverIn(_In):
 class EvidenceRead(BaseModel):
     id: int
     filename: str
+    kind: str = "photo"  # photo or signature
 
 
 class HandoverRead(BaseModel):
@@ -204,3 +208,153 @@ class Custody(BaseModel):
     short: int
     damaged: int
     handovers: list[HandoverRead]
+
+
+# -- shuttles ------------------------------------------------------------------------------
+ID = Field(ge=1, le=2**31 - 1)
+TIME = Field(min_length=4, max_length=5, pattern=r"^\d{1,2}:\d{2}$")
+
+
+class ShuttleIn(_In):
+    warehouse_code: str = Field(min_length=1, max_length=32, description="The consolidation point.")
+    station: str = Field(min_length=1, max_length=100, description="The transfer station.")
+    station_region: str = Field(
+        min_length=1, max_length=40, description="The region (code or name) the station is in."
+    )
+    trailer_id: int = ID
+    tractor_id: int = ID
+    driver_id: int = ID
+    departs_at: AwareDatetime
+    arrives_at: AwareDatetime
+    dispatch_ids: list[int] = Field(
+        min_length=1, max_length=50, description="The warehouse's dispatch documents."
+    )
+    route_type: RouteType = RouteType.INTRA_PROVINCIAL
+
+
+class StageIn(_In):
+    at: AwareDatetime | None = None
+
+
+class SwapSideIn(_In):
+    name: str = Field(min_length=1, max_length=64)
+    seal: str = Field(max_length=40)
+    count: int = Field(ge=0, le=10_000_000)
+
+
+class SwapIn(_In):
+    """Both sides of the swap: the shuttle's driver hands over, the area's crew receives."""
+
+    handed: SwapSideIn
+    received: SwapSideIn
+    area_vehicle: str = Field(min_length=1, max_length=100)
+    at: AwareDatetime | None = None
+    note: str | None = Field(None, max_length=500)
+
+
+class ShuttleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    run_id: int
+    trailer_id: int
+    warehouse_code: str
+    station: str
+    departs_at: datetime
+    arrives_at: datetime
+    departed_at: datetime | None
+    arrived_at: datetime | None
+    swapped_at: datetime | None
+    returned_at: datetime | None
+    dispatch_ids: list[int]
+    load_ref: str
+    packages: int
+    seal: str | None
+    stage: ShuttleStage
+    swap: dict[str, Any] | None
+    discrepancies: list[dict[str, Any]]
+    province_code: str
+
+
+class TrailerRead(BaseModel):
+    trailer_id: int
+    plate: str
+    stage: ShuttleStage | None
+    shuttle_id: int | None
+
+
+class ShuttleBoard(BaseModel):
+    """The day's timetable and where each trailer is in its cycle."""
+
+    date: date
+    shuttles: list[ShuttleRead]
+    trailers: list[TrailerRead]
+
+
+# -- route plans ---------------------------------------------------------------------------
+class DepotIn(_In):
+    name: str = Field(min_length=1, max_length=64)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+
+
+class PlanStopIn(_In):
+    id: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_\-]+$")
+    name: str = Field(min_length=1, max_length=64)
+    address: str = Field("", max_length=100)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    region: str = Field(min_length=1, max_length=40, description="A region code or name.")
+    packages: int = Field(ge=0, le=100_000)
+    ready: str = TIME
+    due: str = TIME
+    service_min: int = Field(0, ge=0, le=600)
+
+
+class FleetIn(_In):
+    vehicle_id: int = ID
+    driver_id: int = ID
+
+
+class RoutePlanIn(_In):
+    name: str = Field(min_length=1, max_length=100)
+    plan_date: date
+    depot: DepotIn
+    stops: list[PlanStopIn] = Field(min_length=1, max_length=500)
+    fleet: list[FleetIn] = Field(min_length=1, max_length=200)
+    speed_kmh: float = Field(30.0, gt=0, le=120, allow_inf_nan=False)
+    time_limit_s: float = Field(10.0, ge=0.1, le=120, allow_inf_nan=False)
+
+
+class ReplanIn(_In):
+    without: int = Field(ge=1, le=2**31 - 1, description="The vehicle to leave out.")
+
+
+class RoutePlanRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    plan_date: date
+    depot: dict[str, Any]
+    stops: list[dict[str, Any]]
+    fleet: list[dict[str, Any]]
+    excluded: list[int]
+    speed_kmh: float
+    time_limit_s: float
+    state: PlanState
+    job_id: int | None
+    result: dict[str, Any] | None
+    province_code: str
+
+
+class DeliveryIn(_In):
+    """A recipient signs for a stop's order."""
+
+    run_id: int = ID
+    stop_id: str = Field(min_length=1, max_length=20)
+    recipient: str = Field(min_length=1, max_length=100)
+    at: AwareDatetime
+    count: int = Field(ge=0, le=100_000)
+    damaged: int = Field(0, ge=0, le=100_000)
+    note: str | None = Field(None, max_length=500)

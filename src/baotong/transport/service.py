@@ -460,11 +460,17 @@ def record_handover(
     return row
 
 
+EVIDENCE_KINDS = ("photo", "signature")
+
+
 def attach_evidence(
     session: Session, handover_id: int, *, filename: str, content_type: str, content: bytes,
-    principal: Principal,
+    kind: str = "photo", principal: Principal,
 ) -> Evidence:  # fmt: skip
     """Keep a photo or signature (JPEG, PNG or PDF, at most 2 MB) with a handover."""
+    if kind not in EVIDENCE_KINDS:
+        raise ValidationError("must be photo or signature.", code="evidence.bad_kind",
+                              field="kind", value=kind[:20])  # fmt: skip
     handover = session.get(Handover, handover_id)
     if handover is None or not principal.sees_province(handover.province_code):
         raise NotFoundError(f"Unknown handover {handover_id}.", code="handover.not_found",
@@ -476,10 +482,11 @@ def attach_evidence(
         raise ValidationError("must hold 1 byte to 2 MB.", code="evidence.bad_size",
                               field="file", value=len(content))  # fmt: skip
     row = Evidence(handover_id=handover_id, filename=re.sub(r"[^\w.\-]", "_", filename)[:100],
-                   content_type=content_type, content=content)  # fmt: skip
+                   kind=kind, content_type=content_type, content=content)  # fmt: skip
     session.add(row)
     session.flush()
-    _audit(session, principal, "handover.evidence", handover, {"file": row.filename})
+    _audit(session, principal, "handover.evidence", handover,
+           {"file": row.filename, "kind": kind})  # fmt: skip
     return row
 
 
@@ -504,11 +511,13 @@ def custody(session: Session, load_ref: str, *, principal: Principal) -> list[Ha
     return rows
 
 
-def evidence_ids(session: Session, handover_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    out: dict[int, list[tuple[int, str]]] = {}
-    query = select(Evidence.id, Evidence.handover_id, Evidence.filename).where(
+def evidence_ids(session: Session,
+                 handover_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:  # fmt: skip
+    """Handover id → its evidence as (id, file name, kind)."""
+    out: dict[int, list[tuple[int, str, str]]] = {}
+    query = select(Evidence.id, Evidence.handover_id, Evidence.filename, Evidence.kind).where(
         Evidence.handover_id.in_(handover_ids)
     )
-    for evidence_id, handover_id, name in session.execute(query):
-        out.setdefault(handover_id, []).append((evidence_id, name))
+    for evidence_id, handover_id, name, kind in session.execute(query):
+        out.setdefault(handover_id, []).append((evidence_id, name, kind))
     return out

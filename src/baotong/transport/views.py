@@ -15,7 +15,7 @@ def custody_of(session: Session, load_ref: str, *, principal: Principal) -> Cust
     files = service.evidence_ids(session, [r.id for r in rows])
     handovers = []
     for r in rows:
-        attached = [EvidenceRead(id=i, filename=n) for i, n in files.get(r.id, [])]
+        attached = [EvidenceRead(id=i, filename=n, kind=k) for i, n, k in files.get(r.id, [])]
         handovers.append(HandoverRead.model_validate(r).model_copy(update={"evidence": attached}))
     return Custody(load_ref=load_ref, holder=rows[-1].to_party, first_count=rows[0].count,
                    last_count=rows[-1].count, short=sum(r.short for r in rows),

@@ -1,0 +1,329 @@
+"""Shuttles (盘驳) with drop-and-hook trailers (甩挂) and the swap at the transfer station
+(换厢).
+
+A consolidation point's warehouse dispatches sealed shipments to transport; a timetabled
+shuttle takes them in a trailer, towed by a tractor, to the government-designated transfer
+station of a controlled area. There the trailer's load is swapped into the area's own
+vehicle — both sides state the seal and the count, and what does not match is recorded —
+and the trailer returns empty for its next load. Like the fuel tanker that drops a full
+tank at the station and takes the empty one home, a trailer walks
+
+    loading → on_road → at_station → swapped → returned
+
+The tractor's run is an ordinary transport run (kind ``shuttle``): it departs only when
+the pass check clears it. Every change of custody is a handover, so the load's chain of
+custody includes the loading and the swap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from baotong.audit import service as audit
+from baotong.auth.permissions import Principal
+from baotong.auth.scope import in_scope
+from baotong.core import clock
+from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.i18n import N_
+from baotong.db.transitions import transition
+from baotong.network.entities import Network
+from baotong.transport import service
+from baotong.transport.entities import (
+    Discrepancy,
+    Leg,
+    RouteType,
+    RunKind,
+    RunState,
+    ShuttleStage,
+    VehicleKind,
+)
+from baotong.transport.models import Run, Shuttle, Vehicle
+from baotong.warehouse import models as warehouse
+
+audit.register_type("shuttle", label_key=N_("object.shuttle"),
+                    link="/transport/shuttles#shuttle-{id}")  # fmt: skip
+N_("error.shuttle.not_found")
+ACTIVE = (ShuttleStage.LOADING, ShuttleStage.ON_ROAD, ShuttleStage.AT_STATION,
+          ShuttleStage.SWAPPED)  # fmt: skip
+
+
+def _audit(session: Session, principal: Principal, action: str, row: Shuttle,
+           after: dict[str, Any] | None = None) -> None:  # fmt: skip
+    audit.record(session, actor=principal.username, action=action, object_type="shuttle",
+                 object_id=str(row.id), province_code=row.province_code, after=after)  # fmt: skip
+
+
+def _dispatched(session: Session, code: str, dispatch_ids: list[int]) -> list[dict[str, Any]]:
+    """The warehouse's dispatch handovers (read only): each must be a done dispatch of the
+    consolidation point ``code`` that no other shuttle carries."""
+    site = session.scalar(select(warehouse.Warehouse).where(warehouse.Warehouse.code == code))
+    if site is None or site.kind is not warehouse.WarehouseKind.CONSOLIDATION_POINT:
+        raise ValidationError(f"is not a consolidation point: '{code}'.",
+                              code="shuttle.not_a_consolidation_point", field="warehouse_code",
+                              value=code[:32])  # fmt: skip
+    if not dispatch_ids:
+        raise ValidationError("name at least one dispatched shipment.", code="shuttle.no_load",
+                              field="dispatch_ids", value="")  # fmt: skip
+    carried = {i for row in session.scalars(select(Shuttle.dispatch_ids)) for i in row}
+    out = []
+    for i, doc_id in enumerate(dispatch_ids):
+        doc = session.get(warehouse.Document, doc_id)
+        if (doc is None or doc.warehouse_id != site.id
+                or doc.kind is not warehouse.DocumentKind.DISPATCH
+                or doc.status is not warehouse.DocumentStatus.DONE):  # fmt: skip
+            raise ValidationError(f"is not a dispatch of {code}: {doc_id}.",
+                                  code="shuttle.unknown_dispatch", field=f"dispatch_ids.{i}",
+                                  value=doc_id)  # fmt: skip
+        if doc_id in carried:
+            raise ConflictError(f"Dispatch {doc_id} rides another shuttle already.",
+                                code="shuttle.dispatch_carried", id=doc_id)  # fmt: skip
+        out.append(dict(doc.data.get("handover", {})))
+    return out
+
+
+def timetable(
+    session: Session, *, warehouse_code: str, station: str, station_region: str,
+    trailer_id: int, tractor_id: int, driver_id: int, departs_at: datetime,
+    arrives_at: datetime, dispatch_ids: list[int],
+    route_type: RouteType = RouteType.INTRA_PROVINCIAL, network: Network,
+    principal: Principal,
+) -> Shuttle:  # fmt: skip
+    """Put a shuttle on the timetable with the loads the warehouse dispatched; its trailer
+    is loading at the consolidation point until it departs."""
+    if arrives_at <= departs_at:
+        raise ValidationError("must be after the departure.", code="shuttle.bad_times",
+                              field="arrives_at", value=arrives_at.isoformat())  # fmt: skip
+    trailer = service.get_vehicle(session, trailer_id, principal=principal)
+    if trailer.kind is not VehicleKind.TRAILER:
+        raise ValidationError(f"{trailer.plate} is a {trailer.kind.value}, not a trailer.",
+                              code="shuttle.not_a_trailer", field="trailer_id",
+                              value=trailer_id)  # fmt: skip
+    busy = session.scalar(select(Shuttle.id).where(Shuttle.trailer_id == trailer_id,
+                                                   Shuttle.stage.in_(ACTIVE)))  # fmt: skip
+    if busy is not None:
+        raise ConflictError(f"Trailer {trailer.plate} is in the cycle of shuttle {busy}.",
+                            code="shuttle.trailer_busy", plate=trailer.plate,
+                            shuttle=busy)  # fmt: skip
+    loads = _dispatched(session, warehouse_code.strip(), dispatch_ids)
+    packages = sum(len(h.get("packages") or []) for h in loads)
+    seals = [str(h["seal"]) for h in loads if h.get("seal")]
+    run = service.create_run(session, kind=RunKind.SHUTTLE,
+                             run_date=departs_at.astimezone(service.BEIJING).date(),
+                             vehicle_id=tractor_id, driver_id=driver_id,
+                             origin=warehouse_code.strip(), destination=station_region,
+                             route_type=route_type, network=network,
+                             principal=principal)  # fmt: skip
+    row = Shuttle(run_id=run.id, trailer_id=trailer.id, warehouse_code=warehouse_code.strip(),
+                  station=station.strip(), departs_at=departs_at, arrives_at=arrives_at,
+                  dispatch_ids=list(dispatch_ids), load_ref="pending", packages=packages,
+                  seal=",".join(seals)[:40] or None, stage=ShuttleStage.LOADING, swap=None,
+                  discrepancies=[], province_code=run.province_code,
+                  created_by=principal.username, created_at=clock.now())  # fmt: skip
+    session.add(row)
+    session.flush()
+    row.load_ref = f"{row.warehouse_code}-S{row.id}"[:40]
+    session.flush()
+    _audit(session, principal, "shuttle.timetable", row,
+           {"trailer": trailer.plate, "dispatches": list(dispatch_ids), "packages": packages,
+            "departs_at": departs_at.isoformat()})  # fmt: skip
+    return row
+
+
+def get(session: Session, shuttle_id: int, *, principal: Principal) -> Shuttle:
+    row = session.get(Shuttle, shuttle_id)
+    if row is None or not principal.sees_province(row.province_code):
+        raise NotFoundError(f"Unknown shuttle {shuttle_id}.", code="shuttle.not_found",
+                            id=shuttle_id)  # fmt: skip
+    return row
+
+
+def _plate(session: Session, vehicle_id: int) -> str:
+    vehicle = session.get(Vehicle, vehicle_id)
+    return vehicle.plate if vehicle is not None else str(vehicle_id)
+
+
+def depart(session: Session, shuttle_id: int, *, at: datetime | None = None, network: Network,
+           principal: Principal) -> Shuttle:  # fmt: skip
+    """The tractor leaves with the loaded trailer — refused, naming what is missing, when
+    the pass check does not clear its run. The loading is the load's first handover."""
+    row = get(session, shuttle_id, principal=principal)
+    if row.stage is not ShuttleStage.LOADING:
+        raise ConflictError(f"Shuttle {row.id} is {row.stage.value}.",
+                            code="shuttle.wrong_stage", id=row.id, stage=row.stage)  # fmt: skip
+    when = at or clock.now()
+    service.dispatch(session, row.run_id, network=network, principal=principal)
+    row = transition(session, Shuttle, row.id, Shuttle.stage, ShuttleStage.LOADING,
+                     ShuttleStage.ON_ROAD, departed_at=when)  # fmt: skip
+    service.record_handover(session, load_ref=row.load_ref, leg=Leg.POINT_TO_SHUTTLE,
+                            from_party=row.warehouse_code,
+                            to_party=_plate(session, row.trailer_id), at=when,
+                            place=row.warehouse_code, count=row.packages, seal=row.seal,
+                            run_id=row.run_id, province_code=row.province_code,
+                            network=network, principal=principal)  # fmt: skip
+    _audit(session, principal, "shuttle.depart", row)
+    return row
+
+
+def arrive(session: Session, shuttle_id: int, *, at: datetime | None = None,
+           principal: Principal) -> Shuttle:  # fmt: skip
+    """The trailer is dropped at the transfer station."""
+    get(session, shuttle_id, principal=principal)
+    row = transition(session, Shuttle, shuttle_id, Shuttle.stage, ShuttleStage.ON_ROAD,
+                     ShuttleStage.AT_STATION, arrived_at=at or clock.now())  # fmt: skip
+    _audit(session, principal, "shuttle.arrive", row)
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class SwapSide:
+    """What one side of the swap states: who, the seal they see, the packages they count."""
+
+    name: str
+    seal: str
+    count: int
+
+
+def swap(
+    session: Session, shuttle_id: int, *, handed: SwapSide, received: SwapSide,
+    area_vehicle: str, at: datetime | None = None, note: str | None = None, network: Network,
+    principal: Principal,
+) -> Shuttle:  # fmt: skip
+    """The load moves from the trailer into the controlled area's own vehicle. Both sides
+    state the seal and the count; a seal that is not the one the load left with, or fewer
+    packages than the shuttle carried, is recorded as a discrepancy, and the swap is a
+    handover in the load's chain (received count, the short, the seal found)."""
+    row = get(session, shuttle_id, principal=principal)
+    if row.stage is not ShuttleStage.AT_STATION:
+        raise ConflictError(f"Shuttle {row.id} is {row.stage.value}.",
+                            code="shuttle.wrong_stage", id=row.id, stage=row.stage)  # fmt: skip
+    for field, side in (("handed", handed), ("received", received)):
+        if not 0 <= side.count <= row.packages:
+            raise ValidationError(f"must be 0-{row.packages}, the packages it carried.",
+                                  code="shuttle.bad_count", field=f"{field}.count",
+                                  value=side.count)  # fmt: skip
+    found: list[dict[str, Any]] = []
+    expected = row.seal or ""
+    for side in (handed, received):
+        if side.seal.strip() != expected:
+            found.append({"kind": Discrepancy.SEAL_MISMATCH.value, "by": side.name,
+                          "expected": expected, "found": side.seal.strip()})  # fmt: skip
+    if received.count < row.packages:
+        found.append({"kind": Discrepancy.SHORT.value, "by": received.name,
+                      "expected": row.packages, "found": received.count,
+                      "handed": handed.count})  # fmt: skip
+    when = at or clock.now()
+    trailer = _plate(session, row.trailer_id)
+    words = "; ".join(f"{d['kind']}: {d['expected']} → {d['found']}" for d in found)
+    service.record_handover(session, load_ref=row.load_ref, leg=Leg.SWAP, from_party=trailer,
+                            to_party=area_vehicle.strip(), at=when, place=row.station,
+                            count=received.count, short=row.packages - received.count,
+                            seal=received.seal.strip() or None,
+                            note="; ".join(x for x in (words, note or "") if x)[:500] or None,
+                            run_id=row.run_id, province_code=row.province_code,
+                            network=network, principal=principal)  # fmt: skip
+    sides = {"handed": {"name": handed.name.strip(), "seal": handed.seal.strip(),
+                        "count": handed.count},
+             "received": {"name": received.name.strip(), "seal": received.seal.strip(),
+                          "count": received.count},
+             "area_vehicle": area_vehicle.strip(), "note": note}  # fmt: skip
+    row = transition(session, Shuttle, row.id, Shuttle.stage, ShuttleStage.AT_STATION,
+                     ShuttleStage.SWAPPED, swapped_at=when, swap=sides,
+                     discrepancies=found)  # fmt: skip
+    _audit(session, principal, "shuttle.swap", row, {"discrepancies": found, **sides})
+    return row
+
+
+def return_empty(session: Session, shuttle_id: int, *, at: datetime | None = None,
+                 principal: Principal) -> Shuttle:  # fmt: skip
+    """The empty trailer is back at the consolidation point; the tractor's run is done."""
+    get(session, shuttle_id, principal=principal)
+    row = transition(session, Shuttle, shuttle_id, Shuttle.stage, ShuttleStage.SWAPPED,
+                     ShuttleStage.RETURNED, returned_at=at or clock.now())  # fmt: skip
+    transition(session, Run, row.run_id, Run.state, RunState.DISPATCHED, RunState.DONE)
+    _audit(session, principal, "shuttle.return", row)
+    return row
+
+
+# -- the board -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TrailerPosition:
+    """A trailer and where it is: in the cycle of its current shuttle, or idle."""
+
+    trailer: Vehicle
+    shuttle: Shuttle | None  # the latest shuttle it rode (None: never)
+
+    @property
+    def stage(self) -> ShuttleStage | None:
+        return self.shuttle.stage if self.shuttle is not None else None
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    return service.start_of(day), service.start_of(day + timedelta(days=1))
+
+
+def on_day(session: Session, day: date, *, principal: Principal) -> list[Shuttle]:
+    """The day's timetable (by departure, Beijing time)."""
+    start, end = day_bounds(day)
+    return list(session.scalars(
+        select(Shuttle).where(Shuttle.departs_at >= start, Shuttle.departs_at < end,
+                              in_scope(principal, Shuttle.province_code))
+        .order_by(Shuttle.departs_at, Shuttle.id)))  # fmt: skip
+
+
+def positions(session: Session, *, principal: Principal) -> list[TrailerPosition]:
+    """Every trailer the principal sees, with its latest shuttle."""
+    trailers = session.scalars(select(Vehicle).where(Vehicle.kind == VehicleKind.TRAILER,
+                                                     in_scope(principal, Vehicle.province_code))
+                               .order_by(Vehicle.plate))  # fmt: skip
+    out = []
+    for trailer in trailers:
+        latest = session.scalars(select(Shuttle).where(Shuttle.trailer_id == trailer.id)
+                                 .order_by(Shuttle.departs_at.desc(), Shuttle.id.desc())
+                                 .limit(1)).first()  # fmt: skip
+        out.append(TrailerPosition(trailer, latest))
+    return out
+
+
+def plates(session: Session, shuttles: list[Shuttle]) -> dict[int, tuple[str, str]]:
+    """Shuttle id → (trailer plate, tractor plate)."""
+    runs = select(Run.id, Run.vehicle_id).where(Run.id.in_([s.run_id for s in shuttles]))
+    tractor_of = dict(session.execute(runs).all())
+    ids = {s.trailer_id for s in shuttles} | set(tractor_of.values())
+    vehicles = select(Vehicle.id, Vehicle.plate).where(Vehicle.id.in_(ids))
+    found = dict(session.execute(vehicles).all())
+    return {s.id: (found.get(s.trailer_id, ""), found.get(tractor_of.get(s.run_id, 0), ""))
+            for s in shuttles}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatched:
+    """A consolidation point's dispatch no shuttle carries yet (what a shuttle may take)."""
+
+    warehouse_code: str
+    dispatch_id: int
+    packages: int
+    seal: str
+
+
+def waiting_loads(session: Session, *, principal: Principal) -> list[Dispatched]:
+    """The consolidation points' dispatches (read from the warehouse) not on a shuttle."""
+    carried = {i for row in session.scalars(select(Shuttle.dispatch_ids)) for i in row}
+    query = (select(warehouse.Warehouse.code, warehouse.Document)
+             .join(warehouse.Document, warehouse.Document.warehouse_id == warehouse.Warehouse.id)
+             .where(warehouse.Warehouse.kind == warehouse.WarehouseKind.CONSOLIDATION_POINT,
+                    warehouse.Document.kind == warehouse.DocumentKind.DISPATCH,
+                    warehouse.Document.status == warehouse.DocumentStatus.DONE,
+                    in_scope(principal, warehouse.Warehouse.province_code))
+             .order_by(warehouse.Document.id))  # fmt: skip
+    out = []
+    for code, doc in session.execute(query):
+        if doc.id not in carried:
+            handover = doc.data.get("handover", {})
+            out.append(Dispatched(code, doc.id, len(handover.get("packages") or []),
+                                  str(handover.get("seal") or "")))  # fmt: skip
+    return out
