@@ -194,7 +194,8 @@ def put_away(
 
     def apply() -> dict[str, Any]:
         service.check_active(doc)
-        line = service.line_of(session, doc, line_id)
+        scanned = service.line_of(session, doc, line_id)
+        line = scanned.line
         remaining = line.qty - line.qty_done
         if remaining <= 0:
             raise ConflictError(
@@ -202,29 +203,27 @@ def put_away(
             )
         target = (
             service.location(session, warehouse, location_code)
-            if location_code
-            else session.get(Location, line.to_location_id)
+            if location_code and location_code != getattr(scanned.target, "code", None)
+            else scanned.target
         )
         assert target is not None
-        source = session.get(Location, line.from_location_id)
         ledger.move(
             session,
             warehouse_id=warehouse.id,
             sku=line.sku,
             lot=line.lot,
             qty=remaining,
-            source=source,
+            source=scanned.source,
             target=target,
             document_id=doc.id,
             actor=principal.username,
             scan_id=scan_id,
         )
-        line.qty_done, line.to_location_id = line.qty, target.id
-        session.flush()
+        scanned.done(session, line.qty, target if target is not scanned.target else None)
         service.progress(session, warehouse, doc, principal.username)
         return {"document_id": doc.id}
 
-    return service.scanned(session, warehouse, principal, scan_id, "putaway", apply)
+    return service.scanned(session, warehouse, principal, scan_id, "putaway", apply, doc)
 
 
 # -- 3. pick ----------------------------------------------------------------------------------

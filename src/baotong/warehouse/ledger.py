@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from baotong.core import clock
@@ -25,6 +25,9 @@ from baotong.core.i18n import N_
 from baotong.warehouse.models import Location, Move, Quant, Scan
 
 N_("error.warehouse.insufficient_stock")
+QUANTS = cast(Table, Quant.__table__)
+MOVES = cast(Table, Move.__table__)
+SCANS = cast(Table, Scan.__table__)
 
 
 class InsufficientStock(ConflictError):
@@ -76,68 +79,67 @@ def _refuse(session: Session, location: Location, sku: str, lot: str, needed: in
     )
 
 
+def upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into ``table`` that can say what to do ON CONFLICT, for the session's
+    database (PostgreSQL or SQLite, the two Baotong runs on)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
 def take(
     session: Session, location: Location, sku: str, lot: str, qty: int, *, release: int = 0
 ) -> None:
-    """Take ``qty`` units off a quant, ``release`` of them from its reservation."""
+    """Take ``qty`` units off a quant, ``release`` of them from its reservation: one
+    guarded UPDATE, refused (nothing changed) when fewer units are available."""
     done = session.execute(
-        update(Quant)
+        update(QUANTS)
         .where(
-            Quant.location_id == location.id,
-            Quant.sku == sku,
-            Quant.lot == lot,
-            Quant.on_hand - Quant.reserved >= qty - release,
-            Quant.reserved >= release,
-            Quant.on_hand >= qty,
+            QUANTS.c.location_id == location.id,
+            QUANTS.c.sku == sku,
+            QUANTS.c.lot == lot,
+            QUANTS.c.on_hand - QUANTS.c.reserved >= qty - release,
+            QUANTS.c.reserved >= release,
+            QUANTS.c.on_hand >= qty,
         )
-        .values(on_hand=Quant.on_hand - qty, reserved=Quant.reserved - release)
-        .execution_options(synchronize_session=False)
+        .values(on_hand=QUANTS.c.on_hand - qty, reserved=QUANTS.c.reserved - release)
     ).rowcount  # type: ignore[attr-defined]
     if done != 1:
         _refuse(session, location, sku, lot, qty)
 
 
 def put(session: Session, location: Location, sku: str, lot: str, qty: int) -> None:
-    """Add ``qty`` units to a quant, creating it on first use."""
-    for _ in range(2):
-        done = session.execute(
-            update(Quant)
-            .where(Quant.location_id == location.id, Quant.sku == sku, Quant.lot == lot)
-            .values(on_hand=Quant.on_hand + qty)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if done == 1:
-            return
-        try:
-            with session.begin_nested():
-                session.add(
-                    Quant(
-                        warehouse_id=location.warehouse_id,
-                        location_id=location.id,
-                        sku=sku,
-                        lot=lot,
-                        on_hand=qty,
-                        reserved=0,
-                    )
-                )
-            return
-        except IntegrityError:  # another transaction created it first: add to theirs
-            continue
-    raise ConflictError(
-        f"Could not store {sku} at {location.code}; try again.",
-        code="warehouse.busy",
+    """Add ``qty`` units to a quant; the first units create it (an INSERT that adds to
+    the quant instead when another transaction created it meanwhile)."""
+    done = session.execute(
+        update(QUANTS)
+        .where(QUANTS.c.location_id == location.id, QUANTS.c.sku == sku, QUANTS.c.lot == lot)
+        .values(on_hand=QUANTS.c.on_hand + qty)
+    ).rowcount  # type: ignore[attr-defined]
+    if done == 1:
+        return
+    insert = upsert(session, QUANTS).values(
+        warehouse_id=location.warehouse_id,
+        location_id=location.id,
         sku=sku,
-        location=location.code,
+        lot=lot,
+        on_hand=qty,
+        reserved=0,
+    )
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[QUANTS.c.location_id, QUANTS.c.sku, QUANTS.c.lot],
+            set_={"on_hand": QUANTS.c.on_hand + qty},
+        )
     )
 
 
 def reserve(session: Session, quant: Quant, qty: int, location: Location) -> None:
     """Reserve ``qty`` available units of a quant (for a pick list)."""
     done = session.execute(
-        update(Quant)
-        .where(Quant.id == quant.id, Quant.on_hand - Quant.reserved >= qty)
-        .values(reserved=Quant.reserved + qty)
-        .execution_options(synchronize_session=False)
+        update(QUANTS)
+        .where(QUANTS.c.id == quant.id, QUANTS.c.on_hand - QUANTS.c.reserved >= qty)
+        .values(reserved=QUANTS.c.reserved + qty)
     ).rowcount  # type: ignore[attr-defined]
     if done != 1:
         _refuse(session, location, quant.sku, quant.lot, qty)
@@ -145,15 +147,14 @@ def reserve(session: Session, quant: Quant, qty: int, location: Location) -> Non
 
 def unreserve(session: Session, location_id: int, sku: str, lot: str, qty: int) -> None:
     session.execute(
-        update(Quant)
+        update(QUANTS)
         .where(
-            Quant.location_id == location_id,
-            Quant.sku == sku,
-            Quant.lot == lot,
-            Quant.reserved >= qty,
+            QUANTS.c.location_id == location_id,
+            QUANTS.c.sku == sku,
+            QUANTS.c.lot == lot,
+            QUANTS.c.reserved >= qty,
         )
-        .values(reserved=Quant.reserved - qty)
-        .execution_options(synchronize_session=False)
+        .values(reserved=QUANTS.c.reserved - qty)
     )
 
 
@@ -170,7 +171,7 @@ def move(
     actor: str,
     scan_id: str | None = None,
     release: int = 0,
-) -> Move:
+) -> None:
     """Move ``qty`` units from ``source`` to ``target`` (None: outside the warehouse) and
     append the move to the ledger; ``release`` units come out of the source's reservation."""
     if qty <= 0:
@@ -185,20 +186,20 @@ def move(
         take(session, source, sku, lot, qty, release=release)
     if target is not None:
         put(session, target, sku, lot, qty)
-    row = Move(
-        warehouse_id=warehouse_id,
-        at=clock.now(),
-        sku=sku,
-        lot=lot,
-        qty=qty,
-        from_location_id=source.id if source else None,
-        to_location_id=target.id if target else None,
-        document_id=document_id,
-        actor=actor,
-        scan_id=scan_id,
+    session.execute(
+        insert(MOVES).values(
+            warehouse_id=warehouse_id,
+            at=clock.now(),
+            sku=sku,
+            lot=lot,
+            qty=qty,
+            from_location_id=source.id if source else None,
+            to_location_id=target.id if target else None,
+            document_id=document_id,
+            actor=actor,
+            scan_id=scan_id,
+        )
     )
-    session.add(row)
-    return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +219,16 @@ def once(
     action: str,
     actor: str,
     apply: Callable[[], dict[str, Any]],
+    expected: dict[str, Any] | None = None,
 ) -> Applied:
-    """Apply a scan exactly once: the scan id is stored first (a racing duplicate waits on
-    it, then finds it), the work is done, its result stored with it."""
+    """Apply a scan exactly once.
+
+    The scan id is inserted first (``ON CONFLICT DO NOTHING``: a racing duplicate waits on
+    the key until the first commits, then finds it; if the first rolls back, the duplicate
+    applies), then the work is done. ``expected`` is the result the work will return when
+    known beforehand (a line scan answers with its document): it is stored with the scan
+    id; otherwise the result is stored after the work.
+    """
     if scan_id is None:
         return Applied(apply(), True)
     if not 8 <= len(scan_id) <= 64:
@@ -230,33 +238,36 @@ def once(
             field="scan_id",
             value=scan_id,
         )
-    scan = Scan(
-        scan_id=scan_id,
-        warehouse_id=warehouse_id,
-        action=action,
-        actor=actor,
-        at=clock.now(),
-        result={},
-    )
-    try:
-        with session.begin_nested():
-            session.add(scan)
-    except IntegrityError:
-        first = session.scalar(
-            select(Scan).where(Scan.scan_id == scan_id).execution_options(populate_existing=True)
+    claimed = session.execute(
+        upsert(session, SCANS)
+        .values(
+            scan_id=scan_id,
+            warehouse_id=warehouse_id,
+            action=action,
+            actor=actor,
+            at=clock.now(),
+            result=expected or {},
         )
-        assert first is not None
+        .on_conflict_do_nothing(index_elements=[SCANS.c.scan_id])
+        .returning(SCANS.c.scan_id)
+    ).first()
+    if claimed is None:
+        first = session.execute(
+            select(SCANS.c.action, SCANS.c.warehouse_id, SCANS.c.result).where(
+                SCANS.c.scan_id == scan_id
+            )
+        ).one()
         if first.action != action or first.warehouse_id != warehouse_id:
             raise ConflictError(
                 f"Scan id {scan_id} was already used for {first.action}.",
                 code="warehouse.scan_reused",
                 scan_id=scan_id,
                 action=first.action,
-            ) from None
+            )
         return Applied(dict(first.result), False)
     result = apply()
-    scan.result = result
-    session.flush()
+    if result != expected:
+        session.execute(update(SCANS).where(SCANS.c.scan_id == scan_id).values(result=result))
     return Applied(result, True)
 
 

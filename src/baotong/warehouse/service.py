@@ -14,12 +14,14 @@ nearest bin) and report what they could not reserve as shortages.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, and_, func, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from baotong.audit import service as audit
 from baotong.auth.permissions import Principal, ScopeKind
@@ -60,6 +62,7 @@ DOCUMENT = audit.register_type(
 )
 DOCK_IN, DOCK_OUT, STAGING, KITTING = "DOCK-IN", "DOCK-OUT", "STAGE", "KIT"
 ACTIVE = (DocumentStatus.OPEN, DocumentStatus.IN_PROGRESS)
+LINES = cast(Table, DocumentLine.__table__)
 
 
 @cache
@@ -293,22 +296,31 @@ def set_data(doc: Document, **values: Any) -> None:
 
 
 def get_document(session: Session, principal: Principal, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
-    if doc is not None:
-        warehouse = session.get(Warehouse, doc.warehouse_id)
-        if warehouse is not None and _visible(principal, warehouse):
-            return doc
-    raise NotFoundError(
-        f"Unknown warehouse document {document_id}.",
-        code="warehouse_document.not_found",
-        id=document_id,
-    )
+    return _document_of(session, principal, document_id)[1]
+
+
+def _document_of(
+    session: Session, principal: Principal, document_id: int
+) -> tuple[Warehouse, Document]:
+    """The document and its warehouse (one query), if the principal's scope covers it."""
+    row = session.execute(
+        select(Warehouse, Document)
+        .join(Document, Document.warehouse_id == Warehouse.id)
+        .where(Document.id == document_id)
+    ).first()
+    if row is None or not _visible(principal, row[0]):
+        raise NotFoundError(
+            f"Unknown warehouse document {document_id}.",
+            code="warehouse_document.not_found",
+            id=document_id,
+        )
+    return row[0], row[1]
 
 
 def document_of(
     session: Session, principal: Principal, document_id: int, kind: DocumentKind
 ) -> tuple[Warehouse, Document]:
-    doc = get_document(session, principal, document_id)
+    warehouse, doc = _document_of(session, principal, document_id)
     if doc.kind is not kind:
         raise ConflictError(
             f"Document {document_id} is a {doc.kind}, not a {kind}.",
@@ -317,8 +329,6 @@ def document_of(
             kind=doc.kind,
             wanted=kind,
         )
-    warehouse = session.get(Warehouse, doc.warehouse_id)
-    assert warehouse is not None
     return warehouse, doc
 
 
@@ -404,7 +414,11 @@ def scanned(
     scan_id: str | None,
     action: str,
     apply: Any,
+    doc: Document | None = None,
 ) -> tuple[Document, bool]:
+    """Apply a scan once (``ledger.once``) and return its document. A scan of a line of
+    ``doc`` answers with ``doc``, which the scan reloaded under its lock (``progress``):
+    the answer is stored with the scan id and nothing is read again."""
     done = ledger.once(
         session,
         scan_id=scan_id,
@@ -412,16 +426,47 @@ def scanned(
         action=action,
         actor=principal.username,
         apply=apply,
+        expected=None if doc is None else {"document_id": doc.id},
     )
-    doc = session.get(Document, int(done.result["document_id"]), populate_existing=True)
-    assert doc is not None
-    return doc, done.applied
+    document_id = int(done.result["document_id"])
+    if done.applied and doc is not None and doc.id == document_id:
+        return doc, True
+    found = session.get(Document, document_id, populate_existing=True)
+    assert found is not None
+    return found, done.applied
 
 
-def line_of(session: Session, doc: Document, line_id: int) -> DocumentLine:
-    # The line's row lock: two scans of one line take turns, the second sees it done.
-    line = session.get(DocumentLine, line_id, populate_existing=True, with_for_update=True)
-    if line is None or line.document_id != doc.id:
+@dataclass(frozen=True, slots=True)
+class ScannedLine:
+    """A document line under its row lock, with where it comes from and goes to."""
+
+    line: DocumentLine
+    source: Location | None
+    target: Location | None
+
+    def done(self, session: Session, qty_done: int, target: Location | None = None) -> None:
+        """Record the line's progress (and the bin it went to) with one UPDATE."""
+        values: dict[str, Any] = {"qty_done": qty_done}
+        if target is not None:
+            values["to_location_id"] = target.id
+        session.execute(update(LINES).where(LINES.c.id == self.line.id).values(**values))
+        for key, value in values.items():
+            set_committed_value(self.line, key, value)
+
+
+def line_of(session: Session, doc: Document, line_id: int) -> ScannedLine:
+    """A line of ``doc`` and its two locations, in one query that takes the line's row
+    lock: two scans of one line take turns, the second sees it done."""
+    source, target = aliased(Location), aliased(Location)
+    row = session.execute(
+        select(DocumentLine, source, target)
+        .outerjoin(source, source.id == DocumentLine.from_location_id)
+        .outerjoin(target, target.id == DocumentLine.to_location_id)
+        .where(DocumentLine.id == line_id, DocumentLine.document_id == doc.id)
+        .with_for_update(of=DocumentLine)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
         raise ValidationError(
             f"is not a line of document {doc.id}.",
             code="warehouse.unknown_line",
@@ -429,7 +474,7 @@ def line_of(session: Session, doc: Document, line_id: int) -> DocumentLine:
             value=line_id,
             document=doc.id,
         )
-    return line
+    return ScannedLine(row[0], row[1], row[2])
 
 
 def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) -> None:
@@ -440,26 +485,30 @@ def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) 
     done and closes the document; the lock is held only until the commit that follows.
     """
     lock_document(session, doc)
-    open_lines = session.scalar(
-        select(func.count())
-        .select_from(DocumentLine)
+    open_line = session.scalar(
+        select(DocumentLine.id)
         .where(DocumentLine.document_id == doc.id, DocumentLine.qty_done < DocumentLine.qty)
+        .limit(1)
     )
-    if not open_lines:
+    if open_line is None:
         move_to(session, warehouse, doc, ACTIVE, DocumentStatus.DONE, actor)
     elif doc.status is DocumentStatus.OPEN:
         move_to(session, warehouse, doc, DocumentStatus.OPEN, DocumentStatus.IN_PROGRESS, actor)
 
 
 def lock_document(session: Session, doc: Document) -> None:
-    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it.
+    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it,
+    in one query.
 
     ``FOR NO KEY UPDATE``: the moves the same transaction inserted hold a key-share lock on
     the document (their foreign key), which a plain ``FOR UPDATE`` would wait on.
     """
-    query = select(Document.id).where(Document.id == doc.id)
-    session.execute(query.with_for_update(key_share=True))
-    session.refresh(doc)
+    session.execute(
+        select(Document)
+        .where(Document.id == doc.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
 
 
 def check_active(doc: Document) -> None:
