@@ -98,8 +98,10 @@ def prepare(sessions: sessionmaker[Session]) -> Principal:
     system = Principal.system("bench")
     with session_scope(sessions) as session:
         scope = Scope.unit(ScopeKind.WAREHOUSE, SITE, province_code="320000")
-        user = auth_service.create_user(session, username="picker", password=PASSWORD,
-                                        role=Role.WAREHOUSE_OPERATOR.value, scope=scope)  # fmt: skip
+        role = Role.WAREHOUSE_OPERATOR.value
+        user = auth_service.create_user(
+            session, username="picker", password=PASSWORD, role=role, scope=scope
+        )
         service.create_warehouse(session, system, WarehouseCreate(
             code=SITE, name="bench", kind=WarehouseKind.CENTRAL, province_code="320000",
             status=WarehouseStatus.OPEN, layout=Layout(zones=["A", "B"], aisles=10, racks=10,
@@ -284,15 +286,14 @@ def bench(backend: str, folder: Path) -> None:
             app = create_app(settings, network=load_reference)
 
             def run(scans: list[Scan]) -> Tally:
-                if path == "service":
-                    return run_service(sessions, picker, scans)
-                return asyncio.run(run_api(app, scans))
+                if path == "service":  # noqa: B023  (called in this iteration only)
+                    return run_service(sessions, picker, scans)  # noqa: B023
+                return asyncio.run(run_api(app, scans))  # noqa: B023
 
             results = run(putaways)
             print(results.line("put away"))
             _failures(results)
-            picks = pick_scans(sessions)
-            results = run(picks)
+            results = run(pick_scans(sessions))
             print(results.line("pick"))
             _failures(results)
             print(f"  ledger                 {check(sessions)}")

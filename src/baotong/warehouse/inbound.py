@@ -117,9 +117,10 @@ def receive(
             source_id=str(doc.id),
         )
         counted: dict[str, list[int]] = {}
+        suggested: dict[str, Location] = {}  # one suggestion an SKU (see suggest_location)
+        service.ensure_lots(session, warehouse, [(i.sku, i.lot, i.expiry) for i in lines])
         for item in lines:
             good = item.qty - item.damaged
-            service.ensure_lot(session, warehouse, item.sku, item.lot, item.expiry)
             line = expected.get(item.sku)
             if line is None or line.qty_done + line.qty_damaged > 0:
                 line = DocumentLine(document_id=doc.id, sku=item.sku, qty=0)
@@ -143,7 +144,8 @@ def receive(
                     actor=principal.username,
                     scan_id=scan_id,
                 )
-                suggested = service.suggest_location(session, warehouse, item.sku)
+                if item.sku not in suggested:
+                    suggested[item.sku] = service.suggest_location(session, warehouse, item.sku)
                 session.add(
                     DocumentLine(
                         document_id=putaway.id,
@@ -152,7 +154,7 @@ def receive(
                         expiry=item.expiry,
                         qty=good,
                         from_location_id=dock.id,
-                        to_location_id=suggested.id,
+                        to_location_id=suggested[item.sku].id,
                     )
                 )
         discrepancies = []

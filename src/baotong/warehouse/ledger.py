@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -87,23 +87,61 @@ def upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
     return sqlite.insert(table)
 
 
+# The statements of a scan, built once (a scan only binds its values): building a statement
+# costs more CPU than the database takes to run it.
+_QUANT = (
+    (QUANTS.c.location_id == bindparam("b_location"))
+    & (QUANTS.c.sku == bindparam("b_sku"))
+    & (QUANTS.c.lot == bindparam("b_lot"))
+)
+_TAKE = (
+    update(QUANTS)
+    .where(
+        _QUANT,
+        QUANTS.c.on_hand - QUANTS.c.reserved >= bindparam("b_qty") - bindparam("b_release"),
+        QUANTS.c.reserved >= bindparam("b_release"),
+        QUANTS.c.on_hand >= bindparam("b_qty"),
+    )
+    .values(
+        on_hand=QUANTS.c.on_hand - bindparam("b_qty"),
+        reserved=QUANTS.c.reserved - bindparam("b_release"),
+    )
+)
+_PUT = update(QUANTS).where(_QUANT).values(on_hand=QUANTS.c.on_hand + bindparam("b_qty"))
+_CREATE: dict[str, Any] = {
+    name: dialect.insert(QUANTS).on_conflict_do_update(
+        index_elements=[QUANTS.c.location_id, QUANTS.c.sku, QUANTS.c.lot],
+        set_={"on_hand": QUANTS.c.on_hand + bindparam("b_qty")},
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_APPEND = insert(MOVES)
+_CLAIM: dict[str, Any] = {
+    name: dialect.insert(SCANS)
+    .on_conflict_do_nothing(index_elements=[SCANS.c.scan_id])
+    .returning(SCANS.c.scan_id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_FIRST = select(SCANS.c.action, SCANS.c.warehouse_id, SCANS.c.result).where(
+    SCANS.c.scan_id == bindparam("b_scan")
+)
+_RESULT = update(SCANS).where(SCANS.c.scan_id == bindparam("b_scan"))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def take(
     session: Session, location: Location, sku: str, lot: str, qty: int, *, release: int = 0
 ) -> None:
     """Take ``qty`` units off a quant, ``release`` of them from its reservation: one
     guarded UPDATE, refused (nothing changed) when fewer units are available."""
     done = session.execute(
-        update(QUANTS)
-        .where(
-            QUANTS.c.location_id == location.id,
-            QUANTS.c.sku == sku,
-            QUANTS.c.lot == lot,
-            QUANTS.c.on_hand - QUANTS.c.reserved >= qty - release,
-            QUANTS.c.reserved >= release,
-            QUANTS.c.on_hand >= qty,
-        )
-        .values(on_hand=QUANTS.c.on_hand - qty, reserved=QUANTS.c.reserved - release)
-    ).rowcount  # type: ignore[attr-defined]
+        _TAKE,
+        {"b_location": location.id, "b_sku": sku, "b_lot": lot, "b_qty": qty,
+         "b_release": release},
+    ).rowcount  # type: ignore[attr-defined]  # fmt: skip
     if done != 1:
         _refuse(session, location, sku, lot, qty)
 
@@ -111,27 +149,14 @@ def take(
 def put(session: Session, location: Location, sku: str, lot: str, qty: int) -> None:
     """Add ``qty`` units to a quant; the first units create it (an INSERT that adds to
     the quant instead when another transaction created it meanwhile)."""
-    done = session.execute(
-        update(QUANTS)
-        .where(QUANTS.c.location_id == location.id, QUANTS.c.sku == sku, QUANTS.c.lot == lot)
-        .values(on_hand=QUANTS.c.on_hand + qty)
-    ).rowcount  # type: ignore[attr-defined]
-    if done == 1:
+    where = {"b_location": location.id, "b_sku": sku, "b_lot": lot, "b_qty": qty}
+    if session.execute(_PUT, where).rowcount == 1:  # type: ignore[attr-defined]
         return
-    insert = upsert(session, QUANTS).values(
-        warehouse_id=location.warehouse_id,
-        location_id=location.id,
-        sku=sku,
-        lot=lot,
-        on_hand=qty,
-        reserved=0,
-    )
     session.execute(
-        insert.on_conflict_do_update(
-            index_elements=[QUANTS.c.location_id, QUANTS.c.sku, QUANTS.c.lot],
-            set_={"on_hand": QUANTS.c.on_hand + qty},
-        )
-    )
+        _CREATE[_dialect(session)],
+        {"warehouse_id": location.warehouse_id, "location_id": location.id, "sku": sku,
+         "lot": lot, "on_hand": qty, "reserved": 0, "b_qty": qty},
+    )  # fmt: skip
 
 
 def reserve(session: Session, quant: Quant, qty: int, location: Location) -> None:
@@ -187,18 +212,19 @@ def move(
     if target is not None:
         put(session, target, sku, lot, qty)
     session.execute(
-        insert(MOVES).values(
-            warehouse_id=warehouse_id,
-            at=clock.now(),
-            sku=sku,
-            lot=lot,
-            qty=qty,
-            from_location_id=source.id if source else None,
-            to_location_id=target.id if target else None,
-            document_id=document_id,
-            actor=actor,
-            scan_id=scan_id,
-        )
+        _APPEND,
+        {
+            "warehouse_id": warehouse_id,
+            "at": clock.now(),
+            "sku": sku,
+            "lot": lot,
+            "qty": qty,
+            "from_location_id": source.id if source else None,
+            "to_location_id": target.id if target else None,
+            "document_id": document_id,
+            "actor": actor,
+            "scan_id": scan_id,
+        },
     )
 
 
@@ -239,24 +265,12 @@ def once(
             value=scan_id,
         )
     claimed = session.execute(
-        upsert(session, SCANS)
-        .values(
-            scan_id=scan_id,
-            warehouse_id=warehouse_id,
-            action=action,
-            actor=actor,
-            at=clock.now(),
-            result=expected or {},
-        )
-        .on_conflict_do_nothing(index_elements=[SCANS.c.scan_id])
-        .returning(SCANS.c.scan_id)
-    ).first()
+        _CLAIM[_dialect(session)],
+        {"scan_id": scan_id, "warehouse_id": warehouse_id, "action": action, "actor": actor,
+         "at": clock.now(), "result": expected or {}},
+    ).first()  # fmt: skip
     if claimed is None:
-        first = session.execute(
-            select(SCANS.c.action, SCANS.c.warehouse_id, SCANS.c.result).where(
-                SCANS.c.scan_id == scan_id
-            )
-        ).one()
+        first = session.execute(_FIRST, {"b_scan": scan_id}).one()
         if first.action != action or first.warehouse_id != warehouse_id:
             raise ConflictError(
                 f"Scan id {scan_id} was already used for {first.action}.",
@@ -267,7 +281,7 @@ def once(
         return Applied(dict(first.result), False)
     result = apply()
     if result != expected:
-        session.execute(update(SCANS).where(SCANS.c.scan_id == scan_id).values(result=result))
+        session.execute(_RESULT, {"b_scan": scan_id, "result": result})
     return Applied(result, True)
 
 

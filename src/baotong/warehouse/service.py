@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, func, select, update
+from sqlalchemy import Select, Table, and_, bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -295,6 +295,34 @@ def set_data(doc: Document, **values: Any) -> None:
     doc.data = {**doc.data, **values}
 
 
+# The queries of a line scan, built once (a scan only binds its values).
+_DOCUMENT = (
+    select(Warehouse, Document)
+    .join(Document, Document.warehouse_id == Warehouse.id)
+    .where(Document.id == bindparam("b_document"))
+)
+_SOURCE, _TARGET = aliased(Location), aliased(Location)
+_LINE = (
+    select(DocumentLine, _SOURCE, _TARGET)
+    .outerjoin(_SOURCE, _SOURCE.id == DocumentLine.from_location_id)
+    .outerjoin(_TARGET, _TARGET.id == DocumentLine.to_location_id)
+    .where(DocumentLine.id == bindparam("b_line"))
+    .where(DocumentLine.document_id == bindparam("b_document"))
+    .with_for_update(of=DocumentLine)
+)
+_LINE_DONE = update(LINES).where(LINES.c.id == bindparam("b_line"))
+_LOCK = (
+    select(Document).where(Document.id == bindparam("b_document")).with_for_update(key_share=True)
+)
+_OPEN_LINE = (
+    select(DocumentLine.id)
+    .where(DocumentLine.document_id == bindparam("b_document"))
+    .where(DocumentLine.qty_done < DocumentLine.qty)
+    .limit(1)
+)
+_FRESH = {"populate_existing": True}
+
+
 def get_document(session: Session, principal: Principal, document_id: int) -> Document:
     return _document_of(session, principal, document_id)[1]
 
@@ -303,11 +331,7 @@ def _document_of(
     session: Session, principal: Principal, document_id: int
 ) -> tuple[Warehouse, Document]:
     """The document and its warehouse (one query), if the principal's scope covers it."""
-    row = session.execute(
-        select(Warehouse, Document)
-        .join(Document, Document.warehouse_id == Warehouse.id)
-        .where(Document.id == document_id)
-    ).first()
+    row = session.execute(_DOCUMENT, {"b_document": document_id}).first()
     if row is None or not _visible(principal, row[0]):
         raise NotFoundError(
             f"Unknown warehouse document {document_id}.",
@@ -392,19 +416,33 @@ def read_document(session: Session, doc: Document, *, with_lines: bool = True) -
     )
 
 
-def ensure_lot(
-    session: Session, warehouse: Warehouse, sku: str, code: str, expiry: date | None
+def ensure_lots(
+    session: Session, warehouse: Warehouse, lots: Iterable[tuple[str, str, date | None]]
 ) -> None:
-    if not code:
+    """Record the lots (SKU, lot code, expiry) a warehouse receives: the new ones added,
+    a known one without expiry given the expiry now known; one query for all of them."""
+    wanted: dict[tuple[str, str], date | None] = {}
+    for sku, code, expiry in lots:
+        if code and wanted.get((sku, code)) is None:
+            wanted[(sku, code)] = expiry
+    if not wanted:
         return
-    found = session.scalar(
-        select(Lot).where(Lot.warehouse_id == warehouse.id, Lot.sku == sku, Lot.code == code)
+    known = session.scalars(
+        select(Lot).where(
+            Lot.warehouse_id == warehouse.id,
+            Lot.sku.in_({sku for sku, _ in wanted}),
+            Lot.code.in_({code for _, code in wanted}),
+        )
     )
-    if found is None:
-        session.add(Lot(warehouse_id=warehouse.id, sku=sku, code=code, expiry=expiry))
-        session.flush()
-    elif expiry is not None and found.expiry is None:
-        found.expiry = expiry
+    for found in known:
+        expiry = wanted.pop((found.sku, found.code), None)
+        if expiry is not None and found.expiry is None:
+            found.expiry = expiry
+    session.add_all(
+        Lot(warehouse_id=warehouse.id, sku=sku, code=code, expiry=expiry)
+        for (sku, code), expiry in wanted.items()
+    )
+    session.flush()
 
 
 def scanned(
@@ -449,7 +487,7 @@ class ScannedLine:
         values: dict[str, Any] = {"qty_done": qty_done}
         if target is not None:
             values["to_location_id"] = target.id
-        session.execute(update(LINES).where(LINES.c.id == self.line.id).values(**values))
+        session.execute(_LINE_DONE, {"b_line": self.line.id, **values})
         for key, value in values.items():
             set_committed_value(self.line, key, value)
 
@@ -457,14 +495,8 @@ class ScannedLine:
 def line_of(session: Session, doc: Document, line_id: int) -> ScannedLine:
     """A line of ``doc`` and its two locations, in one query that takes the line's row
     lock: two scans of one line take turns, the second sees it done."""
-    source, target = aliased(Location), aliased(Location)
     row = session.execute(
-        select(DocumentLine, source, target)
-        .outerjoin(source, source.id == DocumentLine.from_location_id)
-        .outerjoin(target, target.id == DocumentLine.to_location_id)
-        .where(DocumentLine.id == line_id, DocumentLine.document_id == doc.id)
-        .with_for_update(of=DocumentLine)
-        .execution_options(populate_existing=True)
+        _LINE, {"b_line": line_id, "b_document": doc.id}, execution_options=_FRESH
     ).first()
     if row is None:
         raise ValidationError(
@@ -485,11 +517,7 @@ def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) 
     done and closes the document; the lock is held only until the commit that follows.
     """
     lock_document(session, doc)
-    open_line = session.scalar(
-        select(DocumentLine.id)
-        .where(DocumentLine.document_id == doc.id, DocumentLine.qty_done < DocumentLine.qty)
-        .limit(1)
-    )
+    open_line = session.scalar(_OPEN_LINE, {"b_document": doc.id})
     if open_line is None:
         move_to(session, warehouse, doc, ACTIVE, DocumentStatus.DONE, actor)
     elif doc.status is DocumentStatus.OPEN:
@@ -503,12 +531,7 @@ def lock_document(session: Session, doc: Document) -> None:
     ``FOR NO KEY UPDATE``: the moves the same transaction inserted hold a key-share lock on
     the document (their foreign key), which a plain ``FOR UPDATE`` would wait on.
     """
-    session.execute(
-        select(Document)
-        .where(Document.id == doc.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    session.execute(_LOCK, {"b_document": doc.id}, execution_options=_FRESH).scalar_one()
 
 
 def check_active(doc: Document) -> None:
