@@ -222,7 +222,7 @@ def put_away(
             scan_id=scan_id,
         )
         scanned.done(session, line.qty, target if target is not scanned.target else None)
-        service.progress(session, warehouse, doc, principal.username)
+        service.progress(session, warehouse, doc, principal.username, line.id)
         return {"document_id": doc.id}
 
     return service.scanned(session, warehouse, principal, scan_id, "putaway", apply, doc)

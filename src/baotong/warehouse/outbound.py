@@ -135,7 +135,8 @@ def pick(
             release=count,
         )
         scanned.done(session, line.qty_done + count)
-        service.progress(session, warehouse, doc, principal.username)
+        still_open = line.qty_done < line.qty
+        service.progress(session, warehouse, doc, principal.username, line.id, line_open=still_open)
         return {"document_id": doc.id}
 
     return service.scanned(session, warehouse, principal, scan_id, "pick", apply, doc)

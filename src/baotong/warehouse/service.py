@@ -320,6 +320,14 @@ _OPEN_LINE = (
     .where(DocumentLine.qty_done < DocumentLine.qty)
     .limit(1)
 )
+_OPEN_ELSEWHERE = (
+    select(DocumentLine.id)
+    .where(DocumentLine.document_id == bindparam("b_document"))
+    .where(DocumentLine.qty_done < DocumentLine.qty)
+    .where(DocumentLine.id != bindparam("b_line"))
+    .limit(1)
+    .with_for_update(read=True, key_share=True, skip_locked=True)
+)
 _FRESH = {"populate_existing": True}
 
 
@@ -455,8 +463,9 @@ def scanned(
     doc: Document | None = None,
 ) -> tuple[Document, bool]:
     """Apply a scan once (``ledger.once``) and return its document. A scan of a line of
-    ``doc`` answers with ``doc``, which the scan reloaded under its lock (``progress``):
-    the answer is stored with the scan id and nothing is read again."""
+    ``doc`` answers with ``doc`` as the scan left it (``progress`` reloads it under its
+    lock whenever its state may change): the answer is stored with the scan id and
+    nothing is read again."""
     done = ledger.once(
         session,
         scan_id=scan_id,
@@ -509,13 +518,33 @@ def line_of(session: Session, doc: Document, line_id: int) -> ScannedLine:
     return ScannedLine(row[0], row[1], row[2])
 
 
-def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) -> None:
+def progress(
+    session: Session,
+    warehouse: Warehouse,
+    doc: Document,
+    actor: str,
+    line_id: int | None = None,
+    *,
+    line_open: bool = False,
+) -> None:
     """Mark a document in progress, or done when every line is.
 
     Called last in a scan's transaction: the document's row lock (PostgreSQL) makes the
     scans of one document decide in turn, so the last line's scan sees every other line
     done and closes the document; the lock is held only until the commit that follows.
+
+    A scan of line ``line_id`` of a document in progress skips that lock when the line is
+    still open (``line_open``: a part of it picked), or when another open line is found
+    that no scan holds (``FOR KEY SHARE SKIP LOCKED``: a scan of it
+    waits for this commit, then sees this line done): the document stays in progress,
+    and fifty pickers on one pick list do not queue on its row.
     """
+    if line_id is not None and doc.status is DocumentStatus.IN_PROGRESS:
+        if line_open:  # this line is still open: the document stays in progress
+            return
+        elsewhere = {"b_document": doc.id, "b_line": line_id}
+        if session.scalar(_OPEN_ELSEWHERE, elsewhere) is not None:
+            return
     lock_document(session, doc)
     open_line = session.scalar(_OPEN_LINE, {"b_document": doc.id})
     if open_line is None:
