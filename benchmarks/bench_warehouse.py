@@ -58,7 +58,7 @@ def _prepare(url: str) -> list[tuple[int, int]]:
     engine = make_engine(url)
     system = Principal.system("bench")
     with session_scope(make_sessionmaker(engine)) as session:
-        auth_service.create_user(session, username="bench", password="bench password",
+        auth_service.create_user(session, username="bench", password="correct horse battery",
                                  role="admin")  # fmt: skip
         service.create_warehouse(session, system, WarehouseCreate(
             code="BENCH", name="bench", kind=WarehouseKind.CENTRAL, province_code="320000",
@@ -148,7 +148,7 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise RuntimeError("the service did not start within 60 s")
                     time.sleep(0.2)
-                login = {"username": "bench", "password": "bench password"}
+                login = {"username": "bench", "password": "correct horse battery"}
                 token = httpx.post(f"{base}/api/v1/auth/login", json=login).json()["access_token"]
                 start = time.perf_counter()
                 latencies, errors, repeats = _run(base, token, work)

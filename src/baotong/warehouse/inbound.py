@@ -295,9 +295,10 @@ def receive(
             source_id=str(doc.id),
         )
         counted: dict[str, list[int]] = {}
+        suggested: dict[str, Location] = {}  # one suggestion an SKU (see suggest_location)
+        service.ensure_lots(session, warehouse, [(i.sku, i.lot, i.expiry) for i in lines])
         for item in lines:
             good = item.qty - item.damaged
-            service.ensure_lot(session, warehouse, item.sku, item.lot, item.expiry)
             line = expected.get(item.sku)
             if line is None or line.qty_done + line.qty_damaged > 0:
                 line = DocumentLine(document_id=doc.id, sku=item.sku, qty=0)
@@ -321,7 +322,8 @@ def receive(
                     actor=principal.username,
                     scan_id=scan_id,
                 )
-                suggested = service.suggest_location(session, warehouse, item.sku)
+                if item.sku not in suggested:
+                    suggested[item.sku] = service.suggest_location(session, warehouse, item.sku)
                 session.add(
                     DocumentLine(
                         document_id=putaway.id,
@@ -330,7 +332,7 @@ def receive(
                         expiry=item.expiry,
                         qty=good,
                         from_location_id=dock.id,
-                        to_location_id=suggested.id,
+                        to_location_id=suggested[item.sku].id,
                     )
                 )
         discrepancies = []
@@ -386,7 +388,8 @@ def put_away(
 
     def apply() -> dict[str, Any]:
         service.check_active(doc)
-        line = service.line_of(session, doc, line_id)
+        scanned = service.line_of(session, doc, line_id)
+        line = scanned.line
         remaining = line.qty - line.qty_done
         if remaining <= 0:
             raise ConflictError(
@@ -394,29 +397,27 @@ def put_away(
             )
         target = (
             service.location(session, warehouse, location_code)
-            if location_code
-            else session.get(Location, line.to_location_id)
+            if location_code and location_code != getattr(scanned.target, "code", None)
+            else scanned.target
         )
         assert target is not None
-        source = session.get(Location, line.from_location_id)
         ledger.move(
             session,
             warehouse_id=warehouse.id,
             sku=line.sku,
             lot=line.lot,
             qty=remaining,
-            source=source,
+            source=scanned.source,
             target=target,
             document_id=doc.id,
             actor=principal.username,
             scan_id=scan_id,
         )
-        line.qty_done, line.to_location_id = line.qty, target.id
-        session.flush()
-        service.progress(session, warehouse, doc, principal.username)
+        scanned.done(session, line.qty, target if target is not scanned.target else None)
+        service.progress(session, warehouse, doc, principal.username, line.id)
         return {"document_id": doc.id}
 
-    return service.scanned(session, warehouse, principal, scan_id, "putaway", apply)
+    return service.scanned(session, warehouse, principal, scan_id, "putaway", apply, doc)
 
 
 # -- 3. pick ----------------------------------------------------------------------------------

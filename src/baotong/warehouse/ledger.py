@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from baotong.core import clock
@@ -25,6 +25,9 @@ from baotong.core.i18n import N_
 from baotong.warehouse.models import Location, Move, Quant, Scan
 
 N_("error.warehouse.insufficient_stock")
+QUANTS = cast(Table, Quant.__table__)
+MOVES = cast(Table, Move.__table__)
+SCANS = cast(Table, Scan.__table__)
 
 
 class InsufficientStock(ConflictError):
@@ -76,68 +79,92 @@ def _refuse(session: Session, location: Location, sku: str, lot: str, needed: in
     )
 
 
+def upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into ``table`` that can say what to do ON CONFLICT, for the session's
+    database (PostgreSQL or SQLite, the two Baotong runs on)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+# The statements of a scan, built once (a scan only binds its values): building a statement
+# costs more CPU than the database takes to run it.
+_QUANT = (
+    (QUANTS.c.location_id == bindparam("b_location"))
+    & (QUANTS.c.sku == bindparam("b_sku"))
+    & (QUANTS.c.lot == bindparam("b_lot"))
+)
+_TAKE = (
+    update(QUANTS)
+    .where(
+        _QUANT,
+        QUANTS.c.on_hand - QUANTS.c.reserved >= bindparam("b_qty") - bindparam("b_release"),
+        QUANTS.c.reserved >= bindparam("b_release"),
+        QUANTS.c.on_hand >= bindparam("b_qty"),
+    )
+    .values(
+        on_hand=QUANTS.c.on_hand - bindparam("b_qty"),
+        reserved=QUANTS.c.reserved - bindparam("b_release"),
+    )
+)
+_PUT = update(QUANTS).where(_QUANT).values(on_hand=QUANTS.c.on_hand + bindparam("b_qty"))
+_CREATE: dict[str, Any] = {
+    name: dialect.insert(QUANTS).on_conflict_do_update(
+        index_elements=[QUANTS.c.location_id, QUANTS.c.sku, QUANTS.c.lot],
+        set_={"on_hand": QUANTS.c.on_hand + bindparam("b_qty")},
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_APPEND = insert(MOVES)
+_CLAIM: dict[str, Any] = {
+    name: dialect.insert(SCANS)
+    .on_conflict_do_nothing(index_elements=[SCANS.c.scan_id])
+    .returning(SCANS.c.scan_id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_FIRST = select(SCANS.c.action, SCANS.c.warehouse_id, SCANS.c.result).where(
+    SCANS.c.scan_id == bindparam("b_scan")
+)
+_RESULT = update(SCANS).where(SCANS.c.scan_id == bindparam("b_scan"))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def take(
     session: Session, location: Location, sku: str, lot: str, qty: int, *, release: int = 0
 ) -> None:
-    """Take ``qty`` units off a quant, ``release`` of them from its reservation."""
+    """Take ``qty`` units off a quant, ``release`` of them from its reservation: one
+    guarded UPDATE, refused (nothing changed) when fewer units are available."""
     done = session.execute(
-        update(Quant)
-        .where(
-            Quant.location_id == location.id,
-            Quant.sku == sku,
-            Quant.lot == lot,
-            Quant.on_hand - Quant.reserved >= qty - release,
-            Quant.reserved >= release,
-            Quant.on_hand >= qty,
-        )
-        .values(on_hand=Quant.on_hand - qty, reserved=Quant.reserved - release)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+        _TAKE,
+        {"b_location": location.id, "b_sku": sku, "b_lot": lot, "b_qty": qty,
+         "b_release": release},
+    ).rowcount  # type: ignore[attr-defined]  # fmt: skip
     if done != 1:
         _refuse(session, location, sku, lot, qty)
 
 
 def put(session: Session, location: Location, sku: str, lot: str, qty: int) -> None:
-    """Add ``qty`` units to a quant, creating it on first use."""
-    for _ in range(2):
-        done = session.execute(
-            update(Quant)
-            .where(Quant.location_id == location.id, Quant.sku == sku, Quant.lot == lot)
-            .values(on_hand=Quant.on_hand + qty)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if done == 1:
-            return
-        try:
-            with session.begin_nested():
-                session.add(
-                    Quant(
-                        warehouse_id=location.warehouse_id,
-                        location_id=location.id,
-                        sku=sku,
-                        lot=lot,
-                        on_hand=qty,
-                        reserved=0,
-                    )
-                )
-            return
-        except IntegrityError:  # another transaction created it first: add to theirs
-            continue
-    raise ConflictError(
-        f"Could not store {sku} at {location.code}; try again.",
-        code="warehouse.busy",
-        sku=sku,
-        location=location.code,
-    )
+    """Add ``qty`` units to a quant; the first units create it (an INSERT that adds to
+    the quant instead when another transaction created it meanwhile)."""
+    where = {"b_location": location.id, "b_sku": sku, "b_lot": lot, "b_qty": qty}
+    if session.execute(_PUT, where).rowcount == 1:  # type: ignore[attr-defined]
+        return
+    session.execute(
+        _CREATE[_dialect(session)],
+        {"warehouse_id": location.warehouse_id, "location_id": location.id, "sku": sku,
+         "lot": lot, "on_hand": qty, "reserved": 0, "b_qty": qty},
+    )  # fmt: skip
 
 
 def reserve(session: Session, quant: Quant, qty: int, location: Location) -> None:
     """Reserve ``qty`` available units of a quant (for a pick list)."""
     done = session.execute(
-        update(Quant)
-        .where(Quant.id == quant.id, Quant.on_hand - Quant.reserved >= qty)
-        .values(reserved=Quant.reserved + qty)
-        .execution_options(synchronize_session=False)
+        update(QUANTS)
+        .where(QUANTS.c.id == quant.id, QUANTS.c.on_hand - QUANTS.c.reserved >= qty)
+        .values(reserved=QUANTS.c.reserved + qty)
     ).rowcount  # type: ignore[attr-defined]
     if done != 1:
         _refuse(session, location, quant.sku, quant.lot, qty)
@@ -145,15 +172,14 @@ def reserve(session: Session, quant: Quant, qty: int, location: Location) -> Non
 
 def unreserve(session: Session, location_id: int, sku: str, lot: str, qty: int) -> None:
     session.execute(
-        update(Quant)
+        update(QUANTS)
         .where(
-            Quant.location_id == location_id,
-            Quant.sku == sku,
-            Quant.lot == lot,
-            Quant.reserved >= qty,
+            QUANTS.c.location_id == location_id,
+            QUANTS.c.sku == sku,
+            QUANTS.c.lot == lot,
+            QUANTS.c.reserved >= qty,
         )
-        .values(reserved=Quant.reserved - qty)
-        .execution_options(synchronize_session=False)
+        .values(reserved=QUANTS.c.reserved - qty)
     )
 
 
@@ -170,7 +196,7 @@ def move(
     actor: str,
     scan_id: str | None = None,
     release: int = 0,
-) -> Move:
+) -> None:
     """Move ``qty`` units from ``source`` to ``target`` (None: outside the warehouse) and
     append the move to the ledger; ``release`` units come out of the source's reservation."""
     if qty <= 0:
@@ -185,20 +211,21 @@ def move(
         take(session, source, sku, lot, qty, release=release)
     if target is not None:
         put(session, target, sku, lot, qty)
-    row = Move(
-        warehouse_id=warehouse_id,
-        at=clock.now(),
-        sku=sku,
-        lot=lot,
-        qty=qty,
-        from_location_id=source.id if source else None,
-        to_location_id=target.id if target else None,
-        document_id=document_id,
-        actor=actor,
-        scan_id=scan_id,
+    session.execute(
+        _APPEND,
+        {
+            "warehouse_id": warehouse_id,
+            "at": clock.now(),
+            "sku": sku,
+            "lot": lot,
+            "qty": qty,
+            "from_location_id": source.id if source else None,
+            "to_location_id": target.id if target else None,
+            "document_id": document_id,
+            "actor": actor,
+            "scan_id": scan_id,
+        },
     )
-    session.add(row)
-    return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +245,16 @@ def once(
     action: str,
     actor: str,
     apply: Callable[[], dict[str, Any]],
+    expected: dict[str, Any] | None = None,
 ) -> Applied:
-    """Apply a scan exactly once: the scan id is stored first (a racing duplicate waits on
-    it, then finds it), the work is done, its result stored with it."""
+    """Apply a scan exactly once.
+
+    The scan id is inserted first (``ON CONFLICT DO NOTHING``: a racing duplicate waits on
+    the key until the first commits, then finds it; if the first rolls back, the duplicate
+    applies), then the work is done. ``expected`` is the result the work will return when
+    known beforehand (a line scan answers with its document): it is stored with the scan
+    id; otherwise the result is stored after the work.
+    """
     if scan_id is None:
         return Applied(apply(), True)
     if not 8 <= len(scan_id) <= 64:
@@ -230,33 +264,24 @@ def once(
             field="scan_id",
             value=scan_id,
         )
-    scan = Scan(
-        scan_id=scan_id,
-        warehouse_id=warehouse_id,
-        action=action,
-        actor=actor,
-        at=clock.now(),
-        result={},
-    )
-    try:
-        with session.begin_nested():
-            session.add(scan)
-    except IntegrityError:
-        first = session.scalar(
-            select(Scan).where(Scan.scan_id == scan_id).execution_options(populate_existing=True)
-        )
-        assert first is not None
+    claimed = session.execute(
+        _CLAIM[_dialect(session)],
+        {"scan_id": scan_id, "warehouse_id": warehouse_id, "action": action, "actor": actor,
+         "at": clock.now(), "result": expected or {}},
+    ).first()  # fmt: skip
+    if claimed is None:
+        first = session.execute(_FIRST, {"b_scan": scan_id}).one()
         if first.action != action or first.warehouse_id != warehouse_id:
             raise ConflictError(
                 f"Scan id {scan_id} was already used for {first.action}.",
                 code="warehouse.scan_reused",
                 scan_id=scan_id,
                 action=first.action,
-            ) from None
+            )
         return Applied(dict(first.result), False)
     result = apply()
-    scan.result = result
-    session.flush()
+    if result != expected:
+        session.execute(_RESULT, {"b_scan": scan_id, "result": result})
     return Applied(result, True)
 
 

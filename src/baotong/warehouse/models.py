@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -217,6 +218,14 @@ class DocumentLine(Base):
     units (receipts), and where from and to."""
 
     __tablename__ = "wh_document_lines"
+    __table_args__ = (  # the lines not done yet: "is any line still open?" ends every scan
+        Index(
+            "ix_wh_document_lines_open",
+            "document_id",
+            postgresql_where=text("qty_done < qty"),
+            sqlite_where=text("qty_done < qty"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[int] = mapped_column(

@@ -99,9 +99,8 @@ def pick(
 
     def apply() -> dict[str, Any]:
         service.check_active(doc)
-        line = service.line_of(session, doc, line_id)
-        source = session.get(Location, line.from_location_id)
-        target = session.get(Location, line.to_location_id)
+        scanned = service.line_of(session, doc, line_id)
+        line, source, target = scanned.line, scanned.source, scanned.target
         assert source is not None
         assert target is not None
         if location_code and location_code != source.code:
@@ -135,12 +134,12 @@ def pick(
             scan_id=scan_id,
             release=count,
         )
-        line.qty_done += count
-        session.flush()
-        service.progress(session, warehouse, doc, principal.username)
+        scanned.done(session, line.qty_done + count)
+        still_open = line.qty_done < line.qty
+        service.progress(session, warehouse, doc, principal.username, line.id, line_open=still_open)
         return {"document_id": doc.id}
 
-    return service.scanned(session, warehouse, principal, scan_id, "pick", apply)
+    return service.scanned(session, warehouse, principal, scan_id, "pick", apply, doc)
 
 
 # -- 4. kit -----------------------------------------------------------------------------------

@@ -14,12 +14,14 @@ nearest bin) and report what they could not reserve as shortages.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, and_, bindparam, func, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from baotong.audit import service as audit
 from baotong.auth.permissions import Principal, ScopeKind
@@ -60,6 +62,7 @@ DOCUMENT = audit.register_type(
 )
 DOCK_IN, DOCK_OUT, STAGING, KITTING = "DOCK-IN", "DOCK-OUT", "STAGE", "KIT"
 ACTIVE = (DocumentStatus.OPEN, DocumentStatus.IN_PROGRESS)
+LINES = cast(Table, DocumentLine.__table__)
 
 
 @cache
@@ -292,23 +295,64 @@ def set_data(doc: Document, **values: Any) -> None:
     doc.data = {**doc.data, **values}
 
 
+# The queries of a line scan, built once (a scan only binds its values).
+_DOCUMENT = (
+    select(Warehouse, Document)
+    .join(Document, Document.warehouse_id == Warehouse.id)
+    .where(Document.id == bindparam("b_document"))
+)
+_SOURCE, _TARGET = aliased(Location), aliased(Location)
+_LINE = (
+    select(DocumentLine, _SOURCE, _TARGET)
+    .outerjoin(_SOURCE, _SOURCE.id == DocumentLine.from_location_id)
+    .outerjoin(_TARGET, _TARGET.id == DocumentLine.to_location_id)
+    .where(DocumentLine.id == bindparam("b_line"))
+    .where(DocumentLine.document_id == bindparam("b_document"))
+    .with_for_update(of=DocumentLine)
+)
+_LINE_DONE = update(LINES).where(LINES.c.id == bindparam("b_line"))
+_LOCK = (
+    select(Document).where(Document.id == bindparam("b_document")).with_for_update(key_share=True)
+)
+_OPEN_LINE = (
+    select(DocumentLine.id)
+    .where(DocumentLine.document_id == bindparam("b_document"))
+    .where(DocumentLine.qty_done < DocumentLine.qty)
+    .limit(1)
+)
+_OPEN_ELSEWHERE = (
+    select(DocumentLine.id)
+    .where(DocumentLine.document_id == bindparam("b_document"))
+    .where(DocumentLine.qty_done < DocumentLine.qty)
+    .where(DocumentLine.id != bindparam("b_line"))
+    .limit(1)
+    .with_for_update(read=True, key_share=True, skip_locked=True)
+)
+_FRESH = {"populate_existing": True}
+
+
 def get_document(session: Session, principal: Principal, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
-    if doc is not None:
-        warehouse = session.get(Warehouse, doc.warehouse_id)
-        if warehouse is not None and _visible(principal, warehouse):
-            return doc
-    raise NotFoundError(
-        f"Unknown warehouse document {document_id}.",
-        code="warehouse_document.not_found",
-        id=document_id,
-    )
+    return _document_of(session, principal, document_id)[1]
+
+
+def _document_of(
+    session: Session, principal: Principal, document_id: int
+) -> tuple[Warehouse, Document]:
+    """The document and its warehouse (one query), if the principal's scope covers it."""
+    row = session.execute(_DOCUMENT, {"b_document": document_id}).first()
+    if row is None or not _visible(principal, row[0]):
+        raise NotFoundError(
+            f"Unknown warehouse document {document_id}.",
+            code="warehouse_document.not_found",
+            id=document_id,
+        )
+    return row[0], row[1]
 
 
 def document_of(
     session: Session, principal: Principal, document_id: int, kind: DocumentKind
 ) -> tuple[Warehouse, Document]:
-    doc = get_document(session, principal, document_id)
+    warehouse, doc = _document_of(session, principal, document_id)
     if doc.kind is not kind:
         raise ConflictError(
             f"Document {document_id} is a {doc.kind}, not a {kind}.",
@@ -317,8 +361,6 @@ def document_of(
             kind=doc.kind,
             wanted=kind,
         )
-    warehouse = session.get(Warehouse, doc.warehouse_id)
-    assert warehouse is not None
     return warehouse, doc
 
 
@@ -382,19 +424,33 @@ def read_document(session: Session, doc: Document, *, with_lines: bool = True) -
     )
 
 
-def ensure_lot(
-    session: Session, warehouse: Warehouse, sku: str, code: str, expiry: date | None
+def ensure_lots(
+    session: Session, warehouse: Warehouse, lots: Iterable[tuple[str, str, date | None]]
 ) -> None:
-    if not code:
+    """Record the lots (SKU, lot code, expiry) a warehouse receives: the new ones added,
+    a known one without expiry given the expiry now known; one query for all of them."""
+    wanted: dict[tuple[str, str], date | None] = {}
+    for sku, code, expiry in lots:
+        if code and wanted.get((sku, code)) is None:
+            wanted[(sku, code)] = expiry
+    if not wanted:
         return
-    found = session.scalar(
-        select(Lot).where(Lot.warehouse_id == warehouse.id, Lot.sku == sku, Lot.code == code)
+    known = session.scalars(
+        select(Lot).where(
+            Lot.warehouse_id == warehouse.id,
+            Lot.sku.in_({sku for sku, _ in wanted}),
+            Lot.code.in_({code for _, code in wanted}),
+        )
     )
-    if found is None:
-        session.add(Lot(warehouse_id=warehouse.id, sku=sku, code=code, expiry=expiry))
-        session.flush()
-    elif expiry is not None and found.expiry is None:
-        found.expiry = expiry
+    for found in known:
+        expiry = wanted.pop((found.sku, found.code), None)
+        if expiry is not None and found.expiry is None:
+            found.expiry = expiry
+    session.add_all(
+        Lot(warehouse_id=warehouse.id, sku=sku, code=code, expiry=expiry)
+        for (sku, code), expiry in wanted.items()
+    )
+    session.flush()
 
 
 def scanned(
@@ -404,7 +460,12 @@ def scanned(
     scan_id: str | None,
     action: str,
     apply: Any,
+    doc: Document | None = None,
 ) -> tuple[Document, bool]:
+    """Apply a scan once (``ledger.once``) and return its document. A scan of a line of
+    ``doc`` answers with ``doc`` as the scan left it (``progress`` reloads it under its
+    lock whenever its state may change): the answer is stored with the scan id and
+    nothing is read again."""
     done = ledger.once(
         session,
         scan_id=scan_id,
@@ -412,16 +473,41 @@ def scanned(
         action=action,
         actor=principal.username,
         apply=apply,
+        expected=None if doc is None else {"document_id": doc.id},
     )
-    doc = session.get(Document, int(done.result["document_id"]), populate_existing=True)
-    assert doc is not None
-    return doc, done.applied
+    document_id = int(done.result["document_id"])
+    if done.applied and doc is not None and doc.id == document_id:
+        return doc, True
+    found = session.get(Document, document_id, populate_existing=True)
+    assert found is not None
+    return found, done.applied
 
 
-def line_of(session: Session, doc: Document, line_id: int) -> DocumentLine:
-    # The line's row lock: two scans of one line take turns, the second sees it done.
-    line = session.get(DocumentLine, line_id, populate_existing=True, with_for_update=True)
-    if line is None or line.document_id != doc.id:
+@dataclass(frozen=True, slots=True)
+class ScannedLine:
+    """A document line under its row lock, with where it comes from and goes to."""
+
+    line: DocumentLine
+    source: Location | None
+    target: Location | None
+
+    def done(self, session: Session, qty_done: int, target: Location | None = None) -> None:
+        """Record the line's progress (and the bin it went to) with one UPDATE."""
+        values: dict[str, Any] = {"qty_done": qty_done}
+        if target is not None:
+            values["to_location_id"] = target.id
+        session.execute(_LINE_DONE, {"b_line": self.line.id, **values})
+        for key, value in values.items():
+            set_committed_value(self.line, key, value)
+
+
+def line_of(session: Session, doc: Document, line_id: int) -> ScannedLine:
+    """A line of ``doc`` and its two locations, in one query that takes the line's row
+    lock: two scans of one line take turns, the second sees it done."""
+    row = session.execute(
+        _LINE, {"b_line": line_id, "b_document": doc.id}, execution_options=_FRESH
+    ).first()
+    if row is None:
         raise ValidationError(
             f"is not a line of document {doc.id}.",
             code="warehouse.unknown_line",
@@ -429,37 +515,52 @@ def line_of(session: Session, doc: Document, line_id: int) -> DocumentLine:
             value=line_id,
             document=doc.id,
         )
-    return line
+    return ScannedLine(row[0], row[1], row[2])
 
 
-def progress(session: Session, warehouse: Warehouse, doc: Document, actor: str) -> None:
+def progress(
+    session: Session,
+    warehouse: Warehouse,
+    doc: Document,
+    actor: str,
+    line_id: int | None = None,
+    *,
+    line_open: bool = False,
+) -> None:
     """Mark a document in progress, or done when every line is.
 
     Called last in a scan's transaction: the document's row lock (PostgreSQL) makes the
     scans of one document decide in turn, so the last line's scan sees every other line
     done and closes the document; the lock is held only until the commit that follows.
+
+    A scan of line ``line_id`` of a document in progress skips that lock when the line is
+    still open (``line_open``: a part of it picked), or when another open line is found
+    that no scan holds (``FOR KEY SHARE SKIP LOCKED``: a scan of it
+    waits for this commit, then sees this line done): the document stays in progress,
+    and fifty pickers on one pick list do not queue on its row.
     """
+    if line_id is not None and doc.status is DocumentStatus.IN_PROGRESS:
+        if line_open:  # this line is still open: the document stays in progress
+            return
+        elsewhere = {"b_document": doc.id, "b_line": line_id}
+        if session.scalar(_OPEN_ELSEWHERE, elsewhere) is not None:
+            return
     lock_document(session, doc)
-    open_lines = session.scalar(
-        select(func.count())
-        .select_from(DocumentLine)
-        .where(DocumentLine.document_id == doc.id, DocumentLine.qty_done < DocumentLine.qty)
-    )
-    if not open_lines:
+    open_line = session.scalar(_OPEN_LINE, {"b_document": doc.id})
+    if open_line is None:
         move_to(session, warehouse, doc, ACTIVE, DocumentStatus.DONE, actor)
     elif doc.status is DocumentStatus.OPEN:
         move_to(session, warehouse, doc, DocumentStatus.OPEN, DocumentStatus.IN_PROGRESS, actor)
 
 
 def lock_document(session: Session, doc: Document) -> None:
-    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it.
+    """Take the document's row lock (PostgreSQL; SQLite serialises writers) and reload it,
+    in one query.
 
     ``FOR NO KEY UPDATE``: the moves the same transaction inserted hold a key-share lock on
     the document (their foreign key), which a plain ``FOR UPDATE`` would wait on.
     """
-    query = select(Document.id).where(Document.id == doc.id)
-    session.execute(query.with_for_update(key_share=True))
-    session.refresh(doc)
+    session.execute(_LOCK, {"b_document": doc.id}, execution_options=_FRESH).scalar_one()
 
 
 def check_active(doc: Document) -> None:
