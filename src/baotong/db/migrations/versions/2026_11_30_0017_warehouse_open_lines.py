@@ -3,7 +3,7 @@ every scan ends with (is any line of the document still open?) reads one entry i
 every line of a long pick list
 
 Revision ID: 0017
-Revises: 0007
+Revises: 0016
 Create Date: 2026-11-30 14:20:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0007"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
