@@ -26,6 +26,9 @@ from baotong.contingency import (
     pages_sites,
 )
 from baotong.contingency import pages as contingency_pages
+from baotong.groupbuy import api as groupbuy_api
+from baotong.groupbuy import pages as groupbuy_pages
+from baotong.groupbuy import pages_public as groupbuy_public
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
@@ -59,6 +62,7 @@ API_ROUTERS = [
     tracking_api.router,
     servicedesk_api.router,
     warehouse_api.router,
+    groupbuy_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -80,6 +84,8 @@ PAGE_ROUTERS = [
     pages_load.router,
     tracking_pages.router,
     warehouse_pages.router,
+    groupbuy_public.router,
+    groupbuy_pages.router,
 ]
 NAV = [
     network_pages.nav,
@@ -89,6 +95,7 @@ NAV = [
     supply_pages.nav,
     warehouse_pages.nav,
     transport_pages.nav,
+    groupbuy_pages.nav,
     servicedesk_pages.nav,
     pages_load.nav,
     tracking_pages.nav,
@@ -107,6 +114,7 @@ TEMPLATE_PACKAGES = [
     "baotong.servicedesk",
     "baotong.supply",
     "baotong.warehouse",
+    "baotong.groupbuy",
 ]
 
 
