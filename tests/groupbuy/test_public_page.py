@@ -135,12 +135,12 @@ def test_change_and_cancel_with_the_edit_code_and_wrong_codes_change_nothing(
                                                      "edit_code": code.group(1)})  # fmt: skip
     assert opened.status_code == 200
     assert 'value="1502"' in opened.text  # the owner sees their own room
-    changed = browser.post(f"/g/{token}/edit", data=_order(world) | {
-        "seq": "1", "edit_code": code.group(1), "action": "change", "nickname": "李老师"})  # fmt: skip
+    change = {"seq": "1", "edit_code": code.group(1), "action": "change", "nickname": "李老师"}
+    changed = browser.post(f"/g/{token}/edit", data=_order(world) | change)
     assert changed.status_code == 200
     assert "李老师" in changed.text
-    cancelled = browser.post(f"/g/{token}/edit", data={
-        "csrf_token": CSRF, "seq": "1", "edit_code": code.group(1), "action": "cancel"})  # fmt: skip
+    cancel = {"csrf_token": CSRF, "seq": "1", "edit_code": code.group(1), "action": "cancel"}
+    cancelled = browser.post(f"/g/{token}/edit", data=cancel)
     assert 'data-testid="cancelled"' in cancelled.text
     assert _count(world) == 0
 

@@ -379,7 +379,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("gb_resident_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_gb_resident_lines_resident_order_id"))
