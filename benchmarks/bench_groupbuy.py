@@ -28,7 +28,7 @@ from baotong.network.reference import load_reference
 
 GROUPS, ORDERS = 2_000, 200_000
 PROVINCE = "310000"
-ROUTING_SECONDS = 5.0  # the delivery routing's share, over all forward warehouses
+ROUTING_SECONDS = 2.0  # the delivery routing's share, over all forward warehouses
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

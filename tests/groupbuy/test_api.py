@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from .conftest import POINTS, World
+from tests.groupbuy.conftest import POINTS, World
 
 API = "/api/v1/groupbuy"
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from baotong.groupbuy.consolidation import ConsolidationInput, Group, OrderLine, consolidate
+from baotong.groupbuy.consolidation import (
+    ConsolidationInput,
+    Cut,
+    Group,
+    OrderLine,
+    OrderLines,
+    consolidate,
+)
 
 GROUPS = (Group(1, "P1", "FW-A"), Group(2, "P2", "FW-A"), Group(3, "P3", "FW-B"))
 KITS = {"KIT-VEG": {"VEG-CABBAGE": 2, "VEG-POTATO": 1}}
@@ -13,7 +20,7 @@ KITS = {"KIT-VEG": {"VEG-CABBAGE": 2, "VEG-POTATO": 1}}
 def test_sums_per_group_point_and_forward_warehouse_when_stock_covers_everything() -> None:
     lines = (OrderLine(1, 1, 10, "VEG-POTATO", 3), OrderLine(2, 2, 11, "VEG-POTATO", 2),
              OrderLine(3, 3, 12, "VEG-POTATO", 4))  # fmt: skip
-    result = consolidate(ConsolidationInput(lines, GROUPS, {"VEG-POTATO": 100}))
+    result = consolidate(ConsolidationInput(OrderLines.of(lines), GROUPS, {"VEG-POTATO": 100}))
     assert result.ordered == {"VEG-POTATO": 9}
     assert result.short == {}
     assert result.by_group == {1: {"VEG-POTATO": 3}, 2: {"VEG-POTATO": 2}, 3: {"VEG-POTATO": 4}}
@@ -26,10 +33,11 @@ def test_sums_per_group_point_and_forward_warehouse_when_stock_covers_everything
 def test_short_stock_goes_first_come_first_served_and_the_rest_is_shortfall() -> None:
     lines = (OrderLine(1, 1, 10, "VEG-CABBAGE", 3), OrderLine(2, 2, 11, "VEG-CABBAGE", 3),
              OrderLine(3, 3, 12, "VEG-CABBAGE", 3))  # fmt: skip
-    result = consolidate(ConsolidationInput(lines, GROUPS, {"VEG-CABBAGE": 4}))
+    result = consolidate(ConsolidationInput(OrderLines.of(lines), GROUPS, {"VEG-CABBAGE": 4}))
     assert result.allocated == {"VEG-CABBAGE": 4}
     assert result.short == {"VEG-CABBAGE": 5}
     assert result.line_allocated == {2: 1, 3: 0}  # the first resident is served in full
+    assert result.cuts == {"VEG-CABBAGE": Cut(resident=11, line_id=2, take=1)}
     assert result.by_group == {1: {"VEG-CABBAGE": 3}, 2: {"VEG-CABBAGE": 1}}
     assert result.residents_by_group == {1: 1, 2: 1}
 
@@ -38,7 +46,7 @@ def test_kits_use_made_kits_then_the_components_the_skus_left() -> None:
     lines = (OrderLine(1, 1, 10, "VEG-POTATO", 2), OrderLine(2, 1, 10, "KIT-VEG", 4),
              OrderLine(3, 3, 11, "KIT-VEG", 1))  # fmt: skip
     stock = {"VEG-POTATO": 5, "VEG-CABBAGE": 6, "KIT-VEG": 1}
-    result = consolidate(ConsolidationInput(lines, GROUPS, stock, KITS))
+    result = consolidate(ConsolidationInput(OrderLines.of(lines), GROUPS, stock, KITS))
     # potatoes: 2 for the SKU line, 3 left → cabbage 6 allows 3 kits; 1 kit made already
     assert result.allocated == {"VEG-POTATO": 2, "KIT-VEG": 4}
     assert result.assemble == {"KIT-VEG": 3}
@@ -48,17 +56,17 @@ def test_kits_use_made_kits_then_the_components_the_skus_left() -> None:
 
 def test_refuses_lines_of_unknown_groups_and_negative_stock() -> None:
     with pytest.raises(ValueError, match="not in"):
-        ConsolidationInput((OrderLine(1, 9, 1, "X", 1),), GROUPS)
+        ConsolidationInput(OrderLines.of([OrderLine(1, 9, 1, "X", 1)]), GROUPS)
     with pytest.raises(ValueError, match="stock"):
-        ConsolidationInput((), GROUPS, {"X": -1})
+        ConsolidationInput(OrderLines.of([]), GROUPS, {"X": -1})
     with pytest.raises(ValueError, match="qty"):
         OrderLine(1, 1, 1, "X", 0)
 
 
 def _day(n: int) -> ConsolidationInput:
     groups = tuple(Group(g, f"P{g}", f"FW-{g % 20}") for g in range(200))
-    lines = tuple(OrderLine(i, i % 200, i // 2, ("A", "B", "C")[i % 3], 1 + i % 4)
-                  for i in range(n))  # fmt: skip
+    lines = OrderLines.of(OrderLine(i, i % 200, i // 2, ("A", "B", "C")[i % 3], 1 + i % 4)
+                          for i in range(n))  # fmt: skip
     return ConsolidationInput(lines, groups, {"A": n // 3, "B": n, "C": 10})
 
 

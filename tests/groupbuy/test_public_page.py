@@ -14,7 +14,7 @@ from baotong.core import clock
 from baotong.db.session import session_scope
 from baotong.groupbuy.models import ResidentOrder, ResidentOrderStatus
 
-from .conftest import World
+from tests.groupbuy.conftest import World
 
 CSRF = "public-csrf"
 

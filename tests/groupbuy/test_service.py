@@ -43,7 +43,7 @@ from baotong.transport.entities import VehicleKind
 from baotong.transport.models import Run
 from baotong.warehouse.models import Document, DocumentKind
 
-from .conftest import POINTS, PROVINCE, SYSTEM, World
+from tests.groupbuy.conftest import POINTS, PROVINCE, SYSTEM, World
 
 LEADER_1 = Principal(
     7, "leader1", Role.GROUP_LEADER,

@@ -8,7 +8,6 @@ from datetime import date
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from sqlalchemy import select
 
 from baotong.auth.permissions import Principal
@@ -38,7 +37,7 @@ def _day(text: str | None) -> date:
 def run_cutoff(
     day: str | None = typer.Option(None, "--date", help="The day (Beijing); today if left out."),
     province: str | None = typer.Option(None, "--province", help="One province, e.g. 310000."),
-    routing: float = typer.Option(5.0, "--routing-seconds", min=0.1, max=600,
+    routing: float = typer.Option(2.0, "--routing-seconds", min=0.1, max=600,
                                   help="Time for the delivery routing, all warehouses."),
 ) -> None:  # fmt: skip
     """Cut off the day's open group orders (every province that has some, or one): print
@@ -58,16 +57,21 @@ def run_cutoff(
     if not results:
         console.print(f"No open group orders on {when}.")
         return
-    table = Table("province", "orders", "groups", "waves", "kit orders", "shortfall",
-                  "demand table", "deliveries", "routes", "fill rate", "seconds",
-                  title=f"Group-buy cut-off {when}")  # fmt: skip
     for r in results:
-        short = ", ".join(f"{k} {v}" for k, v in r.shortfall.items()) or "-"
-        table.add_row(r.province_code + (" (done before)" if r.repeated else ""), str(r.orders),
-                      str(r.groups), "\n".join(r.waves) or "-", str(len(r.kit_orders)), short,
-                      str(r.demand_table_id or "-"), str(r.deliveries), str(r.routes),
-                      f"{r.fill_rate:.1%}", f"{r.seconds:.2f}")  # fmt: skip
-    console.print(table)
+        done = " (done before: nothing changed)" if r.repeated else ""
+        console.print(
+            f"[bold]{r.province_code} {r.day}[/]{done}: {r.orders} orders, "
+            f"{r.groups} groups, fill rate {r.fill_rate:.1%}, {r.seconds:.2f} s"
+        )
+        console.print(
+            f"  pick waves: {', '.join(r.waves) or '-'}; kit orders: "
+            f"{', '.join(str(k) for k in r.kit_orders) or '-'}"
+        )
+        short = ", ".join(f"{k} {v}" for k, v in r.shortfall.items()) or "none"
+        table = f" → demand table {r.demand_table_id}" if r.demand_table_id else ""
+        console.print(f"  shortfall: {short}{table}")
+        console.print(f"  deliveries: {r.deliveries} on {r.routes} routes; runs: "
+                      f"{', '.join(str(x) for x in r.runs) or '-'}")  # fmt: skip
 
 
 @app.command("generate")

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, case, func, select, update
 from sqlalchemy.orm import Session
 
 from baotong.auth.models import User
@@ -27,7 +27,7 @@ from baotong.groupbuy.consolidation import (
     Consolidation,
     ConsolidationInput,
     Group,
-    OrderLine,
+    OrderLines,
     consolidate,
 )
 from baotong.groupbuy.models import (
@@ -77,7 +77,7 @@ def _read(row: Cutoff, repeated: bool = False) -> CutoffRead:
 
 def run(
     session: Session, *, province_code: str, day: date, network: Network,
-    principal: Principal, routing_seconds: float = 5.0,
+    principal: Principal, routing_seconds: float = 2.0,
 ) -> CutoffRead:  # fmt: skip
     """Cut off the province's open group orders of ``day`` (once)."""
     service._check_province(principal, province_code)
@@ -120,7 +120,9 @@ def run(
         .where(cut, ResidentOrder.status == ResidentOrderStatus.PLACED)
         .order_by(ResidentLine.resident_order_id, ResidentLine.id)
     )
-    lines = tuple(OrderLine(i, g, r, item, q) for i, g, r, item, q in session.execute(placed))
+    rows = session.execute(placed).all()
+    columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), (), ())
+    lines = OrderLines(*columns)
     central = session.scalar(
         select(Warehouse)
         .where(
@@ -135,7 +137,7 @@ def run(
     kit_codes = set(cat.kit_codes)
     kits = {
         code: dict(cat.kit(code, province_code=province_code).items)
-        for code in {line.item for line in lines} & kit_codes
+        for code in set(lines.item) & kit_codes
     }
     result = consolidate(
         ConsolidationInput(lines=lines, groups=tuple(groups),
@@ -162,7 +164,7 @@ def run(
     )
     row.seconds = round(timer.perf_counter() - started, 3)
     row.summary = {
-        "orders": len({line.resident for line in lines}),
+        "orders": len(set(lines.resident)),
         "groups": len(groups),
         "waves": waves,
         "kit_orders": kit_orders,
@@ -192,24 +194,44 @@ def _stock(session: Session, central: Warehouse) -> dict[str, int]:
 
 
 def _allocate(session: Session, cut: Any, result: Consolidation) -> None:
-    """Every placed line of the day gets its whole quantity, set-based; then the few that
-    were cut short get what they got."""
-    placed = (
-        select(ResidentOrder.id)
-        .join(GroupOrder, GroupOrder.id == ResidentOrder.group_order_id)
-        .where(cut, ResidentOrder.status == ResidentOrderStatus.PLACED)
+    """One UPDATE over the day's placed lines: each gets its whole quantity, except the
+    lines of an item that ran out placed after its cut, which get none; then the cut
+    lines get what was left (by primary key) — set-based, whatever the number of lines."""
+    day_groups = select(GroupOrder.id).where(cut).scalar_subquery()
+    cancelled = select(ResidentOrder.id).where(
+        ResidentOrder.group_order_id.in_(day_groups),
+        ResidentOrder.status == ResidentOrderStatus.CANCELLED,
     )
+    after_cut = [
+        (
+            (ResidentLine.item_code == item)
+            & (
+                (ResidentLine.resident_order_id > stop.resident)
+                | (
+                    (ResidentLine.resident_order_id == stop.resident)
+                    & (ResidentLine.id > stop.line_id)
+                )
+            ),
+            0,
+        )
+        for item, stop in sorted(result.cuts.items())
+    ]
+    value = case(*after_cut, else_=ResidentLine.qty) if after_cut else ResidentLine.qty
     session.execute(
         update(ResidentLine)
-        .where(ResidentLine.resident_order_id.in_(placed.scalar_subquery()))
-        .values(allocated=ResidentLine.qty)
+        .where(
+            ResidentLine.group_order_id.in_(day_groups),
+            ResidentLine.resident_order_id.not_in(cancelled.scalar_subquery()),
+        )  # fmt: skip
+        .values(allocated=value)
         .execution_options(synchronize_session=False)
     )
-    if result.line_allocated:
-        table = cast(Table, ResidentLine.__table__)
+    for stop in result.cuts.values():
         session.execute(
-            table.update().where(table.c.id == bindparam("line")).values(allocated=bindparam("n")),
-            [{"line": k, "n": v} for k, v in result.line_allocated.items()],
+            update(ResidentLine)
+            .where(ResidentLine.id == stop.line_id)
+            .values(allocated=stop.take)
+            .execution_options(synchronize_session=False)
         )
 
 
