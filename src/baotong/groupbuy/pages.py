@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ValidationError
 from baotong.core.i18n import N_
+from baotong.core.numbers import MAX_DB_INT
 from baotong.groupbuy import cutoff, service
 from baotong.groupbuy.models import CaseKind, CaseOutcome, GroupPoint
 from baotong.groupbuy.schemas import AfterSaleCreate, GroupOrderOpen, Training
@@ -28,6 +29,8 @@ Reader = Annotated[Principal, Depends(page_require(Permission.GROUPBUY_READ))]
 Writer = Annotated[Principal, Depends(page_require(Permission.GROUPBUY_WRITE))]
 Manager = Annotated[Principal, Depends(page_require(Permission.GROUPBUY_MANAGE))]
 ORDER = "/groupbuy/orders/{order_id}"
+OrderId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+CaseId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 LEVEL_WORDS = (N_("gb.level.province"), N_("gb.level.city"), N_("gb.level.county"))
 
 
@@ -57,12 +60,12 @@ def _home(request: Request, session: Session, user: Principal, *, status_code: i
                   province=user.province_code or "", **values)  # fmt: skip
 
 
-@router.get("/groupbuy")
+@router.get("/groupbuy", include_in_schema=False)
 def home(request: Request, session: DbSession, user: Reader) -> Response:
     return _home(request, session, user)
 
 
-@router.post("/groupbuy/points/{point_code}/open", dependencies=[Csrf])
+@router.post("/groupbuy/points/{point_code}/open", include_in_schema=False, dependencies=[Csrf])
 async def open_group(request: Request, point_code: str, session: DbSession,
                      user: Writer) -> Response:  # fmt: skip
     form = await _form(request)
@@ -76,7 +79,7 @@ async def open_group(request: Request, point_code: str, session: DbSession,
     )  # fmt: skip
 
 
-@router.post("/groupbuy/cutoff", dependencies=[Csrf])
+@router.post("/groupbuy/cutoff", include_in_schema=False, dependencies=[Csrf])
 async def run_cutoff(request: Request, session: DbSession, network: CurrentNetwork,
                      user: Manager) -> Response:  # fmt: skip
     form = await _form(request)
@@ -115,13 +118,15 @@ def _order_page(request: Request, session: Session, user: Principal, order_id: i
                   collected=sum(1 for r in rows if r.collected_at), **values)  # fmt: skip
 
 
-@router.get(ORDER)
-def order_page(request: Request, order_id: int, session: DbSession, user: Reader) -> Response:
+@router.get(ORDER, include_in_schema=False)
+def order_page(request: Request, order_id: OrderId, session: DbSession, user: Reader) -> Response:
     return _order_page(request, session, user, order_id)
 
 
-@router.get(ORDER + "/print")
-def print_handout(request: Request, order_id: int, session: DbSession, user: Reader) -> Response:
+@router.get(ORDER + "/print", include_in_schema=False)
+def print_handout(
+    request: Request, order_id: OrderId, session: DbSession, user: Reader
+) -> Response:
     return _order_page(request, session, user, order_id, template="groupbuy/print.html")
 
 
@@ -136,20 +141,22 @@ def _act(request: Request, session: Session, user: Principal, order_id: int,
     )  # fmt: skip
 
 
-@router.post(ORDER + "/receive", dependencies=[Csrf])
-def receive(request: Request, order_id: int, session: DbSession, user: Writer) -> Response:
+@router.post(ORDER + "/receive", include_in_schema=False, dependencies=[Csrf])
+def receive(request: Request, order_id: OrderId, session: DbSession, user: Writer) -> Response:
     return _act(request, session, user, order_id,
                 lambda: service.receive_delivery(session, order_id, principal=user))  # fmt: skip
 
 
-@router.post(ORDER + "/cancel", dependencies=[Csrf])
-def cancel(request: Request, order_id: int, session: DbSession, user: Writer) -> Response:
+@router.post(ORDER + "/cancel", include_in_schema=False, dependencies=[Csrf])
+def cancel(request: Request, order_id: OrderId, session: DbSession, user: Writer) -> Response:
     return _act(request, session, user, order_id,
                 lambda: service.cancel_order(session, order_id, principal=user))  # fmt: skip
 
 
-@router.post(ORDER + "/collect", dependencies=[Csrf])
-async def collect(request: Request, order_id: int, session: DbSession, user: Writer) -> Response:
+@router.post(ORDER + "/collect", include_in_schema=False, dependencies=[Csrf])
+async def collect(
+    request: Request, order_id: OrderId, session: DbSession, user: Writer
+) -> Response:
     seq = (await _form(request)).get("seq", "")
 
     def tick() -> Any:
@@ -161,8 +168,8 @@ async def collect(request: Request, order_id: int, session: DbSession, user: Wri
     return _act(request, session, user, order_id, tick)
 
 
-@router.post(ORDER + "/cases", dependencies=[Csrf])
-async def open_case(request: Request, order_id: int, session: DbSession,
+@router.post(ORDER + "/cases", include_in_schema=False, dependencies=[Csrf])
+async def open_case(request: Request, order_id: OrderId, session: DbSession,
                     user: Writer) -> Response:  # fmt: skip
     form = await _form(request)
     return _act(request, session, user, order_id,
@@ -170,8 +177,8 @@ async def open_case(request: Request, order_id: int, session: DbSession,
                                           data=parse_form(AfterSaleCreate, form)))  # fmt: skip
 
 
-@router.post(ORDER + "/cases/{case_id}", dependencies=[Csrf])
-async def close_case(request: Request, order_id: int, case_id: int, session: DbSession,
+@router.post(ORDER + "/cases/{case_id}", include_in_schema=False, dependencies=[Csrf])
+async def close_case(request: Request, order_id: OrderId, case_id: CaseId, session: DbSession,
                      user: Writer) -> Response:  # fmt: skip
     outcome = (await _form(request)).get("outcome", "")
 
@@ -185,7 +192,7 @@ async def close_case(request: Request, order_id: int, case_id: int, session: DbS
 
 
 # -- operations ------------------------------------------------------------------------------
-@router.get("/groupbuy/dashboard")
+@router.get("/groupbuy/dashboard", include_in_schema=False)
 def dashboard(request: Request, session: DbSession, user: Reader, level: str = "province",
               day: str = "") -> Response:  # fmt: skip
     level = level if level in service.LEVELS else "province"
@@ -201,12 +208,14 @@ def _leaders_page(request: Request, session: Session, user: Principal, *, status
                   leaders=service.list_leaders(session, principal=user), **values)  # fmt: skip
 
 
-@router.get("/groupbuy/leaders")
+@router.get("/groupbuy/leaders", include_in_schema=False)
 def leaders(request: Request, session: DbSession, user: Reader) -> Response:
     return _leaders_page(request, session, user)
 
 
-@router.post("/groupbuy/leaders/{leader_code}/{action}", dependencies=[Csrf])
+@router.post(
+    "/groupbuy/leaders/{leader_code}/{action}", include_in_schema=False, dependencies=[Csrf]
+)
 async def leader_action(request: Request, leader_code: str, action: str, session: DbSession,
                         user: Manager) -> Response:  # fmt: skip
     form = await _form(request)
