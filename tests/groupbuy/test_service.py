@@ -206,7 +206,7 @@ def test_the_cutoff_picks_kits_routes_and_sends_the_shortfall_to_supply(
         assert {x.source_kind for x in lines} == {SourceKind.GROUP_BUY}
         assert session.scalar(select(func.count()).select_from(Run)) == 1
         allocated = dict(session.execute(
-            select(ResidentLine.item_code, func.sum(ResidentLine.allocated))
+            select(ResidentLine.item_code, func.sum(service.SERVED))
             .group_by(ResidentLine.item_code)).all())  # fmt: skip
         assert allocated == {"VEG-CABBAGE": 10, "KIT-VEG": 0, "VEG-POTATO": 2}
         statuses = {o.id: o.status for o in session.scalars(select(GroupOrder))}

@@ -221,7 +221,8 @@ class ResidentOrder(Base):
 
 class ResidentLine(Base):
     """So many units of an offer in a resident order; ``allocated`` is what the cut-off
-    could fill (None before the cut-off)."""
+    could fill when it could not fill the whole quantity (None: before the cut-off, or
+    filled in full — ``service.SERVED`` reads it)."""
 
     __tablename__ = "gb_resident_lines"
     __table_args__ = (CheckConstraint("qty > 0", name="qty_positive"),)

@@ -610,6 +610,18 @@ def resident_lines(session: Session, resident: ResidentOrder) -> list[ResidentLi
 
 
 # -- the leader's hand-out ------------------------------------------------------------------
+# What a line got at the cut-off: the cut-off writes only the lines it could not fill in
+# full (``allocated``); a line of a cut group order without one got its whole quantity.
+SERVED = func.coalesce(ResidentLine.allocated, ResidentLine.qty)
+
+
+def allocated(line: ResidentLine, order: GroupOrder) -> int | None:
+    """Units the line got at the cut-off (None before the cut-off)."""
+    if order.cut_at is None:
+        return None
+    return line.qty if line.allocated is None else line.allocated
+
+
 def handout(session: Session, order: GroupOrder) -> list[ResidentOrderRead]:
     """Every placed resident order of a group order with its lines: what to hand out."""
     names = {o.id: o.name for o in offers(session, order.province_code, active_only=False)}
@@ -623,7 +635,7 @@ def handout(session: Session, order: GroupOrder) -> list[ResidentOrderRead]:
                 item_code=line.item_code,
                 name=names.get(line.offer_id, line.item_code),
                 qty=line.qty,
-                allocated=line.allocated,
+                allocated=allocated(line, order),
             )  # fmt: skip
         )
     residents = session.scalars(
@@ -706,9 +718,9 @@ def reconcile(session: Session, order: GroupOrder) -> list[Reconciliation]:
     """Per item: what was delivered, what the ticked-off orders took, what still waits."""
     delivery = delivery_of(session, order)
     delivered: dict[str, int] = dict(delivery.items) if delivery else {}
-    collected = case((ResidentOrder.collected_at.is_not(None), ResidentLine.allocated), else_=0)
+    collected = case((ResidentOrder.collected_at.is_not(None), SERVED), else_=0)
     query = (
-        select(ResidentLine.item_code, func.sum(collected), func.sum(ResidentLine.allocated))
+        select(ResidentLine.item_code, func.sum(collected), func.sum(SERVED))
         .join(ResidentOrder, ResidentOrder.id == ResidentLine.resident_order_id)
         .where(
             ResidentLine.group_order_id == order.id,
@@ -826,7 +838,7 @@ def dashboard(
     done = case((arrived, ResidentLine.qty), else_=0)
     got = case((GroupOrder.status.in_((GroupOrderStatus.DELIVERED,
                                        GroupOrderStatus.HANDED_OUT)),
-                ResidentLine.allocated), else_=0)  # fmt: skip
+                SERVED), else_=0)  # fmt: skip
     add(placed.join(ResidentLine, ResidentLine.resident_order_id == ResidentOrder.id)
         .add_columns(func.sum(ResidentLine.qty), func.sum(got), func.sum(done)),
         "ordered", "delivered", "ordered_done")  # fmt: skip
