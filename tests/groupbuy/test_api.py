@@ -60,10 +60,11 @@ def test_operations_run_the_cutoff_once_and_another_province_sees_nothing(
     hubei = users.headers("supply_supervisor", "420000")
     assert client.get(f"{API}/points", headers=hubei).json() == []
     assert client.get(f"{API}/orders/{mine}", headers=hubei).status_code == 404
-    assert client.get(f"{API}/dashboard", headers=hubei).json() == []
+    assert client.get(f"{API}/dashboard?day={world.day}", headers=hubei).json() == []
     refused = client.post(f"{API}/cutoff", headers=hubei, json=body)
     assert refused.status_code == 422
-    [henan] = client.get(f"{API}/dashboard", headers=ops).json()
+    dashboard = f"{API}/dashboard?day={world.day.isoformat()}"
+    [henan] = client.get(dashboard, headers=ops).json()
     assert henan["orders"] == 1
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time as timer
 from collections import defaultdict
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
@@ -118,9 +119,10 @@ def run(
         .join(ResidentOrder, ResidentOrder.id == ResidentLine.resident_order_id)
         .join(GroupOrder, GroupOrder.id == ResidentLine.group_order_id)
         .where(cut, ResidentOrder.status == ResidentOrderStatus.PLACED)
-        .order_by(ResidentLine.resident_order_id, ResidentLine.id)
     )
-    rows = session.execute(placed).all()
+    # first come first served: by resident order, then line (sorted here, not by a disk
+    # sort in the database)
+    rows = sorted(session.execute(placed).all(), key=itemgetter(2, 0))
     columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), (), ())
     lines = OrderLines(*columns)
     central = session.scalar(
