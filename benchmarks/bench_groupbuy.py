@@ -70,6 +70,7 @@ def run(url: str) -> None:
           f"{result.deliveries} deliveries on {result.routes} routes, fill rate "
           f"{result.fill_rate:.1%}")  # fmt: skip
     verdict = "meets" if seconds <= 30 else "MISSES"
+    print("  phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in result.phases.items()))
     print(f"  cut-off time {seconds:.1f} s including commit (target ≤ 30 s: {verdict}; "
           f"routing budget {ROUTING_SECONDS:.0f} s)")  # fmt: skip
     started = time.perf_counter()

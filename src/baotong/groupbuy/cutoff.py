@@ -88,6 +88,11 @@ def run(
     if done is not None:
         return _read(done, repeated=True)
     started = timer.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        phases[name] = round(timer.perf_counter() - started - sum(phases.values()), 3)
+
     now = clock.now()
     of_day = (GroupOrder.province_code == province_code) & (GroupOrder.day == day)
     session.execute(
@@ -123,6 +128,7 @@ def run(
     # first come first served: by resident order, then line (sorted here, not by a disk
     # sort in the database)
     rows = sorted(session.execute(placed).all(), key=itemgetter(2, 0))
+    lap("read")
     columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), (), ())
     lines = OrderLines(*columns)
     central = session.scalar(
@@ -145,7 +151,9 @@ def run(
         ConsolidationInput(lines=lines, groups=tuple(groups),
                            stock=_stock(session, central) if central else {}, kits=kits)
     )  # fmt: skip
+    lap("consolidate")
     _allocate(session, cut, result)
+    lap("allocate")
     waves, kit_orders = _warehouse_work(session, principal, central, province_code, day, result)
     if result.by_group:  # the groups with goods coming; the others stay cut off
         session.execute(
@@ -155,6 +163,7 @@ def run(
             .execution_options(synchronize_session=False)
         )
     table_id = _shortfall(session, principal, central, province_code, day, result, kit_codes)
+    lap("warehouse_and_supply")
     row = Cutoff(province_code=province_code, day=day,
                  central_warehouse=central.code if central else None,
                  demand_table_id=table_id, summary={}, created_by=principal.username,
@@ -164,6 +173,7 @@ def run(
     routes, runs, deliveries = _deliveries(
         session, principal, network, row, day, groups, result, routing_seconds
     )
+    lap("deliveries")
     row.seconds = round(timer.perf_counter() - started, 3)
     row.summary = {
         "orders": len(set(lines.resident)),
@@ -175,11 +185,12 @@ def run(
         "routes": routes,
         "runs": runs,
         "fill_rate": round(result.fill_rate, 4),
+        "phases": phases,
     }
     session.flush()
     service._audit(session, principal, "group_order.cutoff", service.GROUP_ORDER.name,
                    f"{province_code}:{day.isoformat()}", province_code,
-                   **{k: v for k, v in row.summary.items() if k != "runs"},
+                   **{k: v for k, v in row.summary.items() if k not in ("runs", "phases")},
                    demand_table=table_id)  # fmt: skip
     return _read(row)
 

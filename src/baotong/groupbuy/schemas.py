@@ -195,6 +195,7 @@ class CutoffRead(BaseModel):
     runs: list[int]
     fill_rate: float
     seconds: float
+    phases: dict[str, float] = {}  # seconds of each step: read, consolidate, allocate, ...
     repeated: bool = False
 
 
