@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-
 from tests.groupbuy.conftest import POINTS, World
 
 API = "/api/v1/groupbuy"

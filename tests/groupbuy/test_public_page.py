@@ -9,12 +9,11 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.groupbuy.conftest import World
 
 from baotong.core import clock
 from baotong.db.session import session_scope
 from baotong.groupbuy.models import ResidentOrder, ResidentOrderStatus
-
-from tests.groupbuy.conftest import World
 
 CSRF = "public-csrf"
 

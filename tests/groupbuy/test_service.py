@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from tests.groupbuy.conftest import POINTS, PROVINCE, SYSTEM, World
 
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal, Role, Scope, ScopeKind
@@ -42,8 +43,6 @@ from baotong.transport import service as transport_service
 from baotong.transport.entities import VehicleKind
 from baotong.transport.models import Run
 from baotong.warehouse.models import Document, DocumentKind
-
-from tests.groupbuy.conftest import POINTS, PROVINCE, SYSTEM, World
 
 LEADER_1 = Principal(
     7, "leader1", Role.GROUP_LEADER,
