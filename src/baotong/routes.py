@@ -27,6 +27,9 @@ from baotong.contingency import (
     pages_sites,
 )
 from baotong.contingency import pages as contingency_pages
+from baotong.groupbuy import api as groupbuy_api
+from baotong.groupbuy import pages as groupbuy_pages
+from baotong.groupbuy import pages_public as groupbuy_public
 from baotong.network import api as network_api
 from baotong.network import pages as network_pages
 from baotong.notify import api as notify_api
@@ -61,6 +64,7 @@ API_ROUTERS = [
     tracking_api.router,
     servicedesk_api.router,
     warehouse_api.router,
+    groupbuy_api.router,
 ]
 PAGE_ROUTERS = [
     auth_pages.router,
@@ -82,11 +86,15 @@ PAGE_ROUTERS = [
     pages_load.router,
     tracking_pages.router,
     warehouse_pages.router,
+    groupbuy_public.router,
+    groupbuy_pages.router,
 ]
 NAV = [
     NavSection(NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav)),
     NavSection(COMMAND, (command_pages.nav,)),
-    NavSection(SUPPLY, (supply_pages.nav, warehouse_pages.nav, transport_pages.nav)),
+    NavSection(
+        SUPPLY, (supply_pages.nav, warehouse_pages.nav, transport_pages.nav, groupbuy_pages.nav)
+    ),
     NavSection(SERVICE, (servicedesk_pages.nav, pages_load.nav, tracking_pages.nav)),
     NavSection(ADMIN, (audit_pages.nav, auth_pages.nav)),
 ]
@@ -103,6 +111,7 @@ HOMES = {
     Role.SOURCING_AGENT: supply_pages.nav,
     Role.SOURCING_SUPERVISOR: supply_pages.nav,
     Role.SUPPLY_VIEWER: supply_pages.nav,
+    Role.GROUP_LEADER: groupbuy_pages.nav,
 }
 TEMPLATE_PACKAGES = [
     "baotong.auth",
@@ -116,6 +125,7 @@ TEMPLATE_PACKAGES = [
     "baotong.servicedesk",
     "baotong.supply",
     "baotong.warehouse",
+    "baotong.groupbuy",
 ]
 
 

@@ -55,6 +55,9 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
     ("GET", f"{API}/public/channels"),
     ("GET", "/track"),
     ("POST", "/track/complaints"),
+    ("GET", "/g/{token}"),  # the residents' group-buy page: an unguessable token, rate-limited
+    ("POST", "/g/{token}/orders"),
+    ("POST", "/g/{token}/edit"),
 }
 # Path and required query parameters that name an object in a province; the rest are
 # filled from VALUES.
@@ -81,6 +84,11 @@ VALUES = {
     "step": "contact",
     "line_id": "1",
     "name": "0000abcd-none.pdf",
+    "order_id": "1",
+    "point_code": "group_point-1",
+    "leader_code": "L-1",
+    "seq": "1",
+    "case_id": "1",
 }
 CSRF = "matrix-csrf"
 _ONION = [{"sku": "VEG-ONION", "qty": 1}]

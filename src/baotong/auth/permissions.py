@@ -68,6 +68,9 @@ class Permission(StrEnum):
     WAREHOUSE_OPERATE = "warehouse:operate"  # the seven operations, by scanning
     WAREHOUSE_SUPERVISE = "warehouse:supervise"  # approve counts, announce receipts
     WAREHOUSE_SITES = "warehouse:sites"  # create warehouse sites
+    GROUPBUY_READ = "groupbuy:read"  # group points, group orders, hand-out lists, dashboards
+    GROUPBUY_WRITE = "groupbuy:write"  # the leader's side: open groups, receive, hand out
+    GROUPBUY_MANAGE = "groupbuy:manage"  # operations: leaders, points, offers, the cut-off
 
 
 _READ = {
@@ -81,6 +84,8 @@ _READ = {
 _EVERYONE = frozenset({Permission.INBOX_READ})
 
 _SUPPLY = {Permission.SUPPLY_READ, Permission.NETWORK_READ}
+# The province's supply desk runs group buying's operations (the cut-off feeds its tables).
+_GROUPBUY = {Permission.GROUPBUY_READ, Permission.GROUPBUY_WRITE, Permission.GROUPBUY_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -133,7 +138,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.NETWORK_READ, Permission.ROUTING_READ, Permission.WAREHOUSE_READ}
         | {Permission.WAREHOUSE_OPERATE, Permission.WAREHOUSE_SUPERVISE}
     ),
-    Role.GROUP_LEADER: frozenset({Permission.ROUTING_READ}),
+    Role.GROUP_LEADER: frozenset(
+        {Permission.ROUTING_READ, Permission.GROUPBUY_READ, Permission.GROUPBUY_WRITE}
+    ),
     Role.VIEWER: frozenset(_READ | {Permission.TRANSPORT_READ}),
     Role.TRANSPORT_DISPATCHER: frozenset(
         {
@@ -153,13 +160,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.EMERGENCY_PLAN_ACTIVATE}
     ),
     # supply people read the network too (the console opens on its map)
-    Role.SUPPLY_OWNER: frozenset(_SUPPLY | {Permission.SUPPLY_DEMAND}),
-    Role.SUPPLY_SUPERVISOR: frozenset(_SUPPLY | {Permission.SUPPLY_DEMAND, Permission.AUDIT_READ}),
+    Role.SUPPLY_OWNER: frozenset(_SUPPLY | {Permission.SUPPLY_DEMAND} | _GROUPBUY),
+    Role.SUPPLY_SUPERVISOR: frozenset(
+        _SUPPLY | {Permission.SUPPLY_DEMAND, Permission.AUDIT_READ} | _GROUPBUY
+    ),
     Role.SOURCING_AGENT: frozenset(_SUPPLY | {Permission.SUPPLY_SOURCE}),
     Role.SOURCING_SUPERVISOR: frozenset(
         _SUPPLY | {Permission.SUPPLY_SOURCE, Permission.AUDIT_READ}
     ),
-    Role.SUPPLY_VIEWER: frozenset(_SUPPLY),
+    Role.SUPPLY_VIEWER: frozenset(_SUPPLY | {Permission.GROUPBUY_READ}),
 }
 ROLE_PERMISSIONS = {role: granted | _EVERYONE for role, granted in ROLE_PERMISSIONS.items()}
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from baotong.cli import (
     command,
     db,
+    groupbuy,
     mainjob,
     network,
     plan,
@@ -57,6 +58,7 @@ app.add_typer(tracking.app, name="tracking")
 app.add_typer(servicedesk.app, name="servicedesk")
 app.add_typer(supply.app, name="supply")
 app.add_typer(warehouse.app, name="warehouse")
+app.add_typer(groupbuy.app, name="groupbuy")
 app.command("serve")(serve.serve)
 app.command("run")(mainjob.run)
 app.command("plan")(plan.plan)

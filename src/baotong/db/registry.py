@@ -10,6 +10,8 @@ import baotong.command.demo
 import baotong.command.models
 import baotong.contingency.demo
 import baotong.contingency.models
+import baotong.groupbuy.demo
+import baotong.groupbuy.models
 import baotong.jobs.models
 import baotong.network.demo
 import baotong.network.models
