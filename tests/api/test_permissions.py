@@ -89,6 +89,8 @@ VALUES = {
     "leader_code": "L-1",
     "seq": "1",
     "case_id": "1",
+    "shuttle_id": "1",
+    "route_plan_id": "1",
 }
 CSRF = "matrix-csrf"
 _ONION = [{"sku": "VEG-ONION", "qty": 1}]

@@ -264,41 +264,41 @@ def create_plan(body: RoutePlanIn, session: DbSession, network: CurrentNetwork,
     return RoutePlanRead.model_validate(row)
 
 
-@router.get("/plans/{plan_id}", response_model=RoutePlanRead)
-def plan(plan_id: int, session: DbSession, user: Reader) -> RoutePlanRead:
-    return RoutePlanRead.model_validate(route_plans.get(session, plan_id, principal=user))
+@router.get("/plans/{route_plan_id}", response_model=RoutePlanRead)
+def plan(route_plan_id: int, session: DbSession, user: Reader) -> RoutePlanRead:
+    return RoutePlanRead.model_validate(route_plans.get(session, route_plan_id, principal=user))
 
 
-@router.post("/plans/{plan_id}/solve", response_model=RoutePlanRead, status_code=202)
-def solve_plan(plan_id: int, session: DbSession, user: Writer) -> RoutePlanRead:
+@router.post("/plans/{route_plan_id}/solve", response_model=RoutePlanRead, status_code=202)
+def solve_plan(route_plan_id: int, session: DbSession, user: Writer) -> RoutePlanRead:
     """Solve the plan again (after a failure, or with vehicles changed meanwhile)."""
-    return RoutePlanRead.model_validate(route_plans.solve(session, plan_id, principal=user))
+    return RoutePlanRead.model_validate(route_plans.solve(session, route_plan_id, principal=user))
 
 
-@router.post("/plans/{plan_id}/replan", response_model=RoutePlanRead, status_code=202)
-def replan(plan_id: int, body: ReplanIn, session: DbSession, user: Writer) -> RoutePlanRead:
+@router.post("/plans/{route_plan_id}/replan", response_model=RoutePlanRead, status_code=202)
+def replan(route_plan_id: int, body: ReplanIn, session: DbSession, user: Writer) -> RoutePlanRead:
     """Solve again without a vehicle (one the pass check stops); its runs are cancelled."""
-    row = route_plans.replan(session, plan_id, without=body.without, principal=user)
+    row = route_plans.replan(session, route_plan_id, without=body.without, principal=user)
     return RoutePlanRead.model_validate(row)
 
 
-@router.get("/plans/{plan_id}/sheets.pdf", responses={200: {"content": {PDF: {}}}})
-def route_sheets(plan_id: int, session: DbSession, user: Reader,
+@router.get("/plans/{route_plan_id}/sheets.pdf", responses={200: {"content": {PDF: {}}}})
+def route_sheets(route_plan_id: int, session: DbSession, user: Reader,
                  run: int | None = Query(None, ge=1, le=2**31 - 1)) -> Response:  # fmt: skip
     """The plan's route sheets (one page per route; ``run``: only that run's)."""
-    row = route_plans.get(session, plan_id, principal=user)
+    row = route_plans.get(session, route_plan_id, principal=user)
     plates, drivers = route_plans.fleet_names(session, row)
     body = sheets.route_sheets(row, plates, drivers, run_id=run)
-    name = f"route-sheets-{plan_id}" + (f"-run{run}" if run else "") + ".pdf"
+    name = f"route-sheets-{route_plan_id}" + (f"-run{run}" if run else "") + ".pdf"
     return Response(body, media_type=PDF,
                     headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
 
 
-@router.post("/plans/{plan_id}/deliveries", response_model=HandoverRead, status_code=201)
-def deliver(plan_id: int, body: DeliveryIn, session: DbSession, network: CurrentNetwork,
+@router.post("/plans/{route_plan_id}/deliveries", response_model=HandoverRead, status_code=201)
+def deliver(route_plan_id: int, body: DeliveryIn, session: DbSession, network: CurrentNetwork,
             user: Writer) -> HandoverRead:  # fmt: skip
     """The recipient signs for a stop's order (attach the photo or signature to the
     handover it returns)."""
-    row = route_plans.deliver(session, plan_id, **body.model_dump(), network=network,
+    row = route_plans.deliver(session, route_plan_id, **body.model_dump(), network=network,
                               principal=user)  # fmt: skip
     return HandoverRead.model_validate(row)

@@ -89,9 +89,9 @@ async def create(request: Request, session: DbSession, network: CurrentNetwork,
                                              plan_form=form))  # fmt: skip
 
 
-def _detail(request: Request, session: Session, user: Principal, plan_id: int,
+def _detail(request: Request, session: Session, user: Principal, route_plan_id: int,
             status_code: int = 200, **values: Any) -> Response:  # fmt: skip
-    row = route_plans.get(session, plan_id, principal=user)
+    row = route_plans.get(session, route_plan_id, principal=user)
     plates, drivers = route_plans.fleet_names(session, row)
     signed: dict[str, Handover] = route_plans.deliveries(session, row)
     return render(request, "transport/plan.html", user, status_code=status_code,
@@ -102,40 +102,44 @@ def _detail(request: Request, session: Session, user: Principal, plan_id: int,
                   **values)  # fmt: skip
 
 
-@router.get("/transport/plans/{plan_id}", include_in_schema=False)
-def plan_page(request: Request, plan_id: int, session: DbSession, user: Reader) -> Response:
-    return _detail(request, session, user, plan_id)
+@router.get("/transport/plans/{route_plan_id}", include_in_schema=False)
+def plan_page(request: Request, route_plan_id: int, session: DbSession, user: Reader) -> Response:
+    return _detail(request, session, user, route_plan_id)
 
 
-@router.get("/transport/plans/{plan_id}/state", include_in_schema=False)
-def plan_state(request: Request, plan_id: int, session: DbSession, user: Reader) -> Response:
+@router.get("/transport/plans/{route_plan_id}/state", include_in_schema=False)
+def plan_state(request: Request, route_plan_id: int, session: DbSession, user: Reader) -> Response:
     """The state panel, polled while the plan is being solved; once it is not, the page
     reloads to show the routes."""
-    row = route_plans.get(session, plan_id, principal=user)
+    row = route_plans.get(session, route_plan_id, principal=user)
     reply = render(request, "transport/_plan_state.html", user, plan=row, PlanState=PlanState)
     if row.state is not PlanState.SOLVING:
         reply.headers["HX-Refresh"] = "true"
     return reply
 
 
-@router.post("/transport/plans/{plan_id}/replan", include_in_schema=False, dependencies=[Csrf])
-async def replan(request: Request, plan_id: int, session: DbSession, user: Writer) -> Response:
+@router.post(
+    "/transport/plans/{route_plan_id}/replan", include_in_schema=False, dependencies=[Csrf]
+)
+async def replan(
+    request: Request, route_plan_id: int, session: DbSession, user: Writer
+) -> Response:
     form = await request.form()
     without = str(form.get("without", ""))
     return attempt(
         session,
-        lambda: route_plans.replan(session, plan_id,
+        lambda: route_plans.replan(session, route_plan_id,
                                    without=int(without) if without.isdigit() else 0,
                                    principal=user),
-        done=lambda _: see_other(f"/transport/plans/{plan_id}"),
-        refused=lambda exc: _detail(request, session, user, plan_id, status_code=exc.status,
+        done=lambda _: see_other(f"/transport/plans/{route_plan_id}"),
+        refused=lambda exc: _detail(request, session, user, route_plan_id, status_code=exc.status,
                                     flash_error=i18n.error_for(request, exc)),
     )  # fmt: skip
 
 
-@router.post("/transport/plans/{plan_id}/deliveries", include_in_schema=False,
+@router.post("/transport/plans/{route_plan_id}/deliveries", include_in_schema=False,
              dependencies=[Csrf])  # fmt: skip
-async def deliver(request: Request, plan_id: int, session: DbSession, network: CurrentNetwork,
+async def deliver(request: Request, route_plan_id: int, session: DbSession, network: CurrentNetwork,
                   user: Writer) -> Response:  # fmt: skip
     form = await request.form()
     fields = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "file", "kind")}
@@ -145,7 +149,7 @@ async def deliver(request: Request, plan_id: int, session: DbSession, network: C
 
     def act() -> Handover:
         body = parse_form(DeliveryIn, fields)
-        row = route_plans.deliver(session, plan_id, **body.model_dump(), network=network,
+        row = route_plans.deliver(session, route_plan_id, **body.model_dump(), network=network,
                                   principal=user)  # fmt: skip
         if isinstance(upload, StarletteUpload) and upload.filename:
             content = upload.file.read(service.EVIDENCE_MAX + 1)
@@ -156,7 +160,7 @@ async def deliver(request: Request, plan_id: int, session: DbSession, network: C
 
     return attempt(
         session, act,
-        done=lambda row: see_other(f"/transport/plans/{plan_id}#stop-{row.load_ref}"),
-        refused=lambda exc: _detail(request, session, user, plan_id, status_code=exc.status,
+        done=lambda row: see_other(f"/transport/plans/{route_plan_id}#stop-{row.load_ref}"),
+        refused=lambda exc: _detail(request, session, user, route_plan_id, status_code=exc.status,
                                     flash_error=i18n.error_for(request, exc)),
     )  # fmt: skip
