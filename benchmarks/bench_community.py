@@ -14,13 +14,17 @@ from __future__ import annotations
 import random
 import time
 
-from baotong.network.entities import NetworkParams
+from baotong.network.entities import LonLat, NetworkParams, great_circle_km
 from baotong.transport.engine import RoutingProblem, solve
 from baotong.transport.problems import Place, Van, problem
 
 DEPOT = (121.42, 31.22)  # lon, lat
 KM_PER_DEG_LAT, KM_PER_DEG_LON = 111.2, 95.1  # at 31° N
 SEARCH_S = 7.0
+
+
+def ROAD_KM(a: LonLat, b: LonLat) -> float:  # noqa: N802  (``Network.road_km``, default params)
+    return great_circle_km(a, b) * NetworkParams().road_circuity
 
 
 def community(points: int = 300, vans: int = 25, seed: int = 7) -> RoutingProblem:
@@ -33,7 +37,7 @@ def community(points: int = 300, vans: int = 25, seed: int = 7) -> RoutingProble
                             DEPOT[1] + dy / KM_PER_DEG_LAT, rng.randint(3, 12), start,
                             start + 7200, 600))  # fmt: skip
     return problem(DEPOT, places, [Van(f"van{i:02d}", 120) for i in range(vans)],
-                   circuity=NetworkParams().road_circuity, speed_kmh=25.0)  # fmt: skip
+                   road_km=ROAD_KM, speed_kmh=25.0)  # fmt: skip
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ receive the delivery, hand out and tick off, after-sales) and the operations sid
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -20,7 +19,7 @@ from baotong.groupbuy import cutoff, service
 from baotong.groupbuy.models import CaseKind, CaseOutcome, GroupPoint
 from baotong.groupbuy.schemas import AfterSaleCreate, GroupOrderOpen, Training
 from baotong.web import i18n
-from baotong.web.forms import attempt, parse_form, see_other
+from baotong.web.forms import attempt, parse_day, parse_form, see_other
 from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
@@ -36,16 +35,6 @@ LEVEL_WORDS = (N_("gb.level.province"), N_("gb.level.city"), N_("gb.level.county
 
 async def _form(request: Request) -> dict[str, str]:
     return {k: str(v)[:200] for k, v in (await request.form()).items() if k != "csrf_token"}
-
-
-def _day(text: str | None) -> date:
-    if not text:
-        return service.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("must be a date such as 2022-04-01.", code="input.not_a_date",
-                              field="day", value=text[:20]) from None  # fmt: skip
 
 
 def _home(request: Request, session: Session, user: Principal, *, status_code: int = 200,
@@ -90,8 +79,9 @@ async def run_cutoff(request: Request, session: DbSession, network: CurrentNetwo
             raise ValidationError("must be a province code such as 310000.",
                                   code="groupbuy.bad_province", field="province_code",
                                   value=province[:20])  # fmt: skip
-        return cutoff.run(session, province_code=province, day=_day(form.get("day")),
-                          network=network, principal=user)  # fmt: skip
+        day = parse_day(form.get("day"), "day", default=service.today())
+        return cutoff.run(session, province_code=province, day=day, network=network,
+                          principal=user)  # fmt: skip
 
     return attempt(
         session, run,
@@ -196,7 +186,7 @@ async def close_case(request: Request, order_id: OrderId, case_id: CaseId, sessi
 def dashboard(request: Request, session: DbSession, user: Reader, level: str = "province",
               day: str = "") -> Response:  # fmt: skip
     level = level if level in service.LEVELS else "province"
-    when = _day(day)
+    when = parse_day(day, "day", default=service.today())
     rows = service.dashboard(session, principal=user, level=level, day=when)
     return render(request, "groupbuy/dashboard.html", user, rows=rows, level=level, day=when,
                   levels=list(service.LEVELS))  # fmt: skip

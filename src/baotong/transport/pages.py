@@ -32,7 +32,7 @@ from baotong.transport.models import Handover
 from baotong.transport.schemas import CredentialIn, HandoverIn, PersonIn, RunIn, VehicleIn
 from baotong.transport.views import custody_of
 from baotong.web import i18n
-from baotong.web.forms import attempt, parse_form, see_other
+from baotong.web.forms import attempt, parse_day, parse_form, see_other
 from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
@@ -55,16 +55,6 @@ async def _form(request: Request) -> dict[str, Any]:
     for many in ("route_types",):
         out[many] = [str(v) for v in form.getlist(many)]
     return out
-
-
-def _day(text: str) -> date:
-    if not text:
-        return service.today() + timedelta(days=1)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("must be a date such as 2022-04-01.", code="input.not_a_date",
-                              field="date", value=text[:20]) from None  # fmt: skip
 
 
 # -- credentials ---------------------------------------------------------------------------
@@ -161,7 +151,13 @@ def _runs_page(request: Request, session: Session, network: Network, user: Princ
 @router.get("/transport/runs", include_in_schema=False)
 def runs_page(request: Request, session: DbSession, network: CurrentNetwork, user: Reader,
               date: str = "") -> Response:  # fmt: skip
-    return _runs_page(request, session, network, user, _day(date))
+    return _runs_page(
+        request,
+        session,
+        network,
+        user,
+        parse_day(date, "date", default=service.today() + timedelta(days=1)),
+    )
 
 
 @router.post("/transport/runs", include_in_schema=False, dependencies=[Csrf])
@@ -169,7 +165,7 @@ async def plan_run(request: Request, session: DbSession, network: CurrentNetwork
                    user: Writer) -> Response:  # fmt: skip
     form = await _form(request)
     form.pop("route_types", None)
-    day = _day(form.get("run_date", ""))
+    day = parse_day(form.get("run_date", ""), "date", default=service.today() + timedelta(days=1))
     return attempt(
         session,
         lambda: service.create_run(session, **parse_form(RunIn, form).model_dump(),

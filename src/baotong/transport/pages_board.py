@@ -21,7 +21,7 @@ from baotong.transport import service, shuttles
 from baotong.transport.entities import Discrepancy, RouteType, ShuttleStage, VehicleKind
 from baotong.transport.schemas import ShuttleIn
 from baotong.web import i18n
-from baotong.web.forms import attempt, parse_form, see_other
+from baotong.web.forms import attempt, parse_day, parse_form, see_other
 from baotong.web.templating import Csrf, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
@@ -29,16 +29,6 @@ Reader = Annotated[Principal, Depends(page_require(Permission.TRANSPORT_READ))]
 Writer = Annotated[Principal, Depends(page_require(Permission.TRANSPORT_WRITE))]
 CYCLE = list(ShuttleStage)
 WORDS = (N_("transport.shuttle.idle"), N_("transport.shuttle.by"))
-
-
-def _day(text: str) -> date:
-    if not text:
-        return service.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("must be a date such as 2022-04-01.", code="input.not_a_date",
-                              field="date", value=text[:20]) from None  # fmt: skip
 
 
 def _board(request: Request, session: Session, user: Principal, day: date,
@@ -61,7 +51,7 @@ def _board(request: Request, session: Session, user: Principal, day: date,
 
 @router.get("/transport/shuttles", include_in_schema=False)
 def board(request: Request, session: DbSession, user: Reader, date: str = "") -> Response:
-    return _board(request, session, user, _day(date))
+    return _board(request, session, user, parse_day(date, "date", default=service.today()))
 
 
 @router.post("/transport/shuttles", include_in_schema=False, dependencies=[Csrf])

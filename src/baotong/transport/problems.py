@@ -2,19 +2,19 @@
 packages, time windows and service times, the vehicles with their capacity, and road
 distances and times from the network's distance model.
 
-Road distance between two places is the network's: the great-circle distance times the
-network's road circuity (``NetworkParams.road_circuity``, 1.25 by default); the driving
-time is that distance at the plan's city speed (km/h). Times of day are seconds after
+Road distance between two places is the network's (``Network.road_km``: the great-circle
+distance times the road circuity, 1.25 by default); the driving time is that distance at
+the plan's city speed (km/h). Times of day are seconds after
 midnight (Beijing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from baotong.core.exceptions import ValidationError
-from baotong.network.entities import great_circle_km
+from baotong.network.entities import LonLat
 from baotong.transport.engine import RoutingProblem, Stop, VehicleKind
 
 
@@ -52,8 +52,9 @@ def seconds(text: str, *, field: str) -> int:
     return hours * 3600 + minutes * 60
 
 
-def problem(depot: tuple[float, float], places: Sequence[Place], vans: Sequence[Van], *,
-            circuity: float, speed_kmh: float) -> RoutingProblem:  # fmt: skip
+def problem(depot: LonLat, places: Sequence[Place], vans: Sequence[Van], *,
+            road_km: Callable[[LonLat, LonLat], float],
+            speed_kmh: float) -> RoutingProblem:  # fmt: skip
     """The routing problem of a plan: place 0 is the depot, stop i is place i + 1."""
     if speed_kmh <= 0:
         raise ValidationError('"speed_kmh" must be > 0.', code="routing.bad_value",
@@ -61,8 +62,8 @@ def problem(depot: tuple[float, float], places: Sequence[Place], vans: Sequence[
     if not vans:
         raise ValidationError("needs at least one vehicle.", code="routing.no_vehicle",
                               field="fleet", value=0)  # fmt: skip
-    points = [depot, *((p.lon, p.lat) for p in places)]
-    km = [[great_circle_km(a, b) * circuity for b in points] for a in points]
+    points: list[LonLat] = [depot, *((p.lon, p.lat) for p in places)]
+    km = [[road_km(a, b) for b in points] for a in points]
     return RoutingProblem(
         depots=(0,),
         stops=tuple(Stop(p.id, i + 1, p.packages, p.ready_s, p.due_s, p.service_s)

@@ -163,7 +163,7 @@ def problem_of(session: Session, row: RoutePlan, network: Network) -> RoutingPro
         if vehicle is not None and vehicle.id not in row.excluded and vehicle.active:
             vans.append(problems.Van(str(vehicle.id), vehicle.packages))
     return problems.problem((float(row.depot["lon"]), float(row.depot["lat"])), places, vans,
-                            circuity=network.params.road_circuity,
+                            road_km=network.road_km,
                             speed_kmh=row.speed_kmh)  # fmt: skip
 
 
