@@ -141,4 +141,4 @@ def include(app: FastAPI) -> None:
     for package in TEMPLATE_PACKAGES:
         templating.add_templates(package)
     templating.add_nav(*NAV)
-    templating.add_homes({role.value: item for role, item in HOMES.items()})
+    templating.add_homes(HOMES)

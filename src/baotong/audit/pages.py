@@ -3,7 +3,7 @@ types; provincial readers see their province only (the audit service's rule)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -14,9 +14,9 @@ from baotong.api.deps import DbSession
 from baotong.audit import service as audit
 from baotong.auth.permissions import Permission, Principal
 from baotong.core import clock
-from baotong.core.exceptions import ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
+from baotong.web.forms import parse_day
 from baotong.web.templating import NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
@@ -55,13 +55,8 @@ def audit_page(
 
 def _day(field: str, text: str, *, next_day: bool = False, zone: str) -> datetime | None:
     """Midnight of a YYYY-MM-DD day in ``zone``, in UTC (of the day after with ``next_day``)."""
-    if not text:
+    day = parse_day(text, field, default=None)
+    if day is None:
         return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            "must be a date such as 2022-04-01.", code="input.not_a_date", field=field, value=text
-        ) from None
     midnight = datetime.combine(day + timedelta(days=1 if next_day else 0), time(0))
     return clock.from_local(midnight, zone)

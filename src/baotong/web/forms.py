@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, ValidationError
 
+D = TypeVar("D", date, None)
 M = TypeVar("M", bound=pydantic.BaseModel)
 T = TypeVar("T")
 REFUSALS = (ValidationError, ConflictError)  # what a user can fix on the same page
@@ -75,9 +76,9 @@ def parse_time(value: str, field: str, *, zone: str | None = None) -> datetime |
     return clock.from_local(parsed, zone)
 
 
-def parse_day(value: str | None, field: str, *, default: date) -> date:
-    """A date typed in a form or a query ('2022-04-01'); ``default`` when left empty. The
-    one parser of typed days."""
+def parse_day(value: str | None, field: str, *, default: D) -> date | D:
+    """A date typed in a form or a query ('2022-04-01'); ``default`` (a date, or None) when
+    left empty. The one parser of typed days."""
     if not value or not value.strip():
         return default
     try:

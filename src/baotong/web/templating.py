@@ -38,7 +38,7 @@ from baotong.api.deps import (
     declares,
 )
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import Permission, Principal
+from baotong.auth.permissions import Permission, Principal, Role
 from baotong.core import clock
 from baotong.core import i18n as words
 from baotong.core.exceptions import BaotongError, PermissionDeniedError
@@ -69,7 +69,7 @@ class NavItem:
 
 @dataclass(frozen=True, slots=True)
 class NavSection:
-    """A group of the top navigation, named by its catalogue key (网络, 保供, 保畅…). A user
+    """A group of the top navigation, named by its catalogue key (保通, 保供, 保畅…). A user
     who can open one page of it sees a plain link; more than one, a menu."""
 
     key: str
@@ -99,10 +99,10 @@ def add_nav(*sections: NavSection) -> None:
     NAV.extend(section for section in sections if section not in NAV)
 
 
-HOMES: dict[str, NavItem] = {}  # role → the page its work starts on (``routes.py``)
+HOMES: dict[Role, NavItem] = {}  # role → the page its work starts on (``routes.py``)
 
 
-def add_homes(homes: dict[str, NavItem]) -> None:
+def add_homes(homes: dict[Role, NavItem]) -> None:
     HOMES.update(homes)
 
 
@@ -110,7 +110,7 @@ def landing(user: Principal) -> str:
     """Where a user lands after login or on ``/``: their role's own page (the map for the
     control room, the supply desk for sourcing…), else the first page of the navigation
     they may open, else the inbox."""
-    home = HOMES.get(user.role.value)
+    home = HOMES.get(user.role)
     if home is not None and user.can(home.permission):
         return home.href
     for section in NAV:
