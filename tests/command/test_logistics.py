@@ -212,8 +212,7 @@ def test_a_staff_shortage_drafts_a_loan_of_the_nearest_provinces_whitelisted_peo
     assert f'name="incident_id" value="{incident_id}"' in page.text
     with session_scope(seeded) as session:
         row = command_service.get_incident(session, incident_id, principal=DESK)
-        draft = resources.draft_for_shortage(session, incident=row, network=network,
-                                             principal=DESK)  # fmt: skip
+        draft = resources.draft_for_shortage(session, incident=row, network=network)  # fmt: skip
         loan = resources.request_loan(
             session, resource_id=int(draft["resource_id"]), quantity=int(draft["quantity"]),
             to_province=draft["to_province"], to_site=draft["to_site"],

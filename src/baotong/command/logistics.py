@@ -143,17 +143,19 @@ def flag_road(
     return found
 
 
-def _holds_pass(session: Session, vehicle_id: int, area: str, network: Network) -> bool:
-    rows = session.scalars(
-        select(Credential).where(
-            Credential.vehicle_id == vehicle_id,
+def _pass_areas(session: Session, vehicle_ids: list[int]) -> dict[int, set[str]]:
+    """The areas each vehicle holds a pass (or green channel) in force for, today on."""
+    held: dict[int, set[str]] = {v: set() for v in vehicle_ids}
+    for vehicle_id, areas in session.execute(
+        select(Credential.vehicle_id, Credential.areas).where(
+            Credential.vehicle_id.in_(vehicle_ids),
             Credential.kind.in_(PASS_KINDS),
             Credential.state.in_(IN_FORCE),
             Credential.valid_to >= transport.today(),
         )
-    )
-    chain = transport.chain_of(network, area)
-    return any(str(code) in chain for cred in rows for code in cred.areas)
+    ):
+        held[vehicle_id].update(str(code) for code in areas)
+    return held
 
 
 def apply_for_passes(
@@ -164,9 +166,9 @@ def apply_for_passes(
     passes: list[dict[str, Any]],
     network: Network,
     principal: Principal,
-) -> tuple[int, int]:
+) -> None:
     """Apply for each planned pass (area, vehicles) for the province's active vehicles
-    that hold none for the area; (applied, missing vehicles)."""
+    that hold none for the area; the timeline says how many were filed and how many short."""
     vehicles = list(
         session.scalars(
             select(Vehicle)
@@ -174,8 +176,8 @@ def apply_for_passes(
             .order_by(Vehicle.id)
         )
     )
+    held = _pass_areas(session, [v.id for v in vehicles])
     start = transport.today()
-    applied = missing = 0
     for planned in passes:
         wanted = int(planned.get("vehicles", 1))
         try:
@@ -190,9 +192,9 @@ def apply_for_passes(
                 action=N_("timeline.pass_area_unknown"),
                 params={"area": str(planned["area"]), "missing": wanted},
             )
-            missing += wanted
             continue
-        chosen = [v for v in vehicles if not _holds_pass(session, v.id, area, network)][:wanted]
+        chain = set(transport.chain_of(network, area))
+        chosen = [v for v in vehicles if not held[v.id] & chain][:wanted]
         for vehicle in chosen:
             transport.apply(
                 session,
@@ -207,8 +209,7 @@ def apply_for_passes(
                 network=network,
                 principal=principal,
             )
-        applied += len(chosen)
-        missing += wanted - len(chosen)
+            held[vehicle.id].add(area)  # a second line for the same area counts it
         command_service.note(
             session,
             incident.id,
@@ -217,4 +218,3 @@ def apply_for_passes(
             params={"area": area, "applied": len(chosen), "missing": wanted - len(chosen)},
             link="/transport",
         )
-    return applied, missing

@@ -87,9 +87,7 @@ def resource_page(
     if incident is not None:
         row = command_service.get_incident(session, incident, principal=user)
         if row.kind is IncidentKind.STAFF_SHORTAGE:
-            form = resources.draft_for_shortage(
-                session, incident=row, network=network, principal=user
-            )
+            form = resources.draft_for_shortage(session, incident=row, network=network)
     return _resources(request, session, user, page=page, form=form)
 
 

@@ -208,9 +208,7 @@ DRAFT_PEOPLE = 10  # the head count a staff-shortage draft asks for, edited befo
 DRAFT_DAYS = 14
 
 
-def draft_for_shortage(
-    session: Session, *, incident: Incident, network: Network, principal: Principal
-) -> dict[str, str]:
+def draft_for_shortage(session: Session, *, incident: Incident, network: Network) -> dict[str, str]:
     """The loan form a staff shortage (人员短缺) starts from: whitelisted people of the
     nearest other province with people at home (closed-loop lodging first), up to
     ``DRAFT_PEOPLE`` of them, to the incident's province and site for two weeks. Empty
