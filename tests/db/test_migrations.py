@@ -211,3 +211,98 @@ def test_existing_users_become_national_or_provincial(
             assert "scope_kind" not in {c["name"] for c in inspect(engine).get_columns("users")}
         finally:
             engine.dispose()
+
+
+NEVER_REUSED = "0018"  # the migration that rebuilds SQLite's integer-keyed tables
+
+
+def test_every_integer_keyed_table_hands_out_each_id_once(db_engine: Engine) -> None:
+    """SQLite declares them AUTOINCREMENT; PostgreSQL draws them from a sequence."""
+    if db_engine.dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+        with db_engine.connect() as conn:
+            declared = {name for name, sql in conn.execute(text(query)) if "AUTOINCREMENT" in sql}
+    else:
+        query = (
+            "SELECT c.table_name FROM information_schema.columns c"
+            " JOIN information_schema.table_constraints k ON k.table_name = c.table_name"
+            " AND k.constraint_type = 'PRIMARY KEY'"
+            " JOIN information_schema.key_column_usage u ON u.constraint_name = k.constraint_name"
+            " AND u.column_name = c.column_name"
+            " WHERE c.table_schema = 'public' AND c.data_type IN ('integer', 'bigint')"
+            " AND (c.column_default LIKE 'nextval(%' OR c.is_identity = 'YES')"
+        )
+        with db_engine.connect() as conn:
+            declared = set(conn.execute(text(query)).scalars())
+    keyed = {
+        t.name for t in metadata.tables.values() if t.dialect_options["sqlite"]["autoincrement"]
+    }
+    assert {"scenarios", "plan_runs", "audit_log", "tickets"} <= keyed
+    assert declared == keyed
+
+
+def test_rebuilding_for_never_reused_ids_keeps_rows_children_and_indexes(
+    tmp_path: Path, new_database: Callable[[str, Path], Any]
+) -> None:
+    with new_database("sqlite", tmp_path) as url:
+        migrate.upgrade(url, f"{NEVER_REUSED}-1")
+        engine = make_engine(url)
+        try:
+            indexes = "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            with engine.begin() as conn:
+                before = conn.execute(text(indexes)).scalars().all()
+                conn.execute(
+                    text(
+                        "INSERT INTO scenarios (id, name, body, provinces, created_by,"
+                        " created_at, updated_at) VALUES (7, 'kept', '{}', '[]', 'p', :at, :at),"
+                        " (9, 'deleted', '{}', '[]', 'p', :at, :at)"
+                    ),
+                    {"at": clock.now()},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO job_runs (id, kind, payload, status, progress,"
+                        " message, cancel_requested, created_at) VALUES (3, 'plan.compute', '{}',"
+                        " 'succeeded', 1, '', false, :at)"
+                    ),
+                    {"at": clock.now()},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO plan_runs (id, name, scenario_id, scenario_body, provinces,"
+                        " parameters, lifecycle, created_by, created_at, job_id)"
+                        " VALUES (4, 'run', 7, '{}', '[]', '{}', 'draft', 'p', :at, 3)"
+                    ),
+                    {"at": clock.now()},
+                )
+            with engine.begin() as conn:  # ids up to 9 were given; 9 is gone again
+                conn.execute(text("DELETE FROM scenarios WHERE id = 9"))
+
+            migrate.upgrade(url)
+
+            with engine.begin() as conn:
+                assert conn.execute(text(indexes)).scalars().all() == before
+                run = conn.execute(text("SELECT scenario_id, job_id FROM plan_runs")).one()
+                assert tuple(run) == (7, 3)  # the child row survived its parent's rebuild
+                assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+                conn.execute(
+                    text(
+                        "INSERT INTO scenarios (name, body, provinces, created_by, created_at,"
+                        " updated_at) VALUES ('new', '{}', '[]', 'p', :at, :at)"
+                    ),
+                    {"at": clock.now()},
+                )
+                conn.execute(text("DELETE FROM scenarios WHERE name = 'new'"))
+                conn.execute(
+                    text(
+                        "INSERT INTO scenarios (name, body, provinces, created_by, created_at,"
+                        " updated_at) VALUES ('newer', '{}', '[]', 'p', :at, :at)"
+                    ),
+                    {"at": clock.now()},
+                )
+                ids = conn.execute(text("SELECT name, id FROM scenarios ORDER BY id")).all()
+            # Without AUTOINCREMENT SQLite gives max(id) + 1: 8, then 8 again after the delete.
+            assert [tuple(r) for r in ids] == [("kept", 7), ("newer", 9)]
+        finally:
+            engine.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Integer, MetaData, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -46,3 +46,17 @@ class Base(DeclarativeBase):
     # What messages and error codes call a row of a model with a lifecycle ("plan", "job").
     noun: ClassVar[str]
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if isinstance(table, Table) and has_integer_key(table):
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+def has_integer_key(table: Table) -> bool:
+    """A table keyed by one integer column: on SQLite it is declared AUTOINCREMENT, so an
+    id is never given twice — the audit history of an id is one object's, even after a
+    delete (PostgreSQL's sequences never reuse a value anyway)."""
+    key = list(table.primary_key.columns)
+    return len(key) == 1 and isinstance(key[0].type, Integer) and key[0].autoincrement is not False

@@ -3,6 +3,12 @@
 The URL is the caller's (``baotong db``, the tests) or, for the ``alembic`` command run
 from the repository root, the one the ``BAOTONG_*`` settings give. New revisions get the
 next sequential id after the head (``0003`` after ``0002``).
+
+On SQLite, migrations run with foreign keys off: a batch migration rebuilds a table
+(create, copy, drop, rename), and with foreign keys on, dropping the old table would
+delete its children through ``ON DELETE CASCADE``. The pragma can only change outside a
+transaction, so it is set before the migration transaction begins; afterwards
+``PRAGMA foreign_key_check`` must find nothing, or the migration fails and is rolled back.
 """
 
 from __future__ import annotations
@@ -28,6 +34,25 @@ def next_revision_id(_context: Any, _revision: Any, directives: list[MigrationSc
         directives[0].rev_id = f"{int(head) + 1:04d}"
 
 
+def foreign_keys(connection: Any, *, on: bool) -> None:
+    """Switch SQLite's foreign keys, on the driver's connection: SQLAlchemy would open a
+    transaction first, and inside one the pragma does nothing."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
+
+
+def check_foreign_keys(connection: Any) -> None:
+    """Fail the migration when a rebuilt table left rows pointing at nothing."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        first = broken[0]
+        raise RuntimeError(
+            f"migration left {len(broken)} row(s) with a broken foreign key, "
+            f"first: table {first[0]} row {first[1]} -> {first[2]}"
+        )
+
+
 if context.is_offline_mode():
     context.configure(url=url, target_metadata=metadata, literal_binds=True, **OPTIONS)
     with context.begin_transaction():
@@ -41,6 +66,16 @@ else:
             process_revision_directives=next_revision_id,
             **OPTIONS,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            foreign_keys(connection, on=False)
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.rollback()  # nothing is open after a commit; after a failure, end it
+                foreign_keys(connection, on=True)
     connectable.dispose()
