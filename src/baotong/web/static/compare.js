@@ -14,8 +14,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const selects = () => [...document.querySelectorAll("select[data-region]")];
   const table = await Baotong.regions();
   const mapName = await Baotong.registerDetailed(provinces, "prefecture");
-  const chart = echarts.init(el, null, { renderer: "canvas" });
-  window.addEventListener("resize", () => chart.resize());
+  const chart = Baotong.canvasChart(el);
   const first = table[provinces[0]];
   const focus = first ? { center: [first[3], first[4]], zoom: 6 } : {};
   function draw() {

@@ -76,6 +76,17 @@ const Baotong = (() => {
   }
 
   /* Mark a map ready (data-ready, what tests and the benchmark wait for) once drawn. */
+  /* A chart drawn on a canvas that follows the window's size. A container that has no size
+     for a moment (a page re-laid out, a panel hidden) keeps the last size: ECharts would
+     otherwise draw on a zero-size canvas and fail. */
+  function canvasChart(el) {
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    window.addEventListener("resize", () => {
+      if (el.clientWidth > 0 && el.clientHeight > 0) chart.resize();
+    });
+    return chart;
+  }
+
   function markWhenDrawn(chart, el, value) {
     delete el.dataset.ready;
     const done = () => { chart.off("finished", done); el.dataset.ready = value; };
@@ -104,8 +115,7 @@ const Baotong = (() => {
     const labels = JSON.parse(el.dataset.labels || "{}");
     const [data, table] = await Promise.all([getJSON("/map/data.json"), regions()]);
     data.regions = table;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
+    const chart = canvasChart(el);
     const state = { level: data.scope ? "county" : "province", province: data.scope || null };
     const back = document.getElementById("map-back");
     const buttons = document.querySelectorAll("#map-levels [data-level]");
@@ -187,8 +197,7 @@ const Baotong = (() => {
   /* The scenario builder's map: click a region to add it as a locked area. */
   async function pickerMap(el, onPick) {
     const table = await regions();
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
+    const chart = canvasChart(el);
     const state = { level: "province", province: null, selected: [] };
     async function draw() {
       const mapName = await registerLevel(state.level, state.province);
@@ -219,8 +228,7 @@ const Baotong = (() => {
   async function planMap(el) {
     const [data, table] = await Promise.all([getJSON(el.dataset.src), regions()]);
     data.regions = table;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
+    const chart = canvasChart(el);
     const mapName = await registerDetailed(data.provinces);
     const colourOf = {};
     data.backups.forEach((b, i) => {
@@ -276,8 +284,7 @@ const Baotong = (() => {
   /* A bar chart from a <div data-chart='{"x": [...], "y": [...], "name": "..."}'>. */
   function barChart(el) {
     const spec = JSON.parse(el.dataset.chart);
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
+    const chart = canvasChart(el);
     chart.setOption({
       grid: { left: 60, right: 16, top: 16, bottom: 36 },
       tooltip: { trigger: "axis" },
@@ -367,6 +374,6 @@ const Baotong = (() => {
     document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
     document.body.addEventListener("htmx:load", (e) => widths(e.target));
   });
-  return { networkMap, pickerMap, planMap, barChart, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn, savedAreas };
+  return { networkMap, pickerMap, planMap, barChart, canvasChart, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn, savedAreas };
 })();
 window.Baotong = Baotong;

@@ -6,8 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const labels = JSON.parse(el.dataset.labels);
   const names = {};
   document.querySelectorAll("tr[data-province]").forEach((r) => { names[r.dataset.province] = r.dataset.name; });
-  const chart = echarts.init(el, null, { renderer: "canvas" });
-  window.addEventListener("resize", () => chart.resize());
+  const chart = Baotong.canvasChart(el);
   async function refresh() {
     const reply = await fetch(el.dataset.source, { credentials: "same-origin" });
     if (!reply.ok) return;

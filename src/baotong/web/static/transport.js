@@ -9,8 +9,7 @@
 
   function routeMap(el) {
     const data = JSON.parse(el.dataset.routeMap);
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
+    const chart = Baotong.canvasChart(el);
     const axis = { type: "value", scale: true, axisLabel: { color: "#8598b0" },
       splitLine: { lineStyle: { color: "#1c283b" } } };
     chart.setOption({
