@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from baotong.api.deps import DbSession
 from baotong.audit import service as audit
+from baotong.audit.changes import changes
 from baotong.auth.permissions import Permission, Principal
 from baotong.core import clock
 from baotong.core.i18n import N_
@@ -50,7 +51,7 @@ def audit_page(
                   entries=found.items, found=found,
                   query=urlencode({k: v for k, v in filters.items() if v}),
                   object_types=audit.object_types(),
-                  type_of=audit.object_type, **filters)  # fmt: skip
+                  type_of=audit.object_type, changes_of=changes, **filters)  # fmt: skip
 
 
 def _day(field: str, text: str, *, next_day: bool = False, zone: str) -> datetime | None:
