@@ -50,6 +50,79 @@ const Baotong = (() => {
     return name;
   }
 
+  /* The national map as a published map of China draws it: the main map without the South
+     China Sea islands, and an inset of them (南海诸岛) with Hainan, in a frame. Both are cut
+     from the province level: polygons lying wholly south of SOUTH_SEA_LAT, or wholly inside
+     the inset's box. */
+  const SOUTH_SEA_LAT = 17.5;
+  const INSET_BOX = [105, 2, 125, 24.5];  // lon min, lat min, lon max, lat max
+  async function registerNational() {
+    if (!geoLoaded.national) {
+      geoLoaded.national = (async () => {
+        await registerLevel("province");
+        const base = await geoLoaded.province;
+        const polygons = (g) => (g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : []);
+        const box = (poly) => {
+          const lons = poly[0].map((p) => p[0]); const lats = poly[0].map((p) => p[1]);
+          return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+        };
+        const main = []; const inset = [];
+        base.features.forEach((f) => {
+          const all = polygons(f.geometry);
+          const kept = all.filter((poly) => box(poly)[3] >= SOUTH_SEA_LAT);
+          const islands = all.filter((poly) => {
+            const b = box(poly);
+            return b[0] >= INSET_BOX[0] && b[1] >= INSET_BOX[1] && b[2] <= INSET_BOX[2] && b[3] <= INSET_BOX[3];
+          });
+          if (kept.length) main.push({ ...f, geometry: { type: "MultiPolygon", coordinates: kept } });
+          if (islands.length) inset.push({ ...f, geometry: { type: "MultiPolygon", coordinates: islands } });
+        });
+        echarts.registerMap("national-main", { type: "FeatureCollection", features: main });
+        echarts.registerMap("national-south-sea", { type: "FeatureCollection", features: inset });
+        return { main, inset };
+      })();
+    }
+    return geoLoaded.national;
+  }
+
+  /* The inset's geo (index 1) and its frame, bottom right of the national map. */
+  function southSeaInset(title) {
+    const frame = { right: 12, bottom: 12, width: 118, height: 150 };
+    return {
+      geo: { map: "national-south-sea", roam: false, silent: true, tooltip: { show: false },
+        right: frame.right + 6, bottom: frame.bottom + 6, width: frame.width - 12, height: frame.height - 26,
+        itemStyle: { areaColor: "#182335", borderColor: "#3a4d6b", borderWidth: 0.6 },
+        emphasis: { disabled: true }, select: { disabled: true }, label: { show: false } },
+      graphic: [
+        { type: "rect", right: frame.right, bottom: frame.bottom, silent: true,
+          shape: { width: frame.width, height: frame.height }, style: { fill: "rgba(13,20,32,.85)", stroke: "#3a4d6b", lineWidth: 1 } },
+        { type: "text", right: frame.right + 8, bottom: frame.bottom + frame.height - 18, silent: true,
+          style: { text: title, fill: "#8598b0", font: "11px sans-serif" } },
+      ],
+    };
+  }
+
+  /* Centre and zoom that fit every feature of `codes`' areas on a map of `features`. */
+  function fitTo(features, areas) {
+    const bounds = (fs) => {
+      let b = [Infinity, Infinity, -Infinity, -Infinity];
+      fs.forEach((f) => {
+        const g = f.geometry;
+        const polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+        polys.forEach((poly) => poly[0].forEach(([x, y]) => {
+          b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)];
+        }));
+      });
+      return b;
+    };
+    const mine = features.filter((f) => areas.some((a) => inside(a, f.properties.name)));
+    if (!mine.length) return {};
+    const all = bounds(features); const b = bounds(mine);
+    const zoom = 0.8 * Math.min((all[2] - all[0]) / Math.max(b[2] - b[0], 0.05),
+      (all[3] - all[1]) / Math.max(b[3] - b[1], 0.05));
+    return { center: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2], zoom: Math.min(Math.max(zoom, 1), 60) };
+  }
+
   /* Text for ECharts tooltips, which are HTML: names come from imported networks and people. */
   const esc = (text) => String(text ?? "").replace(/[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -75,7 +148,6 @@ const Baotong = (() => {
     return "#2fb170";
   }
 
-  /* Mark a map ready (data-ready, what tests and the benchmark wait for) once drawn. */
   /* A chart drawn on a canvas that follows the window's size. A container that has no size
      for a moment (a page re-laid out, a panel hidden) keeps the last size: ECharts would
      otherwise draw on a zero-size canvas and fail. */
@@ -87,6 +159,7 @@ const Baotong = (() => {
     return chart;
   }
 
+  /* Mark a map ready (data-ready, what tests and the benchmark wait for) once drawn. */
   function markWhenDrawn(chart, el, value) {
     delete el.dataset.ready;
     const done = () => { chart.off("finished", done); el.dataset.ready = value; };
@@ -145,8 +218,9 @@ const Baotong = (() => {
 
     async function draw() {
       chart.showLoading({ text: "", color: "#2f8cff", maskColor: "rgba(13,20,32,.6)" });
-      const mapName = await registerLevel(state.level, state.province);
-      const geo = geoLoaded[mapName] && (await geoLoaded[mapName]);
+      const national = state.level === "province" && !state.province;
+      const mapName = national ? "national-main" : await registerLevel(state.level, state.province);
+      const geo = national ? { features: (await registerNational()).main } : await geoLoaded[mapName];
       const lockedRegions = geo.features
         .map((f) => f.properties.name)
         .filter((code) => data.locked.some((a) => inside(a.code, code) || inside(code, a.code)))
@@ -160,8 +234,10 @@ const Baotong = (() => {
         backgroundColor: "transparent",
         animation: false,  // thousands of polygons: draw at once, no transition
         tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
-        geo: { ...baseGeo(mapName, data.regions), regions: lockedRegions,
-          ...(state.province ? {} : { layoutCenter: ["50%", "56%"], layoutSize: "98%" }) },
+        geo: [{ ...baseGeo(mapName, data.regions), regions: lockedRegions,
+          ...(state.province ? {} : { layoutCenter: ["50%", "53%"], layoutSize: "96%" }) }]
+          .concat(national ? [southSeaInset(lang() === "zh" ? "南海诸岛" : "South China Sea Islands").geo] : []),
+        graphic: national ? southSeaInset(lang() === "zh" ? "南海诸岛" : "South China Sea Islands").graphic : [],
         series: [{
           name: labels.centres, type: "scatter", coordinateSystem: "geo", data: centres,
           symbol: (v, p) => (p.data.status === "open" ? "circle" : "diamond"),
@@ -174,7 +250,7 @@ const Baotong = (() => {
             `${esc(labels.utilisation)}: ${(p.data.utilisation * 100).toFixed(1)}%` },
           zlevel: 1,
         }],
-      }, { replaceMerge: ["geo", "series"] });
+      }, { replaceMerge: ["geo", "series", "graphic"] });
       buttons.forEach((b) => b.classList.toggle("on", b.dataset.level === state.level));
       if (back) back.hidden = !state.province || !!data.scope;
     }
@@ -182,7 +258,7 @@ const Baotong = (() => {
     chart.on("click", (p) => {
       if (p.componentType === "series" && p.data && p.data.id) {
         window.location.href = `/sites/${encodeURIComponent(p.data.id)}`;
-      } else if (p.componentType === "geo" && !state.province) {
+      } else if (p.componentType === "geo" && p.geoIndex === 0 && !state.province) {
         state.province = p.name.slice(0, 2) + "0000";
         state.level = "county";
         draw();
@@ -243,13 +319,13 @@ const Baotong = (() => {
     const maxFlow = Math.max(...data.flows.map((f) => f.volume), 1);
     const flowsName = lang() === "zh" ? "干线流向" : "Trunk flows";
     const zonesName = lang() === "zh" ? "投递站/网格" : "Stations / grids";
-    const zoom = data.level === "county" ? 24 : data.level === "prefecture" ? 7 : 3.2;
+    const fitted = fitTo((await geoLoaded[mapName]).features, data.locked);
     chart.setOption({
       tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
-      legend: { bottom: 4, textStyle: { color: "#c2d2e6" }, inactiveColor: "#4b5b73",
+      legend: { type: "scroll", bottom: 0, left: 8, right: 8, textStyle: { color: "#c2d2e6" }, inactiveColor: "#4b5b73",
         data: [flowsName].concat(data.points.length ? [zonesName] : [], data.backups.map((b) => b.name)) },
       geo: { ...baseGeo(mapName, data.regions), regions: zoneRegions.concat(lockedOnly),
-        ...(data.center ? { center: data.center, zoom } : {}),
+        ...fitted,
         tooltip: { show: true, formatter: (p) => {
           const b = data.zones[p.name];
           const backup = data.backups.find((x) => x.id === b);
@@ -374,6 +450,6 @@ const Baotong = (() => {
     document.body.addEventListener("htmx:afterSwap", (e) => init(e.target));
     document.body.addEventListener("htmx:load", (e) => widths(e.target));
   });
-  return { networkMap, pickerMap, planMap, barChart, canvasChart, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn, savedAreas };
+  return { networkMap, pickerMap, planMap, barChart, canvasChart, fitTo, inside, regions, registerDetailed, baseGeo, PALETTE, markWhenDrawn, savedAreas };
 })();
 window.Baotong = Baotong;
