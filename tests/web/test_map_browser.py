@@ -36,12 +36,19 @@ def test_the_national_map_shows_the_south_china_sea_islands_in_an_inset(
     console.goto("/map")
     console.page.wait_for_selector("[data-testid=network-map][data-ready]")
     main, inset = console.page.evaluate(GEOS, "[data-testid=network-map]")
-    assert len(main["names"]) == 31  # every province of the mainland
+    assert len(main["names"]) == 34  # the mainland's 31 provinces, Taiwan, Hong Kong, Macao
+    assert {"710000", "810000", "820000"} <= set(main["names"])
     assert main["south"] > 17  # the main map ends at Hainan island
     console.shot("map-national")
     assert inset["map"] == "national-south-sea"
     assert "460000" in inset["names"]  # Hainan and its islands (三沙)
     assert inset["south"] < 5  # down to the southernmost reefs
+    lines = console.page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('[data-testid=network-map]'))"
+        ".getOption().series.filter((s) => s.type === 'lines' && s.geoIndex === 1)"
+        ".map((s) => s.data.length)"
+    )
+    assert lines and lines[0] >= 10  # the boundary line of the South China Sea, in dashes
     assert "南海诸岛" in console.page.evaluate(
         "() => JSON.stringify(echarts.getInstanceByDom("
         "document.querySelector('[data-testid=network-map]')).getOption().graphic)"

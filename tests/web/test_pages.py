@@ -208,8 +208,14 @@ def test_boundaries_are_compressed_cached_and_revalidated(
     assert raw.json()["type"] == "FeatureCollection"
     assert "content-encoding" not in raw.headers
     assert viewer.get("/geo/planet.json").status_code == 404
+    territory = viewer.get("/geo/territory.json").json()  # drawn beside the network's regions
+    assert sorted(f["properties"]["name"] for f in territory["features"]) == [
+        "710000", "810000", "820000"]  # fmt: skip
+    assert territory["names"]["710000"] == ["台湾省", "Taiwan"]
+    south_sea = [ln for ln in territory["lines"] if all(2 < lat < 25 for _, lat in ln)]
+    assert len(south_sea) >= 10
     client.cookies.clear()
-    for path in ("/geo/province.json", "/geo/regions.json"):
+    for path in ("/geo/province.json", "/geo/regions.json", "/geo/territory.json"):
         anonymous = client.get(path, follow_redirects=False)
         assert anonymous.status_code in (303, 401), path
 

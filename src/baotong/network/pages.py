@@ -29,6 +29,12 @@ def region_names(request: Request, user: Reader, network: CurrentNetwork) -> Res
     return _cached(request, geo.region_table(network))
 
 
+@router.get("/geo/territory.json", include_in_schema=False)
+def territory(request: Request, user: Reader) -> Response:
+    """Taiwan, Hong Kong, Macao and the boundary lines at sea, for the national map."""
+    return _cached(request, geo.territory_file())
+
+
 @router.get("/geo/{level}.json", include_in_schema=False)
 def boundaries(
     request: Request, user: Reader, network: CurrentNetwork, level: str, province: str | None = None

@@ -55,19 +55,20 @@ const Baotong = (() => {
      from the province level: polygons lying wholly south of SOUTH_SEA_LAT, or wholly inside
      the inset's box. */
   const SOUTH_SEA_LAT = 17.5;
-  const INSET_BOX = [105, 2, 125, 24.5];  // lon min, lat min, lon max, lat max
+  const INSET_BOX = [105, 2, 125, 25];  // lon min, lat min, lon max, lat max
   async function registerNational() {
     if (!geoLoaded.national) {
       geoLoaded.national = (async () => {
         await registerLevel("province");
-        const base = await geoLoaded.province;
+        const [base, territory, table] = await Promise.all([geoLoaded.province, getJSON("/geo/territory.json"), regions()]);
+        Object.entries(territory.names).forEach(([code, [zh, en]]) => { table[code] = [zh, en, "province"]; });
         const polygons = (g) => (g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : []);
         const box = (poly) => {
           const lons = poly[0].map((p) => p[0]); const lats = poly[0].map((p) => p[1]);
           return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
         };
         const main = []; const inset = [];
-        base.features.forEach((f) => {
+        base.features.concat(territory.features).forEach((f) => {
           const all = polygons(f.geometry);
           const kept = all.filter((poly) => box(poly)[3] >= SOUTH_SEA_LAT);
           const islands = all.filter((poly) => {
@@ -79,20 +80,23 @@ const Baotong = (() => {
         });
         echarts.registerMap("national-main", { type: "FeatureCollection", features: main });
         echarts.registerMap("national-south-sea", { type: "FeatureCollection", features: inset });
-        return { main, inset };
+        const within = (line) => line.every(([x, y]) => x >= INSET_BOX[0] && y >= INSET_BOX[1] && x <= INSET_BOX[2] && y <= INSET_BOX[3]);
+        return { main, inset, lines: territory.lines.filter(within) };
       })();
     }
     return geoLoaded.national;
   }
 
   /* The inset's geo (index 1) and its frame, bottom right of the national map. */
-  function southSeaInset(title) {
+  function southSeaInset(title, lines) {
     const frame = { right: 12, bottom: 12, width: 118, height: 150 };
     return {
       geo: { map: "national-south-sea", roam: false, silent: true, tooltip: { show: false },
         right: frame.right + 6, bottom: frame.bottom + 6, width: frame.width - 12, height: frame.height - 26,
         itemStyle: { areaColor: "#182335", borderColor: "#3a4d6b", borderWidth: 0.6 },
         emphasis: { disabled: true }, select: { disabled: true }, label: { show: false } },
+      series: { type: "lines", coordinateSystem: "geo", geoIndex: 1, polyline: true, silent: true, zlevel: 0,
+        lineStyle: { color: "#6d86a8", width: 1, opacity: 0.9 }, data: lines.map((coords) => ({ coords })) },
       graphic: [
         { type: "rect", right: frame.right, bottom: frame.bottom, silent: true,
           shape: { width: frame.width, height: frame.height }, style: { fill: "rgba(13,20,32,.85)", stroke: "#3a4d6b", lineWidth: 1 } },
@@ -174,7 +178,7 @@ const Baotong = (() => {
 
   function baseGeo(mapName, regions) {
     return {
-      map: mapName, roam: true, zoom: 1.2, scaleLimit: { min: 0.8, max: 60 },
+      map: mapName, roam: true, zoom: 1.2, scaleLimit: { min: 0.8, max: 200 },
       itemStyle: { areaColor: "#182335", borderColor: "#3a4d6b", borderWidth: 0.6 },
       emphasis: { itemStyle: { areaColor: "#27456e" }, label: { show: false } },
       select: { disabled: true },
@@ -220,7 +224,9 @@ const Baotong = (() => {
       chart.showLoading({ text: "", color: "#2f8cff", maskColor: "rgba(13,20,32,.6)" });
       const national = state.level === "province" && !state.province;
       const mapName = national ? "national-main" : await registerLevel(state.level, state.province);
-      const geo = national ? { features: (await registerNational()).main } : await geoLoaded[mapName];
+      const whole = national ? await registerNational() : null;
+      const geo = national ? { features: whole.main } : await geoLoaded[mapName];
+      const inset = national ? southSeaInset(lang() === "zh" ? "南海诸岛" : "South China Sea Islands", whole.lines) : null;
       const lockedRegions = geo.features
         .map((f) => f.properties.name)
         .filter((code) => data.locked.some((a) => inside(a.code, code) || inside(code, a.code)))
@@ -235,9 +241,9 @@ const Baotong = (() => {
         animation: false,  // thousands of polygons: draw at once, no transition
         tooltip: { trigger: "item", backgroundColor: "#0b111b", borderColor: "#26354d", textStyle: { color: "#dce6f2" } },
         geo: [{ ...baseGeo(mapName, data.regions), regions: lockedRegions,
-          ...(state.province ? {} : { layoutCenter: ["50%", "53%"], layoutSize: "96%" }) }]
-          .concat(national ? [southSeaInset(lang() === "zh" ? "南海诸岛" : "South China Sea Islands").geo] : []),
-        graphic: national ? southSeaInset(lang() === "zh" ? "南海诸岛" : "South China Sea Islands").graphic : [],
+          ...(state.province ? {} : { layoutCenter: ["50%", "51%"], layoutSize: "92%" }) }]
+          .concat(inset ? [inset.geo] : []),
+        graphic: inset ? inset.graphic : [],
         series: [{
           name: labels.centres, type: "scatter", coordinateSystem: "geo", data: centres,
           symbol: (v, p) => (p.data.status === "open" ? "circle" : "diamond"),
@@ -249,7 +255,7 @@ const Baotong = (() => {
             `${esc(labels.capacity)}: ${Math.round(p.data.value[2]).toLocaleString()}<br>` +
             `${esc(labels.utilisation)}: ${(p.data.utilisation * 100).toFixed(1)}%` },
           zlevel: 1,
-        }],
+        }].concat(inset ? [inset.series] : []),
       }, { replaceMerge: ["geo", "series", "graphic"] });
       buttons.forEach((b) => b.classList.toggle("on", b.dataset.level === state.level));
       if (back) back.hidden = !state.province || !!data.scope;
@@ -258,7 +264,8 @@ const Baotong = (() => {
     chart.on("click", (p) => {
       if (p.componentType === "series" && p.data && p.data.id) {
         window.location.href = `/sites/${encodeURIComponent(p.data.id)}`;
-      } else if (p.componentType === "geo" && p.geoIndex === 0 && !state.province) {
+      } else if (p.componentType === "geo" && p.geoIndex === 0 && !state.province
+        && data.centres.some((c) => c.province === p.name)) {  // Taiwan, Hong Kong, Macao: drawn, no network
         state.province = p.name.slice(0, 2) + "0000";
         state.level = "county";
         draw();
