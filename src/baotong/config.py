@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     smtp_from: str = "baotong@localhost"
     public_url: str | None = None  # e.g. https://baotong.example.org; else http://host:port
     public_requests_per_minute: int = Field(default=120, ge=1)  # per client, public pages/API
+    scan_retention_days: int = Field(default=400, ge=1, le=36500)  # `baotong tracking prune`
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -237,3 +237,34 @@ def test_on_postgresql_scans_land_in_a_partition_per_day(
             ).all()
         )
     assert placed == {"scan_days.scan_events_20261201": 6, "scan_days.scan_events_20261203": 1}
+
+
+def test_pruning_forgets_whole_days_before_the_retention_and_keeps_the_rest(
+    seeded: sessionmaker[Session], network: Network, items: dict[str, str]
+) -> None:
+    # The fixture's six scans are on 1 December; one more on the 3rd.
+    late = EventIn(number=HENAN_ITEM, event="arrived", site_id="ZZ", at=T0 + timedelta(days=2))
+    with session_scope(seeded) as session:
+        tracking.ingest(session, network=network, events=[late], principal=staff())
+    with session_scope(seeded) as session:  # on the 3rd, keeping one day: the 1st goes
+        report = tracking.prune_scans(
+            session, keep_days=1, principal=staff(), now=T0 + timedelta(days=2, hours=3)
+        )
+    assert report.cut.isoformat() == "2026-12-02"
+    assert report.events_deleted == (0 if report.partitions_dropped else 6)
+    with session_scope(seeded, write=False) as session:
+        left = session.execute(select(ScanEvent.at)).scalars().all()
+        assert left == [T0 + timedelta(days=2)]
+        assert session.get(MailItem, session.scalar(select(MailItem.id).limit(1))) is not None
+        if session.connection().dialect.name == "postgresql":
+            assert report.partitions_dropped == 1
+            tables = session.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'scan_days'")
+            ).all()
+            assert "scan_events_20261201" not in tables
+            assert "scan_events_20261203" in tables
+    # A late scan of the forgotten day is stored again (its partition is made anew).
+    with session_scope(seeded) as session:
+        again = tracking.ingest(session, network=network, events=scans(HENAN_ITEM)[:1],
+                                principal=staff())  # fmt: skip
+    assert again.events_added == 1

@@ -84,3 +84,21 @@ def show(number: str = typer.Argument(..., help="The waybill number, e.g. EE1234
     console.print(table)
     for a in view.announcements:
         console.print(f"[bold]Announcement:[/] {a.title}", highlight=False)
+
+
+@app.command()
+def prune(
+    keep_days: int = typer.Option(
+        None, "--keep-days", min=1, max=36500,
+        help="Keep this many days of scans (default: BAOTONG_SCAN_RETENTION_DAYS, 400).",
+    ),
+) -> None:  # fmt: skip
+    """Forget scans older than the retention (whole days; PostgreSQL drops their partitions)."""
+    from baotong.auth.permissions import Principal
+    from baotong.tracking.service import prune_scans
+
+    days = keep_days or get_settings().scan_retention_days
+    with cli_transaction("prune scans") as session:
+        report = prune_scans(session, keep_days=days, principal=Principal.system("cli"))
+    console.print(f"Scans before {report.cut:%Y-%m-%d} forgotten: {report.partitions_dropped} "
+                  f"day partitions dropped, {report.events_deleted} scans deleted.")  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -49,6 +49,14 @@ class IngestReport(BaseModel):
     items_added: int
     events_received: int
     events_added: int
+
+
+class PruneReport(BaseModel):
+    """What ``prune_scans`` forgot: scans before ``cut`` (a UTC day)."""
+
+    cut: date
+    partitions_dropped: int
+    events_deleted: int
 
 
 class EventRead(BaseModel):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from psycopg import errors
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit_service
@@ -47,6 +47,7 @@ from baotong.tracking.schemas import (
     ItemCreate,
     ItemRead,
     Notice,
+    PruneReport,
     TrackingRead,
 )
 
@@ -248,6 +249,51 @@ def _copy_events(session: Session, rows: Sequence[tuple[int, str, str, datetime]
         added = int(cursor.rowcount)
         cursor.execute("TRUNCATE scan_staging")
     return added
+
+
+def prune_scans(
+    session: Session, *, keep_days: int, principal: Principal, now: datetime | None = None
+) -> PruneReport:
+    """Forget the scans of UTC days more than ``keep_days`` before today: on PostgreSQL
+    their day partitions are dropped whole (at once, leaving no dead rows to vacuum); what
+    remains older (rows that went to a default partition, SQLite) is deleted. Items and
+    their tickets stay."""
+    cut = (now or clock.now()).astimezone(UTC).date() - timedelta(days=keep_days)
+    dropped = 0
+    if session.connection().dialect.name == "postgresql":
+        names = session.scalars(
+            text(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE i.inhparent = 'scan_events'::regclass AND n.nspname = :schema"
+            ),
+            {"schema": PARTITIONS},
+        ).all()
+        for name in sorted(names):
+            day = _partition_day(name)
+            if day is not None and day < cut:
+                session.execute(text(f'DROP TABLE {PARTITIONS}."{name}"'))
+                dropped += 1
+        _known_days.clear()  # a dropped day is made again if a late scan of it arrives
+    cut_at = datetime.combine(cut, time(), UTC)
+    deleted = session.execute(delete(ScanEvent).where(ScanEvent.at < cut_at)).rowcount  # type: ignore[attr-defined]
+    report = PruneReport(cut=cut, partitions_dropped=dropped, events_deleted=int(deleted or 0))
+    audit_service.record(
+        session, actor=principal.username, action="tracking.prune", object_type="scan_batch",
+        object_id=f"before {cut.isoformat()}", after=report.model_dump(mode="json"),
+    )  # fmt: skip
+    return report
+
+
+def _partition_day(name: str) -> date | None:
+    """The day of a partition named ``scan_events_YYYYMMDD``; None for any other table."""
+    stem, _, digits = name.rpartition("_")
+    if stem != "scan_events" or len(digits) != 8 or not digits.isdigit():
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
 
 
 def ingest(
