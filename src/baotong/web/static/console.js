@@ -235,7 +235,7 @@ const Baotong = (() => {
       const areas = data.locked.filter((a) => !state.province || a.code.slice(0, 2) === state.province.slice(0, 2));
       showKpis(centres, new Set(areas.map((a) => a.code)).size);
       chart.hideLoading();
-      markWhenDrawn(chart, el, `${mapName}:${geo.features.length}`);
+      markWhenDrawn(chart, el, `${national ? "province" : mapName}:${geo.features.length}`);
       chart.setOption({
         backgroundColor: "transparent",
         animation: false,  // thousands of polygons: draw at once, no transition
