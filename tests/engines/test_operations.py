@@ -18,6 +18,7 @@ from baotong.contingency.operations.document import clock
 from baotong.contingency.operations.outputs import operations_xlsx
 from baotong.contingency.operations.schedule import hourly_sorted, waves
 from baotong.contingency.operations.timetable import timetable_rows
+from baotong.contingency.report import report_html
 from baotong.contingency.scenario import Scenario
 from baotong.core.exceptions import ValidationError
 from baotong.network.entities import Network
@@ -197,3 +198,39 @@ def test_parameters_out_of_range_are_refused_naming_the_field() -> None:
     assert refused.value.data["field"] == "operating_hours"
     with pytest.raises(ValidationError):
         OperationsParams(unload_hours=-1)
+
+
+@pytest.mark.parametrize("name", ["henan", "chaoyang"])
+def test_report_shows_what_the_plan_asks_of_the_floors_and_transport(
+    documents: dict[str, tuple[PlanDocument, OperationsDocument]], network: Network, name: str
+) -> None:
+    document, ops = documents[name]
+    html = report_html(document, network, ops)
+    for title in ("设备分拣方案 / Chute plan", "人员班次 / Shift plan",
+                  "生产作业计划 / Production schedule", "邮路计划 / Route timetable"):  # fmt: skip
+        assert html.count(title) >= (1 if "Route" in title else len(ops.centres))
+    for centre in ops.centres:  # the drawn layout: one rect per physical chute
+        section = html.split(f'data-center="{centre.center_id}"')[1].split("</section>")[0]
+        assert section.count("<rect ") == centre.chutes.chutes
+        assert section.count('class="chute-new"') == centre.chutes.assigned
+        assert section.count("<tr", section.index("chute-table")) >= centre.chutes.assigned
+    for route in ops.routes:
+        assert f"<td>{route.route_id}</td>" in html
+    assert ("市趟 / City runs" in html) == (name == "chaoyang")
+    for run in ops.city_runs:
+        assert f"<td>{run.run_id}</td>" in html
+    late = [d for c in ops.centres for d in c.schedule.departures if d.misses]
+    assert html.count('<tr class="late">') == len(late)
+
+
+def test_report_flags_a_wave_that_misses_its_departure(
+    documents: dict[str, tuple[PlanDocument, OperationsDocument]], network: Network
+) -> None:
+    document, _ = documents["henan"]
+    slow = OperationsParams(delivery_start=24.0)  # zone runs must leave before midnight
+    ops = plan_operations(network, document, slow)
+    late = [d for c in ops.centres for d in c.schedule.departures if d.misses]
+    assert late
+    html = report_html(document, network, ops)
+    assert html.count('<tr class="late">') == len(late)
+    assert f"误班 / misses: {', '.join(map(str, late[0].misses))}" in html
