@@ -65,7 +65,8 @@ def test_the_backlog_simulation_of_a_plan_against_doing_nothing(
     assert (plan["name"], nothing["name"]) == ("plan", "do_nothing")
     assert len(plan["days"]) == 7
     for run in (plan, nothing):  # every item that arrived is delivered or in the backlog
-        assert run["arrived"] == pytest.approx(run["delivered"] + run["backlog"], rel=1e-6)
+        # (each figure is rounded to 0.1 item)
+        assert run["arrived"] == pytest.approx(run["delivered"] + run["backlog"], abs=0.15)
     assert nothing["held"] == pytest.approx(nothing["backlog"], rel=1e-6)  # all of it held
     assert nothing["delivered"] < plan["delivered"]
     again = client.get(f"{API}/plans/{plan_id}/simulation", params={"days": 7, "seed": 3},
