@@ -72,6 +72,16 @@ def test_the_backlog_simulation_of_a_plan_against_doing_nothing(
     again = client.get(f"{API}/plans/{plan_id}/simulation", params={"days": 7, "seed": 3},
                        headers=viewer).json()  # fmt: skip
     assert again == data  # seeded
+    lend = {"days": 7, "seed": 3, "staff_lent": "false"}
+    short = client.get(f"{API}/plans/{plan_id}/simulation", params=lend, headers=viewer)
+    assert short.status_code == 200, short.text
+    short_plan = short.json()["runs"][0]
+    assert short.json()["params"]["staff_lent"] is False
+    ops = client.get(f"{API}/plans/{plan_id}/operations", headers=viewer).json()
+    assert sum(c["shifts"]["gap"] for c in ops["centres"]) > 0  # the shift plan is short
+    # Only the rosters' reserve on the floors: the mail is sorted later, less is delivered.
+    assert short_plan["days"][-1]["sorted"] <= plan["days"][-1]["sorted"]
+    assert short_plan["delivered"] < plan["delivered"]
     bad = client.get(f"{API}/plans/{plan_id}/simulation", params={"days": 0}, headers=viewer)
     assert bad.status_code == 422
 
@@ -81,3 +91,9 @@ def test_the_backlog_simulation_of_a_plan_against_doing_nothing(
     assert page.status_code == 200
     assert "<svg" in page.text
     assert page.text.count('data-testid="sim-run"') == 2
+    short_page = client.get(
+        f"/plans/{plan_id}/simulation", params={"days": 7, "short_staff": "true"}
+    )
+    assert short_page.status_code == 200
+    assert 'data-testid="sim-short-staff" checked' in short_page.text
+    assert "staff_lent=false" in short_page.text

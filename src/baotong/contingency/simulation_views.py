@@ -24,17 +24,18 @@ _recent: Recent[dict[str, Any]] = Recent()
 
 def simulation_of(
     session: Session, plan_id: int, network: Network, *, days: int, seed: int,
-    principal: Principal,
+    principal: Principal, staff_lent: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
-    """Schema ``baotong.simulation/1`` of the plan (runs "plan" and "do_nothing")."""
+    """Schema ``baotong.simulation/1`` of the plan (runs "plan" and "do_nothing");
+    ``staff_lent``: the shift plan's gap is lent (else only the rosters' reserve works)."""
     run = service.get_plan(session, plan_id, principal=principal)
     document = service.plan_result(session, plan_id, principal=principal)
-    key = (plan_id, id(network), str(run.finished_at), days, seed)
+    key = (plan_id, id(network), str(run.finished_at), days, seed, staff_lent)
 
     def compute() -> dict[str, Any]:
         scenario = Scenario.model_validate(run.scenario_body)
         problem = build_problem(network, scenario)
-        params = SimulationParams(days=days, seed=seed)
+        params = SimulationParams(days=days, seed=seed, staff_lent=staff_lent)
         ops = operations_of(session, plan_id, network, principal=principal)
         runs = compare_runs(problem, network.params,
                             {"plan": assignment_from_plan(problem, document)}, params,
