@@ -213,6 +213,7 @@ def test_the_real_planner_runs_in_the_pool_and_its_outputs_download(
         report = client.get(f"{API}/plans/{ids[0]}/report.html", headers=planner)
         assert report.headers["content-type"].startswith("text/html")
         assert "<html" in report.text.lower()
+        assert "设备分拣方案 / Chute plan" in report.text  # the operations section
         compared = client.get(
             f"{API}/plans/compare", params={"a": ids[0], "b": ids[1]}, headers=planner
         )

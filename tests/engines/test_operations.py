@@ -3,6 +3,7 @@ examples on the reference network, and small hand-checkable pieces."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 from pathlib import Path
@@ -18,6 +19,7 @@ from baotong.contingency.operations.document import clock
 from baotong.contingency.operations.outputs import operations_xlsx
 from baotong.contingency.operations.schedule import hourly_sorted, waves
 from baotong.contingency.operations.timetable import timetable_rows
+from baotong.contingency.report import report_html
 from baotong.contingency.scenario import Scenario
 from baotong.core.exceptions import ValidationError
 from baotong.network.entities import Network
@@ -197,3 +199,79 @@ def test_parameters_out_of_range_are_refused_naming_the_field() -> None:
     assert refused.value.data["field"] == "operating_hours"
     with pytest.raises(ValidationError):
         OperationsParams(unload_hours=-1)
+
+
+@pytest.mark.parametrize("name", ["henan", "chaoyang"])
+def test_report_shows_what_the_plan_asks_of_the_floors_and_transport(
+    documents: dict[str, tuple[PlanDocument, OperationsDocument]], network: Network, name: str
+) -> None:
+    document, ops = documents[name]
+    html = report_html(document, network, ops)
+    for title in ("设备分拣方案 / Chute plan", "人员班次 / Shift plan",
+                  "生产作业计划 / Production schedule", "邮路计划 / Route timetable"):  # fmt: skip
+        assert html.count(title) >= (1 if "Route" in title else len(ops.centres))
+    for centre in ops.centres:  # the drawn layout: one rect per physical chute
+        section = html.split(f'data-center="{centre.center_id}"')[1].split("</section>")[0]
+        assert section.count("<rect ") == centre.chutes.chutes
+        assert section.count('class="chute-new"') == centre.chutes.assigned
+        assert section.count("<tr", section.index("chute-table")) >= centre.chutes.assigned
+    for route in ops.routes:
+        assert f"<td>{route.route_id}</td>" in html
+    assert ("市趟 / City runs" in html) == (name == "chaoyang")
+    for run in ops.city_runs:
+        assert f"<td>{run.run_id}</td>" in html
+    late = [d for c in ops.centres for d in c.schedule.departures if d.misses]
+    assert html.count('<tr class="late">') == len(late)
+
+
+def test_report_flags_a_wave_that_misses_its_departure(
+    documents: dict[str, tuple[PlanDocument, OperationsDocument]], network: Network
+) -> None:
+    document, _ = documents["henan"]
+    slow = OperationsParams(delivery_start=24.0)  # zone runs must leave before midnight
+    ops = plan_operations(network, document, slow)
+    late = [d for c in ops.centres for d in c.schedule.departures if d.misses]
+    assert late
+    html = report_html(document, network, ops)
+    assert html.count('<tr class="late">') == len(late)
+    assert f"误班 / misses: {', '.join(map(str, late[0].misses))}" in html
+
+
+def test_chute_and_shift_plans_read_the_sorter_layout_and_roster_of_the_network(
+    three_centre_network: Network,
+) -> None:
+    from tests.engines.test_planner import scenario
+
+    from baotong.network.entities import SorterChute
+
+    document = plan(three_centre_network, scenario()).document()
+    backup = document.backups[0]
+    centre = three_centre_network.centers[backup.center_id]
+    # A drawn layout: in use every other chute of the first 100, docks of 10, chute 99
+    # and 100 double (far from the induction: the defaults would never make them so).
+    layout = tuple(
+        SorterChute(centre.id, k, f"B{(k - 1) // 10}", 2.0 if k >= 99 else 1.0,
+                    k <= 100 and k % 2 == 1)
+        for k in range(1, centre.chutes + 1)
+    )  # fmt: skip
+    assert sum(x.in_use for x in layout) == centre.chutes_in_use
+    drawn = dataclasses.replace(three_centre_network, sorters={centre.id: layout},
+                                rosters={centre.id: {"night": 500, "day": 0}})  # fmt: skip
+    default = plan_operations(three_centre_network, document, PARAMS).centres[0]
+    ops = plan_operations(drawn, document, PARAMS).centres[0]
+    assert ops.center_id == centre.id
+    slots = {s.chute: s for s in ops.chutes.slots}
+    new = [s for s in ops.chutes.slots if s.use == "new"]
+    assert new
+    assert all(not layout[s.chute - 1].in_use for s in new)  # only free chutes
+    assert all(s.dock == layout[s.chute - 1].dock for s in ops.chutes.slots)
+    assert [k for k, s in slots.items() if s.double] == [99, 100]
+    assert slots[99].use == "baseline"  # in use: kept for the baseline
+    assert slots[100].use == "new"
+    assert slots[100].volume == max(s.volume for s in new)  # the biggest bag on the free double
+    assert [s.chute for s in default.chutes.slots if s.double] == list(range(1, 11))
+    by_shift = {s.shift: s for s in ops.shifts.shifts}
+    assert by_shift["day"].reserve == 0  # nobody rostered
+    assert by_shift["night"].reserve > default.shifts.shifts[0].reserve
+    assert by_shift["night"].gap == max(0, by_shift["night"].total - by_shift["night"].reserve)
+    assert by_shift["evening"].reserve == default.shifts.shifts[2].reserve  # not in the roster

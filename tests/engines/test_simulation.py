@@ -10,6 +10,7 @@ from tests.engines.conftest import random_network
 from tests.engines.test_planner import scenario
 
 from baotong.contingency.engine import plan
+from baotong.contingency.operations import plan_operations
 from baotong.contingency.simulation import (
     Lane,
     SimulationParams,
@@ -121,3 +122,50 @@ def test_a_plan_beats_doing_nothing() -> None:
     html = simulation_html(data)
     assert "<svg" in html
     assert "do_nothing" in html
+
+
+def test_a_zone_run_leaves_at_its_scheduled_departure() -> None:
+    # 100 items a day, sorted 25 per wave at 3, 9, 15 and 21 h. Runs after every wave
+    # deliver 75 on day 1 (each wave's mail at the next wave); a run that leaves at 1 h
+    # finds nothing sorted on day 1 and takes day 1's mail at 25 h.
+    params = SimulationParams(days=3, arrival_cv=0.0)
+    free = simulate([Site("A", 100.0)], [Lane("z", 0, 100.0)], params)
+    early = simulate([Site("A", 100.0)], [Lane("z", 0, 100.0, departure=1.0)], params)
+    assert free.days[0]["delivered"] == pytest.approx(75.0)
+    assert early.days[0]["delivered"] == 0.0
+    assert early.days[1]["delivered"] == pytest.approx(100.0)  # day 1's mail, at 27 h
+    assert early.delays["mean_hours"] > free.delays["mean_hours"] + 12
+
+
+def test_staff_on_shift_limit_what_a_backup_sorts() -> None:
+    # The sorter could do 100 a day, but the people sort 2 items an hour: 48 a day.
+    params = SimulationParams(days=3, arrival_cv=0.0)
+    staffed = simulate([Site("A", 100.0, (2.0,) * 24)], [Lane("z", 0, 100.0)], params)
+    assert staffed.days[-1]["sorted"] == pytest.approx(3 * 48.0)
+    assert simulate([Site("A", 100.0)], [Lane("z", 0, 100.0)], params).days[-1]["sorted"] == 300
+
+
+def test_the_shift_plan_and_schedule_change_the_simulation_when_staff_is_short() -> None:
+    network = random_network(3)
+    result = plan(network, scenario())
+    ops = plan_operations(network, result.document())
+    assert sum(c.shifts.gap for c in ops.centres) > 0  # the modelled rosters are short
+    runs = {}
+    for lent in (True, False):
+        params = SimulationParams(days=7, seed=1, staff_lent=lent)
+        runs[lent] = compare_runs(result.problem, network.params, {"plan": result.assign},
+                                  params, {"plan": ops})[0]  # fmt: skip
+    without = compare_runs(result.problem, network.params, {"plan": result.assign},
+                           SimulationParams(days=7, seed=1))[0]  # fmt: skip
+    short, lent_ = runs[False], runs[True]
+    assert short.arrived == pytest.approx(without.arrived)  # the same mail arrives
+    # Only the roster's reserve on the floor: far less is sorted and delivered.
+    assert short.days[-1]["sorted"] < 0.5 * without.days[-1]["sorted"]
+    assert short.backlog > 2 * without.backlog
+    # With the gap lent the shifts sort what arrives; zone runs wait for their departure.
+    assert lent_.days[-1]["sorted"] > 0.9 * without.days[-1]["sorted"]
+    assert lent_.backlog < short.backlog
+    sites, lanes = plan_lanes(result.problem, result.assign, network.params, ops)
+    assert all(len(s.hourly) == 24 for s in sites)
+    assert all(0 <= lane.departure < 24 for lane in lanes if lane.departure is not None)
+    assert any(lane.departure is not None for lane in lanes)

@@ -247,7 +247,76 @@ def _bad_boundaries(folder: Path) -> str:
     return "boundaries.geojson, row 1, field 'code': unknown region code '990000' (feature 1)."
 
 
+def write_layout(folder: Path) -> None:
+    """C-410100's sorter (300 chutes, 120 in use, double near the induction, 50 a dock) and
+    two shifts of its roster."""
+    rows = ["center_id,chute,dock,capacity,in_use"]
+    rows += [f"C-410100,{k},D{(k - 1) // 50 + 1},{2 if k <= 10 else 1},{str(k % 5 < 2).lower()}"
+             for k in range(1, 301)]  # fmt: skip
+    (folder / "sorters.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    roster = "center_id,shift,staff\nC-410100,night,120\nC-410100,day,80\n"
+    (folder / "rosters.csv").write_text(roster, encoding="utf-8")
+
+
+def test_sorter_layouts_and_rosters_are_read_installed_and_exported(
+    network_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
+    write_layout(network_dir)
+    network, _ = read_network(network_dir)
+    layout = network.sorters["C-410100"]
+    assert [x.chute for x in layout] == list(range(1, 301))
+    assert sum(x.in_use for x in layout) == 120 == network.centers["C-410100"].chutes_in_use
+    assert {x.dock for x in layout} == {f"D{k}" for k in range(1, 7)}
+    assert [x.chute for x in layout if x.capacity == 2] == list(range(1, 11))
+    assert network.rosters == {"C-410100": {"night": 120, "day": 80}}
+    assert "C-410300" not in network.sorters  # the defaults of the chute plan apply
+    installed = install_network(network_dir, settings)
+    active = load_active(settings)
+    assert (active.sorters, active.rosters) == (installed.sorters, installed.rosters)
+    assert active.sorters == network.sorters
+    export_network(active, tmp_path / "again")
+    assert (tmp_path / "again" / "sorters.csv").read_text(encoding="utf-8").count("\n") == 301
+    back, _ = read_network(tmp_path / "again")
+    assert (back.sorters, back.rosters) == (network.sorters, network.rosters)
+
+
+def _sorter_unknown_centre(folder: Path) -> str:
+    write_layout(folder)
+    edit(folder, "sorters.csv", 7, "center_id", "C-999999")
+    return "sorters.csv, row 7, field 'center_id': unknown processing centre 'C-999999'."
+
+
+def _sorter_chute_twice(folder: Path) -> str:
+    write_layout(folder)
+    edit(folder, "sorters.csv", 5, "chute", "2")
+    return "sorters.csv, row 5, field 'chute': chute 2 of 'C-410100' is already on row 3."
+
+
+def _sorter_in_use_count(folder: Path) -> str:
+    write_layout(folder)
+    edit(folder, "sorters.csv", 4, "in_use", "true")
+    return ("sorters.csv, row 2, field 'in_use': the layout of 'C-410100' has 121 chutes in "
+            "use; centers.csv says 120.")  # fmt: skip
+
+
+def _sorter_bad_capacity(folder: Path) -> str:
+    write_layout(folder)
+    edit(folder, "sorters.csv", 9, "capacity", "0")
+    return "sorters.csv, row 9, field 'capacity': \"capacity\" must be > 0."
+
+
+def _roster_bad_shift(folder: Path) -> str:
+    write_layout(folder)
+    edit(folder, "rosters.csv", 3, "shift", "noon")
+    return "rosters.csv, row 3, field 'shift': 'noon' is not one of night, day, evening."
+
+
 BAD = [
+    _sorter_unknown_centre,
+    _sorter_chute_twice,
+    _sorter_in_use_count,
+    _sorter_bad_capacity,
+    _roster_bad_shift,
     _gbk,
     _no_column,
     _unknown_county,

@@ -14,6 +14,7 @@ from baotong.contingency import in_force as current
 from baotong.contingency import outputs, service
 from baotong.contingency.engine import compare
 from baotong.contingency.models import PlanLifecycle, PlanRun
+from baotong.contingency.operations_views import operations_of
 from baotong.contingency.report import report_html
 from baotong.contingency.schemas import (
     Activation,
@@ -174,7 +175,8 @@ def plan_report(
     plan_id: int, session: DbSession, network: CurrentNetwork, user: PlanReader
 ) -> HTMLResponse:
     data = service.plan_result(session, plan_id, principal=user)
-    return HTMLResponse(report_html(data, network))
+    ops = operations_of(session, plan_id, network, principal=user)
+    return HTMLResponse(report_html(data, network, ops))
 
 
 @router.post("/plans/{plan_id}/cancel", response_model=PlanRead)

@@ -23,6 +23,11 @@ def plan_simulation(
     user: PlanReader,
     days: int = Query(14, ge=1, le=60, description="Days to simulate."),
     seed: int = Query(0, ge=0, le=2**31 - 1, description="The same seed gives the same days."),
+    staff_lent: bool = Query(
+        True, description="The shift plan's staff gap is lent (false: only the rosters' reserve)."
+    ),
 ) -> dict[str, Any]:
-    """Schema ``baotong.simulation/1``: parameters and one per-day series per run."""
-    return simulation_of(session, plan_id, network, days=days, seed=seed, principal=user)
+    """Schema ``baotong.simulation/1``: parameters and one per-day series per run; the plan
+    runs on its shift plan and production schedule."""
+    return simulation_of(session, plan_id, network, days=days, seed=seed, principal=user,
+                         staff_lent=staff_lent)  # fmt: skip

@@ -16,6 +16,8 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from baotong.contingency.document import PlanDocument, TransitChange
+from baotong.contingency.operations import OperationsDocument, plan_operations
+from baotong.contingency.operations.document import ChutePlan, ChuteSlot, clock
 from baotong.network.entities import LonLat, Network
 from baotong.network.reference import load_boundaries
 
@@ -110,8 +112,42 @@ def map_svg(plan: PlanDocument, network: Network) -> str:
             f'width="100%" role="img" aria-label="Plan map">{"".join(shapes)}</svg>')  # fmt: skip
 
 
-def report_html(plan: PlanDocument, network: Network) -> str:
-    """The whole report as one self-contained HTML document."""
+CHUTE = 14.0  # side of a chute in the drawn layout, px
+CHUTE_COLOURS = {"new": "#2a7", "free": "#fff", "baseline": "#bbb"}
+
+
+def chute_svg(plan: ChutePlan) -> str:
+    """The sorter drawn as rows of chutes, one row per outbound dock in chute order (chute 1,
+    nearest the induction, top left); new bags green, the baseline's grey, free white,
+    double chutes outlined thick."""
+    docks: dict[str, list[ChuteSlot]] = {}
+    for s in plan.slots:
+        docks.setdefault(s.dock, []).append(s)
+    shapes = []
+    for row, (dock, slots) in enumerate(docks.items()):
+        y = row * (CHUTE + 4)
+        shapes.append(f'<text x="0" y="{y + CHUTE - 3:.0f}" class="label">{esc(dock)}</text>')
+        for k, s in enumerate(slots):
+            tip = f"{s.chute} · {s.dock}" + (f" · {s.bag} · {s.volume:,.0f}" if s.bag else "")
+            shapes.append(
+                f'<rect x="{40 + k * (CHUTE + 2):.0f}" y="{y:.0f}" width="{CHUTE:.0f}" '
+                f'height="{CHUTE:.0f}" fill="{CHUTE_COLOURS[s.use]}" stroke="#333" '
+                f'stroke-width="{2 if s.double else 0.5}" class="chute-{s.use}">'
+                f"<title>{esc(tip)}</title></rect>"
+            )
+    width = 40 + max((len(v) for v in docks.values()), default=1) * (CHUTE + 2)
+    height = max(1, len(docks)) * (CHUTE + 4)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" role="img" aria-label="Chute layout" class="chutes">'
+            f'{"".join(shapes)}</svg>')  # fmt: skip
+
+
+def report_html(
+    plan: PlanDocument, network: Network, operations: OperationsDocument | None = None
+) -> str:
+    """The whole report as one self-contained HTML document, with what the plan asks of
+    each backup's floor and of the transport office (computed here unless given)."""
+    ops = operations if operations is not None else plan_operations(network, plan)
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
     text = (resources.files("baotong.contingency") / "templates" / "report.html.j2").read_text(
         encoding="utf-8"
@@ -121,5 +157,6 @@ def report_html(plan: PlanDocument, network: Network) -> str:
     return env.from_string(text).render(
         plan=plan, cost=plan.cost.model_dump(), svg=map_svg(plan, network), colours=colours,
         transit=changed[:300], transit_total=len(changed),
-        runs=plan.transport.zone_runs[:500],
+        runs=plan.transport.zone_runs[:500], ops=ops, clock=clock,
+        layouts={c.center_id: chute_svg(c.chutes) for c in ops.centres},
     )  # fmt: skip

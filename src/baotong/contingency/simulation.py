@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,10 +28,13 @@ import simpy
 
 from baotong.contingency.assess import Assignment, score
 from baotong.contingency.document import PlanDocument
+from baotong.contingency.operations.document import CentreOperations, OperationsDocument
+from baotong.contingency.operations.params import OperationsParams
 from baotong.contingency.zoning import Problem
-from baotong.network.entities import NetworkParams
+from baotong.network.entities import Automation, NetworkParams
 
 DAY = 24.0
+SORTING_ROLES = ("induction", "chute_clearing", "bag_closing")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class SimulationParams:
         daily volume (> 0; 1.0 is just enough on an average day).
     clear_share: the backlog has cleared once the overdue items (undelivered a day after they
         arrived) stay at most this share of a day's planned arrivals (>= 0).
+    staff_lent: with a plan's shift plan, whether the staff gap is lent (command; the
+        default); if not, each shift has only the roster's reserve.
     """
 
     days: int = 14
@@ -55,6 +61,7 @@ class SimulationParams:
     sort_waves: int = 4
     delivery_share: float = 1.2
     clear_share: float = 0.05
+    staff_lent: bool = True
 
     def __post_init__(self) -> None:
         if self.days < 1:
@@ -71,10 +78,16 @@ class SimulationParams:
 
 @dataclass(frozen=True)
 class Site:
-    """A backup centre: items/day it can sort for the locked area."""
+    """A backup centre: items/day it can sort for the locked area.
+
+    ``hourly`` (24 values, or empty for no limit) is what the people on shift can sort in
+    each hour of the simulated day, hour 0 being when the day's mail arrives; a wave sorts
+    the smaller of its share of ``capacity`` and the staffed hours it covers.
+    """
 
     site_id: str
     capacity: float
+    hourly: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,8 @@ class Lane:
     """One zone's mail: its backup (None: held), planned items/day, road hours, vehicles.
 
     ``transport`` is the items/day the plan's vehicles carry from the backup to the zone.
+    ``departure``: hours after the day's arrival when the zone run leaves, once a day with
+    what is sorted by then (the production schedule); None: after every sorting wave.
     """
 
     zone_id: str
@@ -89,6 +104,7 @@ class Lane:
     volume: float
     hours: float = 0.0
     transport: float = math.inf
+    departure: float | None = None
 
 
 @dataclass
@@ -191,19 +207,32 @@ def simulate(
             transit.items -= n
             station_q[i].put(t, i, n)
 
+    def dispatch(i: int, items: float) -> None:
+        load = out_q[i].take(items)
+        if load:
+            for t, _, n in load:
+                transit.put(t, i, n)
+            env.process(drive(i, load))
+
+    def scheduled(i: int, departure: float) -> Any:
+        yield env.timeout(departure % DAY)
+        while True:
+            dispatch(i, lanes[i].transport)
+            yield env.timeout(DAY)
+
     def wave() -> Any:
         yield env.timeout(step / 2)  # waves at mid-wave hours: all of a day's are in its record
         while True:
             for s, site in enumerate(sites):
-                for t, i, n in sort_q[s].take(site.capacity / waves):
+                most = site.capacity / waves
+                if site.hourly:
+                    most = min(most, _staffed(site.hourly, env.now - step / 2, env.now + step / 2))
+                for t, i, n in sort_q[s].take(most):
                     count.sorted += n
                     out_q[i].put(t, i, n)
             for i, lane in enumerate(lanes):
-                load = out_q[i].take(lane.transport / waves)
-                if load:
-                    for t, _, n in load:
-                        transit.put(t, i, n)
-                    env.process(drive(i, load))
+                if lane.departure is None:
+                    dispatch(i, lane.transport / waves)
                 for t, _, n in station_q[i].take(lane.volume * params.delivery_share / waves):
                     count.delivered += n
                     count.delays.append((env.now - t, n))
@@ -227,6 +256,9 @@ def simulate(
 
     env.process(arrivals())
     env.process(wave())
+    for i, lane in enumerate(lanes):
+        if lane.departure is not None and lane.site is not None:
+            env.process(scheduled(i, lane.departure))
     env.process(record())
     env.run(until=params.days * DAY)
     backlog = count.arrived - count.delivered
@@ -235,6 +267,16 @@ def simulate(
         name, series, count.arrived, count.delivered, backlog, count.held,
         _delay_summary(count.delays), _clears_on(series, planned * params.clear_share),
     )  # fmt: skip
+
+
+def _staffed(hourly: tuple[float, ...], start: float, end: float) -> float:
+    """Items the staff sort from hour ``start`` to ``end`` (hourly rates, periodic)."""
+    total, t = 0.0, start
+    while t < end - 1e-9:
+        step = min(math.floor(t + 1e-9) + 1.0, end) - t
+        total += hourly[math.floor(t + 1e-9) % 24] * step
+        t += step
+    return total
 
 
 def _daily_factors(rng: np.random.Generator, params: SimulationParams, lanes: int) -> Any:
@@ -274,15 +316,56 @@ def _delay_summary(delays: list[tuple[float, float]]) -> dict[str, Any]:
             "by_day": by_day}  # fmt: skip
 
 
+def staffed_rates(
+    centre: CentreOperations, params: OperationsParams, *, lent: bool = False
+) -> tuple[float, ...]:
+    """Items/hour the people on each shift of a backup can sort, by clock hour (0-23).
+
+    A shift's planned team (the shift plan) sorts at least its peak hour; on hand are the
+    roster's reserve, plus the gap when it is lent (command), so the shift sorts its
+    planned team's rate (the slowest of induction, chute clearing and bag closing) times
+    on hand / needed. A shift planned with no sorting work has its reserve at the chain's
+    rate per person.
+    """
+    prod = params.productivity[Automation(centre.shifts.automation)]
+    chain = 1.0 / sum(1.0 / prod[r] for r in SORTING_ROLES)
+    hours = [0.0] * 24
+    for need in centre.shifts.shifts:
+        on_hand = need.reserve + (need.gap if lent else 0)
+        team = min(need.staff.get(r, 0) * prod[r] for r in SORTING_ROLES)
+        rate = team * on_hand / need.total if need.total and team > 0 else on_hand * chain
+        for h in range(24):
+            if need.start <= h + 0.5 < need.end or need.start <= h + 24.5 < need.end:
+                hours[h] = rate
+    return tuple(hours)
+
+
+def _day_origin(centre: CentreOperations, params: OperationsParams) -> float:
+    """The clock hour the simulated day starts at: the backup's first wave arrives."""
+    return centre.schedule.waves[0].arrival if centre.schedule.waves else params.cycle_start
+
+
 def plan_lanes(
-    problem: Problem, assign: Assignment, network_params: NetworkParams
+    problem: Problem,
+    assign: Assignment,
+    network_params: NetworkParams,
+    operations: OperationsDocument | None = None,
+    *,
+    lent: bool = False,
+    ops_params: OperationsParams | None = None,
 ) -> tuple[list[Site], list[Lane]]:
     """Sites and lanes of a plan: each backup's capacity in items, each zone's vehicles.
 
     A backup sorts ``(spare + surge shifts) / handling weight`` items a day (pre-sorted bags
     weigh less); vehicles per zone are those the plan sends (trucks to counties, vans to
-    stations), each making one run a day.
+    stations), each making one run a day. With the plan's operations, each backup sorts no
+    faster per hour than its shifts' people on hand (``staffed_rates``; ``lent``: the gap is
+    lent) and each zone run leaves at its departure in the production schedule, the
+    simulated day starting when the backup's first wave arrives.
     """
+    ops_params = ops_params or OperationsParams()
+    floors = {c.center_id: c for c in operations.centres} if operations else {}
+    departures = {d.zone_id: d.departure for c in floors.values() for d in c.schedule.departures}
     sc = score(problem, assign)
     used = sorted({int(c) for c in assign if c >= 0})
     index = {c: i for i, c in enumerate(used)}
@@ -294,7 +377,13 @@ def plan_lanes(
         load = float(problem.load[members].sum())
         weight = load / volume if volume > 0 else 1.0
         capacity = cand.capacity + int(sc.shifts[c]) * cand.surge_per_shift
-        sites.append(Site(cand.center_id, max(capacity, 0.0) / weight))
+        floor = floors.get(cand.center_id)
+        hourly: tuple[float, ...] = ()
+        if floor is not None:
+            rates = staffed_rates(floor, ops_params, lent=lent)
+            start = math.floor(_day_origin(floor, ops_params))
+            hourly = tuple(rates[(start + h) % 24] for h in range(24))
+        sites.append(Site(cand.center_id, max(capacity, 0.0) / weight, hourly))
     lanes: list[Lane] = []
     for z, zone in enumerate(problem.zones):
         c = int(assign[z])
@@ -307,9 +396,13 @@ def plan_lanes(
             else network_params.van_capacity_items
         )
         vehicles = math.ceil(zone.volume / cap - 1e-9) if zone.volume > 0 else 0
-        lanes.append(
-            Lane(zone.zone_id, index[c], zone.volume, float(problem.hours[z, c]), vehicles * cap)
-        )
+        floor = floors.get(problem.candidates[c].center_id)
+        leaves = departures.get(zone.zone_id) if floor is not None else None
+        departure = None
+        if floor is not None and leaves is not None:
+            departure = (leaves - math.floor(_day_origin(floor, ops_params))) % DAY
+        lanes.append(Lane(zone.zone_id, index[c], zone.volume, float(problem.hours[z, c]),
+                          vehicles * cap, departure))  # fmt: skip
     return sites, lanes
 
 
@@ -330,11 +423,15 @@ def compare_runs(
     network_params: NetworkParams,
     plans: dict[str, Assignment],
     params: SimulationParams,
+    operations: Mapping[str, OperationsDocument] | None = None,
 ) -> list[SimulationResult]:
-    """Simulate each named plan and "do nothing" (every zone held) with the same seed."""
+    """Simulate each named plan and "do nothing" (every zone held) with the same seed; a
+    plan with its operations in ``operations`` runs on its shift plan and schedule."""
     nothing = np.full(len(problem.zones), -1, dtype=np.int64)
     runs = []
     for name, assign in {**plans, "do_nothing": nothing}.items():
-        sites, lanes = plan_lanes(problem, assign, network_params)
+        ops = (operations or {}).get(name)
+        sites, lanes = plan_lanes(problem, assign, network_params, ops,
+                                  lent=params.staff_lent)  # fmt: skip
         runs.append(simulate(sites, lanes, params, name))
     return runs

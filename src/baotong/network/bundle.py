@@ -31,6 +31,7 @@ from baotong.network.entities import (
     Region,
     RegionLevel,
     SiteStatus,
+    SorterChute,
 )
 
 SCHEMA_VERSION = 1
@@ -86,7 +87,13 @@ def to_document(network: Network) -> dict[str, Any]:
             "center_id": list(network.sort_plan.values()),
         },
         "od_prefectures": list(network.od_prefectures),
-    }
+        # Only when present: a network without them keeps its bundle byte for byte.
+        **({"sorters": _columns([asdict(x) for chutes in network.sorters.values()
+                                 for x in chutes], [f.name for f in fields(SorterChute)])}
+           if network.sorters else {}),
+        **({"rosters": {k: dict(v) for k, v in network.rosters.items()}}
+           if network.rosters else {}),
+    }  # fmt: skip
 
 
 def from_document(doc: Mapping[str, Any], od_flows: np.ndarray[Any, Any]) -> Network:
@@ -121,6 +128,9 @@ def from_document(doc: Mapping[str, Any], od_flows: np.ndarray[Any, Any]) -> Net
         for s in _rows(doc["stations"])
     }
     plan = doc["sort_plan"]
+    sorters: dict[str, list[SorterChute]] = {}
+    for row in _rows(doc["sorters"]) if "sorters" in doc else []:
+        sorters.setdefault(row["center_id"], []).append(SorterChute(**row))
     return Network(
         regions=regions,
         centers=centers,
@@ -131,6 +141,8 @@ def from_document(doc: Mapping[str, Any], od_flows: np.ndarray[Any, Any]) -> Net
         od_flows=np.asarray(od_flows, dtype=np.float64),
         params=NetworkParams(**doc["params"]),
         name=doc["name"],
+        sorters={k: tuple(v) for k, v in sorters.items()},
+        rosters={k: dict(v) for k, v in doc.get("rosters", {}).items()},
     )
 
 

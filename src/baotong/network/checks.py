@@ -66,10 +66,12 @@ class TableReader:
         self.errors.append(ValidationError(message, code="network.table_problem", file=file,
                                            row=row, field=field))  # fmt: skip
 
-    def table(self, file: str) -> list[tuple[int, Row]]:
+    def table(self, file: str, *, optional: bool = False) -> list[tuple[int, Row]]:
+        """The rows of ``file`` with their row numbers; an optional file may be absent."""
         path = self.folder / file
         if not path.is_file():
-            self.fail(file, None, None, "file is missing.")
+            if not optional:
+                self.fail(file, None, None, "file is missing.")
             return []
         raw = path.read_bytes()
         try:

@@ -359,6 +359,30 @@ def great_circle_km(a: LonLat, b: LonLat) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
+SHIFT_NAMES = ("night", "day", "evening")  # a centre's three shifts (班次)
+
+
+@dataclass(frozen=True, slots=True)
+class SorterChute:
+    """One outlet (格口) of a centre's sorter, as its layout drawing shows it.
+
+    ``chute`` counts from the induction (1 = nearest); ``dock`` is the outbound dock its bags
+    are loaded at; ``capacity`` is relative to a normal chute (2 = a double chute); ``in_use``
+    says the baseline sort plan keeps it.
+    """
+
+    center_id: str
+    chute: int
+    dock: str
+    capacity: float
+    in_use: bool
+
+    def __post_init__(self) -> None:
+        _require(self.chute >= 1, '"chute" must be >= 1.', "chute", self.chute)
+        _require(bool(self.dock.strip()), '"dock" must not be empty.', "dock", self.dock)
+        _require(self.capacity > 0, '"capacity" must be > 0.', "capacity", self.capacity)
+
+
 @dataclass(frozen=True, slots=True)
 class TransitRelation:
     """The chain of centres a flow passes (经转关系): origin → hubs → destination centre."""
@@ -391,6 +415,10 @@ class Network:
     od_flows: npt.NDArray[np.float64]
     params: NetworkParams = field(default_factory=NetworkParams)
     name: str = "network"
+    # Sorter layouts by centre id, in chute order (centres without one use the documented
+    # defaults of the chute plan), and staff rosters: people per shift (SHIFT_NAMES).
+    sorters: Mapping[str, tuple[SorterChute, ...]] = field(default_factory=dict)
+    rosters: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     # The folder whose boundaries.json.gz outlines this network's regions for maps (None:
     # the bundled reference's). Not part of the network's content: equality ignores it.
     boundaries_dir: Path | None = field(default=None, compare=False)

@@ -23,6 +23,7 @@ from baotong.network import bundle, geo, reference
 from baotong.network.checks import NetworkImportError, TableReader
 from baotong.network.entities import (
     PRODUCT_CLASSES,
+    SHIFT_NAMES,
     Automation,
     CenterRole,
     CollectionHub,
@@ -33,6 +34,7 @@ from baotong.network.entities import (
     Region,
     RegionLevel,
     SiteStatus,
+    SorterChute,
 )
 from baotong.network.tables import BOUNDARIES, CLASS_KEYS, PARAM_NAMES, write_tables
 
@@ -214,6 +216,79 @@ def _od_flows(rd: TableReader, prefectures: tuple[str, ...]) -> np.ndarray[Any, 
     return flows
 
 
+def _sorters(
+    rd: TableReader, centers: Mapping[str, ProcessingCenter]
+) -> dict[str, tuple[SorterChute, ...]]:
+    """Sorter layouts (optional): one row per chute; a centre's rows number its chutes 1 to
+    its ``chutes`` once each, and as many are in use as its ``chutes_in_use``."""
+    f = "sorters.csv"
+    by_centre: dict[str, list[tuple[int, SorterChute]]] = {}
+    for n, r in rd.table(f, optional=True):
+        centre = r["center_id"]
+        if centre not in rd.declared("centers.csv", "id"):
+            rd.fail(f, n, "center_id", f"unknown processing centre {excerpt(centre, 40)}.")
+            continue
+        in_use = {"true": True, "false": False}.get(r["in_use"].lower())
+        if in_use is None:
+            rd.fail(f, n, "in_use", f"{excerpt(r['in_use'], 40)} is not true or false.")
+        values = {"center_id": centre, "chute": rd.integer(f, n, r, "chute"), "dock": r["dock"],
+                  "capacity": rd.number(f, n, r, "capacity"), "in_use": in_use}  # fmt: skip
+        made = rd.build(f, n, SorterChute, values)
+        if made is not None:
+            by_centre.setdefault(centre, []).append((n, made))
+    out: dict[str, tuple[SorterChute, ...]] = {}
+    for centre, rows in by_centre.items():
+        first: dict[int, int] = {}
+        for n, chute in rows:
+            if chute.chute in first:
+                rd.fail(f, n, "chute", f"chute {chute.chute} of '{centre}' is already on row "
+                                       f"{first[chute.chute]}.")  # fmt: skip
+            first.setdefault(chute.chute, n)
+        c = centers.get(centre)
+        if c is None:
+            continue  # its centres.csv row has a problem of its own
+        n0 = rows[0][0]
+        missing = sorted(set(range(1, c.chutes + 1)) - set(first))
+        extra = sorted(k for k in first if k > c.chutes)
+        if missing or extra:
+            wrong = f"missing {missing[:5]}" if missing else f"beyond {c.chutes}: {extra[:5]}"
+            rd.fail(f, n0, "chute", f"the layout of '{centre}' must number chutes 1 to "
+                                    f"{c.chutes} (centers.csv) once each; {wrong}.")  # fmt: skip
+        used = sum(1 for _, chute in rows if chute.in_use)
+        if used != c.chutes_in_use:
+            rd.fail(f, n0, "in_use", f"the layout of '{centre}' has {used} chutes in use; "
+                                     f"centers.csv says {c.chutes_in_use}.")  # fmt: skip
+        out[centre] = tuple(sorted((chute for _, chute in rows), key=lambda x: x.chute))
+    return out
+
+
+def _rosters(rd: TableReader) -> dict[str, dict[str, int]]:
+    """Staff rosters (optional): people on each shift of a centre."""
+    f = "rosters.csv"
+    out: dict[str, dict[str, int]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for n, r in rd.table(f, optional=True):
+        centre, shift = r["center_id"], r["shift"]
+        if centre not in rd.declared("centers.csv", "id"):
+            rd.fail(f, n, "center_id", f"unknown processing centre {excerpt(centre, 40)}.")
+            continue
+        if shift not in SHIFT_NAMES:
+            rd.fail(f, n, "shift", f"{excerpt(shift, 40)} is not one of "
+                                   f"{', '.join(SHIFT_NAMES)}.")  # fmt: skip
+            continue
+        if (centre, shift) in seen:
+            rd.fail(f, n, "shift", f"the {shift} shift of '{centre}' is already on row "
+                                   f"{seen[(centre, shift)]}.")  # fmt: skip
+            continue
+        seen[(centre, shift)] = n
+        staff = rd.integer(f, n, r, "staff")
+        if staff is not None and staff < 0:
+            rd.fail(f, n, "staff", f"'{r['staff']}' must be >= 0.")
+        elif staff is not None:
+            out.setdefault(centre, {})[shift] = staff
+    return out
+
+
 def _params(rd: TableReader) -> tuple[str, NetworkParams]:
     f = "params.csv"
     name, numbers = "network", {}
@@ -292,13 +367,15 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     flows = _od_flows(rd, prefectures)
     name, params = _params(rd)
     boundaries = _boundaries(rd, regions)
+    sorters = _sorters(rd, centers)
+    rosters = _rosters(rd)
     if not rd.errors:  # a centre row refused above would make a second, derived complaint
         _provincial_hubs(rd, regions, centers)
     if rd.errors:
         raise NetworkImportError(folder, rd.errors, code="network.import_failed")
     network = Network(regions=regions, centers=centers, hubs=hubs, stations=stations,
                       sort_plan=plan, od_prefectures=prefectures, od_flows=flows,
-                      params=params, name=name)  # fmt: skip
+                      params=params, name=name, sorters=sorters, rosters=rosters)  # fmt: skip
     return network, boundaries
 
 

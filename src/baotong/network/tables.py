@@ -64,7 +64,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sort_plan.csv": ("destination", "center_id"),
     "od_flows.csv": ("origin", "destination", *CLASS_KEYS),
     "params.csv": ("name", "value"),
+    "sorters.csv": ("center_id", "chute", "dock", "capacity", "in_use"),
+    "rosters.csv": ("center_id", "shift", "staff"),
 }
+OPTIONAL = ("sorters.csv", "rosters.csv")  # a folder without them uses documented defaults
 PARAM_NAMES = ("name", *(f.name for f in fields(NetworkParams)))
 BOUNDARIES = "boundaries.geojson"
 
@@ -105,12 +108,22 @@ def write_tables(
           for i, o in enumerate(network.od_prefectures)
           for j, d in enumerate(network.od_prefectures) if np.any(flows[i, j] != 0)]  # fmt: skip
     p = [("name", network.name), *((k, float(v)) for k, v in asdict(network.params).items())]
+    layouts = [(x.center_id, x.chute, x.dock, float(x.capacity), "true" if x.in_use else "false")
+               for chutes in network.sorters.values() for x in chutes]  # fmt: skip
+    rosters = [
+        (centre, shift, staff)
+        for centre, shifts in network.rosters.items()
+        for shift, staff in shifts.items()
+    ]
     tables: dict[str, list[Any]] = {
         "regions.csv": r, "centers.csv": c, "hubs.csv": h, "stations.csv": s,
         "sort_plan.csv": list(network.sort_plan.items()), "od_flows.csv": od, "params.csv": p,
+        "sorters.csv": layouts, "rosters.csv": rosters,
     }  # fmt: skip
     written = []
     for name, rows in tables.items():
+        if name in OPTIONAL and not rows:
+            continue
         _write(folder / name, COLUMNS[name], rows)
         written.append(folder / name)
     if boundaries:

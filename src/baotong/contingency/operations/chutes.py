@@ -1,11 +1,13 @@
 """设备分拣方案: each new destination bag of a backup on a physical chute of its sorter.
 
-The sorter's layout follows documented defaults (the reference network has no drawings):
-chutes are numbered from the induction, the nearest ``double_chute_share`` have double
-capacity, every ``chutes_per_dock`` consecutive chutes load at one outbound dock, and the
-baseline's bags keep the chutes they use — the free ones lie spread evenly along the
-sorter. New bags go by volume: the biggest on the free chutes nearest the induction
-(double ones first). A bag that finds no free chute is listed as unplaced.
+The sorter's layout comes from the network data (``sorters.csv``: each chute's dock,
+capacity and whether the baseline uses it). A centre without one (the whole reference
+network) follows documented defaults: chutes are numbered from the induction, the nearest
+``double_chute_share`` have double capacity, every ``chutes_per_dock`` consecutive chutes
+load at one outbound dock, and the baseline's bags keep the chutes they use — the free
+ones lie spread evenly along the sorter. New bags go by volume: the biggest on the free
+chutes of the most capacity, nearest the induction first. A bag that finds no free chute
+is listed as unplaced.
 """
 
 from __future__ import annotations
@@ -55,22 +57,32 @@ def free_positions(chutes: int, free: int) -> list[int]:
 def chute_plan(
     network: Network, backup: Backup, assignments: list[Assignment], params: OperationsParams
 ) -> ChutePlan:
-    centre = network.centers.get(backup.center_id)
-    total = centre.chutes if centre is not None else backup.chutes_used + backup.chutes_free
-    free = free_positions(total, backup.chutes_free)
-    while len(free) < min(backup.chutes_free, total):  # rounding collisions: fill the gaps
-        free.append(next(c for c in range(total, 0, -1) if c not in free))
-    double = math.ceil(total * params.double_chute_share)
-    order = sorted(free, key=lambda c: (c > double, c))
+    layout = network.sorters.get(backup.center_id)
+    if layout:
+        total = len(layout)
+        docks = {x.chute: x.dock for x in layout}
+        doubles = {x.chute for x in layout if x.capacity >= 2}
+        capacity = {x.chute: x.capacity for x in layout}
+        free = [x.chute for x in layout if not x.in_use][: backup.chutes_free]
+    else:
+        centre = network.centers.get(backup.center_id)
+        total = centre.chutes if centre is not None else backup.chutes_used + backup.chutes_free
+        free = free_positions(total, backup.chutes_free)
+        while len(free) < min(backup.chutes_free, total):  # rounding collisions: fill the gaps
+            free.append(next(c for c in range(total, 0, -1) if c not in free))
+        double = math.ceil(total * params.double_chute_share)
+        docks = {c: f"D{(c - 1) // params.chutes_per_dock + 1:02d}" for c in range(1, total + 1)}
+        doubles = set(range(1, double + 1))
+        capacity = {c: 2.0 if c in doubles else 1.0 for c in range(1, total + 1)}
+    order = sorted(free, key=lambda c: (-capacity[c], c))
     bags = sorted((b for a in assignments for b in bags_of(network, a)),
                   key=lambda b: (-b[2], b[0]))  # fmt: skip
     placed = dict(zip(order, bags, strict=False))
     slots = []
     for chute in range(1, total + 1):
-        dock = f"D{(chute - 1) // params.chutes_per_dock + 1:02d}"
         bag = placed.get(chute)
         use = "new" if bag else ("free" if chute in free else "baseline")
-        slots.append(ChuteSlot(chute=chute, double=chute <= double, dock=dock, use=use,
+        slots.append(ChuteSlot(chute=chute, double=chute in doubles, dock=docks[chute], use=use,
                                bag=bag[0] if bag else None, zone_id=bag[1] if bag else None,
                                volume=bag[2] if bag else 0.0))  # fmt: skip
     return ChutePlan(

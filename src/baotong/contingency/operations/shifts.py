@@ -4,9 +4,11 @@ From the items sorted in each hour (the schedule), each shift's peak hour sets t
 at the induction, clearing chutes and closing bags (items per person-hour by automation
 level; at least one clearer per ``chutes_per_clearer`` new chutes while the shift
 sorts); loaders fill the zone runs that leave in the shift, each within two hours. The
-centre's own roster is modelled from its baseline load at the same productivity;
-``roster_reserve`` of it is free for the extra work, and what is still missing is the
-gap to request by lending (command).
+centre's roster comes from the network data (``rosters.csv``: people per shift); a centre
+without one (the whole reference network) has, on each shift, the people its baseline load
+needs at the same productivity. Free for the extra work are the people beyond the
+baseline's need, and at least ``roster_reserve`` of the shift's roster; what is still
+missing is the gap to request by lending (command).
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def shift_plan(
     centre = network.centers.get(backup.center_id)
     automation = centre.automation if centre is not None else Automation.SEMI
     prod = params.productivity[automation]
-    reserve = math.floor(baseline_staff(network, backup.center_id, params) * params.roster_reserve)
+    need = baseline_staff(network, backup.center_id, params)
+    roster = network.rosters.get(backup.center_id, {})
     arrivals = [0.0] * 24
     for w in plan.waves:
         for k in range(math.ceil(params.arrival_spread_hours)):
@@ -76,6 +79,8 @@ def shift_plan(
             "loading": math.ceil(leaving / (LOADING_HOURS * prod["loading"]) - 1e-9),
         }  # fmt: skip
         total = sum(staff.values())
+        on_shift = roster.get(name, need)
+        reserve = max(math.floor(on_shift * params.roster_reserve), on_shift - need)
         needs.append(ShiftNeed(
             shift=name, start=start, end=end, volume=round(volume, 1),
             peak_per_hour=round(peak, 1), staff=staff, total=total, reserve=reserve,
