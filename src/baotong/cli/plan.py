@@ -47,8 +47,8 @@ def write_outputs(result: Plan, network: Network, out: Path) -> list[Path]:
         path.write_text(plan_csv(document, table), encoding="utf-8-sig")
         paths.append(path)
     (out / "plan.xlsx").write_bytes(plan_xlsx(document))
-    (out / "report.html").write_text(report_html(document, network), encoding="utf-8")
     operations = plan_operations(network, document)
+    (out / "report.html").write_text(report_html(document, network, operations), encoding="utf-8")
     (out / "operations.json").write_text(
         json.dumps(operations.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
     )

@@ -15,6 +15,7 @@ from baotong.config import get_settings
 from baotong.contingency.assess import Assignment
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.engine import manual_assignment
+from baotong.contingency.operations import OperationsDocument, plan_operations
 from baotong.contingency.scenario import ManualPlan, Scenario, from_pydantic
 from baotong.contingency.simulation import SimulationParams, assignment_from_plan, compare_runs
 from baotong.contingency.simulation_report import simulation_dict, simulation_html
@@ -24,8 +25,11 @@ from baotong.network.entities import Network
 from baotong.network.reference import load_active
 
 
-def _other_plan(network: Network, problem: Problem, path: Path) -> tuple[str, Assignment]:
-    """A plan.json (by its assignments) or a manual plan YAML (by its regions)."""
+def _other_plan(
+    network: Network, problem: Problem, path: Path
+) -> tuple[str, Assignment, OperationsDocument | None]:
+    """A plan.json (by its assignments, with its operations) or a manual plan YAML (by its
+    regions, without)."""
     if path.suffix.lower() == ".json":
         try:
             plan = PlanDocument.model_validate_json(path.read_text(encoding="utf-8"))
@@ -43,10 +47,10 @@ def _other_plan(network: Network, problem: Problem, path: Path) -> tuple[str, As
                 code="simulation.plan_mismatch",
                 file=str(path),
             )
-        return "plan", assign
+        return "plan", assign, plan_operations(network, plan)
     manual = ManualPlan.from_yaml(path)
     assign, _ = manual_assignment(network, problem, manual)
-    return "manual", assign
+    return "manual", assign, None
 
 
 def _reason(exc: OSError | pydantic.ValidationError) -> str:
@@ -92,11 +96,16 @@ def simulate(
         spec = Scenario.from_yaml(scenario)
         optimum = solve_with_progress(network, spec)
         plans = {"optimum": optimum.assign}
+        # A plan runs on its shift plan and production schedule, as the console's does (a
+        # manual plan has none: it runs on the centres' capacity).
+        operations = {"optimum": plan_operations(network, optimum.document())}
         if plan_path is not None:
-            name, assign = _other_plan(network, optimum.problem, plan_path)
+            name, assign, ops = _other_plan(network, optimum.problem, plan_path)
             plans[name] = assign
+            if ops is not None:
+                operations[name] = ops
         params = SimulationParams(days=days, seed=seed)
-        runs = compare_runs(optimum.problem, network.params, plans, params)
+        runs = compare_runs(optimum.problem, network.params, plans, params, operations)
         data = simulation_dict(spec.name, network.name, params, runs)
         out.mkdir(parents=True, exist_ok=True)
         (out / "simulation.json").write_text(json.dumps(data, ensure_ascii=False, indent=1),
