@@ -99,10 +99,12 @@ def _order_page(request: Request, session: Session, user: Principal, order_id: i
     point = session.get(GroupPoint, order.group_point_id)
     rows = service.handout(session, order)
     link = str(request.base_url).rstrip("/") + f"/g/{order.token}"
+    cases = service.cases(session, order)
     return render(request, template, user, status_code=status_code, order=order, point=point,
                   rows=rows, delivery=service.delivery_of(session, order),
                   reconciliation=service.reconcile(session, order),
-                  cases=service.cases(session, order), case_kinds=list(CaseKind),
+                  cases=cases, tickets=service.case_tickets(session, cases),
+                  case_kinds=list(CaseKind),
                   outcomes=[o for o in CaseOutcome if o is not CaseOutcome.OPEN],
                   link=link, units=sum(x.qty for r in rows for x in r.lines),
                   collected=sum(1 for r in rows if r.collected_at), **values)  # fmt: skip
