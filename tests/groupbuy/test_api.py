@@ -10,6 +10,8 @@ from sqlalchemy import select
 from tests.groupbuy.conftest import POINTS, World
 from tests.web.conftest import log_in
 
+from baotong.audit import service as audit
+from baotong.audit.models import AuditEntry
 from baotong.db.session import session_scope
 from baotong.groupbuy.models import AfterSale
 from baotong.servicedesk.models import Ticket, TicketCategory, TicketStatus
@@ -143,3 +145,30 @@ def test_an_after_sales_case_opens_an_urgent_ticket_about_its_group_order(
         assert done.status_code == 200, done.text
     closed = browser.get(f"/groupbuy/orders/{mine}")
     assert 'c-green" data-testid="case-ticket-status"' in closed.text  # closing shows on the case
+
+
+def test_the_cutoffs_audit_entry_links_to_the_group_orders_of_that_day(
+    client: TestClient, users: Any, world: World
+) -> None:
+    mine, token = world.open(POINTS[0])
+    world.order(token, "13800001111", VEG_POTATO=2)
+    ops = users.headers("supply_supervisor", "410000")
+    body = {"province_code": "410000", "day": world.day.isoformat()}
+    assert client.post(f"{API}/cutoff", headers=ops, json=body).status_code == 200
+    with session_scope(world.sessions) as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "group_order.cutoff")
+        ).one()
+        kind = audit.object_type(entry.object_type)
+        assert kind is not None
+        assert kind.link is not None
+        link = kind.link.format(id=entry.object_id)
+    assert link == f"/groupbuy/cutoffs/410000:{world.day.isoformat()}"
+    browser = log_in(client, world.sessions, "supply_supervisor", "410000")
+    page = browser.get(link)
+    assert page.status_code == 200, page.text
+    assert f'href="/groupbuy/orders/{mine}"' in page.text
+    assert browser.get("/groupbuy/cutoffs/410000:not-a-day").status_code == 404
+    assert browser.get("/groupbuy/cutoffs/nonsense").status_code == 404
+    other = log_in(client, world.sessions, "supply_supervisor", "420000")
+    assert other.get(link).status_code == 404

@@ -93,6 +93,10 @@ GROUP_ORDER = audit.register_type(
 AFTER_SALE = audit.register_type(
     "aftersale", label_key=N_("object.aftersale"), link="/groupbuy/orders/{id}"
 )
+# A province's cut-off of a day (id ``<province>:<day>``): its page lists that day's groups.
+CUTOFF = audit.register_type(
+    "gb_cutoff", label_key=N_("object.gb_cutoff"), link="/groupbuy/cutoffs/{id}"
+)
 # An after-sales case opens a service-desk ticket about its group order (not a waybill).
 TICKET_SUBJECT = servicedesk.register_subject(
     "group_order", label_key=N_("object.group_order"), link="/groupbuy/orders/{ref}"
