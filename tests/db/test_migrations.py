@@ -278,7 +278,7 @@ def test_rebuilding_for_never_reused_ids_keeps_rows_children_and_indexes(
             with engine.begin() as conn:  # ids up to 9 were given; 9 is gone again
                 conn.execute(text("DELETE FROM scenarios WHERE id = 9"))
 
-            migrate.upgrade(url)
+            migrate.upgrade(url, NEVER_REUSED)  # later revisions add indexes of their own
 
             with engine.begin() as conn:
                 assert conn.execute(text(indexes)).scalars().all() == before
@@ -304,5 +304,78 @@ def test_rebuilding_for_never_reused_ids_keeps_rows_children_and_indexes(
                 ids = conn.execute(text("SELECT name, id FROM scenarios ORDER BY id")).all()
             # Without AUTOINCREMENT SQLite gives max(id) + 1: 8, then 8 again after the delete.
             assert [tuple(r) for r in ids] == [("kept", 7), ("newer", 9)]
+        finally:
+            engine.dispose()
+
+
+TICKET_SUBJECTS = "0019"  # tickets may be about something else than a mail item
+
+
+def test_tickets_keep_their_events_when_their_table_is_rebuilt_for_subjects(
+    tmp_path: Path, new_database: Callable[[str, Path], Any]
+) -> None:
+    """SQLite rebuilds ``tickets`` to make its item optional: the history stays."""
+    with new_database("sqlite", tmp_path) as url:
+        migrate.upgrade(url, f"{TICKET_SUBJECTS}-1")
+        engine = make_engine(url)
+        try:
+            at = {"at": clock.now()}
+            with engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO mail_items (id, number, product_class, origin_site_id,"
+                        " origin_province_code, dest_region_code, dest_province_code,"
+                        " sender_contact, recipient_contact, posted_at) VALUES (5,"
+                        " 'EA000000005CN', 'ems', 's', '410000', '410100', '410000', 'a', 'b',"
+                        " :at)"
+                    ),
+                    at,
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO tickets (id, item_id, item_number, category, channel,"
+                        " contact_name, contact_phone, description, province_code,"
+                        " intake_province_code, unit_id, status, contact_note, findings,"
+                        " callback_result, breaches, reopened, created_by, created_at)"
+                        " VALUES (8, 5, 'EA000000005CN', 'delay', 'agent', 'n', '1', '',"
+                        " '410000', '410000', 's', 'contact', '', '', '', 0, 0, 'p', :at)"
+                    ),
+                    at,
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO ticket_events (id, ticket_id, at, actor, action, step,"
+                        " note, late) VALUES (11, 8, :at, 'p', 'opened', 'contact', '', false),"
+                        " (12, 8, :at, 'p', 'reminded', 'contact', '', false)"
+                    ),
+                    at,
+                )
+
+            migrate.upgrade(url)
+
+            with engine.begin() as conn:
+                events = conn.execute(
+                    text("SELECT id FROM ticket_events WHERE ticket_id = 8 ORDER BY id")
+                ).scalars()
+                assert list(events) == [11, 12]
+                ticket = conn.execute(
+                    text("SELECT item_number, subject_kind, subject_ref FROM tickets")
+                ).one()
+                assert tuple(ticket) == ("EA000000005CN", None, None)
+                assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+                conn.execute(
+                    text(
+                        "INSERT INTO tickets (item_id, item_number, subject_kind, subject_ref,"
+                        " category, channel, contact_name, contact_phone, description,"
+                        " province_code, intake_province_code, unit_id, status, contact_note,"
+                        " findings, callback_result, breaches, reopened, created_by,"
+                        " created_at) VALUES (NULL, NULL, 'group_order', 'GO-1', 'other',"
+                        " 'agent', 'n', '1', '', '410000', '410000', 's', 'contact', '', '',"
+                        " '', 0, 0, 'p', :at)"
+                    ),
+                    at,
+                )
+                ids = conn.execute(text("SELECT id FROM tickets ORDER BY id")).scalars()
+                assert list(ids) == [8, 9]
         finally:
             engine.dispose()

@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from tests.groupbuy.conftest import POINTS, World
+from tests.web.conftest import log_in
+
+from baotong.audit import service as audit
+from baotong.audit.models import AuditEntry
+from baotong.db.session import session_scope
+from baotong.groupbuy.models import AfterSale
+from baotong.servicedesk.models import Ticket, TicketCategory, TicketStatus
 
 API = "/api/v1/groupbuy"
 
@@ -84,3 +92,83 @@ def test_console_pages_for_a_leader(client: TestClient, users: Any, world: World
     assert browser.get(f"/groupbuy/orders/{mine}/print").status_code == 200
     assert browser.get("/groupbuy/dashboard?level=county").status_code == 200
     assert browser.get("/groupbuy/leaders").status_code == 200
+
+
+def test_an_after_sales_case_opens_an_urgent_ticket_about_its_group_order(
+    client: TestClient, users: Any, world: World
+) -> None:
+    mine, token = world.open(POINTS[0])
+    world.order(token, "13800001111", VEG_POTATO=2)
+    leader = users.headers("group_leader", "410000")
+    case = {"resident_seq": 1, "kind": "damaged", "item_code": "VEG-POTATO", "qty": 1,
+            "description": "压坏了"}  # fmt: skip
+    made = client.post(f"{API}/orders/{mine}/cases", headers=leader, json=case)
+    assert made.status_code == 201, made.text
+    with session_scope(world.sessions) as session:
+        row = session.scalars(select(AfterSale)).one()
+        assert row.ticket_id is not None
+        ticket = session.get(Ticket, row.ticket_id)
+        assert ticket is not None
+        assert (ticket.item_id, ticket.item_number) == (None, None)
+        assert (ticket.subject_kind, ticket.subject_ref) == ("group_order", str(mine))
+        assert (ticket.category, ticket.contact_phone, ticket.province_code) == (
+            TicketCategory.DAMAGED, "13800001111", "410000")  # fmt: skip
+        assert ticket.status is TicketStatus.CONTACT
+        assert ticket.step_due_at is not None
+        ticket_id = ticket.id
+    agent = users.headers("cs_agent", "410000")
+    detail = client.get(f"/api/v1/tickets/{ticket_id}", headers=agent)
+    assert detail.status_code == 200, detail.text
+    assert (detail.json()["item_number"], detail.json()["subject_ref"]) == (None, str(mine))
+    assert ticket_id in [t["id"] for t in client.get("/api/v1/tickets", headers=agent).json()]
+    hubei = users.headers("cs_agent", "420000")
+    assert client.get(f"/api/v1/tickets/{ticket_id}", headers=hubei).status_code == 404
+
+    browser = log_in(client, world.sessions, "admin", "410000")
+    page = browser.get(f"/tickets/{ticket_id}")
+    assert page.status_code == 200, page.text
+    assert f'href="/groupbuy/orders/{mine}"' in page.text  # the group order, not a waybill
+    assert "/lookup?number=" not in page.text
+    listed = browser.get("/tickets")
+    assert listed.status_code == 200
+    assert 'data-testid="ticket-subject"' in listed.text
+    order_page = browser.get(f"/groupbuy/orders/{mine}")
+    assert f'href="/tickets/{ticket_id}"' in order_page.text
+    assert 'c-orange" data-testid="case-ticket-status"' in order_page.text
+
+    for step, body in (
+        ("contact", {"expected_by": "2099-01-01T08:00:00Z", "note": "已联系"}),
+        ("investigation", {"findings": "分拣压坏"}),
+        ("callback", {"result": "已补发", "satisfaction": "satisfied"}),
+    ):
+        done = client.post(f"/api/v1/tickets/{ticket_id}/{step}", headers=agent, json=body)
+        assert done.status_code == 200, done.text
+    closed = browser.get(f"/groupbuy/orders/{mine}")
+    assert 'c-green" data-testid="case-ticket-status"' in closed.text  # closing shows on the case
+
+
+def test_the_cutoffs_audit_entry_links_to_the_group_orders_of_that_day(
+    client: TestClient, users: Any, world: World
+) -> None:
+    mine, token = world.open(POINTS[0])
+    world.order(token, "13800001111", VEG_POTATO=2)
+    ops = users.headers("supply_supervisor", "410000")
+    body = {"province_code": "410000", "day": world.day.isoformat()}
+    assert client.post(f"{API}/cutoff", headers=ops, json=body).status_code == 200
+    with session_scope(world.sessions) as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "group_order.cutoff")
+        ).one()
+        kind = audit.object_type(entry.object_type)
+        assert kind is not None
+        assert kind.link is not None
+        link = kind.link.format(id=entry.object_id)
+    assert link == f"/groupbuy/cutoffs/410000:{world.day.isoformat()}"
+    browser = log_in(client, world.sessions, "supply_supervisor", "410000")
+    page = browser.get(link)
+    assert page.status_code == 200, page.text
+    assert f'href="/groupbuy/orders/{mine}"' in page.text
+    assert browser.get("/groupbuy/cutoffs/410000:not-a-day").status_code == 404
+    assert browser.get("/groupbuy/cutoffs/nonsense").status_code == 404
+    other = log_in(client, world.sessions, "supply_supervisor", "420000")
+    assert other.get(link).status_code == 404

@@ -17,6 +17,7 @@ from baotong.config import Settings, get_settings
 from baotong.db.session import session_scope
 from baotong.groupbuy.demo import seed_demo
 from baotong.groupbuy.models import (
+    AfterSale,
     Delivery,
     GroupOrder,
     GroupOrderStatus,
@@ -24,6 +25,7 @@ from baotong.groupbuy.models import (
     LeaderStatus,
     ResidentOrder,
 )
+from baotong.servicedesk.models import Ticket
 from baotong.transport.models import Run
 from baotong.warehouse.models import Document, DocumentKind
 
@@ -74,7 +76,8 @@ def test_the_demo_shows_the_cycle_living(sessions: sessionmaker[Session], tmp_pa
         seed_demo(session, settings)  # again: nothing added but fresh passwords
     with session_scope(sessions, write=False) as session:
         assert set(session.scalars(select(Leader.status))) == set(LeaderStatus)
-        statuses = [o.status for o in session.scalars(select(GroupOrder).order_by(GroupOrder.id))]
+        orders = list(session.scalars(select(GroupOrder).order_by(GroupOrder.id)))
+        statuses, statuses_ids = [o.status for o in orders], [o.id for o in orders]
         assert statuses == [GroupOrderStatus.DELIVERED, GroupOrderStatus.PICKING] + [
             GroupOrderStatus.OPEN] * 3  # fmt: skip
         collected = select(func.count()).where(ResidentOrder.collected_at.is_not(None))
@@ -83,3 +86,8 @@ def test_the_demo_shows_the_cycle_living(sessions: sessionmaker[Session], tmp_pa
         assert session.scalar(select(func.count()).select_from(Run)) == 1
         picks = select(func.count()).where(Document.kind == DocumentKind.PICK)
         assert session.scalar(picks) == 2
+        case = session.scalars(select(AfterSale)).one()  # one after-sales case, with its ticket
+        assert case.ticket_id is not None
+        ticket = session.get(Ticket, case.ticket_id)
+        assert ticket is not None
+        assert (ticket.subject_kind, ticket.subject_ref) == ("group_order", str(statuses_ids[0]))

@@ -144,17 +144,29 @@ def test_change_and_cancel_with_the_edit_code_and_wrong_codes_change_nothing(
     assert _count(world) == 0
 
 
-def test_wrong_codes_lock_the_order(client: TestClient, world: World) -> None:
+def test_wrong_codes_make_the_next_try_wait_and_never_lock_the_owner_out(
+    client: TestClient, world: World
+) -> None:
     _, token = world.open()
     browser = _browser(client)
-    browser.post(f"/g/{token}/orders", data=_order(world))
-    for _ in range(5):
-        browser.post(f"/g/{token}/edit", data={"csrf_token": CSRF, "seq": "1",
-                                               "edit_code": "BBBBBBBB"})  # fmt: skip
-    locked = browser.post(f"/g/{token}/edit", data={"csrf_token": CSRF, "seq": "1",
-                                                     "edit_code": "BBBBBBBB"})  # fmt: skip
-    assert locked.status_code == 409
-    assert 'data-testid="edit-error"' in locked.text
+    placed = browser.post(f"/g/{token}/orders", data=_order(world))
+    code = re.search(r'data-testid="edit-code">([A-Z0-9]{8})<', placed.text)
+    assert code is not None
+    wrong = {"csrf_token": CSRF, "seq": "1", "edit_code": "BBBBBBBB"}
+    right = wrong | {"edit_code": code.group(1)}
+    start = clock.now()
+    with clock.frozen(start):
+        for _ in range(5):
+            assert browser.post(f"/g/{token}/edit", data=wrong).status_code == 403
+        waiting = browser.post(f"/g/{token}/edit", data=right)
+    assert waiting.status_code == 429
+    assert waiting.headers["Retry-After"] == "2"
+    assert 'data-testid="edit-throttled"' in waiting.text
+    assert "1502" not in waiting.text
+    with clock.frozen(start + timedelta(seconds=3)):
+        opened = browser.post(f"/g/{token}/edit", data=right)
+    assert opened.status_code == 200
+    assert 'value="1502"' in opened.text
 
 
 def test_no_order_or_change_after_the_cutoff(client: TestClient, world: World) -> None:

@@ -3,7 +3,11 @@ and its idempotence, delivery, hand-out and reconciliation, after-sales, dashboa
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +18,7 @@ from tests.groupbuy.conftest import POINTS, PROVINCE, SYSTEM, World
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal, Role, Scope, ScopeKind
 from baotong.core import clock
-from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.exceptions import BaotongError, ConflictError, NotFoundError, ValidationError
 from baotong.db.session import session_scope
 from baotong.groupbuy import cutoff, service
 from baotong.groupbuy.models import (
@@ -27,6 +31,8 @@ from baotong.groupbuy.models import (
     LeaderSource,
     LeaderStatus,
     ResidentLine,
+    ResidentOrder,
+    ResidentOrderStatus,
 )
 from baotong.groupbuy.schemas import (
     AfterSaleCreate,
@@ -43,6 +49,8 @@ from baotong.transport import service as transport_service
 from baotong.transport.entities import VehicleKind
 from baotong.transport.models import Run
 from baotong.warehouse.models import Document, DocumentKind
+
+HERE, ELSEWHERE = "10.0.0.1", "10.0.0.2"
 
 LEADER_1 = Principal(
     7, "leader1", Role.GROUP_LEADER,
@@ -113,28 +121,66 @@ def test_residents_order_change_and_cancel_before_the_cutoff(world: World) -> No
     changed = ResidentOrderIn(nickname="张阿姨", building="3号楼", room="502",
                               phone="13800001111", lines=potatoes)  # fmt: skip
     with session_scope(world.sessions) as session:
-        service.change(session, token, seq, code, data=changed)
+        service.change(session, token, seq, code, data=changed, address=HERE)
     with session_scope(world.sessions) as session:
         order = service.by_token(session, token)
         listed = service.running_list(session, order)
         assert [(e.seq, e.nickname, e.building, e.units) for e in listed] == [
             (1, "张阿姨", "3…", 4), (2, "n222", "7…", 3)]  # fmt: skip
-        service.cancel_resident(session, token, seq, code)
+        service.cancel_resident(session, token, seq, code, address=HERE)
     with session_scope(world.sessions) as session:
         assert [e.seq for e in service.running_list(session, service.by_token(session, token))] \
             == [2]  # fmt: skip
 
 
-def test_a_wrong_edit_code_changes_nothing_and_locks_after_five(world: World) -> None:
+def _try(world: World, token: str, seq: int, code: str, address: str = HERE) -> bool:
+    with session_scope(world.sessions) as session:
+        return service.resident_for_code(session, token, seq, code, address=address)[1] is not None
+
+
+def test_wrong_edit_codes_make_the_next_try_wait_but_never_lock_the_order(world: World) -> None:
     _, token = world.open()
-    seq, _ = world.order(token, "13800001111", VEG_CABBAGE=2)
-    for _ in range(service.MAX_BAD_CODES):
-        with session_scope(world.sessions) as session:
-            _, found = service.resident_for_code(session, token, seq, "WRONGCOD")
-            assert found is None
-    with pytest.raises(ConflictError) as locked, session_scope(world.sessions) as session:
-        service.resident_for_code(session, token, seq, "WRONGCOD")
-    assert locked.value.code == "groupbuy.locked"
+    seq, code = world.order(token, "13800001111", VEG_CABBAGE=2)
+    limit = service.CODE_POLICY.max_failures
+    start = clock.now()
+    with clock.frozen(start):
+        for _ in range(limit):
+            assert not _try(world, token, seq, "WRONGCOD", ELSEWHERE)
+        # The order waits, whoever tries and even with the right code: nothing is checked.
+        with pytest.raises(service.CodeThrottled) as throttled:
+            _try(world, token, seq, code)
+    assert throttled.value.status == 429
+    assert throttled.value.code == "groupbuy.code_throttled"
+    assert throttled.value.data["retry_after"] == 2
+    with clock.frozen(start + timedelta(seconds=3)):  # the wait is over: the owner gets in
+        assert _try(world, token, seq, code)
+        assert not _try(world, token, seq, "WRONGCOD")  # the right code forgot the failures
+    # However many wrong codes, the waits end: an attacker with the link cannot lock it.
+    moment, waits = start + timedelta(seconds=10), []
+    for _ in range(3 * limit):
+        with clock.frozen(moment), session_scope(world.sessions) as session:
+            order = service.by_token(session, token)
+            wait = service.code_retry_after(session, order.id, seq, ELSEWHERE)
+        waits.append(wait)
+        moment += timedelta(seconds=wait)
+        with clock.frozen(moment):
+            assert not _try(world, token, seq, "WRONGCOD", ELSEWHERE)
+    assert waits[limit + 1] > waits[limit] > 0  # it grows …
+    assert max(waits) <= service.CODE_POLICY.max_lockout.total_seconds()  # … up to a bound
+    with clock.frozen(moment + service.CODE_POLICY.max_lockout):
+        assert _try(world, token, seq, code)
+
+
+def test_wrong_codes_from_one_address_across_orders_make_that_address_wait(world: World) -> None:
+    _, token = world.open()
+    limit = service.CODE_POLICY.max_failures * service.CODE_POLICY.address_factor
+    seqs = [world.order(token, f"138000011{n:02d}", VEG_CABBAGE=1) for n in range(limit)]
+    with clock.frozen(clock.now()):
+        for seq, _ in seqs:  # one wrong code per order: no order reaches its own limit
+            assert not _try(world, token, seq, "WRONGCOD", ELSEWHERE)
+        with pytest.raises(service.CodeThrottled):
+            _try(world, token, seqs[0][0], seqs[0][1], ELSEWHERE)
+        assert _try(world, token, seqs[0][0], seqs[0][1], HERE)  # the owner's address is not
 
 
 def test_orders_over_the_daily_limit_or_twice_from_one_phone_are_refused(world: World) -> None:
@@ -146,6 +192,84 @@ def test_orders_over_the_daily_limit_or_twice_from_one_phone_are_refused(world: 
     with pytest.raises(ConflictError) as twice:
         world.order(token, "13800001111", VEG_POTATO=1)
     assert twice.value.code == "groupbuy.phone_has_order"
+
+
+def _race(action: Callable[[str], None]) -> list[str]:
+    """``action`` in two threads at once: what each got ("won" or its error's code)."""
+    outcomes: list[str] = []
+
+    def run(phone: str) -> None:
+        try:
+            action(phone)
+            outcomes.append("won")
+        except BaotongError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in ("13800001111", "13800001111")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return sorted(outcomes)
+
+
+def _meet(barrier: threading.Barrier) -> None:
+    """Both threads past their checks before either writes (where the database lets them:
+    SQLite runs one writer at a time, so there the second waits for the first)."""
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=3)
+
+
+def test_two_orders_of_one_phone_at_once_make_one_order_and_one_refusal(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, token = world.open()
+    barrier, new_code = threading.Barrier(2), service._new_code
+
+    def code_after_the_check() -> str:  # place() draws the code after its phone check
+        _meet(barrier)
+        return new_code()
+
+    monkeypatch.setattr(service, "_new_code", code_after_the_check)
+    outcomes = _race(lambda phone: world.order(token, phone, VEG_POTATO=1))
+    assert outcomes == ["groupbuy.phone_has_order", "won"]
+    with session_scope(world.sessions) as session:
+        placed = select(func.count()).select_from(ResidentOrder)
+        assert session.scalar(placed.where(ResidentOrder.phone == "13800001111")) == 1
+    with session_scope(world.sessions) as session:  # the database itself refuses a second
+        order = service.by_token(session, token)
+        now = clock.now()
+        session.add(ResidentOrder(group_order_id=order.id, seq=9, nickname="x", building="1",
+                                  room="1", phone="13800001111", code_hash="x",
+                                  status=ResidentOrderStatus.PLACED, created_at=now,
+                                  updated_at=now))  # fmt: skip
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.rollback()
+
+
+def test_a_cancelled_order_frees_the_phone_and_two_cancels_at_once_cancel_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, token = world.open()
+    seq, code = world.order(token, "13800001111", VEG_POTATO=1)
+    barrier, editable = threading.Barrier(2), service._editable
+
+    def checked_then_meet(*args: Any, **kwargs: Any) -> ResidentOrder:
+        resident = editable(*args, **kwargs)
+        _meet(barrier)
+        return resident
+
+    monkeypatch.setattr(service, "_editable", checked_then_meet)
+
+    def cancel(_phone: str) -> None:
+        with session_scope(world.sessions) as session:
+            service.cancel_resident(session, token, seq, code, address=HERE)
+
+    won, lost = _race(cancel)[::-1]
+    assert won == "won"
+    assert lost in ("resident_order.wrong_status", "resident_order.cancelled")
+    assert world.order(token, "13800001111", VEG_POTATO=2)[0] == seq + 1  # placed again
 
 
 def test_no_order_after_the_cutoff(world: World) -> None:

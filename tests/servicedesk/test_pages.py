@@ -4,15 +4,18 @@ and every word in both languages."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from baotong.core import clock
 from baotong.core import i18n as words
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
 from baotong.servicedesk import service as desk
-from baotong.servicedesk.models import ScriptTopic
+from baotong.servicedesk.models import ScriptTopic, TicketCategory
 from baotong.servicedesk.schemas import ScriptCreate
 
 from ..conftest import staff
@@ -203,3 +206,30 @@ def test_every_service_desk_page_has_every_word_in_both_languages(
         reply = admin.get(path)
         assert reply.status_code == 200, path
     assert missing == []
+
+
+def test_a_ticket_about_a_subject_without_a_mail_item_shows_on_every_page(
+    client: TestClient, seeded: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kind = desk.SubjectKind("locker", "ticket.subject", "/lockers/{ref}")
+    monkeypatch.setitem(desk.SUBJECT_KINDS, "locker", kind)
+    with clock.frozen(clock.now() - timedelta(days=1)), session_scope(seeded) as session:
+        ticket = desk.open_subject_ticket(
+            session, subject_kind=kind, subject_ref="L-7", category=TicketCategory.OTHER,
+            contact_name="赵女士", contact_phone="13500000000", description="柜门打不开",
+            province_code="410000", unit_id="L-7", principal=staff(province="410000"),
+        )  # fmt: skip
+        ticket_id = ticket.id
+    admin = log_in(client, seeded, "admin")
+    page = admin.get(f"/tickets/{ticket_id}")
+    assert page.status_code == 200, page.text
+    assert 'href="/lockers/L-7"' in page.text
+    assert "/lookup?number=" not in page.text
+    listed = admin.get("/tickets")
+    assert listed.status_code == 200
+    assert 'href="/lockers/L-7"' in listed.text
+    sla = admin.get("/servicedesk/sla")  # overdue: its step ended a day ago
+    assert sla.status_code == 200
+    assert "locker L-7" in sla.text
+    monkeypatch.delitem(desk.SUBJECT_KINDS, "locker")  # a kind no longer registered
+    assert admin.get(f"/tickets/{ticket_id}").status_code == 200

@@ -188,7 +188,7 @@ def run(
         "phases": phases,
     }
     session.flush()
-    service._audit(session, principal, "group_order.cutoff", service.GROUP_ORDER.name,
+    service._audit(session, principal, "group_order.cutoff", service.CUTOFF.name,
                    f"{province_code}:{day.isoformat()}", province_code,
                    **{k: v for k, v in row.summary.items() if k not in ("runs", "phases")},
                    demand_table=table_id)  # fmt: skip

@@ -2,7 +2,8 @@
 at the Shanghai mail centre stocked with vegetables, rice and noodles, forward warehouses
 for Changning and Pudong with a van, five leaders in every state of their lifecycle, four
 group points; yesterday's group orders cut off (pick waves, kit orders, routes and a
-delivery run) with one delivered and its hand-out list partly ticked off, and today's
+delivery run) with one delivered, its hand-out list partly ticked off and one after-sales
+case (a crushed cabbage) with its urgent service-desk ticket, and today's
 group orders open with residents' orders. The leader ``gb_leader`` and the operations
 manager ``gb_ops`` log in with fresh passwords, as the demo administrator does."""
 
@@ -22,8 +23,9 @@ from baotong.config import Settings
 from baotong.core import clock
 from baotong.db import demo
 from baotong.groupbuy import cutoff, service
-from baotong.groupbuy.models import GroupPoint, LeaderSource
+from baotong.groupbuy.models import CaseKind, GroupPoint, LeaderSource
 from baotong.groupbuy.schemas import (
+    AfterSaleCreate,
     GroupOrderOpen,
     GroupPointCreate,
     LeaderCreate,
@@ -202,11 +204,15 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
         service.receive_delivery(session, delivered, principal=leader)
         for seq in (1, 2, 3):
             service.collect(session, delivered, seq, principal=leader)
+        # 小李's cabbages came crushed: an after-sales case, and its urgent ticket.
+        service.open_case(session, delivered, principal=leader, data=AfterSaleCreate(
+            resident_seq=2, kind=CaseKind.DAMAGED, item_code="VEG-CABBAGE", qty=1,
+            description="白菜压坏了一棵"))  # fmt: skip
     cutoff_today = max(service.at(today, 20), now + timedelta(hours=6))
     opened = _day(session, ["SH-GP-01", "SH-GP-02", "SH-GP-03"], today, cutoff_today, 5)
     return [*said, f"Group buying: {len(POINTS)} group points, yesterday cut off "
             f"({result.orders} orders, {len(result.waves)} pick waves, {result.routes} routes), "
-            f"{len(opened)} groups open today"]  # fmt: skip
+            f"{len(opened)} groups open today, 1 after-sales case with its ticket"]  # fmt: skip
 
 
 demo.register("groupbuy", seed_demo, after=("supply", "warehouse", "transport", "auth"))

@@ -213,7 +213,9 @@ def generate(
             "group_order_id": g, "seq": counters[g], "nickname": f"邻居{n % 997}",
             "building": f"{rng.randint(1, 30)}号楼",
             "room": f"{rng.randint(1, 30)}0{rng.randint(1, 4)}",
-            "phone": f"13{rng.randint(0, 999_999_999):09d}", "code_hash": hashed, "bad_codes": 0,
+            # unique within the group (the number is): one placed order per phone and group
+            "phone": f"13{rng.randint(0, 999_999_999) % 10_000:04d}{counters[g]:05d}",
+            "code_hash": hashed,
             "status": ResidentOrderStatus.PLACED, "created_at": now, "updated_at": now,
             "collected_at": None, "collected_by": None})  # fmt: skip
     _insert(session, ResidentOrder, residents)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,6 +92,8 @@ N_("error.group_order.wrong_status")
 N_("error.group_order.not_found")
 N_("error.aftersale.wrong_outcome")
 N_("error.aftersale.not_found")
+N_("error.resident_order.wrong_status")
+N_("error.resident_order.not_found")
 
 
 class Leader(Base):
@@ -193,12 +196,27 @@ class GroupOrder(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+PLACED = text("status = 'placed'")
+
+
 class ResidentOrder(Base):
     """A resident's line of the day (接龙): who and where (the phone is seen by the leader
     only), the hash of the edit code given back, and when it was collected."""
 
     __tablename__ = "gb_resident_orders"
-    __table_args__ = (UniqueConstraint("group_order_id", "seq", name="uq_gb_resident_orders_seq"),)
+    __table_args__ = (
+        UniqueConstraint("group_order_id", "seq", name="uq_gb_resident_orders_seq"),
+        # One placed order per phone and group order: the database refuses a second one,
+        # however close together two residents' forms arrive.
+        Index(
+            "uq_gb_resident_orders_phone_placed",
+            "group_order_id",
+            "phone",
+            unique=True,
+            postgresql_where=PLACED,
+            sqlite_where=PLACED,
+        ),
+    )
     noun = "resident_order"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -211,12 +229,28 @@ class ResidentOrder(Base):
     room: Mapped[str] = mapped_column(String(16))
     phone: Mapped[str] = mapped_column(String(20))
     code_hash: Mapped[str] = mapped_column(String(64))
-    bad_codes: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[ResidentOrderStatus] = mapped_column(enum_type(ResidentOrderStatus))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     collected_at: Mapped[datetime | None]
     collected_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class CodeFailure(Base):
+    """A wrong edit code typed on the public page: for which resident order (group order
+    and number) and from which address. Recent ones make the next try wait (see
+    ``groupbuy.service.check_code_throttle``); none of them locks an order for good."""
+
+    __tablename__ = "gb_code_failures"
+    __table_args__ = (Index("ix_gb_code_failures_order_seq", "group_order_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_order_id: Mapped[int] = mapped_column(
+        ForeignKey("gb_group_orders.id", ondelete="CASCADE")
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ResidentLine(Base):

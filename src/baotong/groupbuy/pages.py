@@ -4,6 +4,7 @@ receive the delivery, hand out and tick off, after-sales) and the operations sid
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
-from baotong.core.exceptions import ValidationError
+from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.numbers import MAX_DB_INT
 from baotong.groupbuy import cutoff, service
@@ -38,11 +39,12 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _home(request: Request, session: Session, user: Principal, *, status_code: int = 200,
-          **values: Any) -> Response:  # fmt: skip
+          recent: list[Any] | None = None, **values: Any) -> Response:  # fmt: skip
     day = service.today()
     points = service.list_points(session, principal=user)
     todays = {p.code: (o, n) for o, p, n in service.list_orders(session, principal=user, day=day)}
-    recent = service.list_orders(session, principal=user, limit=30)
+    if recent is None:
+        recent = service.list_orders(session, principal=user, limit=30)
     cutoffs = cutoff.latest(session, principal=user) if user.can(Permission.GROUPBUY_MANAGE) else []
     return render(request, "groupbuy/index.html", user, status_code=status_code, day=day,
                   points=points, todays=todays, recent=recent, cutoffs=cutoffs,
@@ -52,6 +54,27 @@ def _home(request: Request, session: Session, user: Principal, *, status_code: i
 @router.get("/groupbuy", include_in_schema=False)
 def home(request: Request, session: DbSession, user: Reader) -> Response:
     return _home(request, session, user)
+
+
+@router.get("/groupbuy/cutoffs/{key}", include_in_schema=False)
+def cutoff_day(request: Request, key: str, session: DbSession, user: Reader) -> Response:
+    """A cut-off (``<province>:<day>``, what its audit entry names): the group orders of
+    that province and day, in the list of the group-buy home page."""
+    province, _, text = key.partition(":")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if (
+        day is None
+        or not province.isdigit()
+        or len(province) != 6
+        or not user.sees_province(province)
+    ):
+        raise NotFoundError(f"No cut-off {key[:40]}.", code="group_order.not_found", id=key[:40])
+    orders = [r for r in service.list_orders(session, principal=user, day=day)
+              if r[0].province_code == province]  # fmt: skip
+    return _home(request, session, user, recent=orders, cutoff_key=f"{province} · {day}")
 
 
 @router.post("/groupbuy/points/{point_code}/open", include_in_schema=False, dependencies=[Csrf])
@@ -99,10 +122,12 @@ def _order_page(request: Request, session: Session, user: Principal, order_id: i
     point = session.get(GroupPoint, order.group_point_id)
     rows = service.handout(session, order)
     link = str(request.base_url).rstrip("/") + f"/g/{order.token}"
+    cases = service.cases(session, order)
     return render(request, template, user, status_code=status_code, order=order, point=point,
                   rows=rows, delivery=service.delivery_of(session, order),
                   reconciliation=service.reconcile(session, order),
-                  cases=service.cases(session, order), case_kinds=list(CaseKind),
+                  cases=cases, tickets=service.case_tickets(session, cases),
+                  case_kinds=list(CaseKind),
                   outcomes=[o for o in CaseOutcome if o is not CaseOutcome.OPEN],
                   link=link, units=sum(x.qty for r in rows for x in r.lines),
                   collected=sum(1 for r in rows if r.collected_at), **values)  # fmt: skip

@@ -15,7 +15,7 @@ import pydantic
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from baotong.api.deps import DbSession
+from baotong.api.deps import DbSession, client_address
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.core.i18n import N_
@@ -39,7 +39,7 @@ FIELD_WORDS = {
     "too_short": N_("gbp.err.no_items"),
     "qty": N_("gbp.err.qty"),
 }
-WORDS = (N_("gbp.err.code"), N_("gbp.err.locked"), N_("gbp.err.refused"))
+WORDS = (N_("gbp.err.code"), N_("gbp.err.refused"))
 
 
 def _form_values(raw: Any) -> dict[str, str]:
@@ -125,18 +125,20 @@ async def edit(request: Request, session: DbSession, token: str) -> Response:
     if not seq_text.isdigit() or not 1 <= int(seq_text) <= service.MAX_ORDERS or not code:
         return _page(request, session, token, status_code=422, edit_form=form,
                      edit_error="gbp.err.code")  # fmt: skip
-    seq = int(seq_text)
+    seq, address = int(seq_text), client_address(request)
     try:
-        _, resident = service.resident_for_code(session, token, seq, code)
-    except ConflictError as exc:
-        return _page(request, session, token, status_code=exc.status, edit_form=form,
-                     edit_error="gbp.err.locked")  # fmt: skip
+        _, resident = service.resident_for_code(session, token, seq, code, address=address)
+    except service.CodeThrottled as exc:  # nothing was checked: wait and try again
+        response = _page(request, session, token, status_code=exc.status, edit_form=form,
+                         edit_problem=i18n.error_for(request, exc))  # fmt: skip
+        response.headers["Retry-After"] = str(exc.data["retry_after"])
+        return response
     if resident is None:  # the wrong code is counted: the transaction commits
         return _page(request, session, token, status_code=403, edit_form=form,
                      edit_error="gbp.err.code")  # fmt: skip
     if action == "cancel":
         try:
-            service.cancel_resident(session, token, seq, code)
+            service.cancel_resident(session, token, seq, code, address=address)
         except (ValidationError, ConflictError) as exc:
             return _refused(request, session, token, exc, {})
         return _page(request, session, token, cancelled=seq)
@@ -148,7 +150,7 @@ async def edit(request: Request, session: DbSession, token: str) -> Response:
             return _page(request, session, token, status_code=422, form=form, errors=parsed,
                          editing=_editing(session, resident, code))  # fmt: skip
         try:
-            service.change(session, token, seq, code, data=parsed)
+            service.change(session, token, seq, code, data=parsed, address=address)
         except (ValidationError, ConflictError) as exc:
             return _refused(request, session, token, exc, form,
                             editing=_editing(session, resident, code))  # fmt: skip

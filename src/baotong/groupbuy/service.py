@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,13 +27,16 @@ from baotong.audit import service as audit
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal, ScopeKind
 from baotong.auth.scope import in_scope
+from baotong.auth.throttle import ThrottlePolicy
 from baotong.core import clock
-from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.exceptions import BaotongError, ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.db.transitions import transition
 from baotong.groupbuy.models import (
     AfterSale,
+    CaseKind,
     CaseOutcome,
+    CodeFailure,
     Delivery,
     DeliveryStatus,
     GroupOrder,
@@ -63,13 +66,20 @@ from baotong.groupbuy.schemas import (
     ResidentOrderRead,
     Training,
 )
+from baotong.servicedesk import service as servicedesk
+from baotong.servicedesk.models import Ticket, TicketCategory
 from baotong.supply.catalogue import Catalogue, load_catalogue
 from baotong.supply.template import ItemKind
 from baotong.warehouse.models import Warehouse, WarehouseKind
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_ORDERS = 5000  # resident orders one group order takes
-MAX_BAD_CODES = 5  # wrong edit codes before a resident order is locked
+# Wrong edit codes: five per resident order (twenty per address) within 15 minutes, then
+# every try waits 2, 4, 8 … seconds after the last wrong one, at most 15 minutes.
+CODE_POLICY = ThrottlePolicy(
+    max_failures=5, address_factor=4, window=timedelta(minutes=15),
+    max_lockout=timedelta(minutes=15),
+)  # fmt: skip
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 LEADER = audit.register_type("leader", label_key=N_("object.leader"), link="/groupbuy/leaders")
@@ -83,6 +93,19 @@ GROUP_ORDER = audit.register_type(
 AFTER_SALE = audit.register_type(
     "aftersale", label_key=N_("object.aftersale"), link="/groupbuy/orders/{id}"
 )
+# A province's cut-off of a day (id ``<province>:<day>``): its page lists that day's groups.
+CUTOFF = audit.register_type(
+    "gb_cutoff", label_key=N_("object.gb_cutoff"), link="/groupbuy/cutoffs/{id}"
+)
+# An after-sales case opens a service-desk ticket about its group order (not a waybill).
+TICKET_SUBJECT = servicedesk.register_subject(
+    "group_order", label_key=N_("object.group_order"), link="/groupbuy/orders/{ref}"
+)
+TICKET_CATEGORY = {
+    CaseKind.MISSING: TicketCategory.LOST,
+    CaseKind.DAMAGED: TicketCategory.DAMAGED,
+    CaseKind.WRONG_ITEM: TicketCategory.DELIVERY,
+}
 
 
 def today() -> date:
@@ -474,21 +497,29 @@ def _write_lines(session: Session, resident: ResidentOrder, lines: list[tuple[Of
                                  unit_price=offer.price))  # fmt: skip
 
 
+def _same_phone(group_order_id: int, phone: str, *, but: int | None = None) -> Select[Any]:
+    query = select(ResidentOrder.id).where(
+        ResidentOrder.group_order_id == group_order_id, ResidentOrder.phone == phone,
+        ResidentOrder.status == ResidentOrderStatus.PLACED,
+    )  # fmt: skip
+    return query if but is None else query.where(ResidentOrder.id != but)
+
+
+def _phone_has_order() -> ConflictError:
+    return ConflictError(
+        "This phone has an order in this group already; change it with its edit code.",
+        code="groupbuy.phone_has_order", field="phone",
+    )  # fmt: skip
+
+
 def place(session: Session, token: str, *, data: ResidentOrderIn) -> tuple[ResidentOrder, str]:
     """A resident's order on the public page: its number in the list and the edit code
     (shown once; only its hash is kept). One open order per phone and group order."""
     order = by_token(session, token)
     _check_open(order)
     lines = _priced_lines(session, order, data)
-    same_phone = select(ResidentOrder.id).where(
-        ResidentOrder.group_order_id == order.id, ResidentOrder.phone == data.phone,
-        ResidentOrder.status == ResidentOrderStatus.PLACED,
-    )  # fmt: skip
-    if session.scalar(same_phone) is not None:
-        raise ConflictError(
-            "This phone has an order in this group already; change it with its edit code.",
-            code="groupbuy.phone_has_order", field="phone",
-        )  # fmt: skip
+    if session.scalar(_same_phone(order.id, data.phone)) is not None:
+        raise _phone_has_order()
     code, now = _new_code(), clock.now()
     for _attempt in range(5):
         count, top = session.execute(
@@ -501,14 +532,18 @@ def place(session: Session, token: str, *, data: ResidentOrderIn) -> tuple[Resid
                                 id=order.id, most=MAX_ORDERS)  # fmt: skip
         resident = ResidentOrder(group_order_id=order.id, seq=(top or 0) + 1,
                                  nickname=data.nickname, building=data.building, room=data.room,
-                                 phone=data.phone, code_hash=_hash(code), bad_codes=0,
+                                 phone=data.phone, code_hash=_hash(code),
                                  status=ResidentOrderStatus.PLACED, created_at=now,
                                  updated_at=now)  # fmt: skip
         try:
             with session.begin_nested():
                 session.add(resident)
                 session.flush()
-        except IntegrityError:  # another resident took the number: take the next
+        except IntegrityError:
+            # The same phone placed meanwhile (the partial unique index): refuse; otherwise
+            # another resident took the number: take the next.
+            if session.scalar(_same_phone(order.id, data.phone)) is not None:
+                raise _phone_has_order() from None
             continue
         _write_lines(session, resident, lines)
         session.flush()
@@ -516,34 +551,68 @@ def place(session: Session, token: str, *, data: ResidentOrderIn) -> tuple[Resid
     raise ConflictError("Too many orders at once; try again.", code="groupbuy.busy")
 
 
+class CodeThrottled(BaotongError):
+    """Too many wrong edit codes for the order or from the address: wait and try again."""
+
+    status = 429
+    title = "Too many requests"
+    default_code = "groupbuy.code_throttled"
+
+
+def code_retry_after(
+    session: Session, group_order_id: int, seq: int, address: str, *,
+    policy: ThrottlePolicy = CODE_POLICY,
+) -> int:  # fmt: skip
+    """Seconds before an edit code of order ``seq`` may be tried from ``address`` (0: now)."""
+    now = clock.now()
+    since = now - policy.window
+    longest = timedelta(0)
+    limits = (
+        (and_(CodeFailure.group_order_id == group_order_id, CodeFailure.seq == seq),
+         policy.max_failures),
+        (CodeFailure.address == address, policy.max_failures * policy.address_factor),
+    )  # fmt: skip
+    for where, limit in limits:
+        count, last = session.execute(
+            select(func.count(), func.max(CodeFailure.at)).where(where, CodeFailure.at >= since)
+        ).one()
+        if last is not None:
+            longest = max(longest, last + policy.wait(int(count or 0), limit) - now)
+    return max(0, -(-int(longest.total_seconds() * 1000) // 1000))
+
+
 def resident_for_code(
-    session: Session, token: str, seq: int, code: str
-) -> tuple[GroupOrder, ResidentOrder | None]:
-    """The resident order ``seq`` if ``code`` is its edit code; a wrong code counts (the
-    caller keeps the count: no exception), and after ``MAX_BAD_CODES`` the order is locked."""
+    session: Session, token: str, seq: int, code: str, *, address: str,
+    policy: ThrottlePolicy = CODE_POLICY,
+) -> tuple[GroupOrder, ResidentOrder | None]:  # fmt: skip
+    """The resident order ``seq`` if ``code`` is its edit code. A wrong code is counted
+    (the caller keeps the count: no exception); after too many, for that order or from
+    that address, the next try waits longer each time (``CodeThrottled``, 429) — the
+    order is never locked for good, and a right code forgets the order's failures."""
     order = by_token(session, token)
+    wait = code_retry_after(session, order.id, seq, address, policy=policy)
+    if wait > 0:
+        raise CodeThrottled(f"Too many wrong codes; try again in {wait} seconds.",
+                            code="groupbuy.code_throttled", retry_after=wait)  # fmt: skip
     resident = session.scalar(
         select(ResidentOrder).where(
             ResidentOrder.group_order_id == order.id, ResidentOrder.seq == seq
         )  # fmt: skip
     )
-    if resident is None:
+    if resident is None or not hmac.compare_digest(resident.code_hash, _hash(code)):
+        now = clock.now()
+        session.execute(delete(CodeFailure).where(CodeFailure.at < now - policy.window))
+        session.add(CodeFailure(group_order_id=order.id, seq=seq, address=address[:64], at=now))
+        session.flush()
         return order, None
-    if resident.bad_codes >= MAX_BAD_CODES:
-        raise ConflictError("Too many wrong codes: ask your group leader.",
-                            code="groupbuy.locked", seq=seq)  # fmt: skip
-    if not hmac.compare_digest(resident.code_hash, _hash(code)):
-        session.execute(
-            update(ResidentOrder)
-            .where(ResidentOrder.id == resident.id)
-            .values(bad_codes=ResidentOrder.bad_codes + 1)
-        )
-        return order, None
+    session.execute(
+        delete(CodeFailure).where(CodeFailure.group_order_id == order.id, CodeFailure.seq == seq)
+    )
     return order, resident
 
 
-def _editable(session: Session, token: str, seq: int, code: str) -> ResidentOrder:
-    order, resident = resident_for_code(session, token, seq, code)
+def _editable(session: Session, token: str, seq: int, code: str, *, address: str) -> ResidentOrder:
+    order, resident = resident_for_code(session, token, seq, code, address=address)
     if resident is None:
         raise ValidationError("is not the code of that order.", code="groupbuy.bad_code",
                               field="edit_code")  # fmt: skip
@@ -555,28 +624,38 @@ def _editable(session: Session, token: str, seq: int, code: str) -> ResidentOrde
 
 
 def change(
-    session: Session, token: str, seq: int, code: str, *, data: ResidentOrderIn
+    session: Session, token: str, seq: int, code: str, *, data: ResidentOrderIn, address: str
 ) -> ResidentOrder:
     """Change one's order before the cut-off (the edit code proves whose it is)."""
-    resident = _editable(session, token, seq, code)
+    resident = _editable(session, token, seq, code, address=address)
     order = session.get(GroupOrder, resident.group_order_id)
     assert order is not None
     lines = _priced_lines(session, order, data)
     session.query(ResidentLine).filter(ResidentLine.resident_order_id == resident.id).delete()
     resident.nickname, resident.building = data.nickname, data.building
+    if session.scalar(_same_phone(order.id, data.phone, but=resident.id)) is not None:
+        raise _phone_has_order()
     resident.room, resident.phone = data.room, data.phone
     resident.updated_at = clock.now()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # the phone placed an order meanwhile
+        raise _phone_has_order() from None
     _write_lines(session, resident, lines)
     session.flush()
     return resident
 
 
-def cancel_resident(session: Session, token: str, seq: int, code: str) -> ResidentOrder:
-    resident = _editable(session, token, seq, code)
-    resident.status = ResidentOrderStatus.CANCELLED
-    resident.updated_at = clock.now()
-    session.flush()
-    return resident
+def cancel_resident(
+    session: Session, token: str, seq: int, code: str, *, address: str
+) -> ResidentOrder:
+    """Cancel one's order before the cut-off: a guarded transition, so of two cancels (or
+    a cancel racing a hand-out) one wins and the other gets a ConflictError."""
+    resident = _editable(session, token, seq, code, address=address)
+    return transition(session, ResidentOrder, resident.id, ResidentOrder.status,
+                      ResidentOrderStatus.PLACED, ResidentOrderStatus.CANCELLED,
+                      updated_at=clock.now())  # fmt: skip
 
 
 def running_list(session: Session, order: GroupOrder) -> list[PublicEntry]:
@@ -765,8 +844,21 @@ def open_case(
                     created_at=clock.now())  # fmt: skip
     session.add(row)
     session.flush()
+    point = session.get(GroupPoint, order.group_point_id)
+    assert point is not None
+    ticket = servicedesk.open_subject_ticket(
+        session, subject_kind=TICKET_SUBJECT, subject_ref=str(order.id),
+        category=TICKET_CATEGORY[data.kind], contact_name=resident.nickname,
+        contact_phone=resident.phone,
+        description=f"#{row.id} {data.kind.value} {data.item_code} × {data.qty} "
+                    f"({point.code} {order.day.isoformat()} #{resident.seq}) {data.description}",
+        province_code=point.province_code, unit_id=point.code, principal=principal,
+    )  # fmt: skip
+    row.ticket_id = ticket.id
+    session.flush()
     _audit(session, principal, "aftersale.open", AFTER_SALE.name, order.id, order.province_code,
-           case=row.id, kind=row.kind.value, item=row.item_code, qty=row.qty)  # fmt: skip
+           case=row.id, kind=row.kind.value, item=row.item_code, qty=row.qty,
+           ticket=ticket.id)  # fmt: skip
     return row
 
 
@@ -790,6 +882,14 @@ def close_case(
 def cases(session: Session, order: GroupOrder) -> list[AfterSale]:
     query = select(AfterSale).where(AfterSale.group_order_id == order.id)
     return list(session.scalars(query.order_by(AfterSale.id)))
+
+
+def case_tickets(session: Session, rows: list[AfterSale]) -> dict[int, Ticket]:
+    """The service-desk tickets of after-sales cases, by case id: where each stands."""
+    ids = {r.ticket_id: r.id for r in rows if r.ticket_id is not None}
+    if not ids:
+        return {}
+    return {ids[t.id]: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}
 
 
 # -- dashboards -------------------------------------------------------------------------------

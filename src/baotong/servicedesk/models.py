@@ -64,16 +64,21 @@ N_("error.ticket.not_found")
 
 
 class Ticket(Base):
-    """An urgent ticket: the item, the customer, the category, and where its flow stands."""
+    """An urgent ticket: the item (or another subject), the customer, the category, and
+    where its flow stands."""
 
     __tablename__ = "tickets"
     noun = "ticket"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    item_id: Mapped[int] = mapped_column(
+    item_id: Mapped[int | None] = mapped_column(
         ForeignKey("mail_items.id", ondelete="CASCADE"), index=True
-    )
-    item_number: Mapped[str] = mapped_column(String(13), index=True)
+    )  # None: the ticket is about something else than a mail item (its subject)
+    item_number: Mapped[str | None] = mapped_column(String(13), index=True)
+    # What the ticket is about when it is not a tracked item: a kind (``group_order``) and
+    # that object's reference (the group order's number) — see ``TicketSubject``.
+    subject_kind: Mapped[str | None] = mapped_column(String(16))
+    subject_ref: Mapped[str | None] = mapped_column(String(32), index=True)
     category: Mapped[TicketCategory] = mapped_column(enum_type(TicketCategory))
     channel: Mapped[TicketChannel] = mapped_column(enum_type(TicketChannel))
     contact_name: Mapped[str] = mapped_column(String(100))

@@ -66,6 +66,7 @@ def tickets_page(
         "status": status, "overdue": "true" if overdue else "", "number": number}  # fmt: skip
     return render(request, "servicedesk/tickets.html", user, fragment="servicedesk/_tickets.html",
                   found=found, tickets=found.items, statuses=list(TicketStatus), now=clock.now(),
+                  subject_of=service.subject_of,
                   query=urlencode({k: v for k, v in filters.items() if v}), **filters)  # fmt: skip
 
 
@@ -129,11 +130,14 @@ def _ticket(
     status_code: int = 200, **values: Any,
 ) -> Response:  # fmt: skip
     ticket = service.get_ticket(session, ticket_id, principal=user)
-    view = tracking_service.track(session, network=network, number=ticket.item_number)
-    topic = service.topic_for(view.notices, complaint=True)
+    view = None  # a ticket about another subject (a group order) has no item to track
+    if ticket.item_number is not None:
+        view = tracking_service.track(session, network=network, number=ticket.item_number)
+    topic = service.topic_for(view.notices if view else [], complaint=True)
     scripts = service.current_scripts(session)
     return render(request, "servicedesk/ticket.html", user, status_code=status_code,
                   ticket=ticket, events=service.events_of(session, ticket.id), view=view,
+                  subject=service.subject_of(ticket),
                   script=scripts.get(topic), complaint_script=scripts.get(service.topic_for([],
                   complaint=True)), satisfactions=list(Satisfaction), now=clock.now(),
                   **values)  # fmt: skip

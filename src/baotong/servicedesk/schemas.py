@@ -72,7 +72,9 @@ class TicketRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    item_number: str
+    item_number: str | None  # None: the ticket is about its subject, not a mail item
+    subject_kind: str | None = None  # e.g. group_order
+    subject_ref: str | None = None  # that object's reference (a group order's number)
     category: TicketCategory
     channel: TicketChannel
     contact_name: str
@@ -104,7 +106,7 @@ class PublicTicketRead(BaseModel):
     """What the customer is told after complaining: the ticket and when to expect a call."""
 
     id: int
-    item_number: str
+    item_number: str | None
     status: TicketStatus
     step_due_at: datetime | None
 

@@ -18,6 +18,7 @@ Finishing a step cancels its deadlines.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
 
@@ -37,6 +38,7 @@ from baotong.servicedesk.models import (
     AgentScript,
     ScriptTopic,
     Ticket,
+    TicketCategory,
     TicketChannel,
     TicketEvent,
     TicketStatus,
@@ -76,6 +78,41 @@ N_("ticket.action.called_back")
 N_("ticket.action.reopened")
 N_("ticket.action.reminded")
 N_("ticket.action.escalated")
+
+
+# -- what a ticket is about ---------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SubjectKind:
+    """A kind of thing a ticket may be about besides a mail item (registered by the package
+    that owns it): its words and the page of one (``link`` with ``{ref}``)."""
+
+    name: str
+    label_key: str
+    link: str
+
+
+SUBJECT_KINDS: dict[str, SubjectKind] = {}
+
+
+def register_subject(name: str, *, label_key: str, link: str) -> SubjectKind:
+    kind = SubjectKind(name=name, label_key=label_key, link=link)
+    SUBJECT_KINDS[name] = kind
+    return kind
+
+
+def subject_of(ticket: Ticket) -> tuple[SubjectKind, str] | None:
+    """What a ticket without a mail item is about, and that thing's reference."""
+    if ticket.subject_kind is None or ticket.subject_ref is None:
+        return None
+    kind = SUBJECT_KINDS.get(ticket.subject_kind)
+    if kind is None:  # a kind no longer registered: its words are its name
+        kind = SubjectKind(ticket.subject_kind, ticket.subject_kind, "")
+    return kind, ticket.subject_ref
+
+
+def subject_link(ticket: Ticket) -> str | None:
+    found = subject_of(ticket)
+    return found[0].link.format(ref=found[1]) if found and found[0].link else None
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -194,6 +231,37 @@ def open_ticket(
     _audit(session, principal, ticket, "open", None)
     notify.send(
         session, key="ticket.notice.opened", params={"id": ticket.id, "number": item.number},
+        link=f"/tickets/{ticket.id}", to_role=Role.CS_AGENT, province_code=ticket.province_code,
+        subject_type=SUBJECT, subject_id=str(ticket.id),
+    )  # fmt: skip
+    return ticket
+
+
+def open_subject_ticket(
+    session: Session, *, subject_kind: SubjectKind, subject_ref: str, category: TicketCategory,
+    contact_name: str, contact_phone: str, description: str, province_code: str, unit_id: str,
+    principal: Principal,
+) -> Ticket:  # fmt: skip
+    """An urgent ticket about something else than a mail item (``subject_kind`` and its
+    ``subject_ref``, such as a group order): the same steps and deadlines as an item's."""
+    now = clock.now()
+    ticket = Ticket(
+        item_id=None, item_number=None, subject_kind=subject_kind.name,
+        subject_ref=subject_ref[:32], category=category, channel=TicketChannel.AGENT,
+        contact_name=contact_name[:100], contact_phone=contact_phone[:40],
+        description=description, province_code=province_code,
+        intake_province_code=principal.province_code or province_code, unit_id=unit_id[:64],
+        status=TicketStatus.CONTACT, step_due_at=now + timedelta(hours=CONTACT_HOURS),
+        breaches=0, reopened=0, created_by=principal.username, created_at=now,
+        contact_note="", findings="", callback_result="",
+    )  # fmt: skip
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, actor=principal.username, action="opened", note=description)
+    _schedule(session, ticket)
+    _audit(session, principal, ticket, "open", None)
+    notify.send(
+        session, key="ticket.notice.opened", params={"id": ticket.id, "number": subject_ref},
         link=f"/tickets/{ticket.id}", to_role=Role.CS_AGENT, province_code=ticket.province_code,
         subject_type=SUBJECT, subject_id=str(ticket.id),
     )  # fmt: skip
