@@ -29,10 +29,13 @@ def overdue(
         console.print("No ticket is overdue.")
         return
     now = clock.now()
-    table = Table("Ticket", "Item", "Province", "Unit", "Step", "Due", "Late by", "Escalated")
+    table = Table(
+        "Ticket", "Item or subject", "Province", "Unit", "Step", "Due", "Late by", "Escalated"
+    )
     for t in late:
         due = t.step_due_at or now
-        table.add_row(str(t.id), t.item_number, t.province_code, t.unit_id, t.status.label_en,
+        about = t.item_number or f"{t.subject_kind or ''} {t.subject_ref or ''}".strip()
+        table.add_row(str(t.id), about, t.province_code, t.unit_id, t.status.label_en,
                       due.strftime("%Y-%m-%d %H:%M"), f"{(now - due).total_seconds() / 3600:.1f} h",
                       "yes" if t.escalated_at else "no")  # fmt: skip
     console.print(table)
