@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import structlog
@@ -39,6 +40,8 @@ SUPPLY_KINDS = (WarehouseKind.CONSOLIDATION_POINT, WarehouseKind.CENTRAL)
 RECEIVING = (WarehouseStatus.OPEN, WarehouseStatus.OPENING)
 N_("error.warehouse.no_supply_warehouse")
 N_("error.warehouse.not_supply_warehouse")
+N_("error.warehouse.ambiguous_line")
+N_("error.warehouse.line_sku")
 
 
 # -- 1. receive ---------------------------------------------------------------------------------
@@ -243,6 +246,119 @@ def supply_receipts(session: Session, principal: Principal, code: str) -> list[d
     return [rows[k] for k in sorted(rows)]
 
 
+@dataclass(slots=True)
+class _Tally:
+    """What was counted for one expected receipt line (or, ``line_id`` None, of an SKU no
+    line expected): units, damaged, and the lots and expiry dates seen."""
+
+    sku: str
+    line_id: int | None
+    want: int
+    got: int = 0
+    damaged: int = 0
+    counted: bool = False
+    lots: list[str] = field(default_factory=list)
+    expiries: list[date] = field(default_factory=list)
+
+    def add(self, item: ReceiveLine) -> None:
+        self.got, self.damaged, self.counted = (
+            self.got + item.qty,
+            self.damaged + item.damaged,
+            True,
+        )
+        if item.lot and item.lot not in self.lots:
+            self.lots.append(item.lot)
+        if item.expiry is not None:
+            self.expiries.append(item.expiry)
+
+    def discrepancies(self, *, against_plan: bool) -> list[dict[str, Any]]:
+        where: dict[str, Any] = {"sku": self.sku}
+        if self.line_id is not None:
+            where["line_id"] = self.line_id
+        found = []
+        if against_plan and self.got != self.want:
+            kind = "short" if self.got < self.want else "over"
+            found.append({**where, "kind": kind, "qty": abs(self.want - self.got)})
+        if self.damaged:
+            found.append({**where, "kind": "damaged", "qty": self.damaged})
+        return found
+
+    def booked(self) -> fulfilment.Counted:
+        """The line's count as the supply table shows it: its first lot, the earliest
+        expiry (the one stock is picked by)."""
+        return fulfilment.Counted(
+            self.got - self.damaged,
+            self.damaged,
+            self.lots[0] if self.lots else "",
+            min(self.expiries, default=None),
+        )
+
+
+def _match(
+    doc: Document, expected: list[DocumentLine], items: list[ReceiveLine]
+) -> list[DocumentLine | None]:
+    """The expected line each counted item is for (None: no line expects its SKU).
+
+    An item naming its ``line_id`` gets that line (of its SKU). Otherwise the lines of its
+    SKU are the candidates — those announced with the item's lot, when any is — and the
+    one of them, or the one no other item took, is chosen; when several remain the count
+    is refused (``warehouse.ambiguous_line``) naming them, so units are never credited to
+    the wrong line. A second item for a line taken already is another lot of it.
+    """
+    by_id = {line.id: line for line in expected}
+    found: list[DocumentLine | None] = [None] * len(items)
+    taken: set[int] = set()
+    for i, item in enumerate(items):
+        if item.line_id is None:
+            continue
+        line = by_id.get(item.line_id)
+        if line is None:
+            raise ValidationError(
+                f"is not a line of receipt {doc.id}.",
+                code="warehouse.unknown_line",
+                field=f"lines.{i}.line_id",
+                value=item.line_id,
+                document=doc.id,
+            )
+        if line.sku != item.sku:
+            raise ValidationError(
+                f"is the line of {line.sku}, not of {item.sku}.",
+                code="warehouse.line_sku",
+                field=f"lines.{i}.line_id",
+                value=item.line_id,
+                sku=item.sku,
+                line_sku=line.sku,
+            )
+        found[i] = line
+        taken.add(line.id)
+    for i, item in enumerate(items):
+        if item.line_id is not None:
+            continue
+        same = [line for line in expected if line.sku == item.sku]
+        if not same:
+            continue
+        same = [line for line in same if item.lot and line.lot == item.lot] or same
+        free = [line for line in same if line.id not in taken]
+        chosen = same if len(same) == 1 else free
+        if len(chosen) != 1:
+            ids = [line.id for line in same]
+            raise ValidationError(
+                f"receipt {doc.id} has {len(ids)} lines of {item.sku} "
+                f"({', '.join(map(str, ids))}); name the line these units are for.",
+                code="warehouse.ambiguous_line",
+                field=f"lines.{i}.line_id",
+                value=None,
+                sku=item.sku,
+                lines=ids,
+                listed=", ".join(map(str, ids)),
+                count=len(ids),
+                document=doc.id,
+            )
+        found[i] = chosen[0]
+        taken.add(chosen[0].id)
+    return found
+
+
 def receive(
     session: Session,
     principal: Principal,
@@ -284,7 +400,8 @@ def receive(
             )
             source = (DocumentStatus.OPEN,)
         dock = service.location(session, warehouse, DOCK_IN)
-        expected = {line.sku: line for line in service.lines_of(session, doc)}
+        expected = service.lines_of(session, doc) if document_id is not None else []
+        matched = _match(doc, expected, lines)
         putaway = service.new_document(
             session,
             warehouse,
@@ -294,21 +411,26 @@ def receive(
             source_type="receipt",
             source_id=str(doc.id),
         )
-        counted: dict[str, list[int]] = {}
+        tallies = {line.id: _Tally(line.sku, line.id, line.qty) for line in expected}
+        extra: dict[str, _Tally] = {}  # SKUs counted that no line expected
         suggested: dict[str, Location] = {}  # one suggestion an SKU (see suggest_location)
         service.ensure_lots(session, warehouse, [(i.sku, i.lot, i.expiry) for i in lines])
-        for item in lines:
+        for item, expected_line in zip(lines, matched, strict=True):
             good = item.qty - item.damaged
-            line = expected.get(item.sku)
-            if line is None or line.qty_done + line.qty_damaged > 0:
+            line = expected_line
+            if line is None or tallies[line.id].counted:
+                # not expected, or another lot of a line counted already: a line of its own
                 line = DocumentLine(document_id=doc.id, sku=item.sku, qty=0)
                 session.add(line)
+            tally = (
+                tallies[expected_line.id]
+                if expected_line is not None
+                else extra.setdefault(item.sku, _Tally(item.sku, None, 0))
+            )
+            tally.add(item)
             line.lot, line.expiry = item.lot, item.expiry
             line.qty_done, line.qty_damaged = good, item.damaged
             line.to_location_id = dock.id
-            total = counted.setdefault(item.sku, [0, 0])
-            total[0] += item.qty
-            total[1] += item.damaged
             if good > 0:
                 ledger.move(
                     session,
@@ -336,30 +458,21 @@ def receive(
                     )
                 )
         discrepancies = []
-        planned: dict[str, int] = {}
-        for line in expected.values():
-            planned[line.sku] = planned.get(line.sku, 0) + line.qty
-        for sku in sorted(set(planned) | set(counted)):
-            want, (got, damaged) = planned.get(sku, 0), counted.get(sku, [0, 0])
-            if document_id is not None and got < want:
-                discrepancies.append({"sku": sku, "kind": "short", "qty": want - got})
-            if document_id is not None and got > want:
-                discrepancies.append({"sku": sku, "kind": "over", "qty": got - want})
-            if damaged:
-                discrepancies.append({"sku": sku, "kind": "damaged", "qty": damaged})
+        for tally in [*tallies.values(), *(extra[sku] for sku in sorted(extra))]:
+            discrepancies.extend(tally.discrepancies(against_plan=document_id is not None))
         session.flush()
         if doc.source_type == SUPPLY_SOURCE:
+            keys = {
+                int(row["line_id"]): str(row["key"])
+                for row in (doc.data.get("supply") or {}).get("lines", [])
+            }
             fulfilment.book_received(
                 session,
                 document_id=doc.id,
                 counted={
-                    sku: fulfilment.Counted(
-                        got - damaged,
-                        damaged,
-                        next((i.lot for i in lines if i.sku == sku), ""),
-                        next((i.expiry for i in lines if i.sku == sku), None),
-                    )
-                    for sku, (got, damaged) in counted.items()
+                    keys[line_id]: tally.booked()
+                    for line_id, tally in tallies.items()
+                    if line_id in keys
                 },
             )
         service.set_data(

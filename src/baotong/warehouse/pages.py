@@ -439,7 +439,9 @@ async def receive_expected_page(
             }
             if str(values.get("qty", "")).strip() in ("", "0"):
                 continue
-            lines.append(parse_form(ReceiveLine, {**values, "sku": line.sku}))
+            lines.append(
+                parse_form(ReceiveLine, {**values, "sku": line.sku, "line_id": str(line.id)})
+            )
         if not lines:
             raise ValidationError(
                 "count at least one line.", code="warehouse.nothing_counted", field="qty"
