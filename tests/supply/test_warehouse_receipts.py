@@ -446,3 +446,34 @@ def test_a_count_that_could_be_for_either_line_of_an_sku_is_refused(
             70,
             100,
         ]
+
+
+def test_a_table_that_fails_does_not_stop_the_sweep_nor_the_other_tables(
+    sessions: sessionmaker[Session], people: People, frozen: clock.FrozenClock
+) -> None:
+    with session_scope(sessions) as session:
+        make_warehouse(session, "SH-HJD")
+        broken, _, _ = allocated_table(session, people)
+        good, _, _ = allocated_table(session, people)
+        # a bad row: an allocation of an SKU the catalogue does not know
+        fulfilment.allocations(session, broken)[0].sku_code = "NOT-AN-SKU"
+        warehouse_jobs.ensure_sweep(session)
+    frozen.advance(timedelta(seconds=warehouse_jobs.SWEEP_SECONDS + 1))
+    assert jobs.fire_due(sessions) == 1
+    with session_scope(sessions) as session:
+        assert [d.source_id for d in _receipts(session)] == [str(good)]
+        assert fulfilment.receipt_links(session, broken) == []  # undone, not half-announced
+        passes = session.scalars(
+            select(jobs.Deadline)
+            .where(jobs.Deadline.kind == warehouse_jobs.SWEEP)
+            .order_by(jobs.Deadline.id)
+        ).all()
+        assert [d.state for d in passes] == [jobs.DeadlineState.FAILED, jobs.DeadlineState.PENDING]
+        assert passes[0].error is not None
+        assert passes[0].error.startswith(f"demand table {broken}: ")
+        assert "NOT-AN-SKU" in passes[0].error
+        fulfilment.allocations(session, broken)[0].sku_code = "FOOD-RICE-5"  # repaired
+    frozen.advance(timedelta(seconds=warehouse_jobs.SWEEP_SECONDS + 1))
+    assert jobs.fire_due(sessions) == 1  # the next pass runs and announces it
+    with session_scope(sessions) as session:
+        assert sorted(d.source_id for d in _receipts(session)) == sorted([str(good), str(broken)])

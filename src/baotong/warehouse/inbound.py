@@ -13,6 +13,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from baotong import jobs
 from baotong.auth.permissions import Principal
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
@@ -174,18 +175,28 @@ def expect_from_supply(
 
 @dataclass(slots=True)
 class SupplySweep:
-    """What one pass over the supply tables announced, and the provinces it could not
-    serve (no warehouse: the tables wait for the next pass)."""
+    """What one pass over the supply tables announced, the provinces it could not serve
+    (no warehouse: the tables wait for the next pass), and the tables that failed (their
+    writes undone), each with the reason."""
 
     documents: list[int] = field(default_factory=list)
     unserved: dict[int, str] = field(default_factory=dict)  # table id → province
+    failed: dict[int, str] = field(default_factory=dict)  # table id → reason
 
 
 def expect_all_from_supply(
-    session: Session, *, warehouse: Warehouse | None = None, actor: str = "supply"
+    session: Session,
+    *,
+    warehouse: Warehouse | None = None,
+    actor: str = "supply",
+    run: jobs.Pass | None = None,
 ) -> SupplySweep:
     """Announce the new goods of every allocated or later table (of ``warehouse``'s
-    province, if given, and only when it is that province's supply warehouse)."""
+    province, if given, and only when it is that province's supply warehouse).
+
+    Each table is a unit of ``run`` (a pass of the sweep; one of its own when not given):
+    in a savepoint, so a table that fails is undone and listed in ``failed`` with the
+    reason, and the other tables are still announced."""
     query = select(DemandTable.id, DemandTable.province_code).where(
         DemandTable.status.in_(fulfilment.OWING)
     )
@@ -201,16 +212,24 @@ def expect_all_from_supply(
                 warehouse=chosen.code,
             )
         query = query.where(DemandTable.province_code == warehouse.province_code)
+    run = run or jobs.Pass(session, "warehouse.supply_receipts")
     result = SupplySweep()
     for table_id, province in session.execute(query.order_by(DemandTable.id)).all():
-        try:
-            doc = expect_from_supply(session, table_id=table_id, actor=actor)
-        except ConflictError as exc:
-            if exc.code != "warehouse.no_supply_warehouse":
-                raise
-            result.unserved[table_id] = province
-            continue
-        if doc is not None:
+
+        def announce(table_id: int = table_id, province: str = province) -> Document | None:
+            try:
+                return expect_from_supply(session, table_id=table_id, actor=actor)
+            except ConflictError as exc:
+                if exc.code != "warehouse.no_supply_warehouse":
+                    raise
+                result.unserved[table_id] = province
+                return None
+
+        name = f"demand table {table_id}"
+        doc = run.unit(name, announce)
+        if name in run.failures:
+            result.failed[table_id] = run.failures[name]
+        elif doc is not None:
             result.documents.append(doc.id)
     if result.unserved:
         log.warning("supply tables without a warehouse", tables=result.unserved)
