@@ -13,6 +13,7 @@ from tests.supply.test_warehouse_receipts import SYSTEM, allocated_table, make_w
 from tests.web.conftest import csrf, log_in
 
 from baotong.db.session import session_scope
+from baotong.supply import fulfilment
 from baotong.warehouse import inbound
 from baotong.warehouse import service as warehouse_service
 from baotong.warehouse.models import WarehouseKind
@@ -95,8 +96,12 @@ def test_the_warehouse_announces_supply_goods_and_both_pages_link_them(
         ]
         inbound.receive(session, SYSTEM, "SH-HJD", lines=counted, document_id=doc.id)
     table = admin.get(f"/supply/tables/{table_id}")
-    assert 'data-testid="received-' in table.text
-    assert "L1" in table.text
+    with session_scope(seeded) as session:
+        links = fulfilment.receipt_links(session, table_id)
+    assert links
+    for link in links:  # each link shows the units counted on its own receipt line
+        assert f'data-testid="received-{link.id}">{link.quantity}</span>' in table.text
+    assert table.text.count("<td>L1</td>") == len(links)
     admin.get("/lang/en")
     assert "Expected from supply" in admin.get("/warehouse/sites/SH-HJD").text
 
