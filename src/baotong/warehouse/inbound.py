@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -14,12 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baotong import jobs
+from baotong.audit import service as audit
 from baotong.auth.permissions import Principal
+from baotong.config import Settings
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.supply import fulfilment
 from baotong.supply.models import DemandTable
-from baotong.warehouse import ledger, service
+from baotong.warehouse import ledger, photos, service
 from baotong.warehouse.models import (
     Document,
     DocumentKind,
@@ -43,6 +46,10 @@ N_("error.warehouse.no_supply_warehouse")
 N_("error.warehouse.not_supply_warehouse")
 N_("error.warehouse.ambiguous_line")
 N_("error.warehouse.line_sku")
+N_("error.warehouse.photo_kind")
+N_("error.warehouse.photo_size")
+N_("error.warehouse.no_photo")
+N_("error.warehouse.no_upload")
 
 
 # -- 1. receive ---------------------------------------------------------------------------------
@@ -495,7 +502,10 @@ def receive(
                 },
             )
         service.set_data(
-            doc, discrepancies=discrepancies, photos=list(photos), putaway_id=putaway.id
+            doc,
+            discrepancies=discrepancies,
+            photos=[*doc.data.get("photos", []), *photos],
+            putaway_id=putaway.id,
         )
         service.move_to(
             session, warehouse, doc, source, DocumentStatus.DONE, principal.username, data=doc.data
@@ -638,3 +648,48 @@ def approve_count(session: Session, principal: Principal, document_id: int) -> D
         principal.username,
         data=doc.data,
     )
+
+
+# -- photos of receipts -----------------------------------------------------------------------
+def attach_photo(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    document_id: int,
+    *,
+    filename: str,
+    content: bytes,
+) -> str:
+    """Keep a photo of receipt ``document_id`` (the delivery, or its damage) and list it on
+    the receipt; its stored name. Checked first (``photos.check``), then written."""
+    warehouse, doc = service.document_of(session, principal, document_id, DocumentKind.RECEIPT)
+    name = photos.check(filename, content, field="file")
+    stored = photos.save(settings, doc.id, name, content)
+    service.set_data(doc, photos=[*doc.data.get("photos", []), stored])
+    session.flush()
+    audit.record(
+        session,
+        actor=principal.username,
+        action="warehouse_document.photo",
+        object_type=service.DOCUMENT.name,
+        object_id=str(doc.id),
+        after={"photo": stored},
+        province_code=warehouse.province_code,
+    )
+    return stored
+
+
+def photo_path(
+    session: Session, principal: Principal, settings: Settings, document_id: int, name: str
+) -> Path:
+    """Where a photo listed on receipt ``document_id`` lies; not found when it has none."""
+    _, doc = service.document_of(session, principal, document_id, DocumentKind.RECEIPT)
+    found = photos.folder(settings, doc.id) / name
+    if name not in doc.data.get("photos", []) or not found.is_file():
+        raise NotFoundError(
+            f"Receipt {document_id} has no photo '{name}'.",
+            code="warehouse.no_photo",
+            id=document_id,
+            name=name,
+        )
+    return found

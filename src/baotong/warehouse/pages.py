@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from baotong.api.deps import DbSession
+from baotong.api.deps import Context, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
-from baotong.warehouse import inbound, jobs, outbound, service
+from baotong.warehouse import inbound, jobs, outbound, photos, service
 from baotong.warehouse.models import Document, DocumentKind, DocumentStatus
 from baotong.warehouse.schemas import (
     DispatchCreate,
@@ -456,6 +456,27 @@ async def receive_expected_page(
         )
 
     return _scan_action(request, session, user, document_id, act)
+
+
+@router.post(DOC + "/photos", include_in_schema=False, dependencies=[Csrf])
+async def photo_page(
+    request: Request, document_id: int, session: DbSession, user: Operator, context: Context
+) -> Response:
+    """Attach a photo of the delivery or its damage to a receipt."""
+    upload = (await request.form()).get("file")
+    content = await upload.read(photos.MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    filename = upload.filename if isinstance(upload, UploadFile) and upload.filename else ""
+
+    def attach() -> str:
+        if not filename:
+            raise ValidationError(
+                "choose a photo to upload.", code="warehouse.no_upload", field="file"
+            )
+        return inbound.attach_photo(
+            session, user, context.settings, document_id, filename=filename, content=content
+        )
+
+    return _scan_action(request, session, user, document_id, attach)
 
 
 @router.post(DOC + "/approve", include_in_schema=False, dependencies=[Csrf])
