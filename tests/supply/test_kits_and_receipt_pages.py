@@ -116,3 +116,24 @@ def test_a_warehouse_that_does_not_receive_the_provinces_supply_says_which_does(
     reply = admin.post("/warehouse/sites/SH-ZXC/expect-supply", data=csrf(admin))
     assert reply.status_code == 422  # the page again, saying why
     assert "SH-HJD" in reply.text
+
+
+def test_the_announce_button_names_a_table_that_failed_and_announces_the_others(
+    client: TestClient, seeded: sessionmaker[Session], people: People
+) -> None:
+    with session_scope(seeded) as session:
+        make_warehouse(session, "SH-HJD")
+        broken, _, _ = allocated_table(session, people)
+        good, _, _ = allocated_table(session, people)
+        fulfilment.allocations(session, broken)[0].sku_code = "NOT-AN-SKU"
+    admin = log_in(client, seeded, "admin")
+    reply = admin.post("/warehouse/sites/SH-HJD/expect-supply", data=csrf(admin))
+    assert reply.status_code == 200
+    assert 'data-testid="announce-failed"' in reply.text
+    assert f"#{broken}: " in reply.text
+    assert "NOT-AN-SKU" in reply.text
+    assert f'data-testid="supply-row-{good}"' in reply.text
+    assert f'data-testid="supply-row-{broken}"' not in reply.text
+    with session_scope(seeded) as session:
+        assert fulfilment.receipt_links(session, broken) == []
+        assert fulfilment.receipt_links(session, good)

@@ -77,6 +77,7 @@ def _site(
     code: str,
     error: Refusal | None = None,
     announced: int | None = None,
+    failed: dict[int, str] | None = None,
 ) -> Response:
     warehouse = service.get_warehouse(session, user, code)
     stock = service.stock(session, user, code, page=PageRequest(limit=200))
@@ -109,6 +110,7 @@ def _site(
         kits=service.catalogue().kit_codes,
         supply=inbound.supply_receipts(session, user, code),
         announced=announced,
+        failed=failed or {},
         error=_error(request, error),
         skus=[*service.catalogue().skus, *service.catalogue().kit_codes],
         status_code=422 if error else 200,
@@ -142,8 +144,17 @@ def expect_supply_page(
     return attempt(
         session,
         announce,
-        done=lambda swept: see_other(
-            f"/warehouse/sites/{warehouse_code}?announced={len(swept.documents)}"
+        done=lambda swept: (
+            _site(  # the tables that failed, with why; the others were announced
+                request,
+                session,
+                user,
+                warehouse_code,
+                announced=len(swept.documents),
+                failed=swept.failed,
+            )
+            if swept.failed
+            else see_other(f"/warehouse/sites/{warehouse_code}?announced={len(swept.documents)}")
         ),
         refused=lambda exc: _site(request, session, user, warehouse_code, error=exc),
     )
