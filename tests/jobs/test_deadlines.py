@@ -155,3 +155,80 @@ def test_a_periodic_sweep_is_scheduled_once_when_the_service_starts(
             select(jobs.Deadline).where(jobs.Deadline.kind == warehouse_jobs.SWEEP)
         ).all()
         assert [d.state for d in pending] == [jobs.DeadlineState.PENDING]
+
+
+# -- recurring sweeps ---------------------------------------------------------------------
+EVERY = timedelta(minutes=5)
+flaky_passes: list[str] = []
+
+
+def flaky(session: Session, run: jobs.Pass) -> None:
+    """A sweep whose first pass breaks as a whole (after writing something)."""
+    flaky_passes.append("pass")
+    jobs.enqueue(session, "test.echo", {"text": f"pass {len(flaky_passes)}"})
+    if len(flaky_passes) == 1:
+        raise RuntimeError("the sweep broke")
+
+
+def rows(session: Session, run: jobs.Pass) -> None:
+    """A sweep over three rows; the second one breaks."""
+    for name in ("a", "b", "c"):
+
+        def check(name: str = name) -> None:
+            jobs.enqueue(session, "test.echo", {"text": name})
+            if name == "b":
+                raise ValueError("row b is malformed")
+
+        run.unit(f"row {name}", check)
+
+
+jobs.register_recurring("test.flaky", flaky, every=EVERY)
+jobs.register_recurring("test.rows", rows, every=EVERY)
+
+
+def _passes(sessions: sessionmaker[Session], kind: str) -> list[Deadline]:
+    with session_scope(sessions, write=False) as session:
+        return list(
+            session.scalars(select(Deadline).where(Deadline.kind == kind).order_by(Deadline.id))
+        )
+
+
+def test_a_recurring_pass_that_raises_is_recorded_and_the_next_pass_still_runs(
+    sessions: sessionmaker[Session],
+) -> None:
+    flaky_passes.clear()
+    with clock.frozen(START) as frozen:
+        with session_scope(sessions) as session:
+            jobs.ensure_recurring(session, "test.flaky")
+        frozen.advance(EVERY)
+        assert jobs.fire_due(sessions) == 1
+        first, second = _passes(sessions, "test.flaky")
+        assert (first.state, first.error) == (DeadlineState.FAILED, "the sweep broke")
+        assert (second.state, second.due_at) == (DeadlineState.PENDING, START + 2 * EVERY)
+        assert _effects(sessions) == {}  # the broken pass's writes were undone
+        frozen.advance(EVERY)
+        assert jobs.fire_due(sessions) == 1
+    assert flaky_passes == ["pass", "pass"]
+    assert _effects(sessions) == {"pass 2": 1}
+    states = [d.state for d in _passes(sessions, "test.flaky")]
+    assert states == [DeadlineState.FAILED, DeadlineState.FIRED, DeadlineState.PENDING]
+
+
+def test_a_failing_unit_of_a_pass_is_undone_alone_and_named_on_the_pass(
+    sessions: sessionmaker[Session],
+) -> None:
+    with clock.frozen(START) as frozen:
+        with session_scope(sessions) as session:
+            jobs.ensure_recurring(session, "test.rows")
+        frozen.advance(EVERY)
+        assert jobs.fire_due(sessions) == 1
+    assert _effects(sessions) == {"a": 1, "c": 1}  # b undone, c still processed
+    done, pending = _passes(sessions, "test.rows")
+    assert done.state is DeadlineState.FAILED
+    assert done.error == "row b: ValueError: row b is malformed"
+    assert pending.state is DeadlineState.PENDING
+
+
+def test_a_recurring_kind_needs_a_positive_interval() -> None:
+    with pytest.raises(ValueError, match='"every"'):
+        jobs.register_recurring("test.never", rows, every=timedelta(0))

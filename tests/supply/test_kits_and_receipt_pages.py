@@ -13,6 +13,7 @@ from tests.supply.test_warehouse_receipts import SYSTEM, allocated_table, make_w
 from tests.web.conftest import csrf, log_in
 
 from baotong.db.session import session_scope
+from baotong.supply import fulfilment
 from baotong.warehouse import inbound
 from baotong.warehouse import service as warehouse_service
 from baotong.warehouse.models import WarehouseKind
@@ -95,8 +96,12 @@ def test_the_warehouse_announces_supply_goods_and_both_pages_link_them(
         ]
         inbound.receive(session, SYSTEM, "SH-HJD", lines=counted, document_id=doc.id)
     table = admin.get(f"/supply/tables/{table_id}")
-    assert 'data-testid="received-' in table.text
-    assert "L1" in table.text
+    with session_scope(seeded) as session:
+        links = fulfilment.receipt_links(session, table_id)
+    assert links
+    for link in links:  # each link shows the units counted on its own receipt line
+        assert f'data-testid="received-{link.id}">{link.quantity}</span>' in table.text
+    assert table.text.count("<td>L1</td>") == len(links)
     admin.get("/lang/en")
     assert "Expected from supply" in admin.get("/warehouse/sites/SH-HJD").text
 
@@ -111,3 +116,24 @@ def test_a_warehouse_that_does_not_receive_the_provinces_supply_says_which_does(
     reply = admin.post("/warehouse/sites/SH-ZXC/expect-supply", data=csrf(admin))
     assert reply.status_code == 422  # the page again, saying why
     assert "SH-HJD" in reply.text
+
+
+def test_the_announce_button_names_a_table_that_failed_and_announces_the_others(
+    client: TestClient, seeded: sessionmaker[Session], people: People
+) -> None:
+    with session_scope(seeded) as session:
+        make_warehouse(session, "SH-HJD")
+        broken, _, _ = allocated_table(session, people)
+        good, _, _ = allocated_table(session, people)
+        fulfilment.allocations(session, broken)[0].sku_code = "NOT-AN-SKU"
+    admin = log_in(client, seeded, "admin")
+    reply = admin.post("/warehouse/sites/SH-HJD/expect-supply", data=csrf(admin))
+    assert reply.status_code == 200
+    assert 'data-testid="announce-failed"' in reply.text
+    assert f"#{broken}: " in reply.text
+    assert "NOT-AN-SKU" in reply.text
+    assert f'data-testid="supply-row-{good}"' in reply.text
+    assert f'data-testid="supply-row-{broken}"' not in reply.text
+    with session_scope(seeded) as session:
+        assert fulfilment.receipt_links(session, broken) == []
+        assert fulfilment.receipt_links(session, good)

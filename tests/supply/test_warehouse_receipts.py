@@ -12,13 +12,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.supply.conftest import SHANGHAI, People, filled_template
+from tests.supply.conftest import SHANGHAI, People, filled_template, line
 
 import baotong.warehouse.jobs as warehouse_jobs
 from baotong import jobs
 from baotong.auth.permissions import Principal
 from baotong.core import clock
-from baotong.core.exceptions import ConflictError
+from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.db.session import session_scope
 from baotong.supply import fulfilment, service
 from baotong.supply.models import DemandStatus, ReceiptLink
@@ -140,7 +140,7 @@ def test_the_whole_path_from_import_to_receiving_at_the_warehouse(
             ReceiveLine(
                 sku=sku,
                 qty=qty - 2 if sku == "FOOD-RICE-5" else qty,
-                damaged=3 if sku == "PROT-MASK" else 0,
+                damaged=3 if sku == "PROT-MASK-50" else 0,
                 lot=f"L-{sku}",
                 expiry=clock.now().date() + timedelta(days=200),
             )
@@ -148,13 +148,15 @@ def test_the_whole_path_from_import_to_receiving_at_the_warehouse(
         ]
         inbound.receive(session, SYSTEM, "SH-HJD", lines=counted, document_id=doc.id)
     with session_scope(sessions) as session:
-        links = {ln.sku_code: ln for ln in fulfilment.receipt_links(session, table_id)}
+        found = fulfilment.receipt_links(session, table_id)
+        links = {ln.sku_code: ln for ln in found}
+        assert len(links) == len(found)  # one link an SKU here: the dict loses none
         assert links["FOOD-RICE-5"].received == 118
         assert links["FOOD-RICE-5"].lot == "L-FOOD-RICE-5"
-        assert links["FOOD-RICE-5"].expiry is not None
-        if "PROT-MASK" in links:
-            assert links["PROT-MASK"].damaged == 3
-            assert links["PROT-MASK"].received == expected["PROT-MASK"] - 3
+        assert links["FOOD-RICE-5"].expiry == clock.now().date() + timedelta(days=200)
+        assert expected["PROT-MASK-50"] == 300  # a mask box in each of the 300 kits
+        assert (links["PROT-MASK-50"].received, links["PROT-MASK-50"].damaged) == (297, 3)
+        assert links["PROT-ALCOHOL"].received == expected["PROT-ALCOHOL"]
         assert all(ln.document_id == doc.id for ln in links.values())
         receipt = session.get(Document, doc.id)
         assert receipt is not None
@@ -162,7 +164,7 @@ def test_the_whole_path_from_import_to_receiving_at_the_warehouse(
         rows = inbound.supply_receipts(session, SYSTEM, "SH-HJD")
         assert rows[0]["table_id"] == table_id
         assert rows[0]["expected"] == sum(expected.values())
-        assert rows[0]["received"] == sum(ln.received or 0 for ln in links.values())
+        assert rows[0]["received"] == sum(expected.values()) - 2 - 3  # short rice, bad masks
 
 
 def test_lines_shipped_direct_are_expected_after_the_arrival_handover(
@@ -296,3 +298,182 @@ def test_two_racing_announcements_make_one_receipt(
         links = fulfilment.receipt_links(session, table_id)
         assert len(links) == len(fulfilment.allocations(session, table_id))
         assert {ln.document_id for ln in links} == {made[0] or made[1]}
+
+
+def two_rice_lines_allocated(session: Session, people: People, table_id: int) -> None:
+    """Walk a draft table of two rice lines (to two sites) to allocated, both lines via
+    the consolidation point."""
+    table = service.get_table(session, table_id, principal=people.owner)
+    service.submit(session, table_id=table_id, principal=people.owner)
+    service.quote(
+        session,
+        table_id=table_id,
+        principal=people.agent,
+        lines=[
+            QuoteLineIn(
+                line_id=ln.id,
+                supplier_code="SUP-ZJ-GRAIN",
+                unit_price=Decimal("40"),
+                available_quantity=10_000,
+                lead_time_hours=24,
+            )
+            for ln in table.lines
+        ],
+    )
+    service.decide(
+        session,
+        table_id=table_id,
+        principal=people.owner,
+        decisions=[DecisionIn(line_id=ln.id, accept=True) for ln in table.lines],
+    )
+    fulfilment.contract(session, table_id=table_id, documents=["合同"], principal=people.agent)
+    fulfilment.allocate(session, table_id=table_id, principal=people.agent)
+    for ln in table.lines:
+        fulfilment.override_shipping(
+            session,
+            table_id=table_id,
+            line_id=ln.id,
+            principal=people.agent,
+            data=ShippingOverride(mode=ShippingMode.CONSOLIDATED, comment="汇集"),
+        )
+
+
+def test_two_receipt_lines_of_one_sku_are_each_credited_their_own_count(
+    sessions: sessionmaker[Session],
+    people: People,
+    frozen: clock.FrozenClock,
+    make_table: Callable[..., int],
+) -> None:
+    table_id = make_table([line(quantity=100), line(quantity=80)])
+    with session_scope(sessions) as session:
+        make_warehouse(session, "SH-HJD")
+        two_rice_lines_allocated(session, people, table_id)
+        doc = inbound.expect_from_supply(session, table_id=table_id)
+        assert doc is not None
+        first, second = warehouse_service.lines_of(session, doc)
+        assert (first.sku, first.qty, second.sku, second.qty) == (
+            "FOOD-RICE-5",
+            100,
+            "FOOD-RICE-5",
+            80,
+        )
+        keys = {m["line_id"]: m["key"] for m in doc.data["supply"]["lines"]}
+    # the first line came 40 bags short with 5 damaged; the second in full, another lot;
+    # the clerk counts the second line first
+    with session_scope(sessions) as session:
+        inbound.receive(
+            session,
+            SYSTEM,
+            "SH-HJD",
+            document_id=doc.id,
+            lines=[
+                ReceiveLine(line_id=second.id, sku="FOOD-RICE-5", qty=80, lot="L2"),
+                ReceiveLine(line_id=first.id, sku="FOOD-RICE-5", qty=60, damaged=5, lot="L1"),
+            ],
+        )
+    with session_scope(sessions) as session:
+        links = {ln.key: ln for ln in fulfilment.receipt_links(session, table_id)}
+        one, two = links[keys[first.id]], links[keys[second.id]]
+        assert (one.quantity, one.received, one.damaged, one.lot) == (100, 55, 5, "L1")
+        assert (two.quantity, two.received, two.damaged, two.lot) == (80, 80, 0, "L2")
+        receipt = session.get(Document, doc.id)
+        assert receipt is not None
+        done = {
+            ln.id: (ln.qty_done, ln.qty_damaged, ln.lot)
+            for ln in warehouse_service.lines_of(session, receipt)
+        }
+        assert done == {first.id: (55, 5, "L1"), second.id: (80, 0, "L2")}
+        assert receipt.data["discrepancies"] == [
+            {"sku": "FOOD-RICE-5", "line_id": first.id, "kind": "short", "qty": 40},
+            {"sku": "FOOD-RICE-5", "line_id": first.id, "kind": "damaged", "qty": 5},
+        ]
+        rows = inbound.supply_receipts(session, SYSTEM, "SH-HJD")
+        assert (rows[0]["expected"], rows[0]["received"]) == (180, 135)
+
+
+def test_a_count_that_could_be_for_either_line_of_an_sku_is_refused(
+    sessions: sessionmaker[Session],
+    people: People,
+    frozen: clock.FrozenClock,
+    make_table: Callable[..., int],
+) -> None:
+    table_id = make_table([line(quantity=100), line(quantity=80)])
+    with session_scope(sessions) as session:
+        make_warehouse(session, "SH-HJD")
+        two_rice_lines_allocated(session, people, table_id)
+        doc = inbound.expect_from_supply(session, table_id=table_id)
+        assert doc is not None
+        first, second = warehouse_service.lines_of(session, doc)
+    with pytest.raises(ValidationError) as refused, session_scope(sessions) as session:
+        inbound.receive(
+            session,
+            SYSTEM,
+            "SH-HJD",
+            document_id=doc.id,
+            lines=[ReceiveLine(sku="FOOD-RICE-5", qty=100, lot="L1")],
+        )
+    assert refused.value.code == "warehouse.ambiguous_line"
+    assert refused.value.data["field"] == "lines.0.line_id"
+    assert refused.value.data["lines"] == [first.id, second.id]
+    with pytest.raises(ValidationError) as wrong, session_scope(sessions) as session:
+        inbound.receive(
+            session,
+            SYSTEM,
+            "SH-HJD",
+            document_id=doc.id,
+            lines=[ReceiveLine(line_id=first.id, sku="FOOD-OIL-5", qty=100)],
+        )
+    assert (wrong.value.code, wrong.value.data["field"]) == (
+        "warehouse.line_sku",
+        "lines.0.line_id",
+    )
+    # one line named, the other taken by elimination: each gets its own count
+    with session_scope(sessions) as session:
+        inbound.receive(
+            session,
+            SYSTEM,
+            "SH-HJD",
+            document_id=doc.id,
+            lines=[
+                ReceiveLine(sku="FOOD-RICE-5", qty=70, lot="L2"),
+                ReceiveLine(line_id=first.id, sku="FOOD-RICE-5", qty=100, lot="L1"),
+            ],
+        )
+    with session_scope(sessions) as session:
+        counted = {ln.id: ln.qty_done for ln in warehouse_service.lines_of(session, doc)}
+        assert counted == {first.id: 100, second.id: 70}
+        assert sorted((ln.received or 0) for ln in fulfilment.receipt_links(session, table_id)) == [
+            70,
+            100,
+        ]
+
+
+def test_a_table_that_fails_does_not_stop_the_sweep_nor_the_other_tables(
+    sessions: sessionmaker[Session], people: People, frozen: clock.FrozenClock
+) -> None:
+    with session_scope(sessions) as session:
+        make_warehouse(session, "SH-HJD")
+        broken, _, _ = allocated_table(session, people)
+        good, _, _ = allocated_table(session, people)
+        # a bad row: an allocation of an SKU the catalogue does not know
+        fulfilment.allocations(session, broken)[0].sku_code = "NOT-AN-SKU"
+        warehouse_jobs.ensure_sweep(session)
+    frozen.advance(timedelta(seconds=warehouse_jobs.SWEEP_SECONDS + 1))
+    assert jobs.fire_due(sessions) == 1
+    with session_scope(sessions) as session:
+        assert [d.source_id for d in _receipts(session)] == [str(good)]
+        assert fulfilment.receipt_links(session, broken) == []  # undone, not half-announced
+        passes = session.scalars(
+            select(jobs.Deadline)
+            .where(jobs.Deadline.kind == warehouse_jobs.SWEEP)
+            .order_by(jobs.Deadline.id)
+        ).all()
+        assert [d.state for d in passes] == [jobs.DeadlineState.FAILED, jobs.DeadlineState.PENDING]
+        assert passes[0].error is not None
+        assert passes[0].error.startswith(f"demand table {broken}: ")
+        assert "NOT-AN-SKU" in passes[0].error
+        fulfilment.allocations(session, broken)[0].sku_code = "FOOD-RICE-5"  # repaired
+    frozen.advance(timedelta(seconds=warehouse_jobs.SWEEP_SECONDS + 1))
+    assert jobs.fire_due(sessions) == 1  # the next pass runs and announces it
+    with session_scope(sessions) as session:
+        assert sorted(d.source_id for d in _receipts(session)) == sorted([str(good), str(broken)])

@@ -8,12 +8,14 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.warehouse.conftest import CODE, make_site
 from tests.web.conftest import log_in
 
 from baotong.config import Settings
 from baotong.db.session import session_scope
-from baotong.warehouse import demo, ledger
+from baotong.warehouse import demo, inbound, ledger, service
 from baotong.warehouse.models import Document, DocumentKind, DocumentStatus, Move
+from baotong.warehouse.schemas import ItemLine
 
 
 def test_the_demo_consolidation_point_seeds_once_and_its_pages_show_it(
@@ -70,3 +72,38 @@ def test_a_refused_scan_shows_the_reason_in_the_page_language(
     assert refused.status_code == 422
     assert 'data-feedback="error"' in refused.text
     assert "B-02-03-04" in refused.text
+
+
+def test_the_receive_form_credits_each_line_of_one_sku_its_own_count(
+    client: TestClient, seeded: sessionmaker[Session]
+) -> None:
+    with session_scope(seeded) as session:
+        make_site(session)
+        doc = inbound.expect_receipt(
+            session,
+            CODE,
+            [ItemLine(sku="FOOD-RICE-5", qty=100), ItemLine(sku="FOOD-RICE-5", qty=80)],
+            "supply_contract",
+            "C-7",
+        )
+        first, second = (ln.id for ln in service.lines_of(session, doc))
+        doc_id = doc.id
+    browser = log_in(client, seeded, "admin")
+    form = {
+        f"qty_{first}": "60",
+        f"lot_{first}": "L1",
+        f"qty_{second}": "80",
+        f"damaged_{second}": "2",
+        f"lot_{second}": "L2",
+        "scan_id": "page-recv-0001",
+        "csrf_token": browser.cookies["baotong_csrf"],
+    }
+    reply = browser.post(f"/warehouse/documents/{doc_id}/receive", data=form)
+    assert reply.status_code in (200, 303), reply.text[-2000:]
+    with session_scope(seeded) as session:
+        receipt = session.get(Document, doc_id)
+        assert receipt is not None
+        assert receipt.status is DocumentStatus.DONE
+        lines = service.lines_of(session, receipt)
+        counted = {ln.id: (ln.qty_done, ln.qty_damaged, ln.lot) for ln in lines}
+        assert counted == {first: (60, 0, "L1"), second: (78, 2, "L2")}

@@ -13,14 +13,25 @@ falls due; it never starts threads or polls on its own::
     jobs.register_deadline("ticket.sla", overdue)
     jobs.schedule(session, kind="ticket.sla", subject_type="ticket", subject_id="42",
                   due_at=clock.now() + timedelta(hours=4))
+
+    def sweep(session: Session, run: jobs.Pass) -> None:
+        for row_id in rows_to_check(session):
+            run.unit(f"row {row_id}", lambda: check(session, row_id))  # a savepoint each
+    jobs.register_recurring("ticket.sweep", sweep, every=timedelta(minutes=5))
+
+A recurring sweep's next pass is scheduled by the jobs layer whatever the outcome of the
+pass; a unit that fails is undone and recorded on the pass's deadline, and the other
+units go on.
 """
 
 from baotong.jobs.models import Deadline, DeadlineState, JobRun, JobStatus
 from baotong.jobs.runner import Job, JobStopped, Runner
 from baotong.jobs.service import (
+    Pass,
     cancel,
     cancel_deadlines,
     enqueue,
+    ensure_recurring,
     fire_due,
     get_job,
     register,
@@ -37,10 +48,12 @@ __all__ = [
     "JobRun",
     "JobStatus",
     "JobStopped",
+    "Pass",
     "Runner",
     "cancel",
     "cancel_deadlines",
     "enqueue",
+    "ensure_recurring",
     "fire_due",
     "get_job",
     "register",

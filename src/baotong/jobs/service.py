@@ -11,15 +11,16 @@ does not fire it again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from baotong.core import clock
-from baotong.core.exceptions import ConflictError, NotFoundError
+from baotong.core.exceptions import BaotongError, ConflictError, NotFoundError
 from baotong.db.session import session_scope
 from baotong.db.transitions import transition
 from baotong.jobs.models import WAITING, Deadline, DeadlineState, JobRun, JobStatus
@@ -33,6 +34,7 @@ DeadlineHandler = Callable[[Session, Deadline], None]
 RUNNER = "baotong.jobs.runner"  # session.info: the runner that executes what a session enqueues
 _SUBMIT = "baotong.jobs.submit"
 _SIGNAL = "baotong.jobs.signal"
+T = TypeVar("T")
 INTERRUPTED = "interrupted: the service stopped while this job was {status}; run it again."
 
 _handlers: dict[str, Handler] = {}
@@ -62,21 +64,108 @@ def register_deadline(kind: str, handler: DeadlineHandler) -> None:
     _deadline_handlers[kind] = handler
 
 
-_recurring: list[Callable[[Session], None]] = []
+# -- recurring sweeps -------------------------------------------------------------------
+class Pass:
+    """One pass of a recurring sweep, as its handler sees it.
+
+    ``unit(name, work)`` runs one unit of the pass (a table, a row) in a savepoint of its
+    own: a unit that raises has its writes undone and its reason kept under ``name``
+    (``failures``), and the pass goes on with the next unit. The pass's deadline is then
+    left failed with the reasons; the units that succeeded stay.
+    """
+
+    def __init__(self, session: Session, kind: str, deadline: Deadline | None = None) -> None:
+        self.session, self.kind, self.deadline = session, kind, deadline
+        self.failures: dict[str, str] = {}
+        self.done = 0
+
+    def unit(self, name: str, work: Callable[[], T]) -> T | None:
+        """``work()`` in a savepoint; its result, or None when it raised (kept as a failure)."""
+        try:
+            with self.session.begin_nested():
+                result = work()
+        except BaotongError as exc:
+            log.warning("recurring unit refused", kind=self.kind, unit=name, error=exc.message)
+            self.failures[name] = exc.message
+            return None
+        except Exception as exc:
+            log.exception("recurring unit failed", kind=self.kind, unit=name)
+            self.failures[name] = f"{type(exc).__name__}: {exc}"
+            return None
+        self.done += 1
+        return result
+
+    def summary(self) -> str:
+        """The failed units and their reasons, one a line."""
+        return "\n".join(f"{name}: {reason}" for name, reason in self.failures.items())
 
 
-def register_recurring(ensure: Callable[[Session], None]) -> None:
-    """A periodic sweep that schedules its own next pass: ``ensure(session)`` schedules it
-    unless a pass is pending, and runs when the service starts (``start_recurring``)."""
-    if ensure not in _recurring:
-        _recurring.append(ensure)
+RecurringHandler = Callable[[Session, Pass], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Recurring:
+    kind: str
+    handler: RecurringHandler
+    every: timedelta
+
+
+_recurring: dict[str, Recurring] = {}
+
+
+def register_recurring(kind: str, handler: RecurringHandler, every: timedelta) -> None:
+    """A sweep of ``kind`` that runs every ``every``: ``handler(session, pass_)`` does one
+    pass in the transaction that fires its deadline.
+
+    The jobs layer owns the schedule: whatever a pass does — succeeds, has units that fail
+    (``Pass.unit``), or raises as a whole (its writes undone, the deadline failed with the
+    reason) — the next pass is scheduled in the same transaction, so one bad pass never
+    stops the sweep. ``start_recurring`` schedules a first pass when the service starts.
+    """
+    if every <= timedelta(0):
+        raise ValueError(f'"every" of recurring kind "{kind}" must be > 0.')
+    known = _recurring.get(kind)
+    if known is not None and known.handler is not handler:
+        raise ValueError(
+            f'Recurring kind "{kind}" is already registered to {known.handler.__qualname__}.'
+        )
+    _recurring[kind] = Recurring(kind, handler, every)
+
+    def run_pass(session: Session, deadline: Deadline) -> None:
+        one = Pass(session, kind, deadline)
+        _recurring[kind].handler(session, one)
+        if one.failures:
+            log.warning("recurring pass had failures", kind=kind, failures=one.failures)
+            deadline.state, deadline.error = DeadlineState.FAILED, one.summary()[:2000]
+
+    _deadline_handlers[kind] = run_pass
+
+
+def ensure_recurring(session: Session, kind: str) -> Deadline:
+    """The pending pass of recurring ``kind``: the one there is, else one due after its
+    interval from now."""
+    spec = _recurring.get(kind)
+    if spec is None:
+        raise ValueError(f'No recurring sweep is registered as "{kind}".')
+    pending = session.scalar(
+        select(Deadline)
+        .where(Deadline.kind == kind, Deadline.state == DeadlineState.PENDING)
+        .order_by(Deadline.due_at)
+        .limit(1)
+    )
+    if pending is not None:
+        return pending
+    return schedule(
+        session, kind=kind, subject_type="recurring", subject_id=kind[:64],
+        due_at=clock.now() + spec.every,
+    )  # fmt: skip
 
 
 def start_recurring(sessions: sessionmaker[Session]) -> None:
-    """Make sure every registered periodic sweep has a pass scheduled (at startup)."""
-    for ensure in _recurring:
+    """Make sure every registered recurring sweep has a pass pending (at startup)."""
+    for kind in list(_recurring):
         with session_scope(sessions) as session:
-            ensure(session)
+            ensure_recurring(session, kind)
 
 
 # -- job runs -------------------------------------------------------------------------
@@ -244,7 +333,8 @@ def fire_due(sessions: sessionmaker[Session], *, limit: int = 100) -> int:
     """Fire the deadlines due by now, each in its own transaction; how many this call fired.
 
     A handler that raises leaves its deadline failed with the error (its writes undone),
-    so one bad row does not stop the others nor fire again.
+    so one bad row does not stop the others nor fire again. A recurring sweep's next pass
+    is scheduled in the same transaction, whatever the outcome of this one.
     """
     now = clock.now()
     with session_scope(sessions, write=False) as session:
@@ -277,6 +367,8 @@ def fire_due(sessions: sessionmaker[Session], *, limit: int = 100) -> int:
             except Exception as exc:
                 log.exception("deadline handler failed", id=deadline_id, kind=deadline.kind)
                 deadline.state, deadline.error = DeadlineState.FAILED, str(exc)[:2000]
+            if deadline.kind in _recurring:  # the next pass, whatever this one did
+                ensure_recurring(session, deadline.kind)
             fired += 1
     return fired
 

@@ -651,8 +651,8 @@ def attach_receipt(session: Session, links: list[ReceiptLink], document_id: int)
 
 @dataclass(frozen=True, slots=True)
 class Counted:
-    """What the warehouse counted in of one SKU of a receipt: good and damaged units, and
-    the lot and expiry it recorded."""
+    """What the warehouse counted in for one link's receipt line: good and damaged units,
+    and the lot and expiry it recorded."""
 
     good: int
     damaged: int
@@ -663,9 +663,10 @@ class Counted:
 def book_received(
     session: Session, *, document_id: int, counted: Mapping[str, Counted]
 ) -> list[ReceiptLink]:
-    """The warehouse received receipt ``document_id``: spread each SKU's counted units over
-    its links in order (each up to what it announced, the rest to the last), so the table
-    shows what arrived. Counting again replaces the figures."""
+    """The warehouse received receipt ``document_id``: each of its links gets what was
+    counted on its own receipt line (``counted`` by link key; a link not named received
+    nothing), so two links of one SKU — two suppliers, days or lots — each show their
+    own count. The warehouse counts a receipt once."""
     links = list(
         session.scalars(
             select(ReceiptLink)
@@ -673,19 +674,11 @@ def book_received(
             .order_by(ReceiptLink.id)
         )
     )
-    by_sku: dict[str, list[ReceiptLink]] = defaultdict(list)
-    for link in links:
-        by_sku[link.sku_code].append(link)
     now = clock.now()
-    for sku, rows in by_sku.items():
-        count = counted.get(sku, Counted(0, 0))
-        good, damaged = count.good, count.damaged
-        for i, link in enumerate(rows):
-            last = i == len(rows) - 1
-            link.received = good if last else min(good, link.quantity)
-            link.damaged = damaged if last else min(damaged, link.quantity - link.received)
-            good, damaged = good - link.received, damaged - link.damaged
-            link.lot, link.expiry, link.received_at = count.lot, count.expiry, now
+    for link in links:
+        count = counted.get(link.key, Counted(0, 0))
+        link.received, link.damaged = count.good, count.damaged
+        link.lot, link.expiry, link.received_at = count.lot, count.expiry, now
     session.flush()
     return links
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from fastapi.responses import FileResponse
 
-from baotong.api.deps import DbSession, Paging, require, with_total
+from baotong.api.deps import Context, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
-from baotong.warehouse import inbound, outbound, reports, service
+from baotong.core.exceptions import ValidationError
+from baotong.warehouse import inbound, outbound, photos, reports, service
 from baotong.warehouse.models import Document, DocumentKind, DocumentStatus
 from baotong.warehouse.schemas import (
     Assemble,
@@ -188,6 +190,37 @@ def receive(warehouse_code: str, body: Receive, session: DbSession, user: Operat
             scan_id=body.scan_id,
         ),
     )
+
+
+@router.post(DOC + "/photos", status_code=201)
+def upload_photo(
+    document_id: int,
+    session: DbSession,
+    user: Operator,
+    context: Context,
+    file: Annotated[UploadFile | None, File(description="A photo of the delivery.")] = None,
+) -> dict[str, str]:
+    """Attach a photo (JPEG, PNG or WebP, up to 10 MB) to a receipt; its stored name."""
+    if file is None or not file.filename:
+        raise ValidationError("choose a photo to upload.", code="warehouse.no_upload", field="file")
+    name = inbound.attach_photo(
+        session,
+        user,
+        context.settings,
+        document_id,
+        filename=file.filename,
+        content=file.file.read(photos.MAX_BYTES + 1),
+    )
+    return {"name": name}
+
+
+@router.get(DOC + "/photos/{name}")
+def photo(
+    document_id: int, name: str, session: DbSession, user: Reader, context: Context
+) -> FileResponse:
+    """A photo of a receipt, with its picture type."""
+    found = inbound.photo_path(session, user, context.settings, document_id, name)
+    return FileResponse(found, media_type=photos.media_type(name), filename=name[9:])
 
 
 @router.post(SITE + "/picks", response_model=DocumentRead, status_code=201)

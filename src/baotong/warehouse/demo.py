@@ -155,7 +155,9 @@ def seed_supply_demo(session: Session, settings: Settings) -> list[str]:
         doc = service.get_document(session, DEMO, swept.documents[0])
         expiry = clock.now().date() + timedelta(days=180)
         counted = [
-            ReceiveLine(sku=ln.sku, qty=ln.qty, lot=f"SH-{ln.sku}"[:48], expiry=expiry)
+            ReceiveLine(
+                line_id=ln.id, sku=ln.sku, qty=ln.qty, lot=f"SH-{ln.sku}"[:48], expiry=expiry
+            )
             for ln in service.lines_of(session, doc)
         ]
         inbound.receive(session, DEMO, SUPPLY_CODE, lines=counted, document_id=doc.id)

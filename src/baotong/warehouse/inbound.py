@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from baotong import jobs
+from baotong.audit import service as audit
 from baotong.auth.permissions import Principal
+from baotong.config import Settings
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.supply import fulfilment
 from baotong.supply.models import DemandTable
-from baotong.warehouse import ledger, service
+from baotong.warehouse import ledger, photos, service
 from baotong.warehouse.models import (
     Document,
     DocumentKind,
@@ -39,6 +44,12 @@ SUPPLY_KINDS = (WarehouseKind.CONSOLIDATION_POINT, WarehouseKind.CENTRAL)
 RECEIVING = (WarehouseStatus.OPEN, WarehouseStatus.OPENING)
 N_("error.warehouse.no_supply_warehouse")
 N_("error.warehouse.not_supply_warehouse")
+N_("error.warehouse.ambiguous_line")
+N_("error.warehouse.line_sku")
+N_("error.warehouse.photo_kind")
+N_("error.warehouse.photo_size")
+N_("error.warehouse.no_photo")
+N_("error.warehouse.no_upload")
 
 
 # -- 1. receive ---------------------------------------------------------------------------------
@@ -171,18 +182,28 @@ def expect_from_supply(
 
 @dataclass(slots=True)
 class SupplySweep:
-    """What one pass over the supply tables announced, and the provinces it could not
-    serve (no warehouse: the tables wait for the next pass)."""
+    """What one pass over the supply tables announced, the provinces it could not serve
+    (no warehouse: the tables wait for the next pass), and the tables that failed (their
+    writes undone), each with the reason."""
 
     documents: list[int] = field(default_factory=list)
     unserved: dict[int, str] = field(default_factory=dict)  # table id → province
+    failed: dict[int, str] = field(default_factory=dict)  # table id → reason
 
 
 def expect_all_from_supply(
-    session: Session, *, warehouse: Warehouse | None = None, actor: str = "supply"
+    session: Session,
+    *,
+    warehouse: Warehouse | None = None,
+    actor: str = "supply",
+    run: jobs.Pass | None = None,
 ) -> SupplySweep:
     """Announce the new goods of every allocated or later table (of ``warehouse``'s
-    province, if given, and only when it is that province's supply warehouse)."""
+    province, if given, and only when it is that province's supply warehouse).
+
+    Each table is a unit of ``run`` (a pass of the sweep; one of its own when not given):
+    in a savepoint, so a table that fails is undone and listed in ``failed`` with the
+    reason, and the other tables are still announced."""
     query = select(DemandTable.id, DemandTable.province_code).where(
         DemandTable.status.in_(fulfilment.OWING)
     )
@@ -198,16 +219,24 @@ def expect_all_from_supply(
                 warehouse=chosen.code,
             )
         query = query.where(DemandTable.province_code == warehouse.province_code)
+    run = run or jobs.Pass(session, "warehouse.supply_receipts")
     result = SupplySweep()
     for table_id, province in session.execute(query.order_by(DemandTable.id)).all():
-        try:
-            doc = expect_from_supply(session, table_id=table_id, actor=actor)
-        except ConflictError as exc:
-            if exc.code != "warehouse.no_supply_warehouse":
-                raise
-            result.unserved[table_id] = province
-            continue
-        if doc is not None:
+
+        def announce(table_id: int = table_id, province: str = province) -> Document | None:
+            try:
+                return expect_from_supply(session, table_id=table_id, actor=actor)
+            except ConflictError as exc:
+                if exc.code != "warehouse.no_supply_warehouse":
+                    raise
+                result.unserved[table_id] = province
+                return None
+
+        name = f"demand table {table_id}"
+        doc = run.unit(name, announce)
+        if name in run.failures:
+            result.failed[table_id] = run.failures[name]
+        elif doc is not None:
             result.documents.append(doc.id)
     if result.unserved:
         log.warning("supply tables without a warehouse", tables=result.unserved)
@@ -241,6 +270,119 @@ def supply_receipts(session: Session, principal: Principal, code: str) -> list[d
         row["expected"] += link.quantity
         row["received"] += link.received or 0
     return [rows[k] for k in sorted(rows)]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What was counted for one expected receipt line (or, ``line_id`` None, of an SKU no
+    line expected): units, damaged, and the lots and expiry dates seen."""
+
+    sku: str
+    line_id: int | None
+    want: int
+    got: int = 0
+    damaged: int = 0
+    counted: bool = False
+    lots: list[str] = field(default_factory=list)
+    expiries: list[date] = field(default_factory=list)
+
+    def add(self, item: ReceiveLine) -> None:
+        self.got, self.damaged, self.counted = (
+            self.got + item.qty,
+            self.damaged + item.damaged,
+            True,
+        )
+        if item.lot and item.lot not in self.lots:
+            self.lots.append(item.lot)
+        if item.expiry is not None:
+            self.expiries.append(item.expiry)
+
+    def discrepancies(self, *, against_plan: bool) -> list[dict[str, Any]]:
+        where: dict[str, Any] = {"sku": self.sku}
+        if self.line_id is not None:
+            where["line_id"] = self.line_id
+        found = []
+        if against_plan and self.got != self.want:
+            kind = "short" if self.got < self.want else "over"
+            found.append({**where, "kind": kind, "qty": abs(self.want - self.got)})
+        if self.damaged:
+            found.append({**where, "kind": "damaged", "qty": self.damaged})
+        return found
+
+    def booked(self) -> fulfilment.Counted:
+        """The line's count as the supply table shows it: its first lot, the earliest
+        expiry (the one stock is picked by)."""
+        return fulfilment.Counted(
+            self.got - self.damaged,
+            self.damaged,
+            self.lots[0] if self.lots else "",
+            min(self.expiries, default=None),
+        )
+
+
+def _match(
+    doc: Document, expected: list[DocumentLine], items: list[ReceiveLine]
+) -> list[DocumentLine | None]:
+    """The expected line each counted item is for (None: no line expects its SKU).
+
+    An item naming its ``line_id`` gets that line (of its SKU). Otherwise the lines of its
+    SKU are the candidates — those announced with the item's lot, when any is — and the
+    one of them, or the one no other item took, is chosen; when several remain the count
+    is refused (``warehouse.ambiguous_line``) naming them, so units are never credited to
+    the wrong line. A second item for a line taken already is another lot of it.
+    """
+    by_id = {line.id: line for line in expected}
+    found: list[DocumentLine | None] = [None] * len(items)
+    taken: set[int] = set()
+    for i, item in enumerate(items):
+        if item.line_id is None:
+            continue
+        line = by_id.get(item.line_id)
+        if line is None:
+            raise ValidationError(
+                f"is not a line of receipt {doc.id}.",
+                code="warehouse.unknown_line",
+                field=f"lines.{i}.line_id",
+                value=item.line_id,
+                document=doc.id,
+            )
+        if line.sku != item.sku:
+            raise ValidationError(
+                f"is the line of {line.sku}, not of {item.sku}.",
+                code="warehouse.line_sku",
+                field=f"lines.{i}.line_id",
+                value=item.line_id,
+                sku=item.sku,
+                line_sku=line.sku,
+            )
+        found[i] = line
+        taken.add(line.id)
+    for i, item in enumerate(items):
+        if item.line_id is not None:
+            continue
+        same = [line for line in expected if line.sku == item.sku]
+        if not same:
+            continue
+        same = [line for line in same if item.lot and line.lot == item.lot] or same
+        free = [line for line in same if line.id not in taken]
+        chosen = same if len(same) == 1 else free
+        if len(chosen) != 1:
+            ids = [line.id for line in same]
+            raise ValidationError(
+                f"receipt {doc.id} has {len(ids)} lines of {item.sku} "
+                f"({', '.join(map(str, ids))}); name the line these units are for.",
+                code="warehouse.ambiguous_line",
+                field=f"lines.{i}.line_id",
+                value=None,
+                sku=item.sku,
+                lines=ids,
+                listed=", ".join(map(str, ids)),
+                count=len(ids),
+                document=doc.id,
+            )
+        found[i] = chosen[0]
+        taken.add(chosen[0].id)
+    return found
 
 
 def receive(
@@ -284,7 +426,8 @@ def receive(
             )
             source = (DocumentStatus.OPEN,)
         dock = service.location(session, warehouse, DOCK_IN)
-        expected = {line.sku: line for line in service.lines_of(session, doc)}
+        expected = service.lines_of(session, doc) if document_id is not None else []
+        matched = _match(doc, expected, lines)
         putaway = service.new_document(
             session,
             warehouse,
@@ -294,21 +437,26 @@ def receive(
             source_type="receipt",
             source_id=str(doc.id),
         )
-        counted: dict[str, list[int]] = {}
+        tallies = {line.id: _Tally(line.sku, line.id, line.qty) for line in expected}
+        extra: dict[str, _Tally] = {}  # SKUs counted that no line expected
         suggested: dict[str, Location] = {}  # one suggestion an SKU (see suggest_location)
         service.ensure_lots(session, warehouse, [(i.sku, i.lot, i.expiry) for i in lines])
-        for item in lines:
+        for item, expected_line in zip(lines, matched, strict=True):
             good = item.qty - item.damaged
-            line = expected.get(item.sku)
-            if line is None or line.qty_done + line.qty_damaged > 0:
+            line = expected_line
+            if line is None or tallies[line.id].counted:
+                # not expected, or another lot of a line counted already: a line of its own
                 line = DocumentLine(document_id=doc.id, sku=item.sku, qty=0)
                 session.add(line)
+            tally = (
+                tallies[expected_line.id]
+                if expected_line is not None
+                else extra.setdefault(item.sku, _Tally(item.sku, None, 0))
+            )
+            tally.add(item)
             line.lot, line.expiry = item.lot, item.expiry
             line.qty_done, line.qty_damaged = good, item.damaged
             line.to_location_id = dock.id
-            total = counted.setdefault(item.sku, [0, 0])
-            total[0] += item.qty
-            total[1] += item.damaged
             if good > 0:
                 ledger.move(
                     session,
@@ -336,34 +484,28 @@ def receive(
                     )
                 )
         discrepancies = []
-        planned: dict[str, int] = {}
-        for line in expected.values():
-            planned[line.sku] = planned.get(line.sku, 0) + line.qty
-        for sku in sorted(set(planned) | set(counted)):
-            want, (got, damaged) = planned.get(sku, 0), counted.get(sku, [0, 0])
-            if document_id is not None and got < want:
-                discrepancies.append({"sku": sku, "kind": "short", "qty": want - got})
-            if document_id is not None and got > want:
-                discrepancies.append({"sku": sku, "kind": "over", "qty": got - want})
-            if damaged:
-                discrepancies.append({"sku": sku, "kind": "damaged", "qty": damaged})
+        for tally in [*tallies.values(), *(extra[sku] for sku in sorted(extra))]:
+            discrepancies.extend(tally.discrepancies(against_plan=document_id is not None))
         session.flush()
         if doc.source_type == SUPPLY_SOURCE:
+            keys = {
+                int(row["line_id"]): str(row["key"])
+                for row in (doc.data.get("supply") or {}).get("lines", [])
+            }
             fulfilment.book_received(
                 session,
                 document_id=doc.id,
                 counted={
-                    sku: fulfilment.Counted(
-                        got - damaged,
-                        damaged,
-                        next((i.lot for i in lines if i.sku == sku), ""),
-                        next((i.expiry for i in lines if i.sku == sku), None),
-                    )
-                    for sku, (got, damaged) in counted.items()
+                    keys[line_id]: tally.booked()
+                    for line_id, tally in tallies.items()
+                    if line_id in keys
                 },
             )
         service.set_data(
-            doc, discrepancies=discrepancies, photos=list(photos), putaway_id=putaway.id
+            doc,
+            discrepancies=discrepancies,
+            photos=[*doc.data.get("photos", []), *photos],
+            putaway_id=putaway.id,
         )
         service.move_to(
             session, warehouse, doc, source, DocumentStatus.DONE, principal.username, data=doc.data
@@ -506,3 +648,48 @@ def approve_count(session: Session, principal: Principal, document_id: int) -> D
         principal.username,
         data=doc.data,
     )
+
+
+# -- photos of receipts -----------------------------------------------------------------------
+def attach_photo(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    document_id: int,
+    *,
+    filename: str,
+    content: bytes,
+) -> str:
+    """Keep a photo of receipt ``document_id`` (the delivery, or its damage) and list it on
+    the receipt; its stored name. Checked first (``photos.check``), then written."""
+    warehouse, doc = service.document_of(session, principal, document_id, DocumentKind.RECEIPT)
+    name = photos.check(filename, content, field="file")
+    stored = photos.save(settings, doc.id, name, content)
+    service.set_data(doc, photos=[*doc.data.get("photos", []), stored])
+    session.flush()
+    audit.record(
+        session,
+        actor=principal.username,
+        action="warehouse_document.photo",
+        object_type=service.DOCUMENT.name,
+        object_id=str(doc.id),
+        after={"photo": stored},
+        province_code=warehouse.province_code,
+    )
+    return stored
+
+
+def photo_path(
+    session: Session, principal: Principal, settings: Settings, document_id: int, name: str
+) -> Path:
+    """Where a photo listed on receipt ``document_id`` lies; not found when it has none."""
+    _, doc = service.document_of(session, principal, document_id, DocumentKind.RECEIPT)
+    found = photos.folder(settings, doc.id) / name
+    if name not in doc.data.get("photos", []) or not found.is_file():
+        raise NotFoundError(
+            f"Receipt {document_id} has no photo '{name}'.",
+            code="warehouse.no_photo",
+            id=document_id,
+            name=name,
+        )
+    return found

@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from baotong.api.deps import DbSession
+from baotong.api.deps import Context, DbSession
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ConflictError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import PageRequest
-from baotong.warehouse import inbound, jobs, outbound, service
+from baotong.warehouse import inbound, jobs, outbound, photos, service
 from baotong.warehouse.models import Document, DocumentKind, DocumentStatus
 from baotong.warehouse.schemas import (
     DispatchCreate,
@@ -77,6 +77,7 @@ def _site(
     code: str,
     error: Refusal | None = None,
     announced: int | None = None,
+    failed: dict[int, str] | None = None,
 ) -> Response:
     warehouse = service.get_warehouse(session, user, code)
     stock = service.stock(session, user, code, page=PageRequest(limit=200))
@@ -109,6 +110,7 @@ def _site(
         kits=service.catalogue().kit_codes,
         supply=inbound.supply_receipts(session, user, code),
         announced=announced,
+        failed=failed or {},
         error=_error(request, error),
         skus=[*service.catalogue().skus, *service.catalogue().kit_codes],
         status_code=422 if error else 200,
@@ -142,8 +144,17 @@ def expect_supply_page(
     return attempt(
         session,
         announce,
-        done=lambda swept: see_other(
-            f"/warehouse/sites/{warehouse_code}?announced={len(swept.documents)}"
+        done=lambda swept: (
+            _site(  # the tables that failed, with why; the others were announced
+                request,
+                session,
+                user,
+                warehouse_code,
+                announced=len(swept.documents),
+                failed=swept.failed,
+            )
+            if swept.failed
+            else see_other(f"/warehouse/sites/{warehouse_code}?announced={len(swept.documents)}")
         ),
         refused=lambda exc: _site(request, session, user, warehouse_code, error=exc),
     )
@@ -439,7 +450,9 @@ async def receive_expected_page(
             }
             if str(values.get("qty", "")).strip() in ("", "0"):
                 continue
-            lines.append(parse_form(ReceiveLine, {**values, "sku": line.sku}))
+            lines.append(
+                parse_form(ReceiveLine, {**values, "sku": line.sku, "line_id": str(line.id)})
+            )
         if not lines:
             raise ValidationError(
                 "count at least one line.", code="warehouse.nothing_counted", field="qty"
@@ -454,6 +467,27 @@ async def receive_expected_page(
         )
 
     return _scan_action(request, session, user, document_id, act)
+
+
+@router.post(DOC + "/photos", include_in_schema=False, dependencies=[Csrf])
+async def photo_page(
+    request: Request, document_id: int, session: DbSession, user: Operator, context: Context
+) -> Response:
+    """Attach a photo of the delivery or its damage to a receipt."""
+    upload = (await request.form()).get("file")
+    content = await upload.read(photos.MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    filename = upload.filename if isinstance(upload, UploadFile) and upload.filename else ""
+
+    def attach() -> str:
+        if not filename:
+            raise ValidationError(
+                "choose a photo to upload.", code="warehouse.no_upload", field="file"
+            )
+        return inbound.attach_photo(
+            session, user, context.settings, document_id, filename=filename, content=content
+        )
+
+    return _scan_action(request, session, user, document_id, attach)
 
 
 @router.post(DOC + "/approve", include_in_schema=False, dependencies=[Csrf])

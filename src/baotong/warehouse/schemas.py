@@ -79,7 +79,12 @@ class ItemLine(BaseModel):
 
 
 class ReceiveLine(ItemLine):
+    """Units counted at the dock. Against an expected receipt, ``line_id`` names the
+    receipt line they are for; without it they go to the one line of their SKU (and lot,
+    when several lines of the SKU carry lots), and are refused when that is ambiguous."""
+
     damaged: int = Field(0, ge=0)
+    line_id: int | None = Field(None, description="The expected receipt's line counted.")
 
 
 class ExpectedReceipt(BaseModel):
