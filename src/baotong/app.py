@@ -33,6 +33,7 @@ from baotong.network.entities import Network
 from baotong.network.reference import load_active
 from baotong.notify import jobs as notify_jobs  # noqa: F401  (the email job)
 from baotong.supply import jobs as supply_jobs  # noqa: F401  (the supply clocks' deadlines)
+from baotong.tracking import jobs as tracking_jobs  # noqa: F401  (the daily scan retention pass)
 from baotong.transport import jobs as transport_jobs
 from baotong.warehouse import jobs as warehouse_jobs  # noqa: F401  (the supply receipts sweep)
 

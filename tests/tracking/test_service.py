@@ -268,3 +268,31 @@ def test_pruning_forgets_whole_days_before_the_retention_and_keeps_the_rest(
         again = tracking.ingest(session, network=network, events=scans(HENAN_ITEM)[:1],
                                 principal=staff())  # fmt: skip
     assert again.events_added == 1
+
+
+def test_the_daily_retention_pass_forgets_old_scans_and_schedules_the_next_day(
+    seeded: sessionmaker[Session], network: Network, items: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from baotong import jobs
+    from baotong.config import get_settings
+    from baotong.core import clock
+    from baotong.jobs.models import Deadline, DeadlineState
+    from baotong.tracking.jobs import PRUNE
+
+    monkeypatch.setenv("BAOTONG_SCAN_RETENTION_DAYS", "1")
+    get_settings.cache_clear()
+    try:
+        with clock.frozen(T0 + timedelta(days=1)) as frozen:  # the scans are a day old
+            with session_scope(seeded) as session:
+                jobs.ensure_recurring(session, PRUNE)
+            frozen.advance(timedelta(days=1))
+            assert jobs.fire_due(seeded) == 1
+    finally:
+        get_settings.cache_clear()
+    with session_scope(seeded, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(ScanEvent)) == 0
+        passes = session.scalars(select(Deadline).where(Deadline.kind == PRUNE)
+                                 .order_by(Deadline.due_at)).all()  # fmt: skip
+        assert [p.state for p in passes] == [DeadlineState.FIRED, DeadlineState.PENDING]
+        assert passes[1].due_at - passes[0].due_at == timedelta(days=1)
