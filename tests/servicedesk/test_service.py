@@ -4,6 +4,7 @@ reminders and escalation; the SLA report; scripts; call-centre diversion."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -274,9 +275,23 @@ def test_an_overflowing_province_diverts_up_to_the_cap_and_logs_why(
         assert (seats.remote_seats, seats.agents_online) == (10, 30)
 
 
+@pytest.mark.parametrize("first_pass_fails", [False, True])
 def test_the_sweep_diverts_and_schedules_itself_again(
-    seeded: sessionmaker[Session], network: Network
-) -> None:
+    seeded: sessionmaker[Session], network: Network, first_pass_fails: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A pass that fails (the telephony's figures unreadable, say) does not stop the sweep:
+    the next pass still comes and diverts."""
+    if first_pass_fails:
+        divert, calls = load.divert, []
+
+        def once_broken(session: Session) -> list[Any]:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("figures unreadable")
+            return divert(session)
+
+        monkeypatch.setattr(load, "divert", once_broken)
     with clock.frozen(T0) as now:
         with session_scope(seeded) as session:
             load.set_rule(

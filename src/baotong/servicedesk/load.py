@@ -1,11 +1,11 @@
 """Call-centre load per province, diversion of overflow, remote seats, and the public
 channels board.
 
-The telephony feeds each province's figures (``feed``); the sweep (``sweep``, a deadline
-kind that re-schedules itself every ``SWEEP_SECONDS``) applies every active diversion
-rule: a province over its threshold sends up to ``cap`` of its excess contacts to its
-targets in order — a province takes what keeps it under its own threshold, the national
-centre takes the rest — and each move is logged with its reason.
+The telephony feeds each province's figures (``feed``); the sweep (``sweep``, a recurring
+pass every ``SWEEP_SECONDS``, scheduled by the jobs layer whatever a pass did) applies
+every active diversion rule: a province over its threshold sends up to ``cap`` of its
+excess contacts to its targets in order — a province takes what keeps it under its own
+threshold, the national centre takes the rest — and each move is logged with its reason.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from baotong.core import clock
 from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
-from baotong.jobs.models import Deadline, DeadlineState
 from baotong.network.entities import Network
 from baotong.servicedesk.models import (
     CallCentreLoad,
@@ -234,21 +233,18 @@ def divert(session: Session) -> list[Diversion]:
     return made
 
 
-def sweep(session: Session, deadline: jobs.Deadline) -> None:
-    """The periodic sweep: divert, then schedule the next one."""
-    divert(session)
-    jobs.schedule(session, kind=SWEEP, subject_type="call_centre", subject_id="all",
-                  due_at=clock.now() + timedelta(seconds=SWEEP_SECONDS))  # fmt: skip
+def sweep(session: Session, run: jobs.Pass) -> None:
+    """One pass of the periodic sweep: divert what overflows now. The jobs layer schedules
+    the next pass, whatever this one did."""
+    run.unit("diversions", lambda: divert(session))
 
 
 def ensure_sweep(session: Session) -> None:
-    """Schedule the sweep unless one is pending."""
-    pending = session.scalar(
-        select(Deadline.id).where(Deadline.kind == SWEEP, Deadline.state == DeadlineState.PENDING)
-    )
-    if pending is None:
-        jobs.schedule(session, kind=SWEEP, subject_type="call_centre", subject_id="all",
-                      due_at=clock.now() + timedelta(seconds=SWEEP_SECONDS))  # fmt: skip
+    """Schedule the sweep unless a pass is pending."""
+    jobs.ensure_recurring(session, SWEEP)
+
+
+jobs.register_recurring(SWEEP, sweep, every=timedelta(seconds=SWEEP_SECONDS))
 
 
 def diversions(session: Session, *, principal: Principal, page: PageRequest) -> Page[Diversion]:
