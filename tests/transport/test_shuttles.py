@@ -286,3 +286,28 @@ def test_a_document_rides_one_shuttle_only_in_the_database(
         with pytest.raises(IntegrityError):
             session.flush()
         session.rollback()
+
+
+def test_the_board_page_swaps_two_loads_with_a_seal_and_count_each(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    td = users.headers("transport_dispatcher", "420000")
+    url, (first, second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
+    login = {"username": "transport_dispatcher_420000", "password": "correct horse"}
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200
+    shuttle_id = url.rsplit("/", 1)[1]
+    page = client.get("/transport/shuttles")
+    for key in ("handed_seal", "handed_count", "received_seal", "received_count"):
+        assert f'name="{key}_{first}"' in page.text
+        assert f'name="{key}_{second}"' in page.text
+    form = {"csrf_token": client.cookies["baotong_csrf"], "handed_name": "赵师傅",
+            "received_name": "孙强", "area_vehicle": "鄂A·Q0001",
+            f"handed_seal_{first}": "QF-1", f"handed_count_{first}": "3",
+            f"handed_seal_{second}": "QF-2", f"handed_count_{second}": "2",
+            f"received_seal_{first}": "QF-1", f"received_count_{first}": "3",
+            f"received_seal_{second}": "QF-2", f"received_count_{second}": "2"}  # fmt: skip
+    done = client.post(f"/transport/shuttles/{shuttle_id}/swap", data=form,
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303, done.text
+    swapped = client.get(url, headers=td).json()
+    assert (swapped["stage"], swapped["discrepancies"]) == ("swapped", [])
