@@ -34,7 +34,7 @@ from baotong.network.reference import load_active
 from baotong.notify import jobs as notify_jobs  # noqa: F401  (the email job)
 from baotong.supply import jobs as supply_jobs  # noqa: F401  (the supply clocks' deadlines)
 from baotong.tracking import jobs as tracking_jobs  # noqa: F401  (the daily scan retention pass)
-from baotong.transport import jobs as transport_jobs
+from baotong.transport import jobs as transport_jobs  # noqa: F401  (route plans, pass expiry)
 from baotong.warehouse import jobs as warehouse_jobs  # noqa: F401  (the supply receipts sweep)
 
 STATIC = Path(web.__file__).parent / "static"
@@ -85,7 +85,6 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         contingency_jobs.use(network=lambda: context.network, engine=engine)
-        transport_jobs.use(network=lambda: context.network)
         context.runner = Runner(sessions, settings, executor=executor_for(settings))
         await run_in_threadpool(context.runner.sweep)  # runs of a stopped process fail now
         await run_in_threadpool(start_recurring, sessions)  # periodic sweeps pending

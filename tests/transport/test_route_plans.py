@@ -204,3 +204,55 @@ def test_a_solve_that_crashes_fails_the_plan_and_it_can_be_solved_again(
     again = client.post(f"{API}/plans/{plan['id']}/solve", headers=td)
     assert again.status_code == 202, again.text
     assert _solved(client, td, again.json())["state"] == "solved"
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "crashed"])
+def test_a_plan_whose_job_ended_without_solving_it_says_failed_not_solving(
+    client: TestClient, users: Any, seeded: Any, ending: str
+) -> None:
+    """The plan's state is its job's: a job cancelled while queued, or one whose process
+    died mid-run (the sweep fails it), leaves no plan stuck 'solving'; it can be solved
+    again."""
+    from baotong import jobs
+    from baotong.auth.permissions import Principal
+    from baotong.db.session import session_scope
+    from baotong.jobs.models import JobRun, JobStatus
+    from baotong.transport import route_plans
+
+    td = users.headers("transport_dispatcher", "420000")
+    made = client.post(f"{API}/plans", headers=td, json=_body(_vans(client, td)))
+    assert made.status_code == 202, made.text
+    plan = _solved(client, td, made.json())
+    assert plan["state"] == "solved"
+    with session_scope(seeded) as session:
+        row = route_plans.solve(session, plan["id"], principal=Principal.system())
+        job_id = row.job_id
+        assert job_id is not None
+        if ending == "cancelled":
+            jobs.cancel(session, job_id, by="dispatcher")
+        else:  # the process running it died; the sweep failed the run
+            job = session.get(JobRun, job_id)
+            assert job is not None
+            job.status = JobStatus.FAILED
+            job.message = "the process running it stopped"
+        session.flush()
+    now = client.get(f"{API}/plans/{plan['id']}", headers=td).json()
+    assert (now["state"], now["job_id"]) == ("failed", job_id), now
+    again = client.post(f"{API}/plans/{plan['id']}/solve", headers=td)
+    assert again.status_code == 202, again.text
+    assert _solved(client, td, again.json())["state"] == "solved"
+
+
+def test_transport_jobs_plan_on_the_network_contingency_jobs_were_given() -> None:
+    """One network provider for every job handler: what the service hands the contingency
+    jobs is what a route plan is solved on (transport keeps no copy of its own)."""
+    from baotong.config import get_settings
+    from baotong.contingency import jobs as contingency_jobs
+
+    assert not hasattr(transport_jobs, "use")
+    marker: Any = object()
+    contingency_jobs.use(network=lambda: marker)
+    try:
+        assert transport_jobs.network_of(get_settings()) is marker
+    finally:
+        contingency_jobs.use()

@@ -106,7 +106,10 @@ def test_a_trailer_walks_its_cycle_and_the_swap_joins_the_chain_of_custody(
              for d in swapped.json()["discrepancies"]}  # fmt: skip
     assert found == {("seal_mismatch", "区保供组 孙强", "QF-1", "QF-7"),
                      ("short", "区保供组 孙强", "3", "2")}  # fmt: skip
-    assert swapped.json()["swap"]["handed"] == {"name": "赵师傅", "seal": "QF-1", "count": 3}
+    assert swapped.json()["swap"]["handed"] == {
+        "name": "赵师傅", "seal": "QF-1", "count": 3,
+        "loads": [{"document_id": shuttle["dispatch_ids"][0], "seal": "QF-1",
+                   "count": 3}]}  # fmt: skip
     returned = client.post(f"{url}/return", headers=td, json={})
     assert returned.json()["stage"] == "returned"
 
@@ -195,3 +198,116 @@ def test_the_board_page_and_the_cli_show_the_timetable(
     assert f"shuttle {shuttle['id']}:" in result.output
     assert "trailer 鄂A·T0009挂: loading" in result.output
     assert "1 shuttle(s)" in result.output
+
+
+def _at_station(client: TestClient, td: dict[str, str], seeded: sessionmaker[Session],
+                loads: list[tuple[int, str]]) -> tuple[str, list[int]]:  # fmt: skip
+    ids = _fleet(client, td)
+    docs = [_dispatched(seeded, packages=n, seal=s) for n, s in loads]
+    made = _timetable(client, td, ids, docs)
+    assert made.status_code == 201, made.text
+    url = f"{API}/shuttles/{made.json()['id']}"
+    assert client.post(f"{url}/depart", headers=td, json={}).json()["stage"] == "on_road"
+    assert client.post(f"{url}/arrive", headers=td, json={}).json()["stage"] == "at_station"
+    return url, docs
+
+
+def test_a_shuttle_with_two_loads_compares_seals_and_counts_per_load(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    td = users.headers("transport_dispatcher", "420000")
+    url, (first, second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
+    shuttle = client.get(url, headers=td).json()
+    assert [(x["document_id"], x["seal"], x["packages"]) for x in shuttle["loads"]] == [
+        (first, "QF-1", 3), (second, "QF-2", 2)]  # fmt: skip
+
+    def side(name: str, *entries: tuple[int, str, int]) -> dict[str, Any]:
+        return {"name": name, "loads": [{"document_id": d, "seal": s, "count": c}
+                                        for d, s, c in entries]}  # fmt: skip
+
+    # every seal intact and every count right: nothing to record
+    swapped = client.post(f"{url}/swap", headers=td, json={
+        "handed": side("赵师傅", (first, "QF-1", 3), (second, "QF-2", 2)),
+        "received": side("孙强", (first, "QF-1", 3), (second, "QF-2", 2)),
+        "area_vehicle": "鄂A·Q0001"})  # fmt: skip
+    assert swapped.status_code == 200, swapped.text
+    assert swapped.json()["discrepancies"] == []
+
+
+def test_a_short_second_load_is_named_by_its_document(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    td = users.headers("transport_dispatcher", "420000")
+    url, (first, second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
+    body = {"handed": {"name": "赵师傅", "loads": [
+                {"document_id": first, "seal": "QF-1", "count": 3},
+                {"document_id": second, "seal": "QF-2", "count": 2}]},
+            "received": {"name": "孙强", "loads": [
+                {"document_id": first, "seal": "QF-1", "count": 3},
+                {"document_id": second, "seal": "QF-9", "count": 1}]},
+            "area_vehicle": "鄂A·Q0001"}  # fmt: skip
+    swapped = client.post(f"{url}/swap", headers=td, json=body)
+    assert swapped.status_code == 200, swapped.text
+    found = {(d["kind"], d["document_id"], d["by"], str(d["expected"]), str(d["found"]))
+             for d in swapped.json()["discrepancies"]}  # fmt: skip
+    assert found == {("seal_mismatch", second, "孙强", "QF-2", "QF-9"),
+                     ("short", second, "孙强", "2", "1")}  # fmt: skip
+
+
+def test_the_swap_must_name_every_load_it_carries(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    td = users.headers("transport_dispatcher", "420000")
+    url, (first, _second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
+    side = {"name": "x", "loads": [{"document_id": first, "seal": "QF-1", "count": 3}]}
+    refused = client.post(f"{url}/swap", headers=td, json={
+        "handed": side, "received": side, "area_vehicle": "鄂A·Q0001"})  # fmt: skip
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "shuttle.loads_missing"
+    assert client.get(url, headers=td).json()["stage"] == "at_station"
+
+
+def test_a_document_rides_one_shuttle_only_in_the_database(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from baotong.transport.models import Shuttle, ShuttleLoad
+
+    td = users.headers("transport_dispatcher", "420000")
+    ids = _fleet(client, td)
+    doc = _dispatched(seeded)
+    made = _timetable(client, td, ids, [doc])
+    assert made.status_code == 201, made.text
+    with session_scope(seeded) as session:
+        other = session.get(Shuttle, made.json()["id"])
+        assert other is not None
+        session.add(ShuttleLoad(shuttle_id=other.id, document_id=doc, seal="X", packages=1))
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.rollback()
+
+
+def test_the_board_page_swaps_two_loads_with_a_seal_and_count_each(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    td = users.headers("transport_dispatcher", "420000")
+    url, (first, second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
+    login = {"username": "transport_dispatcher_420000", "password": "correct horse"}
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200
+    shuttle_id = url.rsplit("/", 1)[1]
+    page = client.get("/transport/shuttles")
+    for key in ("handed_seal", "handed_count", "received_seal", "received_count"):
+        assert f'name="{key}_{first}"' in page.text
+        assert f'name="{key}_{second}"' in page.text
+    form = {"csrf_token": client.cookies["baotong_csrf"], "handed_name": "赵师傅",
+            "received_name": "孙强", "area_vehicle": "鄂A·Q0001",
+            f"handed_seal_{first}": "QF-1", f"handed_count_{first}": "3",
+            f"handed_seal_{second}": "QF-2", f"handed_count_{second}": "2",
+            f"received_seal_{first}": "QF-1", f"received_count_{first}": "3",
+            f"received_seal_{second}": "QF-2", f"received_count_{second}": "2"}  # fmt: skip
+    done = client.post(f"/transport/shuttles/{shuttle_id}/swap", data=form,
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303, done.text
+    swapped = client.get(url, headers=td).json()
+    assert (swapped["stage"], swapped["discrepancies"]) == ("swapped", [])

@@ -94,8 +94,8 @@ def test_a_trailer_cycle_on_the_board_and_a_planned_delivery_signed_for(
     form.locator("input[name=handed_name]").fill("周师傅")
     form.locator("input[name=received_name]").fill("长宁区保供专班 陈敏")
     form.locator("input[name=area_vehicle]").fill("沪A·Q0001")
-    form.locator("input[name=received_seal]").fill("QF-999")
-    form.locator("input[name=received_count]").fill("2")
+    form.locator("[data-testid=received-seal]").fill("QF-999")
+    form.locator("[data-testid=received-count]").fill("2")
     page.get_by_test_id("swap").click()
     row = page.get_by_test_id("shuttle").first
     expect(row).to_have_attribute("data-stage", "swapped")

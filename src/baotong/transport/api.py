@@ -38,6 +38,7 @@ from baotong.transport.schemas import (
     ShuttleRead,
     StageIn,
     SwapIn,
+    SwapSideIn,
     TrailerRead,
     VehicleIn,
     VehicleRead,
@@ -224,13 +225,18 @@ def arrive(shuttle_id: int, body: StageIn, session: DbSession, user: Writer) -> 
                                                       principal=user))  # fmt: skip
 
 
+def _side(side: SwapSideIn) -> shuttles.SwapSide:
+    return shuttles.SwapSide(side.name, side.seal, side.count,
+                             tuple(shuttles.LoadCount(x.document_id, x.seal, x.count)
+                                   for x in side.loads))  # fmt: skip
+
+
 @router.post("/shuttles/{shuttle_id}/swap", response_model=ShuttleRead)
 def swap(shuttle_id: int, body: SwapIn, session: DbSession, network: CurrentNetwork,
          user: Writer) -> ShuttleRead:  # fmt: skip
     """Both sides' seals and counts; mismatches are kept as discrepancies."""
     row = shuttles.swap(session, shuttle_id,
-                        handed=shuttles.SwapSide(**body.handed.model_dump()),
-                        received=shuttles.SwapSide(**body.received.model_dump()),
+                        handed=_side(body.handed), received=_side(body.received),
                         area_vehicle=body.area_vehicle, at=body.at, note=body.note,
                         network=network, principal=user)  # fmt: skip
     return ShuttleRead.model_validate(row)

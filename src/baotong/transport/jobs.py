@@ -2,33 +2,29 @@
 granted credential expires, and its expiry at the end of its last day (both fired once by
 the platform's sweep).
 
-The network is this process's: the service hands in the network it has loaded with
-``use()``; elsewhere (a Dask worker, the CLI) the active network of the settings' data
-directory is loaded.
+The network is the one every job handler of this process plans on: the one the service
+hands the contingency jobs with ``contingency.jobs.use()`` (its loaded network); elsewhere
+(a Dask worker, the CLI) the active network of the settings' data directory.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from baotong import jobs
 from baotong.config import Settings
+from baotong.contingency import jobs as contingency_jobs
 from baotong.core.exceptions import BaotongError, NotFoundError
 from baotong.jobs.models import Deadline
 from baotong.network.entities import Network
-from baotong.network.reference import load_active
 from baotong.network.service import effective_network
 from baotong.transport import engine, route_plans, service
 from baotong.transport.models import Credential, RoutePlan
 
-_network: list[Callable[[Settings], Network]] = [load_active]
 
-
-def use(*, network: Callable[[], Network] | None = None) -> None:
-    """The network this process plans routes on (None: the settings' active network)."""
-    _network[0] = (lambda _: network()) if network is not None else load_active
+def network_of(settings: Settings) -> Network:
+    """The base network of this process's jobs (the contingency jobs' provider)."""
+    return contingency_jobs._tools.network(settings)
 
 
 def solve_plan(job: jobs.Job) -> None:
@@ -40,7 +36,7 @@ def solve_plan(job: jobs.Job) -> None:
         if row is None:
             raise NotFoundError(f"Unknown route plan {plan_id}.", code="route_plan.not_found",
                                 id=plan_id)  # fmt: skip
-        network = effective_network(session, network=_network[0](job.settings))
+        network = effective_network(session, network=network_of(job.settings))
         limit = row.time_limit_s
         try:
             problem = route_plans.problem_of(session, row, network)

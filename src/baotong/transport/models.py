@@ -14,11 +14,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from baotong.core.i18n import N_
 from baotong.db.base import Base
 from baotong.db.types import enum_type
+from baotong.jobs.models import WAITING, JobRun, JobStatus
 from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
@@ -179,7 +180,6 @@ class Shuttle(Base):
     arrived_at: Mapped[datetime | None]
     swapped_at: Mapped[datetime | None]
     returned_at: Mapped[datetime | None]
-    dispatch_ids: Mapped[list[Any]]  # the warehouse's dispatch documents it carries
     load_ref: Mapped[str] = mapped_column(String(40), index=True)
     packages: Mapped[int] = mapped_column(Integer)
     seal: Mapped[str | None] = mapped_column(String(40))
@@ -189,11 +189,40 @@ class Shuttle(Base):
     province_code: Mapped[str] = mapped_column(String(6), index=True)  # the destination's
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    loads: Mapped[list[ShuttleLoad]] = relationship(
+        lazy="selectin", order_by="ShuttleLoad.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def dispatch_ids(self) -> list[int]:
+        """The warehouse's dispatch documents it carries, in the order they were loaded."""
+        return [load.document_id for load in self.loads]
+
+
+class ShuttleLoad(Base):
+    """One load on a shuttle: a dispatch document of the consolidation point, with the seal
+    and the packages it left with. A document rides one shuttle only (unique), and the swap
+    compares seals and counts load by load."""
+
+    __tablename__ = "transport_shuttle_loads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    shuttle_id: Mapped[int] = mapped_column(
+        ForeignKey("transport_shuttles.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("wh_documents.id"), unique=True)
+    seal: Mapped[str | None] = mapped_column(String(40))
+    packages: Mapped[int] = mapped_column(Integer)
 
 
 class RoutePlan(Base):
     """A delivery plan: stops with packages and time windows served from one depot by the
-    vehicles given, solved in the background; each route becomes a delivery run."""
+    vehicles given, solved in the background; each route becomes a delivery run.
+
+    Its state is not stored: it is its job's (like a contingency plan's), so a job that was
+    cancelled or died with its process shows as a failed plan, never as one solving for
+    ever. A plan solved in the caller's transaction (the demo, the command line) has no
+    job; its result says how it ended."""
 
     __tablename__ = "transport_route_plans"
     noun = "route_plan"
@@ -207,10 +236,34 @@ class RoutePlan(Base):
     excluded: Mapped[list[Any]]  # vehicle ids left out when re-planning
     speed_kmh: Mapped[float] = mapped_column(Float)
     time_limit_s: Mapped[float] = mapped_column(Float)
-    state: Mapped[PlanState] = mapped_column(enum_type(PlanState), index=True)
-    job_id: Mapped[int | None] = mapped_column(Integer)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), index=True)
+    job: Mapped[JobRun | None] = relationship(lazy="joined")
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     province_code: Mapped[str] = mapped_column(String(6), index=True)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     solved_at: Mapped[datetime | None]
+
+    @property
+    def state(self) -> PlanState:
+        """Where the plan stands, read from its job and the result the job left."""
+        result = self.result or {}
+        if self.job is not None:
+            if self.job.status in WAITING:
+                return PlanState.SOLVING
+            if self.job.status is not JobStatus.SUCCEEDED:
+                return PlanState.FAILED
+        if "error" in result:
+            return PlanState.FAILED
+        if "routes" in result:
+            return PlanState.SOLVED
+        return PlanState.FAILED if self.job is not None else PlanState.DRAFT
+
+    @property
+    def failure(self) -> str | None:
+        """Why a failed plan failed: the solver's refusal, or how its job ended."""
+        if self.state is not PlanState.FAILED:
+            return None
+        if self.result and "error" in self.result:
+            return str(self.result.get("message") or self.result["error"])
+        return self.job.message if self.job is not None else None

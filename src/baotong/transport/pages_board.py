@@ -107,13 +107,17 @@ def _do(session: Session, shuttle_id: int, action: str, form: dict[str, str],
     if action == "arrive":
         return shuttles.arrive(session, shuttle_id, principal=user)
     if action == "swap":
+        row = shuttles.get(session, shuttle_id, principal=user)
+
+        def side(key: str) -> shuttles.SwapSide:
+            return shuttles.SwapSide(form.get(f"{key}_name", "").strip()[:64], loads=tuple(
+                shuttles.LoadCount(load.document_id,
+                                   form.get(f"{key}_seal_{load.document_id}", "")[:40],
+                                   _int(form, f"{key}_count_{load.document_id}"))
+                for load in row.loads))  # fmt: skip
+
         return shuttles.swap(
-            session, shuttle_id,
-            handed=shuttles.SwapSide(form.get("handed_name", "").strip()[:64],
-                                     form.get("handed_seal", "")[:40], _int(form, "handed_count")),
-            received=shuttles.SwapSide(form.get("received_name", "").strip()[:64],
-                                       form.get("received_seal", "")[:40],
-                                       _int(form, "received_count")),
+            session, shuttle_id, handed=side("handed"), received=side("received"),
             area_vehicle=form.get("area_vehicle", "").strip()[:100] or "?",
             note=form.get("note", "").strip()[:500] or None, network=network, principal=user,
         )  # fmt: skip

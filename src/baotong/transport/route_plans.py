@@ -18,7 +18,7 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from baotong import jobs
@@ -30,7 +30,6 @@ from baotong.core.exceptions import ConflictError, NotFoundError, ValidationErro
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
-from baotong.jobs.models import WAITING
 from baotong.network.entities import Network
 from baotong.network.lookup import region_at
 from baotong.transport import engine, problems, service
@@ -87,7 +86,7 @@ def create(
     service._own(principal, province, "The plan")
     row = RoutePlan(name=name.strip(), plan_date=plan_date, depot=dict(depot), stops=kept,
                     fleet=[dict(p) for p in fleet], excluded=[], speed_kmh=speed_kmh,
-                    time_limit_s=time_limit_s, state=PlanState.DRAFT, job_id=None, result=None,
+                    time_limit_s=time_limit_s, job_id=None, result=None,
                     province_code=province, created_by=principal.username,
                     created_at=clock.now(), solved_at=None)  # fmt: skip
     session.add(row)
@@ -117,16 +116,28 @@ def solve(session: Session, plan_id: int, *, principal: Principal) -> RoutePlan:
     from baotong.transport import jobs as _registers_the_job  # noqa: F401
 
     row = get(session, plan_id, principal=principal)
-    sources = [PlanState.DRAFT, PlanState.SOLVED, PlanState.FAILED]
-    if row.state is PlanState.SOLVING and row.job_id is not None:
-        ended = session.scalar(select(jobs.JobRun.status).where(jobs.JobRun.id == row.job_id))
-        if ended not in WAITING:  # its job died with the process that ran it: solve again
-            sources.append(PlanState.SOLVING)
+    if row.state is PlanState.SOLVING:
+        raise ConflictError(f"Route plan {row.id} is being solved.",
+                            code="route_plan.wrong_state", id=row.id, state=row.state)  # fmt: skip
     job = jobs.enqueue(session, SOLVE, {"plan_id": plan_id})
-    row = transition(session, RoutePlan, plan_id, RoutePlan.state, sources, PlanState.SOLVING,
-                     job_id=job.id)  # fmt: skip
+    done = session.execute(
+        update(RoutePlan)
+        .where(RoutePlan.id == plan_id, _same_job(row.job_id))
+        .values(job_id=job.id, result=None, solved_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if done != 1:  # another request queued a solve in the meantime
+        raise ConflictError(f"Route plan {row.id} is being solved.",
+                            code="route_plan.wrong_state", id=row.id,
+                            state=PlanState.SOLVING)  # fmt: skip
+    session.expire(row)
+    row = get(session, plan_id, principal=principal)
     _audit(session, principal, "route_plan.solve", row, {"job": job.id})
     return row
+
+
+def _same_job(job_id: int | None) -> Any:
+    return RoutePlan.job_id.is_(None) if job_id is None else RoutePlan.job_id == job_id
 
 
 def replan(session: Session, plan_id: int, *, without: int, principal: Principal) -> RoutePlan:
@@ -171,8 +182,10 @@ def solve_now(session: Session, plan_id: int, *, network: Network,
               principal: Principal) -> RoutePlan:  # fmt: skip
     """Solve a draft plan in this transaction (the demo and the command line; the console
     and the API queue it on the job runner)."""
-    row = transition(session, RoutePlan, plan_id, RoutePlan.state, PlanState.DRAFT,
-                     PlanState.SOLVING)  # fmt: skip
+    row = get(session, plan_id, principal=principal)
+    if row.state is not PlanState.DRAFT:
+        raise ConflictError(f"Route plan {row.id} is {row.state.value}.",
+                            code="route_plan.wrong_state", id=row.id, state=row.state)  # fmt: skip
     solution = engine.solve(problem_of(session, row, network), time_limit_s=row.time_limit_s)
     _audit(session, principal, "route_plan.solve", row)
     return store(session, plan_id, solution, network=network)
@@ -216,8 +229,8 @@ def store(session: Session, plan_id: int, solution: RoutingSolution, *,
     result = {"routes": routes, "unassigned": list(solution.unassigned),
               "feasible": solution.feasible, "seconds": solution.seconds,
               "distance_m": solution.distance_m}  # fmt: skip
-    row = transition(session, RoutePlan, plan_id, RoutePlan.state, PlanState.SOLVING,
-                     PlanState.SOLVED, result=result, solved_at=clock.now())  # fmt: skip
+    row.result, row.solved_at = result, clock.now()
+    session.flush()
     audit.record(session, actor="system", action="route_plan.solved", object_type="route_plan",
                  object_id=str(row.id), province_code=row.province_code,
                  after={"routes": len(routes), "unassigned": len(solution.unassigned),
@@ -227,9 +240,12 @@ def store(session: Session, plan_id: int, solution: RoutingSolution, *,
 
 def fail(session: Session, plan_id: int, *, code: str, message: str) -> None:
     """The plan could not be solved (say why on the page)."""
-    transition(session, RoutePlan, plan_id, RoutePlan.state, PlanState.SOLVING,
-               PlanState.FAILED, result={"error": code, "message": message[:500]},
-               solved_at=clock.now())  # fmt: skip
+    row = session.get(RoutePlan, plan_id)
+    if row is None:
+        raise NotFoundError(f"Unknown route plan {plan_id}.", code="route_plan.not_found",
+                            id=plan_id)  # fmt: skip
+    row.result, row.solved_at = {"error": code, "message": message[:500]}, clock.now()
+    session.flush()
 
 
 # -- the page's figures ---------------------------------------------------------------------

@@ -236,10 +236,20 @@ class StageIn(_In):
     at: AwareDatetime | None = None
 
 
-class SwapSideIn(_In):
-    name: str = Field(min_length=1, max_length=64)
-    seal: str = Field(max_length=40)
+class LoadCountIn(_In):
+    document_id: int = ID
+    seal: str = Field("", max_length=40)
     count: int = Field(ge=0, le=10_000_000)
+
+
+class SwapSideIn(_In):
+    """One side's statement: per load (dispatch document) the seal and the count; a shuttle
+    with a single load may be stated with ``seal`` and ``count`` alone."""
+
+    name: str = Field(min_length=1, max_length=64)
+    seal: str = Field("", max_length=40)
+    count: int = Field(0, ge=0, le=10_000_000)
+    loads: list[LoadCountIn] = Field(default_factory=list, max_length=50)
 
 
 class SwapIn(_In):
@@ -250,6 +260,14 @@ class SwapIn(_In):
     area_vehicle: str = Field(min_length=1, max_length=100)
     at: AwareDatetime | None = None
     note: str | None = Field(None, max_length=500)
+
+
+class ShuttleLoadRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    document_id: int
+    seal: str | None
+    packages: int
 
 
 class ShuttleRead(BaseModel):
@@ -267,6 +285,7 @@ class ShuttleRead(BaseModel):
     swapped_at: datetime | None
     returned_at: datetime | None
     dispatch_ids: list[int]
+    loads: list[ShuttleLoadRead]
     load_ref: str
     packages: int
     seal: str | None

@@ -42,7 +42,7 @@ from baotong.transport.entities import (
     ShuttleStage,
     VehicleKind,
 )
-from baotong.transport.models import Run, Shuttle, Vehicle
+from baotong.transport.models import Run, Shuttle, ShuttleLoad, Vehicle
 from baotong.warehouse import models as warehouse
 
 audit.register_type("shuttle", label_key=N_("object.shuttle"),
@@ -58,9 +58,15 @@ def _audit(session: Session, principal: Principal, action: str, row: Shuttle,
                  object_id=str(row.id), province_code=row.province_code, after=after)  # fmt: skip
 
 
+def _carried(session: Session, ids: list[int]) -> set[int]:
+    """Which of the dispatch documents ``ids`` ride a shuttle already."""
+    found = select(ShuttleLoad.document_id).where(ShuttleLoad.document_id.in_(ids))
+    return set(session.scalars(found))
+
+
 def _dispatched(session: Session, code: str, dispatch_ids: list[int]) -> list[dict[str, Any]]:
     """The warehouse's dispatch handovers (read only): each must be a done dispatch of the
-    consolidation point ``code`` that no other shuttle carries."""
+    consolidation point ``code`` that no other shuttle carries, named once."""
     site = session.scalar(select(warehouse.Warehouse).where(warehouse.Warehouse.code == code))
     if site is None or site.kind is not warehouse.WarehouseKind.CONSOLIDATION_POINT:
         raise ValidationError(f"is not a consolidation point: '{code}'.",
@@ -69,7 +75,7 @@ def _dispatched(session: Session, code: str, dispatch_ids: list[int]) -> list[di
     if not dispatch_ids:
         raise ValidationError("name at least one dispatched shipment.", code="shuttle.no_load",
                               field="dispatch_ids", value="")  # fmt: skip
-    carried = {i for row in session.scalars(select(Shuttle.dispatch_ids)) for i in row}
+    carried = _carried(session, list(dispatch_ids))
     out = []
     for i, doc_id in enumerate(dispatch_ids):
         doc = session.get(warehouse.Document, doc_id)
@@ -78,6 +84,10 @@ def _dispatched(session: Session, code: str, dispatch_ids: list[int]) -> list[di
                 or doc.status is not warehouse.DocumentStatus.DONE):  # fmt: skip
             raise ValidationError(f"is not a dispatch of {code}: {doc_id}.",
                                   code="shuttle.unknown_dispatch", field=f"dispatch_ids.{i}",
+                                  value=doc_id)  # fmt: skip
+        if doc_id in dispatch_ids[:i]:
+            raise ValidationError(f"names dispatch {doc_id} twice.",
+                                  code="shuttle.duplicate_dispatch", field=f"dispatch_ids.{i}",
                                   value=doc_id)  # fmt: skip
         if doc_id in carried:
             raise ConflictError(f"Dispatch {doc_id} rides another shuttle already.",
@@ -120,7 +130,10 @@ def timetable(
                              principal=principal)  # fmt: skip
     row = Shuttle(run_id=run.id, trailer_id=trailer.id, warehouse_code=warehouse_code.strip(),
                   station=station.strip(), departs_at=departs_at, arrives_at=arrives_at,
-                  dispatch_ids=list(dispatch_ids), load_ref="pending", packages=packages,
+                  loads=[ShuttleLoad(document_id=doc_id, seal=str(h.get("seal") or "")[:40]
+                                     or None, packages=len(h.get("packages") or []))
+                         for doc_id, h in zip(dispatch_ids, loads, strict=True)],
+                  load_ref="pending", packages=packages,
                   seal=",".join(seals)[:40] or None, stage=ShuttleStage.LOADING, swap=None,
                   discrepancies=[], province_code=run.province_code,
                   created_by=principal.username, created_at=clock.now())  # fmt: skip
@@ -180,12 +193,86 @@ def arrive(session: Session, shuttle_id: int, *, at: datetime | None = None,
 
 
 @dataclass(frozen=True, slots=True)
-class SwapSide:
-    """What one side of the swap states: who, the seal they see, the packages they count."""
+class LoadCount:
+    """What one side states of one load: the seal it sees and the packages it counts."""
 
-    name: str
+    document_id: int
     seal: str
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SwapSide:
+    """What one side of the swap states: who, and per load the seal and the count. A
+    shuttle with one load may be stated with ``seal`` and ``count`` alone."""
+
+    name: str
+    seal: str = ""
+    count: int = 0
+    loads: tuple[LoadCount, ...] = ()
+
+
+def _per_load(row: Shuttle, field: str, side: SwapSide) -> dict[int, LoadCount]:
+    """The side's statement for each load of the shuttle (every load, each once)."""
+    if not side.loads:
+        if len(row.loads) != 1:
+            raise ValidationError(f"must state the seal and count of each of the "
+                                  f"{len(row.loads)} loads.", code="shuttle.loads_missing",
+                                  field=f"{field}.loads", value="")  # fmt: skip
+        only = row.loads[0]
+        return {only.document_id: LoadCount(only.document_id, side.seal, side.count)}
+    stated: dict[int, LoadCount] = {}
+    carried = {load.document_id: load for load in row.loads}
+    for i, entry in enumerate(side.loads):
+        if entry.document_id not in carried or entry.document_id in stated:
+            raise ValidationError(f"is not a load of shuttle {row.id}, or is named twice.",
+                                  code="shuttle.unknown_load",
+                                  field=f"{field}.loads.{i}.document_id",
+                                  value=entry.document_id)  # fmt: skip
+        load = carried[entry.document_id]
+        if not 0 <= entry.count <= load.packages:
+            raise ValidationError(f"must be 0-{load.packages}, the packages of this load.",
+                                  code="shuttle.bad_count", field=f"{field}.loads.{i}.count",
+                                  value=entry.count)  # fmt: skip
+        stated[entry.document_id] = entry
+    missing = [d for d in carried if d not in stated]
+    if missing:
+        raise ValidationError(f"does not state load(s) {', '.join(map(str, missing))}.",
+                              code="shuttle.loads_missing", field=f"{field}.loads",
+                              value=missing[0])  # fmt: skip
+    return stated
+
+
+def compare(row: Shuttle, handed: SwapSide, received: SwapSide) -> list[dict[str, Any]]:
+    """The discrepancies, load by load: a seal either side finds that is not the one the
+    load left with, and a load the receiving side counts short of what it left with."""
+    sides = {"handed": _per_load(row, "handed", handed),
+             "received": _per_load(row, "received", received)}  # fmt: skip
+    found: list[dict[str, Any]] = []
+    for load in row.loads:
+        expected = load.seal or ""
+        for key, side in (("handed", handed), ("received", received)):
+            seal = sides[key][load.document_id].seal.strip()
+            if seal != expected:
+                found.append({"kind": Discrepancy.SEAL_MISMATCH.value, "side": key,
+                              "by": side.name.strip(), "document_id": load.document_id,
+                              "expected": expected, "found": seal})  # fmt: skip
+        got = sides["received"][load.document_id].count
+        if got < load.packages:
+            found.append({"kind": Discrepancy.SHORT.value, "side": "received",
+                          "by": received.name.strip(), "document_id": load.document_id,
+                          "expected": load.packages, "found": got,
+                          "handed": sides["handed"][load.document_id].count})  # fmt: skip
+    return found
+
+
+def _stated(row: Shuttle, field: str, side: SwapSide) -> dict[str, Any]:
+    per = _per_load(row, field, side)
+    loads = [{"document_id": d, "seal": per[d].seal.strip(), "count": per[d].count}
+             for d in (load.document_id for load in row.loads)]  # fmt: skip
+    return {"name": side.name.strip(),
+            "seal": ",".join(str(x["seal"]) for x in loads if x["seal"]),
+            "count": sum(x["count"] for x in loads), "loads": loads}  # fmt: skip
 
 
 def swap(
@@ -193,44 +280,31 @@ def swap(
     area_vehicle: str, at: datetime | None = None, note: str | None = None, network: Network,
     principal: Principal,
 ) -> Shuttle:  # fmt: skip
-    """The load moves from the trailer into the controlled area's own vehicle. Both sides
-    state the seal and the count; a seal that is not the one the load left with, or fewer
-    packages than the shuttle carried, is recorded as a discrepancy, and the swap is a
-    handover in the load's chain (received count, the short, the seal found)."""
+    """The loads move from the trailer into the controlled area's own vehicle. Both sides
+    state, per load (dispatch document), the seal and the count; a seal that is not the one
+    the load left with, or fewer packages than the load carried, is recorded as a
+    discrepancy naming the load, and the swap is a handover in the shuttle's chain
+    (received count, the short, the seals found)."""
     row = get(session, shuttle_id, principal=principal)
     if row.stage is not ShuttleStage.AT_STATION:
         raise ConflictError(f"Shuttle {row.id} is {row.stage.value}.",
                             code="shuttle.wrong_stage", id=row.id, stage=row.stage)  # fmt: skip
-    for field, side in (("handed", handed), ("received", received)):
-        if not 0 <= side.count <= row.packages:
-            raise ValidationError(f"must be 0-{row.packages}, the packages it carried.",
-                                  code="shuttle.bad_count", field=f"{field}.count",
-                                  value=side.count)  # fmt: skip
-    found: list[dict[str, Any]] = []
-    expected = row.seal or ""
-    for side in (handed, received):
-        if side.seal.strip() != expected:
-            found.append({"kind": Discrepancy.SEAL_MISMATCH.value, "by": side.name,
-                          "expected": expected, "found": side.seal.strip()})  # fmt: skip
-    if received.count < row.packages:
-        found.append({"kind": Discrepancy.SHORT.value, "by": received.name,
-                      "expected": row.packages, "found": received.count,
-                      "handed": handed.count})  # fmt: skip
+    given, taken = _stated(row, "handed", handed), _stated(row, "received", received)
+    sides = {"handed": given, "received": taken, "area_vehicle": area_vehicle.strip(),
+             "note": note}  # fmt: skip
+    found = compare(row, handed, received)
     when = at or clock.now()
     trailer = _plate(session, row.trailer_id)
-    words = "; ".join(f"{d['kind']}: {d['expected']} → {d['found']}" for d in found)
+    words = "; ".join(f"#{d['document_id']} {d['kind']}: {d['expected']} → {d['found']}"
+                      for d in found)  # fmt: skip
+    got = int(taken["count"])
     service.record_handover(session, load_ref=row.load_ref, leg=Leg.SWAP, from_party=trailer,
                             to_party=area_vehicle.strip(), at=when, place=row.station,
-                            count=received.count, short=row.packages - received.count,
-                            seal=received.seal.strip() or None,
+                            count=got, short=row.packages - got,
+                            seal=str(taken["seal"])[:40] or None,
                             note="; ".join(x for x in (words, note or "") if x)[:500] or None,
                             run_id=row.run_id, province_code=row.province_code,
                             network=network, principal=principal)  # fmt: skip
-    sides = {"handed": {"name": handed.name.strip(), "seal": handed.seal.strip(),
-                        "count": handed.count},
-             "received": {"name": received.name.strip(), "seal": received.seal.strip(),
-                          "count": received.count},
-             "area_vehicle": area_vehicle.strip(), "note": note}  # fmt: skip
     row = transition(session, Shuttle, row.id, Shuttle.stage, ShuttleStage.AT_STATION,
                      ShuttleStage.SWAPPED, swapped_at=when, swap=sides,
                      discrepancies=found)  # fmt: skip
@@ -312,7 +386,7 @@ class Dispatched:
 
 def waiting_loads(session: Session, *, principal: Principal) -> list[Dispatched]:
     """The consolidation points' dispatches (read from the warehouse) not on a shuttle."""
-    carried = {i for row in session.scalars(select(Shuttle.dispatch_ids)) for i in row}
+    carried = set(session.scalars(select(ShuttleLoad.document_id)))
     query = (select(warehouse.Warehouse.code, warehouse.Document)
              .join(warehouse.Document, warehouse.Document.warehouse_id == warehouse.Warehouse.id)
              .where(warehouse.Warehouse.kind == warehouse.WarehouseKind.CONSOLIDATION_POINT,
