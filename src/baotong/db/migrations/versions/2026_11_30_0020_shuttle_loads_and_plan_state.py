@@ -51,8 +51,13 @@ def upgrade() -> None:
     op.create_index(op.f("ix_transport_shuttle_loads_shuttle_id"), "transport_shuttle_loads",
                     ["shuttle_id"])  # fmt: skip
     bind = op.get_bind()
-    loads = sa.table("transport_shuttle_loads", sa.column("shuttle_id"),
-                     sa.column("document_id"), sa.column("seal"), sa.column("packages"))  # fmt: skip
+    loads = sa.table(
+        "transport_shuttle_loads",
+        sa.column("shuttle_id"),
+        sa.column("document_id"),
+        sa.column("seal"),
+        sa.column("packages"),
+    )
     for shuttle_id, ids in bind.execute(sa.text("SELECT id, dispatch_ids FROM transport_shuttles"
                                                 " ORDER BY id")).all():  # fmt: skip
         for doc_id in _json(ids) or []:
