@@ -104,6 +104,7 @@ HOMES = {
     Role.WAREHOUSE_SUPERVISOR: warehouse_pages.nav,
     Role.CS_AGENT: servicedesk_pages.nav,
     Role.CS_SUPERVISOR: servicedesk_pages.nav,
+    Role.PRODUCTION_UNIT: servicedesk_pages.nav,
     Role.TRANSPORT_DISPATCHER: transport_pages.nav,
     Role.DUTY_OFFICER: command_pages.nav,
     Role.SUPPLY_OWNER: supply_pages.nav,

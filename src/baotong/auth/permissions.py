@@ -30,6 +30,7 @@ class Role(LabelledEnum):
     SOURCING_SUPERVISOR = "sourcing_supervisor", "blue"  # the desk's escalation point
     SUPPLY_VIEWER = "supply_viewer", "gray"
     WAREHOUSE_SUPERVISOR = "warehouse_supervisor", "teal"
+    PRODUCTION_UNIT = "production_unit", "blue"  # a centre or station investigating tickets
 
 
 class Permission(StrEnum):
@@ -62,7 +63,9 @@ class Permission(StrEnum):
     TRACKING_INGEST = "tracking:ingest"  # scans in bulk, generated traffic
     ANNOUNCEMENTS_WRITE = "announcements:write"
     TICKETS_READ = "tickets:read"
-    TICKETS_WRITE = "tickets:write"  # open tickets and record their steps
+    TICKETS_WRITE = "tickets:write"  # open tickets, contact, call back, reopen
+    TICKETS_INVESTIGATE = "tickets:investigate"  # record the production unit's findings
+    SERVICEDESK_READ = "servicedesk:read"  # item lookup, scripts, SLA, call-centre load
     SERVICEDESK_MANAGE = "servicedesk:manage"  # scripts, call-centre load, diversion, channels
     WAREHOUSE_READ = "warehouse:read"  # stock, ledger, documents, labels
     WAREHOUSE_OPERATE = "warehouse:operate"  # the seven operations, by scanning
@@ -115,6 +118,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRACKING_READ,
             Permission.TICKETS_READ,
             Permission.TICKETS_WRITE,
+            Permission.TICKETS_INVESTIGATE,
+            Permission.SERVICEDESK_READ,
         }
     ),
     Role.CS_SUPERVISOR: frozenset(
@@ -127,9 +132,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANNOUNCEMENTS_WRITE,
             Permission.TICKETS_READ,
             Permission.TICKETS_WRITE,
+            Permission.TICKETS_INVESTIGATE,
+            Permission.SERVICEDESK_READ,
             Permission.SERVICEDESK_MANAGE,
         }
     ),
+    # The centre or station where a ticket's item is: it reads its own unit's tickets and
+    # records the investigation's findings, nothing else.
+    Role.PRODUCTION_UNIT: frozenset({Permission.TICKETS_READ, Permission.TICKETS_INVESTIGATE}),
     Role.WAREHOUSE_OPERATOR: frozenset(
         {Permission.NETWORK_READ, Permission.ROUTING_READ}
         | {Permission.WAREHOUSE_READ, Permission.WAREHOUSE_OPERATE}
@@ -181,9 +191,12 @@ class ScopeKind(LabelledEnum):
     WAREHOUSE = "warehouse", "teal"
     GROUP_POINT = "group_point", "green"
     CALL_CENTRE = "call_centre", "orange"
+    SITE = "site", "blue"  # a processing centre or delivery station of the network
 
 
-UNIT_KINDS = frozenset({ScopeKind.WAREHOUSE, ScopeKind.GROUP_POINT, ScopeKind.CALL_CENTRE})
+UNIT_KINDS = frozenset(
+    {ScopeKind.WAREHOUSE, ScopeKind.GROUP_POINT, ScopeKind.CALL_CENTRE, ScopeKind.SITE}
+)
 _AREA_KINDS = frozenset({ScopeKind.NATIONAL, ScopeKind.PROVINCE})
 
 # The scope kinds a role may hold: office roles act on an area, the others on one unit.
@@ -198,6 +211,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.WAREHOUSE_SUPERVISOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
+    Role.PRODUCTION_UNIT: frozenset({ScopeKind.SITE}),
     Role.CS_SUPERVISOR: _AREA_KINDS,
     Role.SUPPLY_OWNER: _AREA_KINDS,
     Role.SUPPLY_SUPERVISOR: _AREA_KINDS,
@@ -211,7 +225,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
 class Scope:
     """Where a person acts: the whole country, one province, or one unit.
 
-    A unit (a warehouse, a group point, a call centre) has its own ``code`` and lies in a
+    A unit (a warehouse, a group point, a call centre, a site) has its own ``code`` and lies in a
     province, ``province_code``: what is filed by province (sites, plans) its people see
     for that province; what is filed by unit (stock, tickets) only for their unit.
     """

@@ -94,6 +94,15 @@ def scope_of(
     return Scope.unit(parsed, code, province_code=province_code)
 
 
+def unit_members(session: Session, *, role: Role, kind: ScopeKind, code: str) -> list[int]:
+    """The active users of ``role`` scoped to the unit ``kind``/``code`` (to notify them)."""
+    query = select(User.id).where(
+        User.active.is_(True), User.role == role.value, User.scope_kind == kind,
+        User.scope_code == code,
+    ).order_by(User.id)  # fmt: skip
+    return list(session.scalars(query))
+
+
 def _role(role: str) -> Role:
     try:
         return Role(role)

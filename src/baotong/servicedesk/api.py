@@ -40,8 +40,10 @@ from baotong.servicedesk.schemas import (
 from baotong.tracking.public import RateLimited
 
 router = APIRouter(tags=["servicedesk"])
-Reader = Annotated[Principal, Depends(require(Permission.TICKETS_READ))]
+TicketReader = Annotated[Principal, Depends(require(Permission.TICKETS_READ))]
 Writer = Annotated[Principal, Depends(require(Permission.TICKETS_WRITE))]
+Investigator = Annotated[Principal, Depends(require(Permission.TICKETS_INVESTIGATE))]
+Reader = Annotated[Principal, Depends(require(Permission.SERVICEDESK_READ))]  # the desk's tools
 Manager = Annotated[Principal, Depends(require(Permission.SERVICEDESK_MANAGE))]
 PUBLIC = Principal.system("public")
 
@@ -64,7 +66,7 @@ def public_channels(session: DbSession, province: str | None = None) -> list[Cha
 # -- tickets ----------------------------------------------------------------------------
 @router.get("/tickets", response_model=list[TicketRead])
 def list_tickets(
-    session: DbSession, user: Reader, paging: Paging, response: Response,
+    session: DbSession, user: TicketReader, paging: Paging, response: Response,
     status: TicketStatus | None = None, overdue: bool = False, number: str | None = None,
 ) -> list[TicketRead]:  # fmt: skip
     page = service.list_tickets(session, principal=user, page=paging, status=status,
@@ -88,7 +90,7 @@ def _detail(session: DbSession, ticket_id: int, user: Principal) -> TicketDetail
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketDetail)
-def get_ticket(ticket_id: int, session: DbSession, user: Reader) -> TicketDetail:
+def get_ticket(ticket_id: int, session: DbSession, user: TicketReader) -> TicketDetail:
     return _detail(session, ticket_id, user)
 
 
@@ -100,7 +102,7 @@ def contact(ticket_id: int, data: ContactDone, session: DbSession, user: Writer)
 
 @router.post("/tickets/{ticket_id}/investigation", response_model=TicketDetail)
 def investigation(
-    ticket_id: int, data: InvestigationDone, session: DbSession, user: Writer
+    ticket_id: int, data: InvestigationDone, session: DbSession, user: Investigator
 ) -> TicketDetail:
     service.record_findings(session, ticket_id=ticket_id, data=data, principal=user)
     return _detail(session, ticket_id, user)

@@ -9,11 +9,12 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from baotong.auth.permissions import Principal
+from baotong.auth import service as auth_service
+from baotong.auth.permissions import Principal, Role, Scope, ScopeKind
 from baotong.config import Settings
 from baotong.core import clock
 from baotong.db import demo
-from baotong.network.entities import SiteStatus
+from baotong.network.entities import Network, SiteStatus
 from baotong.network.reference import load_active
 from baotong.servicedesk import jobs as _registers_deadlines  # noqa: F401
 from baotong.servicedesk import load, service
@@ -39,6 +40,7 @@ from baotong.tracking.models import AnnouncementState, MailItem
 from baotong.tracking.schemas import AnnouncementCreate
 
 HENAN = "410000"
+UNIT_USER = "henan_unit"  # the production unit of the ticket waiting for its investigation
 SCRIPTS = {
     ScriptTopic.COLLECTION: (
         "揽收咨询",
@@ -120,17 +122,12 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
     tracking_service.set_announcement_state(
         session, announcement_id=notice.id, state=AnnouncementState.PUBLISHED, principal=system
     )
-    numbers = list(
-        session.scalars(
-            select(MailItem.number)
-            .where(MailItem.dest_province_code == HENAN)
-            .order_by(MailItem.id)
-            .limit(5)
-        )
-    )
+    numbers = _henan_first(session, network)
     lines = ["Service desk: 4 scripts, Henan channels board, 1 announcement"]
     if len(numbers) == 5:
+        unit = _unit_user(session, network, numbers[1])  # before the ticket reaches it
         lines.append(_tickets(session, numbers, system))
+        lines.append(unit)
     load.simulate_surge(session, network=network, provinces=[HENAN], seed=1, principal=system)
     load.set_rule(
         session,
@@ -147,6 +144,61 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
     made = load.divert(session)
     lines.append(f"Call centre: Henan surging, {sum(d.contacts for d in made)} contacts diverted")
     return lines
+
+
+def _province_of(network: Network, site_id: str) -> str | None:
+    if site_id in network.centers:
+        return network.centers[site_id].province_code
+    station = network.stations.get(site_id)
+    return station.county_code[:2] + "0000" if station else None
+
+
+def _henan_first(session: Session, network: Network) -> list[str]:
+    """Five items bound for Henan; the second (the ticket left waiting for its
+    investigation) lies at a Henan centre or station when one does."""
+    items = list(
+        session.scalars(
+            select(MailItem)
+            .where(MailItem.dest_province_code == HENAN)
+            .order_by(MailItem.id)
+            .limit(200)
+        )
+    )
+    numbers = [item.number for item in items[:5]]
+    at_henan = next(
+        (
+            item.number
+            for item in items
+            if _province_of(network, tracking_service.current_site(session, item)) == HENAN
+        ),
+        None,
+    )
+    if len(numbers) == 5 and at_henan is not None:
+        others = [n for n in numbers if n != at_henan]
+        numbers = [others[0], at_henan, *others[1:4]]
+    return numbers
+
+
+def _unit_user(session: Session, network: Network, number: str) -> str:
+    """A login for the production unit (the site) where the item of the ticket left waiting
+    for its investigation is: the ticket is in its list and the notice in its inbox."""
+    site = tracking_service.current_site(session, tracking_service.get_item(session, number))
+    scope = Scope.unit(ScopeKind.SITE, site, province_code=_province_of(network, site) or HENAN)
+    if auth_service.get_user(session, UNIT_USER) is None:
+        password = auth_service.generated_password()
+        auth_service.create_user(
+            session,
+            username=UNIT_USER,
+            password=password,
+            role=Role.PRODUCTION_UNIT.value,
+            scope=scope,
+        )
+    else:
+        password = auth_service.reset_password(session, username=UNIT_USER)
+    return (
+        f"Log in as {UNIT_USER} with password {password} ({Role.PRODUCTION_UNIT.value} of"
+        f" {site}, where item {number} waits for its investigation)"
+    )
 
 
 def _tickets(session: Session, numbers: list[str], system: Principal) -> str:

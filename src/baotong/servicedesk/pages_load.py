@@ -23,9 +23,9 @@ from baotong.web.forms import attempt, parse_form, see_other
 from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
-nav = NavItem("/servicedesk/load", N_("nav.callcentre"), Permission.TICKETS_READ,
+nav = NavItem("/servicedesk/load", N_("nav.callcentre"), Permission.SERVICEDESK_READ,
               prefixes=("/servicedesk",))  # fmt: skip
-Reader = Annotated[Principal, Depends(page_require(Permission.TICKETS_READ))]
+Reader = Annotated[Principal, Depends(page_require(Permission.SERVICEDESK_READ))]
 Manager = Annotated[Principal, Depends(page_require(Permission.SERVICEDESK_MANAGE))]
 LOAD = "/servicedesk/load"
 

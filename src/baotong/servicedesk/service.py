@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from baotong import jobs
 from baotong.audit import service as audit_service
-from baotong.auth.permissions import Principal, Role
+from baotong.auth import service as auth_service
+from baotong.auth.permissions import Principal, Role, ScopeKind
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
@@ -70,6 +71,7 @@ OPEN = (TicketStatus.CONTACT, TicketStatus.INVESTIGATE, TicketStatus.CALLBACK)
 N_("ticket.notice.reminder")
 N_("ticket.notice.escalated")
 N_("ticket.notice.opened")
+N_("ticket.notice.investigate")
 # The words of each history entry's action (``ticket.action.<action>``).
 N_("ticket.action.opened")
 N_("ticket.action.contacted")
@@ -117,8 +119,11 @@ def subject_link(ticket: Ticket) -> str | None:
 
 # -- reading ----------------------------------------------------------------------------
 def _visible(principal: Principal) -> Select[Ticket]:
-    """Tickets a principal sees: of its province, as responsible or as intake."""
+    """Tickets a principal sees: of its province, as responsible or as intake; a production
+    unit (a site scope) only the tickets whose item is at that unit."""
     query = select(Ticket)
+    if principal.scope.kind is ScopeKind.SITE:
+        return query.where(Ticket.unit_id == principal.scope.code)
     if principal.province_code is not None:
         query = query.where(
             or_(
@@ -145,7 +150,10 @@ def list_tickets(
     overdue: bool = False,
     number: str | None = None,
 ) -> Page[Ticket]:
-    query = _visible(principal).order_by(Ticket.id.desc())
+    query = _visible(principal)
+    if principal.scope.kind is ScopeKind.SITE:  # the unit's own step comes first
+        query = query.order_by(case((Ticket.status == TicketStatus.INVESTIGATE, 0), else_=1))
+    query = query.order_by(Ticket.id.desc())
     if status is not None:
         query = query.where(Ticket.status == status)
     if overdue:
@@ -297,11 +305,24 @@ def record_contact(
         )  # fmt: skip
     if ticket.status is not TicketStatus.CONTACT:
         _wrong_step(ticket, TicketStatus.CONTACT)
-    return _advance(
+    moved = _advance(
         session, ticket, principal, to=TicketStatus.INVESTIGATE, action="contacted",
         note=data.note, expected_by=data.expected_by, contact_note=data.note,
         step_due_at=data.expected_by,
     )  # fmt: skip
+    notify.send(
+        session, key="ticket.notice.investigate",
+        params={"id": moved.id, "number": moved.item_number}, link=f"/tickets/{moved.id}",
+        to_users=_unit_people(session, moved), subject_type=SUBJECT, subject_id=str(moved.id),
+    )  # fmt: skip
+    return moved
+
+
+def _unit_people(session: Session, ticket: Ticket) -> list[int]:
+    """The production unit's people: the users of the site the ticket's item is at."""
+    return auth_service.unit_members(
+        session, role=Role.PRODUCTION_UNIT, kind=ScopeKind.SITE, code=ticket.unit_id
+    )
 
 
 def record_findings(
@@ -369,18 +390,22 @@ def remind(session: Session, deadline: jobs.Deadline) -> None:
     if ticket is None:
         return
     _event(session, ticket, actor="system", action="reminded")
-    role = Role.CS_AGENT if ticket.status is not TicketStatus.INVESTIGATE else Role.CS_SUPERVISOR
+    role: Role | None = Role.CS_AGENT
+    unit: list[int] = []
+    if ticket.status is TicketStatus.INVESTIGATE:  # the unit's own step: its people, else
+        unit = _unit_people(session, ticket)  # (no one there yet) the province's supervisors
+        role = None if unit else Role.CS_SUPERVISOR
     notify.send(
         session, key="ticket.notice.reminder",
-        params={"id": ticket.id, "step": ticket.status.value},
-        link=f"/tickets/{ticket.id}", to_role=role, province_code=ticket.province_code,
+        params={"id": ticket.id, "step": ticket.status.value}, link=f"/tickets/{ticket.id}",
+        to_users=unit, to_role=role, province_code=ticket.province_code,
         subject_type=SUBJECT, subject_id=str(ticket.id),
     )  # fmt: skip
 
 
 def escalate(session: Session, deadline: jobs.Deadline) -> None:
     """The step's deadline passed with the step open: count the breach and escalate to the
-    province's service supervisors."""
+    province's service supervisors (and, in the investigation, tell the unit's people)."""
     ticket = _still_due(session, deadline)
     if ticket is None:
         return
@@ -397,6 +422,8 @@ def escalate(session: Session, deadline: jobs.Deadline) -> None:
         params={"id": ticket.id, "step": ticket.status.value},
         link=f"/tickets/{ticket.id}", to_role=Role.CS_SUPERVISOR,
         province_code=ticket.province_code, subject_type=SUBJECT, subject_id=str(ticket.id),
+        to_users=_unit_people(session, ticket) if ticket.status is TicketStatus.INVESTIGATE
+        else (),
     )  # fmt: skip
 
 
