@@ -15,6 +15,7 @@ from baotong.auth import pages as auth_pages
 from baotong.auth.permissions import Role
 from baotong.command import api as command_api
 from baotong.command import pages as command_pages
+from baotong.command import pages_eplans as command_pages_eplans
 from baotong.command import pages_resources as command_pages_resources
 from baotong.contingency import api as contingency_api
 from baotong.contingency import (
@@ -78,6 +79,7 @@ PAGE_ROUTERS = [
     audit_pages.router,
     command_pages.router,
     command_pages_resources.router,
+    command_pages_eplans.router,
     supply_pages.router,
     notify_pages.router,
     transport_pages.router,
@@ -91,7 +93,7 @@ PAGE_ROUTERS = [
 ]
 NAV = [
     NavSection(NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav)),
-    NavSection(COMMAND, (command_pages.nav,)),
+    NavSection(COMMAND, (command_pages.nav, command_pages_eplans.nav)),
     NavSection(
         SUPPLY, (supply_pages.nav, warehouse_pages.nav, transport_pages.nav, groupbuy_pages.nav)
     ),

@@ -49,8 +49,13 @@ def test_an_area_with_several_pages_is_a_menu_and_one_with_a_single_page_a_link(
     assert nav is not None
     html = nav.group(0)
     heads = re.findall(r'<button type="button" class="navhead"[^>]*>([^<]+)</button>', html)
-    assert heads == ["保通", "保供", "保畅", "管理"]  # 指挥 has one page: a plain link
-    assert re.search(r'</div>\s*<a href="/command" class="">', html)
+    assert heads == ["保通", "指挥", "保供", "保畅", "管理"]
+    assert re.search(r'<div class="navmenu"><a href="/command" class="">[^<]+</a>'
+                     r'<a href="/command/emergency-plans" class="">', html)  # fmt: skip
+    # a planner may open one page of 管理 (the audit log): a plain link
+    planner = NAV_LINK.search(log_in(client, seeded, "planner").get("/plans").text)
+    assert planner is not None
+    assert re.search(r'\n\s*<a href="/audit" class="">', planner.group(0))  # not in a menu
     network = re.search(r'<div class="navgroup on">(.*?)</div>\s*</div>', html, re.S)
     assert network is not None  # the area of the page shown is highlighted
     links = re.findall(r'<a href="([^"]+)" class="(on)?"', network.group(1))

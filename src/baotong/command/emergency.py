@@ -37,6 +37,7 @@ from baotong.command.models import (
     Resource,
     Severity,
 )
+from baotong.contingency.scenario import Scenario
 from baotong.contingency.schemas import check_scenario
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
@@ -114,11 +115,25 @@ def _scoped(principal: Principal, province: str) -> None:
 
 
 def save_plan(
-    session: Session, *, plan: EmergencyPlanIn, network: Network, principal: Principal
+    session: Session,
+    *,
+    plan: EmergencyPlanIn,
+    network: Network,
+    principal: Principal,
+    replace: bool = True,
 ) -> EmergencyPlan:
-    """Create the province's plan for the event type, or replace it."""
+    """Create the province's plan for the event type, or replace it (unless ``replace`` is
+    False: the console's "new plan" form never overwrites a plan it did not show).
+    Scenario errors name ``scenario.<field>``."""
     _scoped(principal, plan.province_code)
-    check_scenario(plan.scenario, network)
+    try:
+        check_scenario(plan.scenario, network)
+    except ValidationError as exc:
+        data = {k: v for k, v in exc.data.items() if k not in ("file", "row", "field", "value")}
+        field = "scenario" + (exc.field or "body").removeprefix("body")
+        raise ValidationError(
+            exc.reason, code=exc.code, field=field, value=exc.value, **data
+        ) from None
     for i, tpl in enumerate(plan.instructions):
         if bool(tpl.to_province) == bool(tpl.site_id):
             raise ValidationError(
@@ -127,6 +142,10 @@ def save_plan(
                 field=f"instructions.{i}.to_province",
             )
     values = plan.model_dump(mode="json")
+    # stored typed as given (numbers as numbers, names as typed)
+    values["scenario"] = Scenario.model_validate(plan.scenario).model_dump(
+        mode="json", exclude_unset=True
+    )
     row = session.scalar(
         select(EmergencyPlan).where(
             EmergencyPlan.province_code == plan.province_code,
@@ -134,6 +153,14 @@ def save_plan(
         )
     )
     action = "emergency_plan.update"
+    if row is not None and not replace:
+        raise ConflictError(
+            f"{plan.province_code} already has emergency plan {row.id} for {plan.event_type}.",
+            code="emergency_plan.exists",
+            id=row.id,
+            province=plan.province_code,
+            event_type=plan.event_type.value,
+        )
     if row is None:
         row = EmergencyPlan(
             readiness=Readiness.UNCHECKED,

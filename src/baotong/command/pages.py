@@ -163,65 +163,36 @@ def _on_incident(
     )
 
 
-@router.post(
-    "/command/incidents/{incident_id}/scenario", include_in_schema=False, dependencies=[Csrf]
-)
-def incident_scenario(
-    request: Request,
-    incident_id: int,
-    session: DbSession,
-    network: CurrentNetwork,
-    user: IncidentWriter,
-) -> Response:
-    return _on_incident(
-        request,
-        session,
-        user,
-        incident_id,
-        lambda: command_service.open_scenario(
-            session, incident_id=incident_id, network=network, principal=user
-        ),
-    )
+def _step(path: str, act: Callable[..., object]) -> None:
+    """An incident's suggested step, one button: ``act(session, incident_id=, network=,
+    principal=)``, then back to the incident (or the incident with the refusal)."""
+
+    def handler(
+        request: Request,
+        incident_id: int,
+        session: DbSession,
+        network: CurrentNetwork,
+        user: IncidentWriter,
+    ) -> Response:
+        return _on_incident(
+            request,
+            session,
+            user,
+            incident_id,
+            lambda: act(session, incident_id=incident_id, network=network, principal=user),
+        )
+
+    router.post(
+        f"/command/incidents/{{incident_id}}/{path}",
+        name=f"incident_{path.replace('-', '_')}",
+        include_in_schema=False,
+        dependencies=[Csrf],
+    )(handler)
 
 
-@router.post(
-    "/command/incidents/{incident_id}/plan-run", include_in_schema=False, dependencies=[Csrf]
-)
-def incident_plan_run(
-    request: Request,
-    incident_id: int,
-    session: DbSession,
-    network: CurrentNetwork,
-    user: IncidentWriter,
-) -> Response:
-    return _on_incident(
-        request,
-        session,
-        user,
-        incident_id,
-        lambda: command_service.start_plan_run(
-            session, incident_id=incident_id, network=network, principal=user
-        ),
-    )
-
-
-@router.post("/command/incidents/{incident_id}/road", include_in_schema=False, dependencies=[Csrf])
-def incident_road(
-    request: Request,
-    incident_id: int,
-    session: DbSession,
-    network: CurrentNetwork,
-    user: IncidentWriter,
-) -> Response:
-    return _on_incident(
-        request,
-        session,
-        user,
-        incident_id,
-        lambda: logistics.flag_road(
-            session, incident_id=incident_id, network=network, principal=user
-        ),
-    )
+_step("scenario", command_service.open_scenario)  # a draft planner scenario for the place
+_step("plan-run", command_service.start_plan_run)  # compute its network adjustment plan
+_step("road", logistics.flag_road)  # flag the runs and passes through a blocked road
 
 
 @router.post("/command/incidents/{incident_id}/notes", include_in_schema=False, dependencies=[Csrf])

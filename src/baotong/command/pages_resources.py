@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 
 from baotong.api.deps import CurrentNetwork, DbSession
 from baotong.auth.permissions import Permission, Principal
-from baotong.command import emergency, excel, resources
+from baotong.command import excel, resources
 from baotong.command import service as command_service
 from baotong.command.models import (
     EquipmentType,
@@ -235,75 +235,4 @@ async def safety_file(request: Request, session: DbSession, user: Writer) -> Res
         ),
         done=lambda _: see_other("/command/safety"),
         refused=lambda exc: _safety(request, session, user, error=exc, form=form),
-    )
-
-
-# -- emergency plans ------------------------------------------------------------------
-@router.get("/command/emergency-plans", include_in_schema=False)
-def eplan_list(request: Request, session: DbSession, user: Reader, page: int = 1) -> Response:
-    found = emergency.list_plans(session, principal=user, page=PageRequest.number(page, PAGE))
-    return render(request, "command/eplans.html", user, plans=found.items, found=found, query="")
-
-
-def _eplan(
-    request: Request,
-    session: Session,
-    user: Principal,
-    eplan_id: int,
-    *,
-    error: Refused | None = None,
-) -> Response:
-    row = emergency.get_plan(session, eplan_id, principal=user)
-    committed = {
-        int(c["resource_id"]): session.get(Resource, int(c["resource_id"])) for c in row.resources
-    }
-    return render(
-        request,
-        "command/eplan.html",
-        user,
-        plan=row,
-        committed=committed,
-        status_code=error.status if error else 200,
-        error=i18n.error_for(request, error) if error else None,
-    )
-
-
-@router.get("/command/emergency-plans/{eplan_id}", include_in_schema=False)
-def eplan_page(request: Request, eplan_id: int, session: DbSession, user: Reader) -> Response:
-    return _eplan(request, session, user, eplan_id)
-
-
-@router.post(
-    "/command/emergency-plans/{eplan_id}/activate", include_in_schema=False, dependencies=[Csrf]
-)
-async def eplan_activate(
-    request: Request, eplan_id: int, session: DbSession, network: CurrentNetwork, user: Activator
-) -> Response:
-    form = await request.form()
-    drill = str(form.get("drill", "")) in ("1", "true", "on")
-    title = str(form.get("title", "")).strip() or None
-    return attempt(
-        session,
-        lambda: emergency.activate(
-            session, plan_id=eplan_id, network=network, principal=user, drill=drill, title=title
-        ),
-        done=lambda incident: see_other(f"/command/incidents/{incident.id}"),
-        refused=lambda exc: _eplan(request, session, user, eplan_id, error=exc),
-    )
-
-
-@router.post(
-    "/command/emergency-plans/{eplan_id}/check", include_in_schema=False, dependencies=[Csrf]
-)
-def eplan_check(request: Request, eplan_id: int, session: DbSession, user: PlanWriter) -> Response:
-    def act() -> object:
-        return emergency.check_readiness(
-            session, emergency.get_plan(session, eplan_id, principal=user)
-        )
-
-    return attempt(
-        session,
-        act,
-        done=lambda _: see_other(f"/command/emergency-plans/{eplan_id}"),
-        refused=lambda exc: _eplan(request, session, user, eplan_id, error=exc),
     )
