@@ -256,3 +256,30 @@ def test_transport_jobs_plan_on_the_network_contingency_jobs_were_given() -> Non
         assert transport_jobs.network_of(get_settings()) is marker
     finally:
         contingency_jobs.use()
+
+
+def test_a_superseded_solve_finishing_late_does_not_overwrite_the_plan(
+    client: TestClient, users: Any, seeded: Any, network: Any
+) -> None:
+    """A solve given up (its process stopped) and solved again: if the first one's thread
+    still finishes, its result and its failure are ignored; the current solve's stands."""
+    from baotong.db.session import session_scope
+    from baotong.transport import engine, route_plans
+
+    td = users.headers("transport_dispatcher", "420000")
+    made = client.post(f"{API}/plans", headers=td, json=_body(_vans(client, td)))
+    plan = _solved(client, td, made.json())
+    first_job = plan["job_id"]
+    again = client.post(f"{API}/plans/{plan['id']}/solve", headers=td)
+    current = _solved(client, td, again.json())
+    assert current["job_id"] != first_job
+    empty = engine.RoutingSolution(routes=(), unassigned=("P1",), feasible=False, seconds=0.0,
+                                   distance_m=0)  # fmt: skip
+    with session_scope(seeded) as session:
+        late = route_plans.store(session, plan["id"], empty, network=network, job_id=first_job)
+        assert late is None
+        route_plans.fail(session, plan["id"], code="route_plan.solve_failed", message="late",
+                         job_id=first_job)  # fmt: skip
+    after = client.get(f"{API}/plans/{plan['id']}", headers=td).json()
+    assert after["state"] == "solved"
+    assert after["result"] == current["result"]

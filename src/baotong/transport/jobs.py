@@ -45,17 +45,19 @@ def solve_plan(job: jobs.Job) -> None:
     job.progress(0.05, "solving")
     if problem is None:
         with job.complete(result_ref=f"transport_route_plans/{plan_id}") as session:
-            route_plans.fail(session, plan_id, code=refused.code, message=refused.message)
+            route_plans.fail(
+                session, plan_id, code=refused.code, message=refused.message, job_id=job.id
+            )
         return
     try:
         solution = engine.solve(problem, time_limit_s=limit)
     except Exception as exc:  # the plan says it failed, not "solving" for ever
         with job.session() as session:
             route_plans.fail(session, plan_id, code="route_plan.solve_failed",
-                             message=f"{type(exc).__name__}: {exc}")  # fmt: skip
+                             message=f"{type(exc).__name__}: {exc}", job_id=job.id)  # fmt: skip
         raise
     with job.complete(result_ref=f"transport_route_plans/{plan_id}") as session:
-        route_plans.store(session, plan_id, solution, network=network)
+        route_plans.store(session, plan_id, solution, network=network, job_id=job.id)
 
 
 jobs.register(route_plans.SOLVE, solve_plan)

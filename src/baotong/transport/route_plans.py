@@ -18,6 +18,7 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
+import structlog
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,8 @@ from baotong.transport import engine, problems, service
 from baotong.transport.engine import RoutingProblem, RoutingSolution
 from baotong.transport.entities import Leg, PlanState, RouteType, RunKind, RunState
 from baotong.transport.models import Handover, Person, RoutePlan, Run, Vehicle
+
+log = structlog.get_logger("baotong.transport")
 
 SOLVE = "transport.route_plan"
 MAX_STOPS = 500
@@ -188,7 +191,9 @@ def solve_now(session: Session, plan_id: int, *, network: Network,
                             code="route_plan.wrong_state", id=row.id, state=row.state)  # fmt: skip
     solution = engine.solve(problem_of(session, row, network), time_limit_s=row.time_limit_s)
     _audit(session, principal, "route_plan.solve", row)
-    return store(session, plan_id, solution, network=network)
+    stored = store(session, plan_id, solution, network=network)
+    assert stored is not None  # no job: never superseded
+    return stored
 
 
 def _destination(codes: list[str]) -> str:
@@ -196,13 +201,28 @@ def _destination(codes: list[str]) -> str:
     return Counter(codes).most_common(1)[0][0]
 
 
-def store(session: Session, plan_id: int, solution: RoutingSolution, *,
-          network: Network) -> RoutePlan:  # fmt: skip
-    """Keep the solution: each route becomes a planned delivery run, checked at once."""
-    row = session.get(RoutePlan, plan_id)
+def _current(session: Session, plan_id: int, job_id: int | None) -> RoutePlan | None:
+    """The plan, locked; None when ``job_id`` is no longer its solve (a newer one was
+    queued after this job was given up), so a late finish never overwrites it."""
+    row = session.get(RoutePlan, plan_id, with_for_update={"of": RoutePlan})
     if row is None:
         raise NotFoundError(f"Unknown route plan {plan_id}.", code="route_plan.not_found",
                             id=plan_id)  # fmt: skip
+    if job_id is not None and row.job_id != job_id:
+        log.warning("superseded route plan solve", plan_id=plan_id, job_id=job_id,
+                    current_job_id=row.job_id)  # fmt: skip
+        return None
+    return row
+
+
+def store(session: Session, plan_id: int, solution: RoutingSolution, *,
+          network: Network, job_id: int | None = None) -> RoutePlan | None:  # fmt: skip
+    """Keep the solution: each route becomes a planned delivery run, checked at once.
+    ``job_id``: the solve it comes from; nothing is kept when that is not the plan's solve
+    any more (returns None)."""
+    row = _current(session, plan_id, job_id)
+    if row is None:
+        return None
     owner = Principal.system(row.created_by)
     stops = {s["id"]: s for s in row.stops}
     drivers = {p["vehicle_id"]: p["driver_id"] for p in row.fleet}
@@ -238,12 +258,12 @@ def store(session: Session, plan_id: int, solution: RoutingSolution, *,
     return row
 
 
-def fail(session: Session, plan_id: int, *, code: str, message: str) -> None:
-    """The plan could not be solved (say why on the page)."""
-    row = session.get(RoutePlan, plan_id)
+def fail(session: Session, plan_id: int, *, code: str, message: str,
+         job_id: int | None = None) -> None:  # fmt: skip
+    """The plan could not be solved (say why on the page); ignored from a superseded solve."""
+    row = _current(session, plan_id, job_id)
     if row is None:
-        raise NotFoundError(f"Unknown route plan {plan_id}.", code="route_plan.not_found",
-                            id=plan_id)  # fmt: skip
+        return
     row.result, row.solved_at = {"error": code, "message": message[:500]}, clock.now()
     session.flush()
 
