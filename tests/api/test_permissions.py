@@ -91,6 +91,7 @@ VALUES = {
     "case_id": "1",
     "shuttle_id": "1",
     "route_plan_id": "1",
+    "key": "410000:2026-12-01",
 }
 CSRF = "matrix-csrf"
 _ONION = [{"sku": "VEG-ONION", "qty": 1}]

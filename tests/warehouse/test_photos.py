@@ -101,7 +101,9 @@ def test_photos_are_checked_for_role_and_scope(
     assert client.post(url, headers=stranger, files={"file": ("a.png", PNG)}).status_code == 404
     name = client.post(url, headers=op, files={"file": ("a.png", PNG)}).json()["name"]
     assert client.get(f"{url}/{name}", headers=stranger).status_code == 404
-    assert client.get(f"{url}/00000000-other.png", headers=op).status_code == 404
+    unlisted = client.get(f"{url}/00000000-other.png", headers=op)  # the receipt is there
+    assert unlisted.status_code == 422
+    assert (unlisted.json()["code"], unlisted.json()["field"]) == ("warehouse.no_photo", "name")
     assert client.get(f"{url}/..%2F..%2Fsecret.png", headers=op).status_code == 404
     client.cookies.clear()  # nobody logged in
     assert client.get(f"{url}/{name}").status_code == 401

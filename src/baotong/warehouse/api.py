@@ -201,6 +201,7 @@ def upload_photo(
     file: Annotated[UploadFile | None, File(description="A photo of the delivery.")] = None,
 ) -> dict[str, str]:
     """Attach a photo (JPEG, PNG or WebP, up to 10 MB) to a receipt; its stored name."""
+    service.document_of(session, user, document_id, DocumentKind.RECEIPT)  # out of scope: 404
     if file is None or not file.filename:
         raise ValidationError("choose a photo to upload.", code="warehouse.no_upload", field="file")
     name = inbound.attach_photo(

@@ -682,13 +682,16 @@ def attach_photo(
 def photo_path(
     session: Session, principal: Principal, settings: Settings, document_id: int, name: str
 ) -> Path:
-    """Where a photo listed on receipt ``document_id`` lies; not found when it has none."""
+    """Where a photo listed on receipt ``document_id`` lies. A receipt out of reach is not
+    found; a name it does not list is a bad ``name`` (the receipt exists)."""
     _, doc = service.document_of(session, principal, document_id, DocumentKind.RECEIPT)
     found = photos.folder(settings, doc.id) / name
     if name not in doc.data.get("photos", []) or not found.is_file():
-        raise NotFoundError(
+        raise ValidationError(
             f"Receipt {document_id} has no photo '{name}'.",
             code="warehouse.no_photo",
+            field="name",
+            value=name,
             id=document_id,
             name=name,
         )
