@@ -232,3 +232,19 @@ def test_a_failing_unit_of_a_pass_is_undone_alone_and_named_on_the_pass(
 def test_a_recurring_kind_needs_a_positive_interval() -> None:
     with pytest.raises(ValueError, match='"every"'):
         jobs.register_recurring("test.never", rows, every=timedelta(0))
+
+
+def test_a_failing_handler_that_queued_a_job_leaves_no_job_and_the_runner_goes_on(
+    sessions: sessionmaker[Session], make_runner: Callable[..., jobs.Runner]
+) -> None:
+    """The handler's savepoint is rolled back with the job it queued; the commit that marks
+    the deadline failed must not try to run that job (it did: "Unknown job", and a service
+    starting up with such a deadline due failed to start)."""
+    make_runner()  # the sessions now submit what they queue to this runner
+    _schedule(sessions, [0.0], fail=True)
+    with clock.frozen(START + timedelta(minutes=1)):
+        assert jobs.fire_due(sessions) == 1
+    assert _effects(sessions) == {}  # no job row, nothing ran
+    with session_scope(sessions, write=False) as session:
+        (deadline,) = session.scalars(select(Deadline)).all()
+        assert (deadline.state, deadline.error) == (DeadlineState.FAILED, "the SLA handler broke")

@@ -243,7 +243,10 @@ def _submit_committed(session: Session) -> None:
     if runner is None:
         return  # no runner in this process: the rows wait for one (or its restart sweep)
     for job_id in submit:
-        runner.submit(job_id)
+        try:
+            runner.submit(job_id)
+        except ValueError:  # queued in a savepoint that was rolled back: there is no job
+            log.info("queued job was rolled back", job_id=job_id)
     for job_id in signal:
         runner.signal(job_id)
 
