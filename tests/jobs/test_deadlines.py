@@ -15,6 +15,7 @@ from baotong import jobs
 from baotong.core import clock
 from baotong.db.session import make_engine, make_sessionmaker, session_scope
 from baotong.jobs import Deadline, DeadlineState, JobRun
+from baotong.jobs import service as jobs_service
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -182,8 +183,14 @@ def rows(session: Session, run: jobs.Pass) -> None:
         run.unit(f"row {name}", check)
 
 
-jobs.register_recurring("test.flaky", flaky, every=EVERY)
-jobs.register_recurring("test.rows", rows, every=EVERY)
+@pytest.fixture(autouse=True)
+def test_sweeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test sweeps exist only while a test of this module runs: registered for good,
+    every service another test starts would schedule and run them."""
+    monkeypatch.setattr(jobs_service, "_recurring", dict(jobs_service._recurring))
+    monkeypatch.setattr(jobs_service, "_deadline_handlers", dict(jobs_service._deadline_handlers))
+    jobs.register_recurring("test.flaky", flaky, every=EVERY)
+    jobs.register_recurring("test.rows", rows, every=EVERY)
 
 
 def _passes(sessions: sessionmaker[Session], kind: str) -> list[Deadline]:
