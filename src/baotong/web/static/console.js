@@ -62,26 +62,17 @@ const Baotong = (() => {
         await registerLevel("province");
         const [base, territory, table] = await Promise.all([geoLoaded.province, getJSON("/geo/territory.json"), regions()]);
         Object.entries(territory.names).forEach(([code, [zh, en]]) => { table[code] = [zh, en, "province"]; });
-        const polygons = (g) => (g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : []);
-        const box = (poly) => {
-          const lons = poly[0].map((p) => p[0]); const lats = poly[0].map((p) => p[1]);
-          return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
-        };
         const main = []; const inset = [];
         base.features.concat(territory.features).forEach((f) => {
-          const all = polygons(f.geometry);
-          const kept = all.filter((poly) => box(poly)[3] >= SOUTH_SEA_LAT);
-          const islands = all.filter((poly) => {
-            const b = box(poly);
-            return b[0] >= INSET_BOX[0] && b[1] >= INSET_BOX[1] && b[2] <= INSET_BOX[2] && b[3] <= INSET_BOX[3];
-          });
+          const all = polygonsOf(f.geometry);
+          const kept = all.filter((poly) => boundsOf(poly[0])[3] >= SOUTH_SEA_LAT);
+          const islands = all.filter((poly) => inBox(boundsOf(poly[0])));
           if (kept.length) main.push({ ...f, geometry: { type: "MultiPolygon", coordinates: kept } });
           if (islands.length) inset.push({ ...f, geometry: { type: "MultiPolygon", coordinates: islands } });
         });
         echarts.registerMap("national-main", { type: "FeatureCollection", features: main });
         echarts.registerMap("national-south-sea", { type: "FeatureCollection", features: inset });
-        const within = (line) => line.every(([x, y]) => x >= INSET_BOX[0] && y >= INSET_BOX[1] && x <= INSET_BOX[2] && y <= INSET_BOX[3]);
-        return { main, inset, lines: territory.lines.filter(within) };
+        return { main, inset, lines: territory.lines.filter((line) => inBox(boundsOf(line))) };
       })();
     }
     return geoLoaded.national;
@@ -106,19 +97,19 @@ const Baotong = (() => {
     };
   }
 
-  /* Centre and zoom that fit every feature of `codes`' areas on a map of `features`. */
+  /* The polygons of a GeoJSON (Multi)Polygon, and the [lon min, lat min, lon max, lat max]
+     of a list of points (a polygon's outer ring, a line). */
+  const polygonsOf = (g) => (g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : []);
+  function boundsOf(points) {
+    let b = [Infinity, Infinity, -Infinity, -Infinity];
+    points.forEach(([x, y]) => { b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)]; });
+    return b;
+  }
+  const inBox = (b) => b[0] >= INSET_BOX[0] && b[1] >= INSET_BOX[1] && b[2] <= INSET_BOX[2] && b[3] <= INSET_BOX[3];
+
+  /* Centre and zoom that fit every feature of the locked `areas` on a map of `features`. */
   function fitTo(features, areas) {
-    const bounds = (fs) => {
-      let b = [Infinity, Infinity, -Infinity, -Infinity];
-      fs.forEach((f) => {
-        const g = f.geometry;
-        const polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
-        polys.forEach((poly) => poly[0].forEach(([x, y]) => {
-          b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)];
-        }));
-      });
-      return b;
-    };
+    const bounds = (fs) => boundsOf(fs.flatMap((f) => polygonsOf(f.geometry).flatMap((poly) => poly[0])));
     const mine = features.filter((f) => areas.some((a) => inside(a, f.properties.name)));
     if (!mine.length) return {};
     const all = bounds(features); const b = bounds(mine);
