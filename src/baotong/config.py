@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=12 * 60, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)  # service processes `baotong serve` starts
     job_workers: int = Field(default=2, ge=1, le=32)  # jobs computed at once by this process
     job_heartbeat_seconds: float = Field(default=10.0, gt=0)  # also the deadline sweep period
     dask_scheduler: str | None = None  # tcp://host:port, or "local"; threads when unset

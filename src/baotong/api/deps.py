@@ -26,7 +26,7 @@ from baotong.auth.service import AuthenticationError
 from baotong.core.exceptions import PermissionDeniedError
 from baotong.core.numbers import MAX_DB_INT
 from baotong.core.pagination import MAX_LIMIT, Page, PageRequest
-from baotong.db.session import session_scope
+from baotong.db.session import read_scope, session_scope
 from baotong.network.entities import Network
 
 SESSION_COOKIE = "baotong_session"
@@ -40,7 +40,13 @@ def get_context(request: Request) -> ServiceContext:
     return context
 
 
-Context = Annotated[ServiceContext, Depends(get_context)]
+async def _context(request: Request) -> ServiceContext:
+    # Dependencies that only read the app's state are coroutines: FastAPI runs a plain
+    # function dependency on its thread pool, a hop each request would pay for nothing.
+    return get_context(request)
+
+
+Context = Annotated[ServiceContext, Depends(_context)]
 
 
 def get_session(request: Request, context: Context) -> Iterator[Session]:
@@ -52,11 +58,24 @@ def get_session(request: Request, context: Context) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def get_read_session(context: Context) -> Iterator[Session]:
+    with read_scope(context.sessions) as session:
+        yield session
+
+
+# For a public read answered by one or two statements (``db.session.read_scope``).
+ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]
+
+
 def get_network(context: Context) -> Network:
     return context.network
 
 
-CurrentNetwork = Annotated[Network, Depends(get_network)]
+async def _network(context: Context) -> Network:
+    return context.network
+
+
+CurrentNetwork = Annotated[Network, Depends(_network)]
 
 
 def bearer_token(request: Request) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 import uvicorn
 from rich.console import Console
@@ -52,18 +54,30 @@ def _refuses_writes(url: str) -> str | None:
 def serve(
     host: str | None = typer.Option(None, help="Interface (BAOTONG_HOST, 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port (BAOTONG_PORT, 8000)."),
+    workers: int | None = typer.Option(
+        None, min=1, max=64, help="Service processes on the one port (BAOTONG_WORKERS, 1)."
+    ),
 ) -> None:
-    """Serve the API and the console (migrate first: ``baotong db upgrade``)."""
+    """Serve the API and the console (migrate first: ``baotong db upgrade``).
+
+    With several workers each process runs the whole service from the same settings
+    (environment and data folder); they share the database, the job queue and the deadline
+    sweep, and each keeps its own copy of what is in force.
+    """
     settings = get_settings()
     problem = database_problem(settings.effective_database_url)
     if problem is not None:
         console.print(f"[red]Cannot serve:[/] {problem}.")
         raise typer.Exit(1)
     configure_logging()
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        server_header=False,  # the service does not name its software
-    )
+    processes = workers or settings.workers
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "server_header": False,  # the service does not name its software
+    }
+    if processes == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:  # each worker process builds the app itself, from the same environment
+        uvicorn.run("baotong.app:create_app", factory=True, workers=processes, **options)

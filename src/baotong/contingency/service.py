@@ -49,6 +49,7 @@ from baotong.core import clock
 from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
+from baotong.db import versions
 from baotong.db.transitions import transition
 from baotong.jobs.models import WAITING, JobRun, JobStatus
 from baotong.network.entities import Network, SiteStatus
@@ -557,6 +558,7 @@ def start_scheduled(session: Session, *, plan_id: int) -> PlanRun:
     if run is None:
         raise NotFoundError(f"Unknown plan {plan_id}.", code="plan.unknown", id=plan_id)
     transition(session, PlanRun, run.id, PlanRun.lifecycle, SCHEDULED, ACTIVE)
+    versions.bump(session)
     _audit(session, "system", "plan.activate", run, before={"lifecycle": SCHEDULED},
            after={"lifecycle": ACTIVE, "effective_at": clock.now().isoformat()})  # fmt: skip
     return run
@@ -655,6 +657,7 @@ def _claim(session: Session, run: PlanRun, effective: datetime) -> int:
             session.flush()
     except IntegrityError:
         raise _area_conflict(session, run, counties) from None
+    versions.bump(session)
     return len(claims)
 
 
@@ -662,6 +665,7 @@ def _release(session: Session, plan_id: int) -> int:
     """Free a plan's areas and destinations; how many destinations it held."""
     session.execute(delete(AreaClaim).where(AreaClaim.plan_id == plan_id))
     released = session.execute(delete(ZoneClaim).where(ZoneClaim.plan_id == plan_id))
+    versions.bump(session)
     return int(getattr(released, "rowcount", 0) or 0)
 
 

@@ -10,6 +10,7 @@ import baotong.command.demo
 import baotong.command.models
 import baotong.contingency.demo
 import baotong.contingency.models
+import baotong.db.versions
 import baotong.groupbuy.demo
 import baotong.groupbuy.models
 import baotong.jobs.models

@@ -81,3 +81,21 @@ def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iter
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Reads whose every statement stands alone (the public tracking lookup): on PostgreSQL
+    without a transaction — no BEGIN and COMMIT round trips; each statement sees what was
+    committed when it ran. SQLite reads in a plain read transaction, as ``session_scope``."""
+    session = factory()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -22,6 +22,7 @@ from baotong.core import clock
 from baotong.core.exceptions import NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
+from baotong.db import versions
 from baotong.network.entities import Network, ProcessingCenter, ProductClass, SiteStatus
 from baotong.network.models import CapacityOverride, RegionRow, SiteRow, SiteStatusChange
 from baotong.network.schemas import SeedReport
@@ -129,6 +130,7 @@ def seed(session: Session, *, network: Network) -> SeedReport:
     regions = _insert_missing(session, RegionRow, RegionRow.code, _region_rows(network), "code")
     sites = _insert_missing(session, SiteRow, SiteRow.id, _site_rows(network), "id")
     session.flush()
+    versions.bump(session)
     return SeedReport(
         regions_added=regions,
         sites_added=sites,
@@ -259,6 +261,7 @@ def change_status(
     )
     session.add(change)
     session.flush()
+    versions.bump(session)
     audit.record(
         session,
         actor=actor,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, UploadFile
 
-from baotong.api.deps import CurrentNetwork, DbSession, Paging, require, with_total
+from baotong.api.deps import CurrentNetwork, DbSession, Paging, ReadSession, require, with_total
 from baotong.auth.permissions import Permission, Principal
 from baotong.tracking import files, service
 from baotong.tracking.models import AnnouncementState
@@ -28,7 +28,7 @@ Announcer = Annotated[Principal, Depends(require(Permission.ANNOUNCEMENTS_WRITE)
 
 
 @router.get("/public/track/{number}", response_model=TrackingRead, dependencies=[RateLimited])
-def public_track(number: str, session: DbSession, network: CurrentNetwork) -> TrackingRead:
+def public_track(number: str, session: ReadSession, network: CurrentNetwork) -> TrackingRead:
     """An item's scans and notices as the public sees them (no login, never contacts)."""
     return service.track(session, network=network, number=number)
 

@@ -46,7 +46,7 @@ class RateLimiter:
             return True
 
 
-def limit_public(request: Request, context: Context) -> None:
+async def limit_public(request: Request, context: Context) -> None:
     """A dependency of every public route: 429 when the client asks too often."""
     limiter: RateLimiter | None = getattr(request.app.state, "public_limiter", None)
     if limiter is None:

@@ -8,13 +8,14 @@ SQLite they go in with INSERT OR IGNORE. Either way a re-sent batch adds nothing
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from psycopg import errors
-from sqlalchemy import delete, func, insert, or_, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit_service
@@ -27,9 +28,9 @@ from baotong.core import clock
 from baotong.core.exceptions import BaotongError, NotFoundError, ValidationError
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
+from baotong.db import versions
 from baotong.db.transitions import transition
 from baotong.network.entities import Network, SiteStatus
-from baotong.network.models import SiteRow
 from baotong.tracking import s10
 from baotong.tracking.models import (
     Announcement,
@@ -347,93 +348,120 @@ class _PlanDelays:
     mean_hours: float
 
 
-_plan_delays: dict[int, _PlanDelays] = {}
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What every lookup shows beside the item itself, read once per version of what is
+    in force (``db.versions``): the routing in force, each active plan's expected delays,
+    and the published announcements, newest first."""
+
+    routing: contingency_routing.InForce
+    delays: dict[int, _PlanDelays]
+    announcements: tuple[AnnouncementRead, ...]
 
 
-def _delays_of(session: Session, plan: PlanRun) -> _PlanDelays:
-    """The extra hours an active plan expects per destination (a computed plan never
-    changes, so it is read once per process)."""
-    known = _plan_delays.get(plan.id)
-    if known is None:
+_shown: dict[str, Shown] = {}
+
+
+def shown(session: Session, token: str | None = None) -> Shown:
+    """The process's copy of what lookups show, read anew when what is in force changed."""
+    routing = contingency_routing.in_force(session, token)
+    known = _shown.get(routing.token) if routing.token else None
+    if known is not None and known.routing is routing:
+        return known
+    delays = {}
+    for plan in session.scalars(select(PlanRun).where(PlanRun.id.in_(routing.plans))):
         document = contingency_service.result_of(plan)
-        by_destination = (
+        delays[plan.id] = _PlanDelays(
+            plan.name,
             {a.destination: (a.extra_hours, a.area_code) for a in document.assignments}
             if document
-            else {}
+            else {},
+            document.delays.overall.mean_hours if document else 0.0,
         )
-        mean = document.delays.overall.mean_hours if document else 0.0
-        known = _PlanDelays(plan.name, by_destination, mean)
-        if len(_plan_delays) > 256:
-            _plan_delays.clear()
-        _plan_delays[plan.id] = known
-    return known
+    announcements = tuple(
+        AnnouncementRead.model_validate(a)
+        for a in session.scalars(
+            select(Announcement)
+            .where(Announcement.state == AnnouncementState.PUBLISHED)
+            .order_by(Announcement.published_at.desc(), Announcement.id.desc())
+        )
+    )
+    state = Shown(routing, delays, announcements)
+    if routing.token:
+        if len(_shown) > 16:
+            _shown.clear()
+        _shown[routing.token] = state
+    return state
 
 
-def notices_for(session: Session, *, network: Network, item: MailItem) -> list[Notice]:
+def notices_for(state: Shown, *, network: Network, item: MailItem) -> list[Notice]:
     """The notices an item shows now: its destination lies in an area an active plan
-    re-routes, and/or its route passes a closed site. Computed at each lookup."""
+    re-routes, and/or its route passes a closed site."""
     destination = item.dest_station_id or item.dest_region_code
     origin = item.origin_site_id if item.origin_site_id in network.centers else None
     if origin is None and item.origin_site_id in network.stations:
         origin = network.center_for(item.origin_site_id).id
-    # The plans in force, their (large) results left unread: routing then finds them in
-    # the session, and only a plan's first lookup in this process reads its result.
-    contingency_service.active_plans(session, principal=None)
     try:
-        route = contingency_routing.current_routing(
-            session, network=network, destination=destination, origin=origin
+        route = contingency_routing.routing_in(
+            state.routing, network=network, destination=destination, origin=origin
         )
     except BaotongError:
         return []
     notices: list[Notice] = []
-    if route.source == "plan" and route.plan_id is not None:
-        plan = session.get(PlanRun, route.plan_id)
-        if plan is not None:
-            delays = _delays_of(session, plan)
-            extra, area = delays.by_destination.get(
-                destination,
-                delays.by_destination.get(item.dest_region_code, (delays.mean_hours, "")),
+    delays = state.delays.get(route.plan_id) if route.plan_id is not None else None
+    if route.source == "plan" and delays is not None:
+        extra, area = delays.by_destination.get(
+            destination,
+            delays.by_destination.get(item.dest_region_code, (delays.mean_hours, "")),
+        )
+        area_region = network.regions.get(area)
+        notices.append(
+            Notice(
+                kind="lockdown", plan_id=route.plan_id, plan_name=delays.name,
+                area_code=area or item.dest_region_code,
+                area_name=area_region.name if area_region else None,
+                backup_center_id=route.center_id, backup_center_name=route.center_name,
+                extra_hours=round(extra, 1),
             )
-            area_region = network.regions.get(area)
-            notices.append(
-                Notice(
-                    kind="lockdown", plan_id=plan.id, plan_name=delays.name,
-                    area_code=area or item.dest_region_code,
-                    area_name=area_region.name if area_region else None,
-                    backup_center_id=route.center_id, backup_center_name=route.center_name,
-                    extra_hours=round(extra, 1),
-                )
-            )  # fmt: skip
-    on_route = [*route.transit.chain, route.center_id, *filter(None, [item.dest_station_id])]
-    closed = session.scalars(
-        select(SiteRow.id).where(SiteRow.id.in_(on_route), SiteRow.status == SiteStatus.CLOSED)
-    )
+        )  # fmt: skip
+    on_route = dict.fromkeys([*route.transit.chain, route.center_id,
+                              *filter(None, [item.dest_station_id])])  # fmt: skip
     notices.extend(
-        Notice(kind="closed_site", site_id=s, site_name=site_name(network, s)) for s in closed
+        Notice(kind="closed_site", site_id=s, site_name=site_name(network, s))
+        for s in on_route
+        if state.routing.site_status.get(s) == SiteStatus.CLOSED
     )
     return notices
 
 
 def published_announcements(
-    session: Session, *, province_code: str | None, limit: int = 5
-) -> list[Announcement]:
+    state: Shown, *, province_code: str | None, limit: int = 5
+) -> list[AnnouncementRead]:
     """The newest published announcements: national ones and those of ``province_code``."""
-    query = (
-        select(Announcement)
-        .where(Announcement.state == AnnouncementState.PUBLISHED)
-        .where(
-            or_(Announcement.province_code.is_(None), Announcement.province_code == province_code)
-        )
-        .order_by(Announcement.published_at.desc(), Announcement.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+    mine = (a for a in state.announcements if a.province_code in (None, province_code))
+    return list(itertools.islice(mine, limit))
 
 
 def track(session: Session, *, network: Network, number: str) -> TrackingRead:
-    """An item as the public sees it: events, notices and announcements, never contacts."""
-    item = get_item(session, number)
-    return _read(session, network, item, TrackingRead)
+    """An item as the public sees it: events, notices and announcements, never contacts.
+    One statement: the item with its scans and the token of what is in force (read anew
+    only when that token has changed)."""
+    text = s10.normalise(number)
+    rows = session.execute(
+        select(MailItem, versions.token_query(), ScanEvent.kind, ScanEvent.site_id, ScanEvent.at)
+        .outerjoin(ScanEvent, ScanEvent.item_id == MailItem.id)
+        .where(MailItem.number == text)
+        .order_by(ScanEvent.at)
+    ).all()
+    if not rows:
+        raise NotFoundError(f"No item {text}.", code="tracking.no_item", number=text)
+    item, token = rows[0][0], rows[0][1]
+    events = [
+        EventRead(event=k, site_id=s, site_name=site_name(network, s), at=at)
+        for _, _, k, s, at in rows
+        if k is not None
+    ]
+    return _read(session, network, item, TrackingRead, token, events)
 
 
 def item_for_staff(
@@ -449,8 +477,17 @@ def item_for_staff(
     return _read(session, network, item, ItemRead)
 
 
-def _read(session: Session, network: Network, item: MailItem, shape: type[R]) -> R:
-    events = events_of(session, network=network, item_id=item.id)
+def _read(
+    session: Session,
+    network: Network,
+    item: MailItem,
+    shape: type[R],
+    token: str | None = None,
+    events: list[EventRead] | None = None,
+) -> R:
+    if events is None:
+        events = events_of(session, network=network, item_id=item.id)
+    state = shown(session, token)
     county = network.regions.get(item.dest_region_code)
     extra = (
         {"sender_contact": item.sender_contact, "recipient_contact": item.recipient_contact,
@@ -468,11 +505,8 @@ def _read(session: Session, network: Network, item: MailItem, shape: type[R]) ->
         dest_station_id=item.dest_station_id,
         status=events[-1].event if events else None,
         events=events,
-        notices=notices_for(session, network=network, item=item),
-        announcements=[
-            AnnouncementRead.model_validate(a)
-            for a in published_announcements(session, province_code=item.dest_province_code)
-        ],
+        notices=notices_for(state, network=network, item=item),
+        announcements=published_announcements(state, province_code=item.dest_province_code),
         **extra,
     )
 
@@ -550,6 +584,7 @@ def set_announcement_state(
     before = row.state
     extra = {"published_at": clock.now()} if state is AnnouncementState.PUBLISHED else {}
     row = transition(session, Announcement, row.id, Announcement.state, sources, state, **extra)
+    versions.bump(session)
     audit_service.record(
         session, actor=principal.username, action=f"announcement.{state.value}",
         object_type="announcement", object_id=str(row.id), province_code=row.province_code,
