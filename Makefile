@@ -58,7 +58,8 @@ catalogues: $(MO)
 $(MO): %.mo: %.po $(STAMP_RUN)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
-# Console libraries (ECharts, htmx) from the npm registry through the committed lock file.
+# Console libraries (ECharts, htmx, the barcode reader of the scan pages and its .wasm) from the
+# npm registry through the committed lock file.
 assets: $(VENDOR)/.installed
 
 $(VENDOR)/.installed: $(ASSETS)/package.json $(ASSETS)/package-lock.json
@@ -66,6 +67,8 @@ $(VENDOR)/.installed: $(ASSETS)/package.json $(ASSETS)/package-lock.json
 	mkdir -p $(VENDOR)
 	cp $(ASSETS)/node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	cp $(ASSETS)/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp $(ASSETS)/node_modules/barcode-detector/dist/iife/ponyfill.js $(VENDOR)/barcode-detector.js
+	cp $(ASSETS)/node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(VENDOR)/
 	touch $@
 
 # Browser tests drive Debian's Chromium (playwright cannot download its own browser here).

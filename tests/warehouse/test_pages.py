@@ -107,3 +107,24 @@ def test_the_receive_form_credits_each_line_of_one_sku_its_own_count(
         lines = service.lines_of(session, receipt)
         counted = {ln.id: (ln.qty_done, ln.qty_damaged, ln.lot) for ln in lines}
         assert counted == {first: (60, 0, "L1"), second: (78, 2, "L2")}
+
+
+def test_only_the_scan_pages_may_compile_the_camera_readers_webassembly(
+    client: TestClient, seeded: sessionmaker[Session], service_settings: Settings
+) -> None:
+    with session_scope(seeded) as session:
+        demo.seed_demo(session, service_settings)
+        pick = session.scalar(
+            select(Document.id).where(
+                Document.kind == DocumentKind.PICK, Document.status == DocumentStatus.IN_PROGRESS
+            )
+        )
+    browser = log_in(client, seeded, "admin")
+    page = browser.get(f"/warehouse/documents/{pick}")
+    assert "script-src 'self' 'wasm-unsafe-eval';" in page.headers["content-security-policy"]
+    assert 'data-camera-for="location"' in page.text
+    assert '<script src="/static/camera.js" defer></script>' in page.text
+    assert 'data-wasm="/static/vendor/zxing_reader.wasm"' in page.text
+    site = browser.get(f"/warehouse/sites/{demo.CODE}")
+    assert "wasm-unsafe-eval" not in site.headers["content-security-policy"]
+    assert "camera.js" not in site.text

@@ -3,7 +3,9 @@ headers, and the limit on the size of a request body.
 
 Headers (every response): a Content-Security-Policy that allows the console's own files
 only (no inline script or ``<style>``, no framing; style attributes only as scripts set them
-— the templates have none), ``X-Frame-Options: DENY``,
+— the templates have none; the warehouse scan pages may also compile WebAssembly,
+``'wasm-unsafe-eval'``, for the camera's barcode reader — no ``eval`` of scripts),
+``X-Frame-Options: DENY``,
 ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: same-origin``; the interactive
 API documentation (``/docs``, ``/redoc``) gets the few outside sources it loads.
 
@@ -33,6 +35,10 @@ CSP = (  # style attributes set by scripts (ECharts' tooltips) are allowed; none
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# The scan pages' barcode reader (static/camera.js) runs zxing-wasm, served from our own
+# static folder: compiling WebAssembly needs 'wasm-unsafe-eval' there, and nowhere else.
+SCAN_PATHS = ("/warehouse/documents/",)
+SCAN_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
     "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -58,7 +64,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if str(scope.get("path", "")).startswith(DOCS_PATHS) else CSP
+        path = str(scope.get("path", ""))
+        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
+        if path.startswith(SCAN_PATHS):
+            csp = SCAN_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -30,7 +30,8 @@
     var field = document.querySelector("[data-scan]");
     var active = document.activeElement;
     var typing = active && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName);
-    if (field && !typing) { field.focus(); }
+    var camera = document.body.classList.contains("wh-camera-on"); // camera.js's overlay is open
+    if (field && !typing && !camera) { field.focus(); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
