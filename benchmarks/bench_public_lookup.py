@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -128,6 +129,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of ``pid`` and its children (the worker processes), from /proc."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def serve_and_measure(url: str, folder: str, numbers: list[str]) -> None:
     port = _free_port()
     env = {**os.environ, "BAOTONG_DATA_DIR": folder, "BAOTONG_DATABASE_URL": url,
@@ -147,7 +161,9 @@ def serve_and_measure(url: str, folder: str, numbers: list[str]) -> None:
                 pass
             time.sleep(0.1)
         asyncio.run(load(port, numbers, rate=RATE, seconds=3))  # warm every worker
+        cpu = _cpu_seconds(server.pid)
         times, failures, elapsed = asyncio.run(load(port, numbers, rate=RATE, seconds=SECONDS))
+        cpu = _cpu_seconds(server.pid) - cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -159,6 +175,8 @@ def serve_and_measure(url: str, folder: str, numbers: list[str]) -> None:
     print(f"  {WORKERS} service processes, asked {RATE}/s for {SECONDS:.0f} s: answered "
           f"{len(times) / elapsed:,.0f}/s; p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
           f"max {times[-1] * 1000:.0f} ms")  # fmt: skip
+    print(f"  service CPU per answer {cpu / max(1, len(times)) * 1000:.2f} ms "
+          f"(every service process; the database's own CPU not counted)")  # fmt: skip
     if failures:
         print(f"  failures: {failures}")
 

@@ -5,9 +5,10 @@ lines to these four lists; the base packages (``api``, ``web``) never import a d
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from baotong.api import errors, health
+from baotong.api.routing import GatedRouter, gated
 from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
@@ -135,12 +136,13 @@ TEMPLATE_PACKAGES = [
 def include(app: FastAPI) -> None:
     """Mount the health checks, every domain's API under ``/api/v1`` and every page."""
     app.include_router(health.router)
-    api = APIRouter(prefix=API, responses=errors.PROBLEMS)
+    api = GatedRouter(prefix=API, responses=errors.PROBLEMS)
+    api.heads = (f"{API}/",)
     for router in API_ROUTERS:
-        api.include_router(router)
+        api.include_router(gated(router, under=API))
     app.include_router(api)
     for router in PAGE_ROUTERS:
-        app.include_router(router)
+        app.include_router(gated(router))
     for package in TEMPLATE_PACKAGES:
         templating.add_templates(package)
     templating.add_nav(*NAV)

@@ -26,7 +26,7 @@ from baotong.auth.service import AuthenticationError
 from baotong.core.exceptions import PermissionDeniedError
 from baotong.core.numbers import MAX_DB_INT
 from baotong.core.pagination import MAX_LIMIT, Page, PageRequest
-from baotong.db.session import read_scope, session_scope
+from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
 SESSION_COOKIE = "baotong_session"
@@ -56,15 +56,6 @@ def get_session(request: Request, context: Context) -> Iterator[Session]:
 
 # "function" scope: commit before the response is sent, so a failed commit is the answer.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
-
-
-def get_read_session(context: Context) -> Iterator[Session]:
-    with read_scope(context.sessions) as session:
-        yield session
-
-
-# For a public read answered by one or two statements (``db.session.read_scope``).
-ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
 def get_network(context: Context) -> Network:

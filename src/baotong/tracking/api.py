@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, UploadFile
 
-from baotong.api.deps import CurrentNetwork, DbSession, Paging, ReadSession, require, with_total
+from baotong.api.deps import Context, CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
+from baotong.db.session import read_scope
 from baotong.tracking import files, service
 from baotong.tracking.models import AnnouncementState
 from baotong.tracking.public import RateLimited
@@ -28,9 +29,11 @@ Announcer = Annotated[Principal, Depends(require(Permission.ANNOUNCEMENTS_WRITE)
 
 
 @router.get("/public/track/{number}", response_model=TrackingRead, dependencies=[RateLimited])
-def public_track(number: str, session: ReadSession, network: CurrentNetwork) -> TrackingRead:
+def public_track(number: str, context: Context, network: CurrentNetwork) -> TrackingRead:
     """An item's scans and notices as the public sees them (no login, never contacts)."""
-    return service.track(session, network=network, number=number)
+    # The read scope is opened here, not by a dependency: one thread-pool hop, not three.
+    with read_scope(context.sessions) as session:
+        return service.track(session, network=network, number=number)
 
 
 @router.get("/tracking/items/{number}", response_model=ItemRead)

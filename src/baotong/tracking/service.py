@@ -12,10 +12,10 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from psycopg import errors
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit_service
@@ -394,7 +394,7 @@ def shown(session: Session, token: str | None = None) -> Shown:
     return state
 
 
-def notices_for(state: Shown, *, network: Network, item: MailItem) -> list[Notice]:
+def notices_for(state: Shown, *, network: Network, item: Addressed) -> list[Notice]:
     """The notices an item shows now: its destination lies in an area an active plan
     re-routes, and/or its route passes a closed site."""
     destination = item.dest_station_id or item.dest_region_code
@@ -442,26 +442,56 @@ def published_announcements(
     return list(itertools.islice(mine, limit))
 
 
+class Addressed(Protocol):
+    """What a lookup reads of an item (a row or a ``MailItem``)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def product_class(self) -> str: ...
+    @property
+    def origin_site_id(self) -> str: ...
+    @property
+    def origin_province_code(self) -> str: ...
+    @property
+    def dest_region_code(self) -> str: ...
+    @property
+    def dest_province_code(self) -> str: ...
+    @property
+    def dest_station_id(self) -> str | None: ...
+
+
+# The public lookup's one statement, built once: the item's public columns, the token of
+# what is in force, and its scans in order (none: one row of NULLs).
+_PUBLIC = (
+    select(
+        MailItem.number, MailItem.product_class, MailItem.origin_site_id,
+        MailItem.origin_province_code, MailItem.dest_region_code, MailItem.dest_province_code,
+        MailItem.dest_station_id, versions.token_query().label("token"),
+        ScanEvent.kind, ScanEvent.site_id, ScanEvent.at,
+    )
+    .outerjoin(ScanEvent, ScanEvent.item_id == MailItem.id)
+    .where(MailItem.number == bindparam("number"))
+    .order_by(ScanEvent.at)
+)  # fmt: skip
+
+
 def track(session: Session, *, network: Network, number: str) -> TrackingRead:
     """An item as the public sees it: events, notices and announcements, never contacts.
     One statement: the item with its scans and the token of what is in force (read anew
     only when that token has changed)."""
     text = s10.normalise(number)
-    rows = session.execute(
-        select(MailItem, versions.token_query(), ScanEvent.kind, ScanEvent.site_id, ScanEvent.at)
-        .outerjoin(ScanEvent, ScanEvent.item_id == MailItem.id)
-        .where(MailItem.number == text)
-        .order_by(ScanEvent.at)
-    ).all()
+    rows = session.connection().execute(_PUBLIC, {"number": text}).all()
     if not rows:
         raise NotFoundError(f"No item {text}.", code="tracking.no_item", number=text)
-    item, token = rows[0][0], rows[0][1]
+    item = rows[0]
     events = [
-        EventRead(event=k, site_id=s, site_name=site_name(network, s), at=at)
-        for _, _, k, s, at in rows
-        if k is not None
-    ]
-    return _read(session, network, item, TrackingRead, token, events)
+        EventRead(event=r.kind, site_id=r.site_id, site_name=site_name(network, r.site_id),
+                  at=r.at)
+        for r in rows
+        if r.kind is not None
+    ]  # fmt: skip
+    return _read(session, network, cast(Addressed, item), TrackingRead, events, item.token)
 
 
 def item_for_staff(
@@ -474,27 +504,24 @@ def item_for_staff(
         or principal.sees_province(item.origin_province_code)
     ):
         raise NotFoundError(f"No item {item.number}.", code="tracking.no_item", number=item.number)
-    return _read(session, network, item, ItemRead)
+    events = events_of(session, network=network, item_id=item.id)
+    return _read(
+        session, network, item, ItemRead, events, sender_contact=item.sender_contact,
+        recipient_contact=item.recipient_contact, posted_at=item.posted_at,
+    )  # fmt: skip
 
 
 def _read(
     session: Session,
     network: Network,
-    item: MailItem,
+    item: Addressed,
     shape: type[R],
+    events: list[EventRead],
     token: str | None = None,
-    events: list[EventRead] | None = None,
+    **extra: Any,
 ) -> R:
-    if events is None:
-        events = events_of(session, network=network, item_id=item.id)
     state = shown(session, token)
     county = network.regions.get(item.dest_region_code)
-    extra = (
-        {"sender_contact": item.sender_contact, "recipient_contact": item.recipient_contact,
-         "posted_at": item.posted_at}
-        if shape is ItemRead
-        else {}
-    )  # fmt: skip
     return shape(
         number=item.number,
         product_class=item.product_class,
