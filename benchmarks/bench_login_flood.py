@@ -12,10 +12,7 @@ unknown one (they should cost the same). Run: ``.venv/bin/python -m benchmarks l
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -31,17 +28,13 @@ from baotong.db.session import make_engine, make_sessionmaker, session_scope
 from baotong.network import service as network_service
 from baotong.network.reference import load_reference
 
+from .serving import free_port, served
+
 LOOKUPS = 600
 THREADS = 4
 FLOODERS = 4
 PASSWORD = "ninety-nine routes"
 DESTINATIONS = ["410102", "410105", "410302", "411502", "410702", "410202"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(url: str) -> None:
@@ -96,44 +89,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'baotong.db'}"
         _prepare(url)
-        port = _free_port()
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "BAOTONG_DATA_DIR": folder, "BAOTONG_DATABASE_URL": url,
                "BAOTONG_LOGIN_MAX_FAILURES": "1000000"}  # fmt: skip
-        server = subprocess.Popen(
-            [sys.executable, "-m", "baotong", "serve", "--port", str(port)], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
+        with served(env, port):
             token = httpx.post(f"{base}/api/v1/auth/login",
                                json={"username": "bench", "password": PASSWORD}).json()[
                 "access_token"]  # fmt: skip
             known, unknown = _login_ms(base, "bench"), _login_ms(base, "nobody-here")
             print(f"wrong password, median of 15: known user {known:.0f} ms, "
                   f"unknown user {unknown:.0f} ms")  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         env["BAOTONG_LOGIN_MAX_FAILURES"] = "5"  # the default throttle from here on
-        server = subprocess.Popen(
-            [sys.executable, "-m", "baotong", "serve", "--port", str(port)], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
+        with served(env, port):
             quiet = _lookups(base, token)
             stop, answers = threading.Event(), Counter[int]()
             flooders = [threading.Thread(target=_flood, args=(base, stop, answers))
@@ -144,9 +112,6 @@ def main() -> None:
             stop.set()
             for thread in flooders:
                 thread.join()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     print(
         f"routing, {THREADS} threads, {LOOKUPS} lookups: {quiet:.0f}/s alone, "
         f"{flooded:.0f}/s during a login flood ({flooded / quiet - 1:+.0%})"

@@ -18,17 +18,12 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 from rich.progress import Progress
 
@@ -39,7 +34,8 @@ from baotong.network.reference import load_reference
 from baotong.tracking import s10
 from baotong.tracking import service as tracking
 
-from .bench_tracking import ADMIN, KINDS, _activate_henan
+from .bench_tracking import KINDS, _activate_henan
+from .serving import free_port, postgres_database, served
 
 ITEMS = int(os.environ.get("BAOTONG_BENCH_ITEMS", "10000000"))
 RATE = int(os.environ.get("BAOTONG_BENCH_RATE", "500"))
@@ -51,17 +47,8 @@ CHUNK = 500_000
 
 
 def main() -> None:
-    name = f"baotong_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    try:
-        numbers = prepare(url)
-        with tempfile.TemporaryDirectory() as folder:
-            serve_and_measure(url, folder, numbers)
-    finally:
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url, tempfile.TemporaryDirectory() as folder:
+        serve_and_measure(url, folder, prepare(url))
 
 
 def prepare(url: str) -> list[str]:
@@ -123,12 +110,6 @@ def prepare(url: str) -> list[str]:
     return numbers
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _cpu_seconds(pid: int) -> float:
     """User and system CPU of ``pid`` and its children (the worker processes), from /proc."""
     total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
@@ -143,30 +124,15 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def serve_and_measure(url: str, folder: str, numbers: list[str]) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BAOTONG_DATA_DIR": folder, "BAOTONG_DATABASE_URL": url,
            "BAOTONG_PUBLIC_REQUESTS_PER_MINUTE": "100000000",
            "BAOTONG_JOB_WORKERS": "1"}  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baotong", "serve", "--port", str(port),
-         "--workers", str(WORKERS)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+    with served(env, port, "--workers", str(WORKERS)) as server:
         asyncio.run(load(port, numbers, rate=RATE, seconds=3))  # warm every worker
         cpu = _cpu_seconds(server.pid)
         times, failures, elapsed = asyncio.run(load(port, numbers, rate=RATE, seconds=SECONDS))
         cpu = _cpu_seconds(server.pid) - cpu
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     times.sort()
     if not times:
         print(f"  no answers; {failures}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import random
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,9 +39,8 @@ from baotong.tracking import s10
 from baotong.tracking import service as tracking
 from baotong.tracking.models import MailItem
 
-ADMIN = os.environ.get(
-    "BAOTONG_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+from .serving import postgres_database
+
 ITEMS = int(os.environ.get("BAOTONG_BENCH_ITEMS", "200000"))
 EVENTS = int(os.environ.get("BAOTONG_BENCH_EVENTS", "1000000"))
 LOOKUPS = 2000
@@ -62,15 +60,8 @@ def _items(network: Any, rng: random.Random, t0: datetime) -> list[tuple[Any, ..
 
 
 def main() -> None:
-    name = f"baotong_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    try:
+    with postgres_database() as url:
         run(url)
-    finally:
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(url: str) -> None:

@@ -68,30 +68,21 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
-    """One transaction: commit when the block succeeds, roll back when it raises."""
+def session_scope(
+    factory: sessionmaker[Session], *, write: bool = True, standalone: bool = False
+) -> Iterator[Session]:
+    """One transaction: commit when the block succeeds, roll back when it raises.
+
+    ``standalone`` reads (``write=False``) whose every statement stands alone run on
+    PostgreSQL without a transaction: no BEGIN and COMMIT round trips, each statement sees
+    what was committed when it ran (SQLite reads in a plain read transaction as usual).
+    """
     session = factory()
     if write:
         session.connection(execution_options=WRITE)
+    elif standalone and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-@contextmanager
-def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Reads whose every statement stands alone (the public tracking lookup): on PostgreSQL
-    without a transaction — no BEGIN and COMMIT round trips; each statement sees what was
-    committed when it ran. SQLite reads in a plain read transaction, as ``session_scope``."""
-    session = factory()
-    try:
-        if session.get_bind().dialect.name == "postgresql":
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield session
         session.commit()
     except BaseException:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response, UploadFile
 
 from baotong.api.deps import Context, CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
-from baotong.db.session import read_scope
+from baotong.db.session import session_scope
 from baotong.tracking import files, service
 from baotong.tracking.models import AnnouncementState
 from baotong.tracking.public import RateLimited
@@ -32,7 +32,7 @@ Announcer = Annotated[Principal, Depends(require(Permission.ANNOUNCEMENTS_WRITE)
 def public_track(number: str, context: Context, network: CurrentNetwork) -> TrackingRead:
     """An item's scans and notices as the public sees them (no login, never contacts)."""
     # The read scope is opened here, not by a dependency: one thread-pool hop, not three.
-    with read_scope(context.sessions) as session:
+    with session_scope(context.sessions, write=False, standalone=True) as session:
         return service.track(session, network=network, number=number)
 
 
