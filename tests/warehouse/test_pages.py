@@ -49,16 +49,21 @@ def test_the_demo_consolidation_point_seeds_once_and_its_pages_show_it(
     assert english.status_code == 200
 
 
-def test_a_refused_scan_shows_the_reason_in_the_page_language(
-    client: TestClient, seeded: sessionmaker[Session], service_settings: Settings
-) -> None:
+def demo_pick(seeded: sessionmaker[Session], settings: Settings) -> int | None:
+    """The demo's pick list in picking (its scan page is what the tests open)."""
     with session_scope(seeded) as session:
-        demo.seed_demo(session, service_settings)
-        pick = session.scalar(
+        demo.seed_demo(session, settings)
+        return session.scalar(
             select(Document.id).where(
                 Document.kind == DocumentKind.PICK, Document.status == DocumentStatus.IN_PROGRESS
             )
         )
+
+
+def test_a_refused_scan_shows_the_reason_in_the_page_language(
+    client: TestClient, seeded: sessionmaker[Session], service_settings: Settings
+) -> None:
+    pick = demo_pick(seeded, service_settings)
     browser = log_in(client, seeded, "admin")
     page = browser.get(f"/warehouse/documents/{pick}")
     line_id = page.text.split('name="line_id" value="')[1].split('"')[0]
@@ -112,13 +117,7 @@ def test_the_receive_form_credits_each_line_of_one_sku_its_own_count(
 def test_only_the_scan_pages_may_compile_the_camera_readers_webassembly(
     client: TestClient, seeded: sessionmaker[Session], service_settings: Settings
 ) -> None:
-    with session_scope(seeded) as session:
-        demo.seed_demo(session, service_settings)
-        pick = session.scalar(
-            select(Document.id).where(
-                Document.kind == DocumentKind.PICK, Document.status == DocumentStatus.IN_PROGRESS
-            )
-        )
+    pick = demo_pick(seeded, service_settings)
     browser = log_in(client, seeded, "admin")
     page = browser.get(f"/warehouse/documents/{pick}")
     assert "script-src 'self' 'wasm-unsafe-eval';" in page.headers["content-security-policy"]
