@@ -305,6 +305,42 @@ def _sorter_bad_capacity(folder: Path) -> str:
     return "sorters.csv, row 9, field 'capacity': \"capacity\" must be > 0."
 
 
+def write_airports(folder: Path) -> None:
+    rows = "code,name,prefecture_code,lon,lat\nCGO,郑州新郑国际机场,410100,113.84,34.52\n"
+    (folder / "airports.csv").write_text(rows + "LYA,洛阳北郊机场,410300,112.39,34.74\n",
+                                         encoding="utf-8")  # fmt: skip
+
+
+def test_airports_are_read_installed_and_exported(
+    network_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
+    write_airports(network_dir)
+    network, _ = read_network(network_dir)
+    assert sorted(network.airports) == ["CGO", "LYA"]
+    assert network.airports["LYA"].prefecture_code == "410300"
+    assert network.airports["CGO"].location == (113.84, 34.52)
+    install_network(network_dir, settings)
+    assert load_active(settings).airports == network.airports
+    export_network(load_active(settings), tmp_path / "again")
+    back, _ = read_network(tmp_path / "again")
+    assert back.airports == network.airports
+
+
+def _airport_not_a_prefecture(folder: Path) -> str:
+    write_airports(folder)
+    edit(folder, "airports.csv", 3, "prefecture_code", "410000")
+    return (
+        "airports.csv, row 3, field 'prefecture_code': '410000' is not a prefecture of regions.csv."
+    )
+
+
+def _airport_bad_code(folder: Path) -> str:
+    write_airports(folder)
+    edit(folder, "airports.csv", 2, "code", "cgo1")
+    return ("airports.csv, row 2, field 'code': \"code\" must be a three-letter IATA airport "
+            "code.")  # fmt: skip
+
+
 def _roster_bad_shift(folder: Path) -> str:
     write_layout(folder)
     edit(folder, "rosters.csv", 3, "shift", "noon")
@@ -317,6 +353,8 @@ BAD = [
     _sorter_in_use_count,
     _sorter_bad_capacity,
     _roster_bad_shift,
+    _airport_not_a_prefecture,
+    _airport_bad_code,
     _gbk,
     _no_column,
     _unknown_county,

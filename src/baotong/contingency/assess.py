@@ -118,6 +118,11 @@ def score(problem: Problem, assign: Assignment) -> Score:
     if problem.max_backups is not None and opened > problem.max_backups:
         violations.append(Violation("backups", "plan", float(opened - problem.max_backups),
             f"{opened} backups are used; the scenario allows {problem.max_backups}."))  # fmt: skip
+    relays = sum(1 for c in np.unique(assign[idx]) if not problem.candidates[int(c)].on_trunk)
+    if problem.relay_limit is not None and relays > problem.relay_limit:
+        violations.append(Violation("origin_chutes", "plan", float(relays - problem.relay_limit),
+            f"{relays} backups off the trunk network need a new chute at every large origin; "
+            f"the origins have {problem.relay_limit} free."))  # fmt: skip
     for z in idx:
         c = int(assign[z])
         if not problem.allowed[z, c]:
@@ -144,4 +149,5 @@ def problem_weights(problem: Problem) -> tuple[float, float]:
 
 
 def is_feasible(sc: Score) -> bool:
-    return not any(v.kind in ("capacity", "chutes", "reach", "backups") for v in sc.violations)
+    limits = ("capacity", "chutes", "reach", "backups", "origin_chutes")
+    return not any(v.kind in limits for v in sc.violations)

@@ -70,5 +70,8 @@ def _residual(problem: Problem, assign: Assignment, todo: list[int]) -> Problem:
         problem, zones=[problem.zones[z] for z in todo], candidates=cands,
         km=problem.km[todo], hours=problem.hours[todo], extra_hours=problem.extra_hours[todo],
         cost=problem.cost[todo], allowed=allowed, unserved_cost=problem.unserved_cost[todo],
-        max_backups=None,
+        max_backups=None, relay_limit=None,
+        air=None if problem.air is None else problem.air[todo],
+        landing=tuple(problem.landing[z] for z in todo) if problem.landing else (),
+        landing_hours=None if problem.landing_hours is None else problem.landing_hours[todo],
     )  # fmt: skip

@@ -77,10 +77,16 @@ class Backup(_Part):
     chutes_used: int
     chutes_free: int
     zones: list[str]
+    on_trunk: bool = True  # a provincial or air hub: the origins' bags to it exist
+    new_relations: int = 0  # origin bags (and chutes) it needs, off the trunk network
 
 
 class Assignment(_Part):
-    """One zone and the backup that takes it, with road km and hours and extra delay."""
+    """One zone and the backup that takes it, with road km and hours and extra delay.
+
+    ``airport``: the zone is flown to — from the hub ``via_hub`` nearest the backup to this
+    airport, then by road; ``km`` is the two road legs and ``hours`` the whole chain.
+    """
 
     zone_id: str
     zone_kind: ZoneKind
@@ -98,6 +104,8 @@ class Assignment(_Part):
     km: float
     hours: float
     extra_hours: float
+    airport: str | None = None
+    via_hub: str | None = None
 
     @property
     def destination(self) -> str:
@@ -175,7 +183,8 @@ class TrunkFlow(_Part):
 
 
 class ZoneRun(_Part):
-    """A road run backup → zone into the controlled area (it needs a vehicle pass)."""
+    """A road run backup → zone into the controlled area (it needs a vehicle pass); for a
+    zone flown to, the run from the ``airport`` the mail lands at (km and hours its own)."""
 
     backup_center_id: str
     zone_id: str
@@ -187,6 +196,7 @@ class ZoneRun(_Part):
     vehicle: Literal["truck", "van"]
     vehicles: int
     needs_pass: bool
+    airport: str | None = None
 
 
 class Transport(_Part):
@@ -295,7 +305,9 @@ class Violation(_Part):
     """A limit a plan breaks: "capacity", "chutes", "reach", "backups", "unserved" or
     "ineligible" (a centre that cannot be a backup); ``amount`` is how far over it is."""
 
-    kind: Literal["capacity", "chutes", "reach", "backups", "unserved", "ineligible"]
+    kind: Literal[
+        "capacity", "chutes", "reach", "backups", "origin_chutes", "unserved", "ineligible"
+    ]
     subject: str
     amount: float
     message: str

@@ -168,13 +168,13 @@ def explain_unserved(problem: Problem, assign: Assignment) -> doc.Unserved:
         room = sum(_room(problem, sc.load, int(c)) for c in reach)
         free = sum(max(0, problem.candidates[c].free_chutes - int(sc.chutes[c])) for c in reach)
         if not problem.allowed[z].any():
-            reason = "no candidate centre within the road-time limit"
+            reason = _beyond_reach(problem, z)
         elif room < zone.load - 1e-6 or free < zone.chutes:
             reason = "reachable centres lack capacity or chutes" + (
                 f" (max_backups {problem.max_backups} reached)" if capped else ""
             )
         else:
-            reason = "covering it costs more than the unserved penalty"
+            reason = _too_dear(problem, z, reach, opened)
         rows.append(doc.UnservedZone(
             zone_id=zone.zone_id, name=zone.name, region_code=zone.region_code,
             volume=round(zone.volume, 1), load=round(zone.load, 1), chutes=zone.chutes,
@@ -194,6 +194,29 @@ def explain_unserved(problem: Problem, assign: Assignment) -> doc.Unserved:
         missing_chutes=int(max(0, need_chutes - free)),
         message=_unserved_message(rows, need_load, need_chutes, room, free),
     )
+
+
+def _too_dear(problem: Problem, z: int, reach: list[int], opened: set[int]) -> str:
+    """A zone left out because taking it costs more than its penalty: say what it costs."""
+    costs = [(float(problem.cost[z, c]), 0.0 if c in opened else
+              problem.candidates[c].opening_cost) for c in reach]  # fmt: skip
+    take, opening = min(costs, key=sum)
+    why = " (a backup no other zone uses must be opened)" if opening > 0 else ""
+    return (
+        f"covering it costs more than the unserved penalty: at least {take + opening:,.0f} "
+        f"CNY/day{why} against {float(problem.unserved_cost[z]):,.0f}"
+    )
+
+
+def _beyond_reach(problem: Problem, z: int) -> str:
+    """Why nothing reaches a zone: the nearest backup by road, the nearest airport's run."""
+    reason = "no candidate centre within the road-time limit"
+    if problem.candidates:
+        reason += f"; the nearest is {float(problem.hours[z].min()):.1f} h away by road"
+    if problem.landing and problem.landing[z] and problem.landing_hours is not None:
+        reason += (f"; from the nearest airport ({problem.landing[z]}) the run takes "
+                   f"{float(problem.landing_hours[z]):.1f} h")  # fmt: skip
+    return reason
 
 
 def _unserved_message(

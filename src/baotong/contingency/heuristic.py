@@ -89,6 +89,16 @@ class _State:
     def open_count(self) -> int:
         return int(np.count_nonzero(self.count))
 
+    def _capped(self, c: int) -> bool:
+        """Opening ``c`` would pass max_backups, or the origins' chutes for relay backups."""
+        p = self.p
+        if p.max_backups is not None and self.open_count() >= p.max_backups:
+            return True
+        if p.relay_limit is None or p.candidates[c].on_trunk:
+            return False
+        relays = sum(1 for k in np.nonzero(self.count)[0] if not p.candidates[int(k)].on_trunk)
+        return relays >= p.relay_limit
+
     def move_delta(self, z: int, c: int) -> float | None:
         """Cost change of moving zone ``z`` to ``c`` (-1: unserved); None if infeasible."""
         cur = int(self.assign[z])
@@ -99,11 +109,7 @@ class _State:
             if not self.p.allowed[z, c] or self.chutes[c] + self.zchutes[z] > self.free[c]:
                 return None
             opening = self.count[c] == 0 and not (cur >= 0 and self.count[cur] == 1)
-            if (
-                opening
-                and self.p.max_backups is not None
-                and self.open_count() >= self.p.max_backups
-            ):
+            if opening and self._capped(c):
                 return None
             after = self.site_cost(c, self.load[c] + self.zload[z], int(self.count[c]) + 1)
             if after is None or math.isinf(self.site[c]):

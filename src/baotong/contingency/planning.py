@@ -8,7 +8,9 @@ Capacitated facility location with single sourcing, on the plain ``Problem``:
 
 Rows: ``Σc x + u = 1`` per zone; capacity ``Σz load·x − surge·s − spare·y ≤ 0``; chutes
 ``Σz chutes·x − free·y ≤ 0``; the strong links ``x ≤ y`` and ``s ≤ max_shifts·y``; and
-``Σ y ≤ max_backups`` when given. Minimise opening + item-km + surge + delay + unserved.
+``Σ y ≤ max_backups`` when given, and ``Σ y ≤ relay_limit`` over the backups off the trunk
+network when the origins' free chutes bind (origins.py). Minimise opening + item-km +
+surge + delay + unserved.
 The heuristic's plan is passed as the starting solution.
 """
 
@@ -147,6 +149,12 @@ def build_model(problem: Problem) -> Model:
         add(np.full(nc, r), y0 + ci, np.ones(nc))
         lower_r.append(-inf)
         upper_r.append(float(problem.max_backups))
+        r += 1
+    if problem.relay_limit is not None:  # each backup off the trunk takes a chute per origin
+        relay = np.array([not c.on_trunk for c in cands], dtype=bool)
+        add(np.full(int(relay.sum()), r), y0 + ci[relay], np.ones(int(relay.sum())))
+        lower_r.append(-inf)
+        upper_r.append(float(problem.relay_limit))
         r += 1
     lp = highspy.HighsLp()
     lp.num_col_ = ncol

@@ -97,12 +97,17 @@ def transit_changes(
         }
     )
     weights = OriginWeights(network)
+    shares: dict[tuple[str, str], float] = {}
 
     def share(province: str, zone: Zone) -> float:
-        """The part of a zone's inbound mail that comes from ``province``."""
-        codes, _, w = weights(zone.prefecture_code)
-        return float(sum(float(x) for code, x in zip(codes, w, strict=True)
-                         if code[:2] == province[:2]))  # fmt: skip
+        """The part of a zone's inbound mail that comes from ``province`` (kept per
+        province and prefecture: every hub asks it of every zone)."""
+        key = (province[:2], zone.prefecture_code)
+        if key not in shares:
+            codes, _, w = weights(zone.prefecture_code)
+            shares[key] = float(sum(float(x) for code, x in zip(codes, w, strict=True)
+                                    if code[:2] == key[0]))  # fmt: skip
+        return shares[key]
 
     rows: list[doc.TransitChange | doc.LineChange] = []
     for hub_id in hubs:

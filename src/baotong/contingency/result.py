@@ -63,6 +63,7 @@ class Plan:
                     cand.baseline_load, cand.total_capacity or cand.capacity, float(sc.load[c]),
                     int(sc.shifts[c]) * cand.surge_per_shift), 4) if capacity else None,
                 chutes_used=int(sc.chutes[c]), chutes_free=cand.free_chutes, zones=zones,
+                on_trunk=cand.on_trunk, new_relations=cand.new_relations,
             ))  # fmt: skip
         return rows
 
@@ -81,8 +82,15 @@ class Plan:
                 sort_depth=zone.zone_kind, km=round(float(self.problem.km[z, c]), 1),
                 hours=round(float(self.problem.hours[z, c]), 2),
                 extra_hours=round(float(self.problem.extra_hours[z, c]), 2),
+                **self._air(z, int(c)),
             ))  # fmt: skip
         return rows
+
+    def _air(self, z: int, c: int) -> dict[str, str | None]:
+        """The airport and hub of a zone flown to (nothing for a road pair)."""
+        if not self.problem.by_air(z, c):
+            return {}
+        return {"airport": self.problem.landing[z], "via_hub": self.problem.feeder[c]}
 
     def document(self) -> doc.PlanDocument:
         """The complete, versioned plan (plan.json, schema "baotong.plan/1")."""

@@ -98,18 +98,26 @@ class CostWeights(_Strict):
     item_km: per item and road km from the backup to the zone.
     delay_item_hour: per item and extra hour against the baseline.
     unserved_item: per item of a zone no backup can take (a big penalty).
+    air_item: per item flown to a zone no backup reaches by road (freight and handling).
+    new_relation: per new dispatch relation (a bag and a chute) a backup off the trunk
+        network needs at an origin (see origins.py).
+    transit_hop_item: per item the smaller origins send such a backup through its hub.
     """
 
     opening: Number = Field(default=20000.0, ge=0.0)
     item_km: Number = Field(default=0.002, ge=0.0)
     delay_item_hour: Number = Field(default=0.05, ge=0.0)
     unserved_item: Number = Field(default=50.0, gt=0.0)
+    air_item: Number = Field(default=2.0, ge=0.0)
+    new_relation: Number = Field(default=150.0, ge=0.0)
+    transit_hop_item: Number = Field(default=0.3, ge=0.0)
 
 
 class Options(_Strict):
     """Planner options.
 
-    max_road_hours: no zone is assigned to a backup farther by road (hours).
+    max_road_hours: no zone is assigned to a backup farther by road (hours); with air_legs,
+        a zone beyond it may be flown to from the hub nearest a backup (see airlegs).
     radius_km: optional extra limit on road km from backup to zone.
     min_automation: the least automation a backup must have (None: any).
     surge_shifts: whether extra shifts may be added; max_surge_shifts caps them per backup.
@@ -118,10 +126,14 @@ class Options(_Strict):
     crossdock_weight: handling weight of a pre-sorted bag item against a sorted item.
     limited_capacity_share: capacity share of a site the scenario marks "limited".
     candidates_per_zone: keep only that many cheapest backups per zone (None: all).
+    relation_min_items: items/day into the locked area from which an origin opens its own
+        bag to a backup off the trunk network (smaller ones relay through the backup's hub,
+        which adds transit_hop_hours).
     time_limit_s, mip_rel_gap: HiGHS stopping rules.
     """
 
     max_road_hours: Number = Field(default=10.0, gt=0.0)
+    air_legs: bool = True
     radius_km: Number | None = Field(default=None, gt=0.0)
     min_automation: Automation | None = Automation.SEMI
     surge_shifts: bool = True
@@ -132,6 +144,8 @@ class Options(_Strict):
     limited_capacity_share: Number = Field(default=0.5, ge=0.0, le=1.0)
     include_national_hub: bool = True
     candidates_per_zone: DbInt | None = Field(default=None, ge=1)
+    relation_min_items: Number = Field(default=500.0, ge=0.0)
+    transit_hop_hours: Number = Field(default=3.0, ge=0.0)
     time_limit_s: Number = Field(default=10.0, gt=0.0, le=MAX_TIME_LIMIT_S)
     mip_rel_gap: Number = Field(default=0.001, ge=0.0, le=1.0)
     costs: CostWeights = CostWeights()

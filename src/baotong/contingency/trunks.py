@@ -4,7 +4,8 @@ Trunk flows are aggregated per origin province and backup: by air (via the colle
 nearest each end) when the road distance reaches the network's air threshold, by road
 otherwise; trucks are counted for the road leg into the backup. The share the national hub
 pre-sorted arrives as bags the backup only cross-docks. Each backup → zone run goes by
-road into a controlled area, so it needs a vehicle pass (通行证).
+road into a controlled area, so it needs a vehicle pass (通行证); a zone flown to is run
+from the airport its mail lands at.
 """
 
 from __future__ import annotations
@@ -99,14 +100,17 @@ def zone_runs(network: Network, problem: Problem, assign: Assignment) -> list[do
         zone, cand = problem.zones[z], problem.candidates[int(c)]
         county = zone.zone_kind == "county"
         cap = p.truck_capacity_items if county else p.van_capacity_items
+        flown = problem.by_air(z, int(c)) and problem.landing_hours is not None
+        hours = float(problem.landing_hours[z]) if flown else float(problem.hours[z, c])  # type: ignore[index]
         rows.append(
             doc.ZoneRun(
                 backup_center_id=cand.center_id,
                 zone_id=zone.zone_id,
                 destination=zone.name,
                 area_code=problem.areas[zone.area].code,
-                km=round(float(problem.km[z, c]), 1),
-                hours=round(float(problem.hours[z, c]), 2),
+                km=round(hours * p.road_speed_kmh if flown else float(problem.km[z, c]), 1),
+                hours=round(hours, 2),
+                airport=problem.landing[z] if flown else None,
                 volume=round(zone.volume, 1),
                 vehicle="truck" if county else "van",
                 vehicles=math.ceil(zone.volume / cap - 1e-9) if zone.volume > 0 else 0,

@@ -59,6 +59,8 @@ class BackupRow:
     zone_count: int
     utilisation: float
     chute_share: float
+    on_trunk: bool = True
+    new_relations: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def _backup_row(b: Backup) -> BackupRow:
         surge_shifts=b.surge_shifts, chutes_used=used, chutes_free=free,
         zone_count=len(b.zones),
         utilisation=b.utilisation or load_rate(0.0, b.capacity, b.load),
-        chute_share=chute_share(used, free),
+        chute_share=chute_share(used, free), on_trunk=b.on_trunk, new_relations=b.new_relations,
     )  # fmt: skip
 
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from baotong.contingency.airlegs import AirLegs, air_legs
 from baotong.contingency.distances import extra_hours, gc_matrix
+from baotong.contingency.origins import origin_side, trunk_centres
 from baotong.contingency.scenario import (
     AreaLevel,
     Scenario,
@@ -36,6 +38,7 @@ from baotong.network.entities import (
     SiteStatus,
 )
 
+AIR_CANDIDATES_PER_ZONE = 8  # a zone with fewer backups in road reach gets flown ones (quickest)
 MAX_ZONES = 5000  # zones of one scenario: beyond, the model outgrows a planning run's memory
 _AUTOMATION_RANK = {Automation.MANUAL: 0, Automation.SEMI: 1, Automation.AUTOMATED: 2}
 
@@ -93,6 +96,8 @@ class Candidate:
     opening_cost: float
     baseline_load: float = 0.0  # items/day it sorts without the plan
     total_capacity: float = 0.0  # items/day it can sort without surge shifts
+    on_trunk: bool = True  # a provincial or air hub: every origin already bags mail to it
+    new_relations: int = 0  # origin bags it needs if it becomes a backup (off the trunk)
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,9 @@ class Problem:
     ``km[z, c]``/``hours[z, c]``: road distance and hours backup → zone; ``extra_hours[z, c]``:
     volume-weighted extra hours against the baseline; ``cost[z, c]``: assignment cost
     (item-km plus delay penalty, CNY/day); ``allowed[z, c]``: reachable and kept.
+    ``air[z, c]``: the pair goes by air (see ``airlegs``): ``km`` is then its two road legs
+    and ``hours`` the whole chain; ``landing[z]`` is the airport nearest the zone and
+    ``landing_hours[z]`` its road hours to it; ``feeder[c]`` is the candidate's hub.
     """
 
     areas: list[Area]
@@ -117,6 +125,14 @@ class Problem:
     rerouted_by_class: dict[str, float]
     weights: tuple[float, float]  # CNY per item-km, CNY per item-hour of delay
     max_backups: int | None
+    air: npt.NDArray[np.bool_] | None = None
+    landing: tuple[str | None, ...] = ()
+    landing_hours: Array | None = None
+    feeder: tuple[str | None, ...] = ()
+    relay_limit: int | None = None  # backups off the trunk the origins' free chutes allow
+
+    def by_air(self, z: int, c: int) -> bool:
+        return bool(self.air is not None and self.air[z, c])
 
     def at_depths(self, levels: npt.NDArray[np.int64]) -> Problem:
         """The problem with zone ``z`` at its ``levels[z]``-th coarser depth (0: its own)."""
@@ -187,16 +203,40 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
     factors = np.array([scenario.product_classes.get(c, 0.0) for c in PRODUCT_CLASSES])
     rerouted = np.array([c in scenario.product_classes for c in PRODUCT_CLASSES])
     zones, held, moved = _zones(network, scenario, areas, factors, rerouted)
-    candidates = _candidates(network, scenario, areas)
+    locked = {p for p in network.od_prefectures if _locked(network, areas, p)}
+    side = origin_side(network, [(z.prefecture_code, z.volume) for z in zones], locked,
+                       opts.relation_min_items)  # fmt: skip
+    trunk = trunk_centres(network)
+    candidates = [
+        c if c.center_id in trunk else replace(
+            c, on_trunk=False, new_relations=side.relations,
+            opening_cost=c.opening_cost + side.relations * opts.costs.new_relation,
+        )
+        for c in _candidates(network, scenario, areas)
+    ]  # fmt: skip
+    relay = np.array([not c.on_trunk for c in candidates], dtype=bool)
     nc = len(candidates)
     km = gc_matrix([z.location for z in zones], [c.location for c in candidates])
     km *= network.params.road_circuity
     hours = km / network.params.road_speed_kmh
+    by_road = hours <= opts.max_road_hours + 1e-9
+    legs = _air_legs(network, scenario, areas, zones, candidates)
+    air = legs.usable & ~by_road
+    if air.any():  # a zone with few backups in road reach is topped up with the quickest flown
+        rank = np.argsort(np.argsort(np.where(air, legs.hours, np.inf), axis=1), axis=1)
+        room = np.maximum(0, AIR_CANDIDATES_PER_ZONE - by_road.sum(axis=1))
+        air &= rank < room[:, None]
+    hours = np.where(air, legs.hours, hours)
+    km = np.where(air, legs.road_km, km)
     extra = extra_hours(network, zones, candidates, hours)
+    extra[:, relay] += side.hop_share * opts.transit_hop_hours
     volume = np.array([z.volume for z in zones], dtype=float)
     w = opts.costs
-    cost = volume[:, None] * (w.item_km * km + w.delay_item_hour * extra)
-    allowed = hours <= opts.max_road_hours + 1e-9
+    cost = volume[:, None] * (
+        w.item_km * km + w.delay_item_hour * extra + w.air_item * air
+        + w.transit_hop_item * side.hop_share * relay[None, :]
+    )  # fmt: skip
+    allowed = by_road | air
     if opts.radius_km is not None:
         allowed &= km <= opts.radius_km + 1e-9
     if opts.candidates_per_zone is not None and nc > opts.candidates_per_zone:
@@ -220,7 +260,34 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
         moved,
         (w.item_km, w.delay_item_hour),
         opts.max_backups,
+        air,
+        legs.landing,
+        legs.last_hours,
+        legs.feeder,
+        side.chute_limit
+        if side.chute_limit is not None and side.chute_limit < relay.sum()
+        else None,
     )
+
+
+def _air_legs(
+    network: Network,
+    scenario: Scenario,
+    areas: list[Area],
+    zones: list[Zone],
+    candidates: list[Candidate],
+) -> AirLegs:
+    """The air chains of a scenario, or none when its options leave air out."""
+    if not scenario.options.air_legs:
+        return AirLegs.none(len(zones), len(candidates))
+    closed = {c.center_id for c in scenario.closed_sites if c.status == SiteStatus.CLOSED.value}
+    return air_legs(
+        network, [z.location for z in zones], [c.location for c in candidates],
+        scenario.options.max_road_hours,
+        lambda hub: hub.center_id not in closed
+        and network.centers[hub.center_id].status is not SiteStatus.CLOSED
+        and not _locked(network, areas, hub.prefecture_code),
+    )  # fmt: skip
 
 
 def _locked(network: Network, areas: list[Area], code: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from baotong.core.exceptions import ValidationError
 from baotong.network import sources
 from baotong.network.entities import (
     PRODUCT_CLASSES,
+    Airport,
     Automation,
     CenterRole,
     CollectionHub,
@@ -278,6 +279,19 @@ def _centers(
     return out
 
 
+def _airports(params: dict[str, Any], hubs: Mapping[str, CollectionHub]) -> dict[str, Airport]:
+    """The airports of params.toml; every hub's airport must be among them."""
+    out = {a["code"]: Airport(code=a["code"], name=a["name"], prefecture_code=a["prefecture"],
+                              location=(float(a["lon"]), float(a["lat"])))
+           for a in params["air"]["airports"]}  # fmt: skip
+    for hub in hubs.values():
+        if hub.airport not in out:
+            raise ValidationError(f"the hub airport {hub.airport} is not in air.airports.",
+                                  code="params.missing", field="air.airports",
+                                  airport=hub.airport)  # fmt: skip
+    return out
+
+
 def _hubs(centers: dict[str, ProcessingCenter], params: dict[str, Any]) -> dict[str, CollectionHub]:
     def main_center(prefecture: str) -> ProcessingCenter:
         found = [c for c in centers.values() if c.prefecture_code == prefecture]
@@ -366,16 +380,18 @@ def build_reference(
             cross = flows[mine][:, ~mine].sum(axis=(0, 1)) + flows[~mine][:, mine].sum(axis=(0, 1))
             loads[shell["id"]] += params["centers"]["hub_transit_share"] * cross
     centers = _centers(shells, loads, destinations, params)
+    hubs = _hubs(centers, params)
     network = Network(
         regions=regions,
         centers=centers,
-        hubs=_hubs(centers, params),
+        hubs=hubs,
         stations={s.id: s for s in stations},
         sort_plan=sort_plan,
         od_prefectures=tuple(p.code for p in prefectures),
         od_flows=flows,
         params=NetworkParams(**net),
         name=params["name"],
+        airports=_airports(params, hubs),
     )
     step("boundaries")
     return network, boundaries(src, params)

@@ -21,6 +21,7 @@ import numpy as np
 
 from baotong.network.entities import (
     PRODUCT_CLASSES,
+    Airport,
     Automation,
     CenterRole,
     CollectionHub,
@@ -93,6 +94,10 @@ def to_document(network: Network) -> dict[str, Any]:
            if network.sorters else {}),
         **({"rosters": {k: dict(v) for k, v in network.rosters.items()}}
            if network.rosters else {}),
+        **({"airports": _columns([{**asdict(a), "location": list(a.location)}
+                                  for a in network.airports.values()],
+                                 [f.name for f in fields(Airport)])}
+           if network.airports else {}),
     }  # fmt: skip
 
 
@@ -143,6 +148,10 @@ def from_document(doc: Mapping[str, Any], od_flows: np.ndarray[Any, Any]) -> Net
         name=doc["name"],
         sorters={k: tuple(v) for k, v in sorters.items()},
         rosters={k: dict(v) for k, v in doc.get("rosters", {}).items()},
+        airports={
+            a["code"]: Airport(**{**a, "location": tuple(a["location"])})
+            for a in (_rows(doc["airports"]) if "airports" in doc else [])
+        },
     )
 
 

@@ -246,6 +246,30 @@ class CollectionHub:
 
 
 @dataclass(frozen=True, slots=True)
+class Airport:
+    """An airport that takes mail flights into its prefecture (IATA ``code``).
+
+    The hubs' own airports are listed too. In a lockdown the planner may fly a backup's
+    mail from the collection hub nearest it to the airport nearest a zone, then run it
+    from there by road; the airport keeps working when its prefecture is locked.
+    """
+
+    code: str
+    name: str
+    prefecture_code: str
+    location: LonLat
+
+    def __post_init__(self) -> None:
+        _require(
+            len(self.code) == 3 and self.code.isascii() and self.code.isalpha()
+            and self.code.isupper(),
+            '"code" must be a three-letter IATA airport code.', "code", self.code,
+        )  # fmt: skip
+        _require(bool(self.name.strip()), '"name" must not be empty.', "name", self.name)
+        _check_lonlat(self.location, "location")
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryStation:
     """A pickup-and-delivery station (揽投部) under a county-level unit.
 
@@ -419,6 +443,8 @@ class Network:
     # defaults of the chute plan), and staff rosters: people per shift (SHIFT_NAMES).
     sorters: Mapping[str, tuple[SorterChute, ...]] = field(default_factory=dict)
     rosters: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # Airports that take mail flights, by IATA code (none: mail moves by road only).
+    airports: Mapping[str, Airport] = field(default_factory=dict)
     # The folder whose boundaries.json.gz outlines this network's regions for maps (None:
     # the bundled reference's). Not part of the network's content: equality ignores it.
     boundaries_dir: Path | None = field(default=None, compare=False)
@@ -591,5 +617,6 @@ class Network:
             "counties": by_level[RegionLevel.COUNTY],
             "centers": len(self.centers),
             "hubs": len(self.hubs),
+            "airports": len(self.airports),
             "stations": len(self.stations),
         }

@@ -24,6 +24,7 @@ from baotong.network.checks import NetworkImportError, TableReader
 from baotong.network.entities import (
     PRODUCT_CLASSES,
     SHIFT_NAMES,
+    Airport,
     Automation,
     CenterRole,
     CollectionHub,
@@ -289,6 +290,30 @@ def _rosters(rd: TableReader) -> dict[str, dict[str, int]]:
     return out
 
 
+def _airports(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, Airport]:
+    """Airports that take mail flights (optional): code, name, prefecture and location."""
+    f = "airports.csv"
+    rows = rd.table(f, optional=True)
+    rd.unique(f, "code", rows)
+    out: dict[str, Airport] = {}
+    for n, r in rows:
+        prefecture = regions.get(r["prefecture_code"])
+        if prefecture is None or prefecture.level is not RegionLevel.PREFECTURE:
+            rd.fail(
+                f,
+                n,
+                "prefecture_code",
+                f"{excerpt(r['prefecture_code'], 40)} is not a prefecture of regions.csv.",
+            )
+            continue
+        values = {"code": r["code"], "name": r["name"], "prefecture_code": prefecture.code,
+                  "location": rd.point(f, n, r)}  # fmt: skip
+        made = rd.build(f, n, Airport, values)
+        if made is not None and made.code not in out:
+            out[made.code] = made
+    return out
+
+
 def _params(rd: TableReader) -> tuple[str, NetworkParams]:
     f = "params.csv"
     name, numbers = "network", {}
@@ -369,13 +394,15 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     boundaries = _boundaries(rd, regions)
     sorters = _sorters(rd, centers)
     rosters = _rosters(rd)
+    airports = _airports(rd, regions)
     if not rd.errors:  # a centre row refused above would make a second, derived complaint
         _provincial_hubs(rd, regions, centers)
     if rd.errors:
         raise NetworkImportError(folder, rd.errors, code="network.import_failed")
     network = Network(regions=regions, centers=centers, hubs=hubs, stations=stations,
                       sort_plan=plan, od_prefectures=prefectures, od_flows=flows,
-                      params=params, name=name, sorters=sorters, rosters=rosters)  # fmt: skip
+                      params=params, name=name, sorters=sorters, rosters=rosters,
+                      airports=airports)  # fmt: skip
     return network, boundaries
 
 

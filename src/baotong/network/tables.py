@@ -66,8 +66,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "params.csv": ("name", "value"),
     "sorters.csv": ("center_id", "chute", "dock", "capacity", "in_use"),
     "rosters.csv": ("center_id", "shift", "staff"),
+    "airports.csv": ("code", "name", "prefecture_code", "lon", "lat"),
 }
-OPTIONAL = ("sorters.csv", "rosters.csv")  # a folder without them uses documented defaults
+# A folder without them uses the documented defaults (no airports: road only).
+OPTIONAL = ("sorters.csv", "rosters.csv", "airports.csv")
 PARAM_NAMES = ("name", *(f.name for f in fields(NetworkParams)))
 BOUNDARIES = "boundaries.geojson"
 
@@ -119,6 +121,8 @@ def write_tables(
         "regions.csv": r, "centers.csv": c, "hubs.csv": h, "stations.csv": s,
         "sort_plan.csv": list(network.sort_plan.items()), "od_flows.csv": od, "params.csv": p,
         "sorters.csv": layouts, "rosters.csv": rosters,
+        "airports.csv": [(a.code, a.name, a.prefecture_code, a.location[0], a.location[1])
+                         for a in network.airports.values()],
     }  # fmt: skip
     written = []
     for name, rows in tables.items():

@@ -26,6 +26,7 @@ COMPUTED_KEYS = (
     N_("result.infeasible"), N_("result.cancelled"),
     N_("violation.capacity"), N_("violation.chutes"), N_("violation.reach"),
     N_("violation.backups"), N_("violation.unserved"), N_("violation.ineligible"),
+    N_("violation.origin_chutes"),
     N_("cost.opening"), N_("cost.transport"), N_("cost.surge"), N_("cost.delay"),
     N_("cost.unserved"), N_("cost.total"),
     N_("kind.center"), N_("kind.hub"), N_("kind.station"),
