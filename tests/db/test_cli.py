@@ -144,6 +144,13 @@ def test_seed_demo_loads_every_part_once_and_gives_the_demo_login_a_new_password
     assert counts["users"] >= 1  # the demo login, and the people of the domains' demos
     assert counts["scenarios"] >= 2  # Henan (in force), Chaoyang, and the command desk's
     assert counts["plan_runs"] >= 2
+    engine = make_engine(cli_database)
+    try:
+        with engine.connect() as conn:  # one urgent ticket was handed on to its station
+            handed = "SELECT count(*) FROM ticket_events WHERE action = 'transferred'"
+            assert conn.execute(text(handed)).scalar_one() == 1
+    finally:
+        engine.dispose()
     second = runner.invoke(app, ["db", "seed", "--demo"])
     assert second.exit_code == 0, second.output
     assert "Network:" not in second.output

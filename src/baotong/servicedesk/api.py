@@ -36,6 +36,7 @@ from baotong.servicedesk.schemas import (
     TicketDetail,
     TicketEventRead,
     TicketRead,
+    Transfer,
 )
 from baotong.tracking.public import RateLimited
 
@@ -111,6 +112,15 @@ def investigation(
 @router.post("/tickets/{ticket_id}/callback", response_model=TicketDetail)
 def callback(ticket_id: int, data: CallbackDone, session: DbSession, user: Writer) -> TicketDetail:
     service.record_callback(session, ticket_id=ticket_id, data=data, principal=user)
+    return _detail(session, ticket_id, user)
+
+
+@router.post("/tickets/{ticket_id}/transfer", response_model=TicketDetail)
+def transfer(
+    ticket_id: int, data: Transfer, session: DbSession, user: Investigator
+) -> TicketDetail:
+    """Hand the investigation to another production unit (the agents or the unit itself)."""
+    service.transfer(session, ticket_id=ticket_id, data=data, principal=user)
     return _detail(session, ticket_id, user)
 
 

@@ -34,6 +34,7 @@ from baotong.servicedesk.schemas import (
     RuleWrite,
     ScriptCreate,
     TicketCreate,
+    Transfer,
 )
 from baotong.tracking import service as tracking_service
 from baotong.tracking.models import AnnouncementState, MailItem
@@ -230,6 +231,12 @@ def _tickets(session: Session, numbers: list[str], system: Principal) -> str:
                     expected_by=now + timedelta(hours=20), note="已联系客户，承诺明日处理"
                 ),
             )
+        station = tracking_service.get_item(session, number).dest_station_id
+        if i == 2 and station and station != ticket.unit_id:  # the station finds it, not us
+            service.transfer(
+                session, ticket_id=ticket.id, principal=system,
+                data=Transfer(unit_id=station, reason="邮件已交投递站，转投递站核查"),
+            )  # fmt: skip
         if i in (2, 3):
             service.record_findings(
                 session,

@@ -31,6 +31,7 @@ from baotong.servicedesk.schemas import (
     InvestigationDone,
     Reopen,
     TicketCreate,
+    Transfer,
 )
 from baotong.tracking import service as tracking_service
 from baotong.web import i18n
@@ -163,6 +164,16 @@ async def ticket_investigation(
     """The production unit's findings (the one step its people record)."""
     return await _step(request, ticket_id, "investigation", session, network, user,
                        InvestigationDone, service.record_findings)  # fmt: skip
+
+
+@router.post("/tickets/{ticket_id}/transfer", include_in_schema=False, dependencies=[Csrf])
+async def ticket_transfer(
+    request: Request, ticket_id: int, session: DbSession, network: CurrentNetwork,
+    user: Investigator,
+) -> Response:  # fmt: skip
+    """Hand the investigation to another unit (the agents or the unit itself)."""
+    return await _step(request, ticket_id, "transfer", session, network, user, Transfer,
+                       service.transfer)  # fmt: skip
 
 
 @router.post("/tickets/{ticket_id}/{step}", include_in_schema=False, dependencies=[Csrf])

@@ -51,6 +51,15 @@ class CallbackDone(BaseModel):
     satisfaction: Satisfaction
 
 
+class Transfer(BaseModel):
+    """Hand the investigation to another production unit (转办), with the reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class Reopen(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

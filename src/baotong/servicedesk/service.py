@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from baotong import jobs
@@ -34,6 +34,7 @@ from baotong.core.exceptions import ConflictError, NotFoundError, ValidationErro
 from baotong.core.i18n import N_
 from baotong.core.pagination import Page, PageRequest, paginate
 from baotong.db.transitions import transition
+from baotong.network.models import SiteRow
 from baotong.notify import service as notify
 from baotong.servicedesk.models import (
     AgentScript,
@@ -53,6 +54,7 @@ from baotong.servicedesk.schemas import (
     SlaReport,
     SlaRow,
     TicketCreate,
+    Transfer,
 )
 from baotong.tracking import service as tracking_service
 from baotong.tracking.schemas import Notice
@@ -68,10 +70,13 @@ REMINDER = "ticket.reminder"
 STEP = "ticket.step"
 SUBJECT = "ticket"
 OPEN = (TicketStatus.CONTACT, TicketStatus.INVESTIGATE, TicketStatus.CALLBACK)
+TRANSFERABLE = (TicketStatus.CONTACT, TicketStatus.INVESTIGATE)  # until findings are in
+UNIT_KINDS = ("center", "station")  # sites that investigate: centres and delivery stations
 N_("ticket.notice.reminder")
 N_("ticket.notice.escalated")
 N_("ticket.notice.opened")
 N_("ticket.notice.investigate")
+N_("ticket.notice.transferred")
 # The words of each history entry's action (``ticket.action.<action>``).
 N_("ticket.action.opened")
 N_("ticket.action.contacted")
@@ -80,6 +85,7 @@ N_("ticket.action.called_back")
 N_("ticket.action.reopened")
 N_("ticket.action.reminded")
 N_("ticket.action.escalated")
+N_("ticket.action.transferred")
 
 
 # -- what a ticket is about ---------------------------------------------------------------
@@ -305,10 +311,14 @@ def record_contact(
         )  # fmt: skip
     if ticket.status is not TicketStatus.CONTACT:
         _wrong_step(ticket, TicketStatus.CONTACT)
+    unit = ticket.unit_id  # the investigation goes where the item is now
+    if ticket.item_id is not None:
+        unit = tracking_service.current_site(session, tracking_service.get_item(
+            session, str(ticket.item_number)))  # fmt: skip
     moved = _advance(
         session, ticket, principal, to=TicketStatus.INVESTIGATE, action="contacted",
         note=data.note, expected_by=data.expected_by, contact_note=data.note,
-        step_due_at=data.expected_by,
+        step_due_at=data.expected_by, unit_id=unit,
     )  # fmt: skip
     notify.send(
         session, key="ticket.notice.investigate",
@@ -316,6 +326,54 @@ def record_contact(
         to_users=_unit_people(session, moved), subject_type=SUBJECT, subject_id=str(moved.id),
     )  # fmt: skip
     return moved
+
+
+def transfer(session: Session, *, ticket_id: int, data: Transfer, principal: Principal) -> Ticket:
+    """Hand the investigation to another production unit (转办): the item is elsewhere, or
+    the unit is not the one that can answer. Allowed until the findings are recorded; the
+    step's deadline stays; the new unit's people are told when it is theirs to investigate."""
+    ticket = get_ticket(session, ticket_id, principal=principal)
+    if ticket.status not in TRANSFERABLE:
+        raise ConflictError(
+            f"Ticket {ticket.id} is {ticket.status}; only a ticket before its findings can be "
+            "handed to another unit.", code="ticket.not_transferable", field="unit_id",
+            status=ticket.status.value,
+        )  # fmt: skip
+    site = session.get(SiteRow, data.unit_id)
+    if site is None or site.kind not in UNIT_KINDS:
+        raise ValidationError(
+            "is not a processing centre or delivery station.", code="ticket.unknown_unit",
+            field="unit_id", value=data.unit_id,
+        )  # fmt: skip
+    before = ticket.unit_id
+    if site.id == before:
+        raise ValidationError("is already the ticket's unit.", code="ticket.same_unit",
+                              field="unit_id", value=data.unit_id)  # fmt: skip
+    done = session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.status == ticket.status, Ticket.unit_id == before)
+        .values(unit_id=site.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if done != 1:
+        raise ConflictError(f"Ticket {ticket.id} changed meanwhile; reload it.",
+                            code="ticket.changed", id=ticket.id)  # fmt: skip
+    session.refresh(ticket)
+    _event(session, ticket, actor=principal.username, action="transferred",
+           note=f"{before} → {site.id}: {data.reason}")  # fmt: skip
+    audit_service.record(
+        session, actor=principal.username, action="ticket.transfer", object_type=SUBJECT,
+        object_id=str(ticket.id), province_code=ticket.province_code,
+        before={"unit_id": before}, after={"unit_id": site.id, "reason": data.reason},
+    )  # fmt: skip
+    if ticket.status is TicketStatus.INVESTIGATE:
+        notify.send(
+            session, key="ticket.notice.transferred",
+            params={"id": ticket.id, "number": ticket.item_number or ticket.subject_ref},
+            link=f"/tickets/{ticket.id}", to_users=_unit_people(session, ticket),
+            subject_type=SUBJECT, subject_id=str(ticket.id),
+        )  # fmt: skip
+    return ticket
 
 
 def _unit_people(session: Session, ticket: Ticket) -> list[int]:
