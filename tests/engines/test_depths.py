@@ -44,12 +44,21 @@ def test_stations_get_a_coarser_depth_rather_than_no_backup() -> None:
     depths = Counter(a.sort_depth for a in document.assignments)
     assert depths["grid"] + depths["station"] > 0  # some had to go coarser
     assert sum(b.chutes_used for b in document.backups) <= 20
+    for a in document.assignments:  # each coarser one says what was asked and why
+        if a.sort_depth == "segment":
+            assert (a.asked_depth, a.depth_reason) == (None, None)
+        else:
+            assert a.asked_depth == "segment"
+            assert a.depth_reason is not None
+            assert a.depth_reason.startswith("at segment depth it needs 6 chutes")  # 2 × 3
+            assert f"at {a.sort_depth} depth it needs {a.chutes} " in a.depth_reason
 
 
 def test_the_depth_asked_is_kept_when_it_fits() -> None:
     network = short_of_chutes(free=40)
     result = plan(network, city("segment"))
     assert {a.sort_depth for a in result.document().assignments} == {"segment"}
+    assert {a.asked_depth for a in result.document().assignments} == {None}
 
 
 def test_a_station_too_big_for_any_depth_stays_unserved_at_the_depth_asked() -> None:

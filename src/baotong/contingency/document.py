@@ -106,6 +106,8 @@ class Assignment(_Part):
     extra_hours: float
     airport: str | None = None
     via_hub: str | None = None
+    asked_depth: ZoneKind | None = None  # set when it got a coarser depth than asked
+    depth_reason: str | None = None
 
     @property
     def destination(self) -> str:

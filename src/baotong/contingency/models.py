@@ -128,6 +128,8 @@ class PlanAssignment(Base):
     backup_center_id: Mapped[str] = mapped_column(String(64))
     volume: Mapped[float] = mapped_column(Float, default=0.0)
     chutes: Mapped[int] = mapped_column(Integer, default=0)
+    asked_depth: Mapped[str | None] = mapped_column(String(16))  # when coarser than asked
+    airport: Mapped[str | None] = mapped_column(String(3))  # a flown zone's landing airport
 
 
 class PlanRelationChange(Base):

@@ -9,7 +9,7 @@ import numpy as np
 from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment, Score, score
 from baotong.contingency.figures import load_rate
-from baotong.contingency.zoning import Problem
+from baotong.contingency.zoning import Problem, Zone
 from baotong.network.entities import ProductClass
 
 
@@ -82,7 +82,7 @@ class Plan:
                 sort_depth=zone.zone_kind, km=round(float(self.problem.km[z, c]), 1),
                 hours=round(float(self.problem.hours[z, c]), 2),
                 extra_hours=round(float(self.problem.extra_hours[z, c]), 2),
-                **self._air(z, int(c)),
+                **self._air(z, int(c)), **_depth(zone),
             ))  # fmt: skip
         return rows
 
@@ -134,3 +134,18 @@ class Plan:
 
 def _round(values: dict[str, float]) -> dict[ProductClass, float]:
     return {ProductClass(k): round(v, 1) for k, v in values.items()}
+
+
+def _depth(zone: Zone) -> dict[str, str]:
+    """Why a station got a coarser depth than asked (nothing when it got the one asked)."""
+    if zone.asked is None:
+        return {}
+    depth, chutes = zone.asked
+    return {
+        "asked_depth": depth,
+        "depth_reason": (
+            f"at {depth} depth it needs {chutes} chutes, more than the backups in reach had "
+            f"free after the other zones; at {zone.zone_kind} depth it needs {zone.chutes} "
+            "and the station sorts the rest by hand"
+        ),
+    }

@@ -400,6 +400,8 @@ def store_result(session: Session, *, run: PlanRun, result: PlanDocument) -> Non
                 backup_center_id=item.backup_center_id,
                 volume=item.volume,
                 chutes=item.chutes,
+                asked_depth=item.asked_depth,
+                airport=item.airport,
             )
         )
     changes: list[tuple[str, str, SortPlanChange | TransitChange | LineChange]] = [

@@ -78,6 +78,7 @@ class Zone:
     chutes: int
     home_center_id: str  # baseline centre that sorted it
     coarser: tuple[tuple[SortDepth, int], ...] = ()  # coarser depths it may get, and chutes
+    asked: tuple[SortDepth, int] | None = None  # the depth asked and its chutes, once coarsened
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,8 @@ class Problem:
         zones = list(self.zones)
         for z in np.nonzero(levels)[0].tolist():
             depth, chutes = zones[z].coarser[int(levels[z]) - 1]
-            zones[z] = replace(zones[z], zone_kind=depth, chutes=chutes, coarser=())
+            zones[z] = replace(zones[z], zone_kind=depth, chutes=chutes, coarser=(),
+                               asked=(zones[z].zone_kind, zones[z].chutes))  # fmt: skip
         return replace(self, zones=zones)
 
     @property
