@@ -311,7 +311,8 @@ def test_the_board_page_records_each_side_of_a_two_load_swap_on_its_own_form(
     assert 'data-testid="swap-handed-form"' in page.text
     assert 'data-testid="swap-received-form"' not in page.text  # the station's, not theirs
     for key in ("seal", "count"):
-        assert f'name="{key}_{first}"' in page.text and f'name="{key}_{second}"' in page.text
+        assert f'name="{key}_{first}"' in page.text
+        assert f'name="{key}_{second}"' in page.text
     csrf = client.cookies["baotong_csrf"]
     handed = {"csrf_token": csrf, "name": "赵师傅", f"seal_{first}": "QF-1",
               f"count_{first}": "3", f"seal_{second}": "QF-2", f"count_{second}": "2"}  # fmt: skip

@@ -62,8 +62,9 @@ def test_each_side_states_once_and_by_its_own_role(
     assert (again.json()["code"], again.json()["side"], again.json()["by"]) == \
         ("shuttle.side_recorded", "received", "transfer_station_420000")  # fmt: skip
     assert "transfer_station_420000" in again.json()["detail"]
-    no_vehicle = client.post(f"{url}/swap/received", headers=ts, json={**received,
-                                                                        "area_vehicle": ""})
+    no_vehicle = client.post(
+        f"{url}/swap/received", headers=ts, json={**received, "area_vehicle": ""}
+    )
     assert no_vehicle.status_code == 422
     done = client.post(f"{url}/swap/handed", headers=td, json=handed)
     assert done.status_code == 200, done.text
@@ -126,17 +127,25 @@ def test_both_sides_racing_both_land_and_the_swap_is_done_once(
     client: TestClient, users: Any, seeded: sessionmaker[Session], network: Network
 ) -> None:
     shuttle_id = int(_station_shuttle(client, users, seeded).rsplit("/", 1)[1])
-    errors = _race([_state(seeded, network, shuttle_id, "handed", CREW),
-                    _state(seeded, network, shuttle_id, "received", STATION, count=2)])
+    errors = _race(
+        [
+            _state(seeded, network, shuttle_id, "handed", CREW),
+            _state(seeded, network, shuttle_id, "received", STATION, count=2),
+        ]
+    )
     assert errors == []
     with session_scope(seeded, write=False) as session:
         row = session.get(Shuttle, shuttle_id)
         assert row is not None
         assert (row.swap_state.value, row.stage.value) == ("done", "swapped")
-        assert (row.handed or {})["by"] == "crew" and (row.received or {})["by"] == "station"
+        assert (row.handed or {})["by"] == "crew"
+        assert (row.received or {})["by"] == "station"
         assert [(d["kind"], d["found"]) for d in row.discrepancies] == [("short", 2)]
-        swaps = select(func.count()).select_from(Handover).where(
-            Handover.load_ref == row.load_ref, Handover.leg == Leg.SWAP)
+        swaps = (
+            select(func.count())
+            .select_from(Handover)
+            .where(Handover.load_ref == row.load_ref, Handover.leg == Leg.SWAP)
+        )
         assert session.scalar(swaps) == 1
 
 
@@ -145,8 +154,12 @@ def test_the_same_side_twice_at_once_is_recorded_once(
 ) -> None:
     shuttle_id = int(_station_shuttle(client, users, seeded).rsplit("/", 1)[1])
     other = Principal(0, "station2", Role.TRANSFER_STATION, Scope.province(HUBEI))
-    errors = _race([_state(seeded, network, shuttle_id, "received", STATION, count=3),
-                    _state(seeded, network, shuttle_id, "received", other, count=1)])
+    errors = _race(
+        [
+            _state(seeded, network, shuttle_id, "received", STATION, count=3),
+            _state(seeded, network, shuttle_id, "received", other, count=1),
+        ]
+    )
     assert len(errors) == 1, errors
     [refused] = errors
     assert isinstance(refused, ConflictError)
@@ -156,7 +169,8 @@ def test_the_same_side_twice_at_once_is_recorded_once(
         assert row is not None
         assert (row.swap_state.value, row.stage.value) == ("received", "at_station")
         winner = (row.received or {})["by"]
-        assert winner in {"station", "station2"} and refused.data["by"] == winner
+        assert winner in {"station", "station2"}
+        assert refused.data["by"] == winner
         assert row.handed is None
 
 
