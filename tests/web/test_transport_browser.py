@@ -1,9 +1,9 @@
 """Transport in a real browser: a dispatcher walks a trailer through its shuttle cycle on
 the board — departure, arrival at the transfer station, the swap stated by each side on
-its own (the dispatcher hands over, the transfer station's staff, logged in on their own,
-receive with a seal that does not match and a package short), the empty return — then plans tomorrow's deliveries, watches
-the plan being solved in the background, sees its routes on the map and records a
-recipient's signature. No page logs a JavaScript error."""
+its own (the dispatcher hands over; the transfer station's staff, logged in on their own,
+receive with a seal that does not match and a package short), the empty return — then
+plans tomorrow's deliveries, watches the plan being solved in the background, sees its
+routes on the map and records a recipient's signature. No page logs a JavaScript error."""
 
 from __future__ import annotations
 
