@@ -191,7 +191,7 @@ def _shuttles(session: Session, network: Network, station: Principal) -> list[st
                              principal=DEMO, **subject)  # fmt: skip
         service.submit(session, held.id, principal=DEMO)
         service.decide(session, held.id, grant=True, number=f"沪通-{held.id:04d}", principal=DEMO)
-    morning = _dispatch(session, 9, "QF-88201", "苏E·T001挂")
+    morning = _dispatch(session, 6, "QF-88201", "苏E·T001挂")
     afternoon = _dispatch(session, 3, "QF-88202", "苏E·T002挂")
     midday = _dispatch(session, 3, "QF-88203", "苏E·T003挂")
     start = service.start_of(today)
@@ -209,11 +209,11 @@ def _shuttles(session: Session, network: Network, station: Principal) -> list[st
     shuttles.arrive(session, first.id, at=start + timedelta(hours=8, minutes=20), principal=DEMO)
     # each side states the swap on its own: the shuttle's crew, then the transfer station
     shuttles.record_side(session, first.id, side="handed",
-                         statement=shuttles.SwapSide("周永强", "QF-88201", 3),
+                         statement=shuttles.SwapSide("周永强", "QF-88201", 2),
                          at=start + timedelta(hours=8, minutes=40), network=network,
                          principal=DEMO)  # fmt: skip
     shuttles.record_side(session, first.id, side="received",
-                         statement=shuttles.SwapSide("长宁区保供专班 陈敏", "QF-88201", 2),
+                         statement=shuttles.SwapSide("长宁区保供专班 陈敏", "QF-88201", 1),
                          area_vehicle="长宁区保供车 沪A·P0012",
                          at=start + timedelta(hours=8, minutes=50),
                          note="一箱（3 份蔬菜包）卸车时缺失", network=network,
