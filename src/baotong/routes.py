@@ -45,7 +45,6 @@ from baotong.tracking import api as tracking_api
 from baotong.tracking import pages as tracking_pages
 from baotong.transport import api as transport_api
 from baotong.transport import pages as transport_pages
-from baotong.transport import pages_board as transport_board
 from baotong.warehouse import api as warehouse_api
 from baotong.warehouse import pages as warehouse_pages
 from baotong.web import templating
@@ -110,7 +109,7 @@ HOMES = {
     Role.CS_SUPERVISOR: servicedesk_pages.nav,
     Role.PRODUCTION_UNIT: servicedesk_pages.nav,
     Role.TRANSPORT_DISPATCHER: transport_pages.nav,
-    Role.TRANSFER_STATION: transport_board.nav,  # the shuttle board: their side of the swap
+    Role.TRANSFER_STATION: transport_pages.nav,  # its tabs lead to the shuttle board
     Role.DUTY_OFFICER: command_pages.nav,
     Role.SUPPLY_OWNER: supply_pages.nav,
     Role.SUPPLY_SUPERVISOR: supply_pages.nav,

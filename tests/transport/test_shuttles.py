@@ -329,7 +329,7 @@ def test_the_board_page_records_each_side_of_a_two_load_swap_on_its_own_form(
     users.headers("transfer_station", "420000")
     login = {"username": "transfer_station_420000", "password": "correct horse"}
     assert client.post("/api/v1/auth/login", json=login).status_code == 200
-    assert client.get("/", follow_redirects=False).headers["location"] == "/transport/shuttles"
+    assert client.get("/", follow_redirects=False).headers["location"] == "/transport"
     page = client.get("/transport/shuttles")
     assert 'data-testid="swap-received-form"' in page.text
     assert 'data-testid="shuttle-form"' not in page.text

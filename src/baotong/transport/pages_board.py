@@ -30,15 +30,13 @@ from baotong.transport.entities import (
 from baotong.transport.schemas import ShuttleIn
 from baotong.web import i18n
 from baotong.web.forms import attempt, parse_day, parse_form, see_other
-from baotong.web.templating import Csrf, NavItem, PageRoute, page_require, render
+from baotong.web.templating import Csrf, PageRoute, page_require, render
 
 router = APIRouter(route_class=PageRoute)
 Reader = Annotated[Principal, Depends(page_require(Permission.TRANSPORT_READ))]
 Writer = Annotated[Principal, Depends(page_require(Permission.TRANSPORT_WRITE))]
 HandOver = Annotated[Principal, Depends(page_require(Permission.SWAP_HAND_OVER))]
 Receive = Annotated[Principal, Depends(page_require(Permission.SWAP_RECEIVE))]
-# The transfer station's staff start on the board (their side of the swap).
-nav = NavItem("/transport/shuttles", N_("transport.shuttles"), Permission.SWAP_RECEIVE)
 CYCLE = list(ShuttleStage)
 WORDS = (N_("transport.shuttle.idle"), N_("transport.shuttle.by"),
          N_("transport.shuttle.handed_by"), N_("transport.shuttle.received_by"),
