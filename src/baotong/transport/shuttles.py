@@ -4,8 +4,9 @@
 A consolidation point's warehouse dispatches sealed shipments to transport; a timetabled
 shuttle takes them in a trailer, towed by a tractor, to the government-designated transfer
 station of a controlled area. There the trailer's load is swapped into the area's own
-vehicle — both sides state the seal and the count, and what does not match is recorded —
-and the trailer returns empty for its next load. Like the fuel tanker that drops a full
+vehicle — each side states the seal and the count on its own (the shuttle's crew, the
+transfer station's staff), and what does not match is recorded — and the trailer returns
+empty for its next load. Like the fuel tanker that drops a full
 tank at the station and takes the empty one home, a trailer walks
 
     loading → on_road → at_station → swapped → returned
