@@ -109,6 +109,7 @@ HOMES = {
     Role.CS_SUPERVISOR: servicedesk_pages.nav,
     Role.PRODUCTION_UNIT: servicedesk_pages.nav,
     Role.TRANSPORT_DISPATCHER: transport_pages.nav,
+    Role.TRANSFER_STATION: transport_pages.nav,  # its tabs lead to the shuttle board
     Role.DUTY_OFFICER: command_pages.nav,
     Role.SUPPLY_OWNER: supply_pages.nav,
     Role.SUPPLY_SUPERVISOR: supply_pages.nav,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from argon2.exceptions import VerificationError
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
 from baotong.auth import service as auth_service
@@ -167,11 +167,35 @@ def test_seed_demo_loads_every_part_once_and_gives_the_demo_login_a_new_password
             demo = auth_service.get_user(session, "demo")
             assert demo is not None
             assert demo.role == "admin"
+            _the_transport_demo_shows_the_swap_and_a_site_permit(session)
             assert auth_service.hasher.verify(demo.password_hash, new)
             with pytest.raises(VerificationError):
                 auth_service.hasher.verify(demo.password_hash, old)
     finally:
         engine.dispose()
+
+
+def _the_transport_demo_shows_the_swap_and_a_site_permit(session: Any) -> None:
+    """A shuttle handed over and waiting for the station, one swapped by both sides, the
+    station's login, and a run into Henan stopped at a centre without its whitelist entry."""
+    from baotong.network.reference import load_active
+    from baotong.transport import demo as transport_demo
+    from baotong.transport import service as transport_service
+    from baotong.transport.models import Run, Shuttle
+
+    states = {(s.swap_state.value, s.stage.value, bool(s.handed), bool(s.received))
+              for s in session.scalars(select(Shuttle))}  # fmt: skip
+    assert ("handed", "at_station", True, False) in states
+    assert ("done", "returned", True, True) in states
+    station = auth_service.get_user(session, transport_demo.STATION_USER)
+    assert station is not None
+    assert station.role == "transfer_station"
+    stopped = session.scalars(select(Run).where(Run.end_site == "C-410100")).one()
+    [missing] = transport_service.check(session, stopped, load_active(get_settings()))
+    assert (missing.subject, missing.need.value, missing.reason) == \
+        ("site", "centre_whitelist", "none")  # fmt: skip
+    permitted = session.scalars(select(Run).where(Run.end_site == "S-410102-01")).one()
+    assert transport_service.check(session, permitted, load_active(get_settings())) == []
 
 
 def test_run_migrates_seeds_the_demo_and_serves_where_asked(

@@ -379,3 +379,53 @@ def test_tickets_keep_their_events_when_their_table_is_rebuilt_for_subjects(
                 assert list(ids) == [8, 9]
         finally:
             engine.dispose()
+
+
+TWO_SIDED_SWAP = "0025"  # each side of the swap on its own; a run's end site
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_shuttles_swapped_before_the_two_sided_swap_are_done_and_others_wait(
+    backend: str, tmp_path: Path, new_database: Callable[[str, Path], Any]
+) -> None:
+    with new_database(backend, tmp_path) as url:
+        migrate.upgrade(url, f"{TWO_SIDED_SWAP}-1")
+        engine = make_engine(url)
+        at = {"at": datetime(2026, 11, 30, tzinfo=UTC)}
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO vehicles (id, plate, kind, capacity_kg, capacity_m3, packages,"
+                    " cold_chain, home_site, province_code, active) VALUES"
+                    " (1, 'T1', 'trailer', 1, 1, 1, false, 'P', '310000', true),"
+                    " (2, 'S1', 'tractor', 1, 1, 1, false, 'P', '310000', true)"))  # fmt: skip
+                conn.execute(text(
+                    "INSERT INTO transport_people (id, name, phone, job, site, province_code)"
+                    " VALUES (1, 'd', '1', 'driver', 'P', '310000')"))  # fmt: skip
+                conn.execute(text(
+                    "INSERT INTO transport_runs (id, kind, run_date, vehicle_id, driver_id,"
+                    " origin, destination_code, route_type, state, province_code, created_by,"
+                    " created_at) VALUES (1, 'shuttle', '2026-11-30', 2, 1, 'P', '310114',"
+                    " 'intra_provincial', 'done', '310000', 'p', :at)"), at)  # fmt: skip
+                for shuttle_id, stage in ((1, "returned"), (2, "at_station")):
+                    conn.execute(text(
+                        "INSERT INTO transport_shuttles (id, run_id, trailer_id, warehouse_code,"
+                        " station, departs_at, arrives_at, load_ref, packages, stage,"
+                        " discrepancies, province_code, created_by, created_at) VALUES"
+                        " (:id, 1, 1, 'P', 'st', :at, :at, 'P-S1', 3, :stage, '[]', '310000',"
+                        " 'p', :at)"), {**at, "id": shuttle_id, "stage": stage})  # fmt: skip
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                rows = conn.execute(text(
+                    "SELECT id, swap_state, handed, received FROM transport_shuttles"
+                    " ORDER BY id")).all()  # fmt: skip
+                end_site = conn.execute(text("SELECT end_site FROM transport_runs")).scalar()
+            assert [tuple(r) for r in rows] == [(1, "done", None, None), (2, "waiting", None, None)]
+            assert end_site is None
+            migrate.downgrade(url, f"{TWO_SIDED_SWAP}-1")
+            columns = {c["name"] for c in inspect(engine).get_columns("transport_shuttles")}
+            assert not columns & {"swap_state", "handed", "received"}
+            assert "end_site" not in {c["name"] for c in inspect(engine).get_columns(
+                "transport_runs")}  # fmt: skip
+        finally:
+            engine.dispose()

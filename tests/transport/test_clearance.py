@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from baotong.transport.clearance import Held, clearance
+from baotong.transport.clearance import Held, Site, clearance, site_clearance
 from baotong.transport.entities import CredentialKind, CredentialState, RouteType
 
 DAY = date(2022, 4, 10)
@@ -62,3 +62,28 @@ def test_the_driver_needs_a_whitelist_entry_for_the_area() -> None:
         ("driver", "other_area")
     ]
     assert check([held(PASS)], [held(LIST, areas=("410100",), routes=())]) == []  # the city
+
+
+# -- sites: operating permits and the processing-centre whitelist -------------------------
+def sites(*held_now: Held, need: CredentialKind = CredentialKind.SITE_PERMIT,
+          controlled: tuple[str, ...] = ("410000",)) -> list[tuple[str, str, str]]:  # fmt: skip
+    site = Site("S-410102-01", "中原区01揽投部", CHAIN, need, list(held_now))
+    return [(m.who, m.need.value, m.reason)
+            for m in site_clearance(sites=[site], controlled=controlled, on=DAY)]  # fmt: skip
+
+
+def test_a_site_inside_a_controlled_area_needs_its_granted_permit() -> None:
+    permit = CredentialKind.SITE_PERMIT
+    assert sites(held(permit, routes=())) == []
+    assert sites() == [("中原区01揽投部 (S-410102-01)", "site_permit", "none")]
+    assert sites(held(permit, routes=(), state=CredentialState.SUBMITTED))[0][2] == "not_granted"
+    assert sites(held(permit, routes=(), end=date(2022, 4, 9)))[0][2] == "expired"
+    assert sites(held(permit, areas=("420000",), routes=()))[0][2] == "other_area"
+    assert sites(controlled=("420000",)) == []  # outside every controlled area
+
+
+def test_a_processing_centre_needs_its_whitelist_entry_not_a_site_permit() -> None:
+    whitelist = CredentialKind.CENTRE_WHITELIST
+    assert sites(held(CredentialKind.SITE_PERMIT, routes=()), need=whitelist) == [
+        ("中原区01揽投部 (S-410102-01)", "centre_whitelist", "none")]  # fmt: skip
+    assert sites(held(whitelist, routes=()), need=whitelist) == []

@@ -79,6 +79,17 @@ def _timetable(client: TestClient, headers: dict[str, str], ids: dict[str, int],
         "dispatch_ids": dispatches, **extra})  # fmt: skip
 
 
+def _swap(client: TestClient, users: Any, url: str, handed: dict[str, Any],
+          received: dict[str, Any], province: str = "420000") -> Any:  # fmt: skip
+    """Each side states its own: the shuttle's dispatcher, then the transfer station."""
+    first = client.post(f"{url}/swap/handed", json=handed,
+                        headers=users.headers("transport_dispatcher", province))  # fmt: skip
+    assert first.status_code == 200, first.text
+    assert first.json()["swap_state"] == "handed"
+    return client.post(f"{url}/swap/received", json=received,
+                       headers=users.headers("transfer_station", province))  # fmt: skip
+
+
 def test_a_trailer_walks_its_cycle_and_the_swap_joins_the_chain_of_custody(
     client: TestClient, users: Any, seeded: sessionmaker[Session]
 ) -> None:
@@ -97,19 +108,21 @@ def test_a_trailer_walks_its_cycle_and_the_swap_joins_the_chain_of_custody(
         "shuttle.wrong_stage"  # fmt: skip
     assert client.post(f"{url}/depart", headers=td, json={}).json()["stage"] == "on_road"
     assert client.post(f"{url}/arrive", headers=td, json={}).json()["stage"] == "at_station"
-    swapped = client.post(f"{url}/swap", headers=td, json={
-        "handed": {"name": "赵师傅", "seal": "QF-1", "count": 3},
-        "received": {"name": "区保供组 孙强", "seal": "QF-7", "count": 2},
-        "area_vehicle": "鄂A·Q0001"})  # fmt: skip
+    swapped = _swap(client, users, url, {"name": "赵师傅", "seal": "QF-1", "count": 3},
+                    {"name": "区保供组 孙强", "seal": "QF-7", "count": 2,
+                     "area_vehicle": "鄂A·Q0001"})  # fmt: skip
     assert swapped.status_code == 200, swapped.text
+    assert swapped.json()["swap_state"] == "done"
     found = {(d["kind"], d["by"], str(d["expected"]), str(d["found"]))
              for d in swapped.json()["discrepancies"]}  # fmt: skip
     assert found == {("seal_mismatch", "区保供组 孙强", "QF-1", "QF-7"),
                      ("short", "区保供组 孙强", "3", "2")}  # fmt: skip
-    assert swapped.json()["swap"]["handed"] == {
+    handed = swapped.json()["swap"]["handed"]
+    assert {k: handed[k] for k in ("name", "seal", "count", "loads", "by")} == {
         "name": "赵师傅", "seal": "QF-1", "count": 3,
-        "loads": [{"document_id": shuttle["dispatch_ids"][0], "seal": "QF-1",
-                   "count": 3}]}  # fmt: skip
+        "loads": [{"document_id": shuttle["dispatch_ids"][0], "seal": "QF-1", "count": 3}],
+        "by": "transport_dispatcher_420000"}  # fmt: skip
+    assert swapped.json()["received"]["by"] == "transfer_station_420000"
     returned = client.post(f"{url}/return", headers=td, json={})
     assert returned.json()["stage"] == "returned"
 
@@ -226,10 +239,9 @@ def test_a_shuttle_with_two_loads_compares_seals_and_counts_per_load(
                                         for d, s, c in entries]}  # fmt: skip
 
     # every seal intact and every count right: nothing to record
-    swapped = client.post(f"{url}/swap", headers=td, json={
-        "handed": side("赵师傅", (first, "QF-1", 3), (second, "QF-2", 2)),
-        "received": side("孙强", (first, "QF-1", 3), (second, "QF-2", 2)),
-        "area_vehicle": "鄂A·Q0001"})  # fmt: skip
+    swapped = _swap(client, users, url, side("赵师傅", (first, "QF-1", 3), (second, "QF-2", 2)),
+                    {**side("孙强", (first, "QF-1", 3), (second, "QF-2", 2)),
+                     "area_vehicle": "鄂A·Q0001"})  # fmt: skip
     assert swapped.status_code == 200, swapped.text
     assert swapped.json()["discrepancies"] == []
 
@@ -239,14 +251,12 @@ def test_a_short_second_load_is_named_by_its_document(
 ) -> None:
     td = users.headers("transport_dispatcher", "420000")
     url, (first, second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
-    body = {"handed": {"name": "赵师傅", "loads": [
-                {"document_id": first, "seal": "QF-1", "count": 3},
-                {"document_id": second, "seal": "QF-2", "count": 2}]},
-            "received": {"name": "孙强", "loads": [
-                {"document_id": first, "seal": "QF-1", "count": 3},
-                {"document_id": second, "seal": "QF-9", "count": 1}]},
-            "area_vehicle": "鄂A·Q0001"}  # fmt: skip
-    swapped = client.post(f"{url}/swap", headers=td, json=body)
+    swapped = _swap(client, users, url, {"name": "赵师傅", "loads": [
+                        {"document_id": first, "seal": "QF-1", "count": 3},
+                        {"document_id": second, "seal": "QF-2", "count": 2}]},
+                    {"name": "孙强", "area_vehicle": "鄂A·Q0001", "loads": [
+                        {"document_id": first, "seal": "QF-1", "count": 3},
+                        {"document_id": second, "seal": "QF-9", "count": 1}]})  # fmt: skip
     assert swapped.status_code == 200, swapped.text
     found = {(d["kind"], d["document_id"], d["by"], str(d["expected"]), str(d["found"]))
              for d in swapped.json()["discrepancies"]}  # fmt: skip
@@ -260,11 +270,12 @@ def test_the_swap_must_name_every_load_it_carries(
     td = users.headers("transport_dispatcher", "420000")
     url, (first, _second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
     side = {"name": "x", "loads": [{"document_id": first, "seal": "QF-1", "count": 3}]}
-    refused = client.post(f"{url}/swap", headers=td, json={
-        "handed": side, "received": side, "area_vehicle": "鄂A·Q0001"})  # fmt: skip
+    refused = client.post(f"{url}/swap/handed", headers=td, json=side)
     assert refused.status_code == 422, refused.text
     assert refused.json()["code"] == "shuttle.loads_missing"
-    assert client.get(url, headers=td).json()["stage"] == "at_station"
+    shuttle = client.get(url, headers=td).json()
+    assert (shuttle["stage"], shuttle["swap_state"], shuttle["handed"]) == \
+        ("at_station", "waiting", None)  # fmt: skip
 
 
 def test_a_document_rides_one_shuttle_only_in_the_database(
@@ -288,26 +299,48 @@ def test_a_document_rides_one_shuttle_only_in_the_database(
         session.rollback()
 
 
-def test_the_board_page_swaps_two_loads_with_a_seal_and_count_each(
+def test_the_board_page_records_each_side_of_a_two_load_swap_on_its_own_form(
     client: TestClient, users: Any, seeded: sessionmaker[Session]
 ) -> None:
     td = users.headers("transport_dispatcher", "420000")
     url, (first, second) = _at_station(client, td, seeded, [(3, "QF-1"), (2, "QF-2")])
+    shuttle_id = url.rsplit("/", 1)[1]
     login = {"username": "transport_dispatcher_420000", "password": "correct horse"}
     assert client.post("/api/v1/auth/login", json=login).status_code == 200
-    shuttle_id = url.rsplit("/", 1)[1]
     page = client.get("/transport/shuttles")
-    for key in ("handed_seal", "handed_count", "received_seal", "received_count"):
+    assert 'data-testid="swap-handed-form"' in page.text
+    assert 'data-testid="swap-received-form"' not in page.text  # the station's, not theirs
+    for key in ("seal", "count"):
         assert f'name="{key}_{first}"' in page.text
         assert f'name="{key}_{second}"' in page.text
-    form = {"csrf_token": client.cookies["baotong_csrf"], "handed_name": "赵师傅",
-            "received_name": "孙强", "area_vehicle": "鄂A·Q0001",
-            f"handed_seal_{first}": "QF-1", f"handed_count_{first}": "3",
-            f"handed_seal_{second}": "QF-2", f"handed_count_{second}": "2",
-            f"received_seal_{first}": "QF-1", f"received_count_{first}": "3",
-            f"received_seal_{second}": "QF-2", f"received_count_{second}": "2"}  # fmt: skip
-    done = client.post(f"/transport/shuttles/{shuttle_id}/swap", data=form,
+    csrf = client.cookies["baotong_csrf"]
+    handed = {"csrf_token": csrf, "name": "赵师傅", f"seal_{first}": "QF-1",
+              f"count_{first}": "3", f"seal_{second}": "QF-2", f"count_{second}": "2"}  # fmt: skip
+    done = client.post(f"/transport/shuttles/{shuttle_id}/swap/handed", data=handed,
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303, done.text
+    refused = client.post(f"/transport/shuttles/{shuttle_id}/swap/received",
+                          data={**handed, "area_vehicle": "鄂A·Q0001"})  # fmt: skip
+    assert refused.status_code == 403
+    page = client.get("/transport/shuttles")
+    assert 'data-swap-state="handed"' in page.text
+    assert 'data-testid="statement-handed"' in page.text
+
+    users.headers("transfer_station", "420000")
+    login = {"username": "transfer_station_420000", "password": "correct horse"}
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200
+    assert client.get("/", follow_redirects=False).headers["location"] == "/transport"
+    page = client.get("/transport/shuttles")
+    assert 'data-testid="swap-received-form"' in page.text
+    assert 'data-testid="shuttle-form"' not in page.text
+    received = {"csrf_token": client.cookies["baotong_csrf"], "name": "孙强",
+                "area_vehicle": "鄂A·Q0001", f"seal_{first}": "QF-1", f"count_{first}": "3",
+                f"seal_{second}": "QF-2", f"count_{second}": "1"}  # fmt: skip
+    done = client.post(f"/transport/shuttles/{shuttle_id}/swap/received", data=received,
                        follow_redirects=False)  # fmt: skip
     assert done.status_code == 303, done.text
     swapped = client.get(url, headers=td).json()
-    assert (swapped["stage"], swapped["discrepancies"]) == ("swapped", [])
+    assert (swapped["stage"], swapped["swap_state"]) == ("swapped", "done")
+    assert [(d["kind"], d["document_id"]) for d in swapped["discrepancies"]] == [("short", second)]
+    again = client.post(f"/transport/shuttles/{shuttle_id}/swap/received", data=received)
+    assert again.status_code == 409

@@ -1,8 +1,9 @@
 """Transport in a real browser: a dispatcher walks a trailer through its shuttle cycle on
-the board — departure, arrival at the transfer station, the swap with a seal that does not
-match and a package short, the empty return — then plans tomorrow's deliveries, watches
-the plan being solved in the background, sees its routes on the map and records a
-recipient's signature. No page logs a JavaScript error."""
+the board — departure, arrival at the transfer station, the swap stated by each side on
+its own (the dispatcher hands over; the transfer station's staff, logged in on their own,
+receive with a seal that does not match and a package short), the empty return — then
+plans tomorrow's deliveries, watches the plan being solved in the background, sees its
+routes on the map and records a recipient's signature. No page logs a JavaScript error."""
 
 from __future__ import annotations
 
@@ -59,6 +60,9 @@ def _prepare(server: LiveServer) -> int:
         if auth_service.get_user(session, "td_web") is None:
             auth_service.create_user(session, username="td_web", password=PASSWORD,
                                      role="transport_dispatcher", province_code=None)  # fmt: skip
+        if auth_service.get_user(session, "ts_web") is None:
+            auth_service.create_user(session, username="ts_web", password=PASSWORD,
+                                     role="transfer_station", province_code="310000")  # fmt: skip
         load = dispatched.id
     engine.dispose()
     return load
@@ -90,13 +94,27 @@ def test_a_trailer_cycle_on_the_board_and_a_planned_delivery_signed_for(
     expect(page.get_by_test_id("shuttle").first).to_have_attribute("data-stage", "on_road")
     page.get_by_test_id("arrive").click()
     expect(page.get_by_test_id("shuttle").first).to_have_attribute("data-stage", "at_station")
-    form = page.get_by_test_id("swap-form")
-    form.locator("input[name=handed_name]").fill("周师傅")
-    form.locator("input[name=received_name]").fill("长宁区保供专班 陈敏")
+    expect(page.get_by_test_id("swap-received-form")).to_have_count(0)
+    form = page.get_by_test_id("swap-handed-form")
+    form.locator("input[name=name]").fill("周师傅")
+    page.get_by_test_id("swap-handed").click()
+    expect(page.get_by_test_id("swap").first).to_have_attribute("data-swap-state", "handed")
+    expect(page.get_by_test_id("statement-handed")).to_contain_text("周师傅")
+
+    station = open_console(live_server, browser, "ts_web")
+    station.goto("/transport/shuttles")
+    form = station.page.get_by_test_id("swap-received-form")
+    form.locator("input[name=name]").fill("长宁区保供专班 陈敏")
     form.locator("input[name=area_vehicle]").fill("沪A·Q0001")
     form.locator("[data-testid=received-seal]").fill("QF-999")
     form.locator("[data-testid=received-count]").fill("2")
-    page.get_by_test_id("swap").click()
+    station.page.get_by_test_id("swap-received").click()
+    expect(station.page.get_by_test_id("swap").first).to_have_attribute(
+        "data-swap-state", "done")  # fmt: skip
+    station.shot("transport-swap-station")
+    assert station.errors == []
+
+    console.goto("/transport/shuttles")
     row = page.get_by_test_id("shuttle").first
     expect(row).to_have_attribute("data-stage", "swapped")
     expect(row.get_by_test_id("discrepancies")).to_contain_text("QF-501 → QF-999")

@@ -31,6 +31,7 @@ class Role(LabelledEnum):
     SUPPLY_VIEWER = "supply_viewer", "gray"
     WAREHOUSE_SUPERVISOR = "warehouse_supervisor", "teal"
     PRODUCTION_UNIT = "production_unit", "blue"  # a centre or station investigating tickets
+    TRANSFER_STATION = "transfer_station", "purple"  # a controlled area's transfer station
 
 
 class Permission(StrEnum):
@@ -51,6 +52,8 @@ class Permission(StrEnum):
     INBOX_READ = "inbox:read"  # one's own notifications: every role holds it
     TRANSPORT_READ = "transport:read"  # vehicles, people, credentials, runs
     TRANSPORT_WRITE = "transport:write"  # register, apply, record decisions, plan and dispatch
+    SWAP_HAND_OVER = "swap:hand_over"  # the shuttle's side of the swap at the transfer station
+    SWAP_RECEIVE = "swap:receive"  # the transfer station's side of the swap
     COMMAND_READ = "command:read"  # incidents, instructions, resources, emergency plans
     INCIDENT_WRITE = "incident:write"  # record, respond, close
     INSTRUCTION_ISSUE = "instruction:issue"
@@ -159,8 +162,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_READ,
             Permission.TRANSPORT_READ,
             Permission.TRANSPORT_WRITE,
+            Permission.SWAP_HAND_OVER,
         }
     ),  # fmt: skip
+    # The controlled area's transfer-station staff: they read the shuttle board of their
+    # province and state what they received at the swap (换厢), nothing else.
+    Role.TRANSFER_STATION: frozenset({Permission.TRANSPORT_READ, Permission.SWAP_RECEIVE}),
     # The duty desk (national or provincial): incidents, orders, resources, emergency plans.
     Role.DUTY_OFFICER: frozenset(
         _READ
@@ -206,6 +213,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.DISPATCHER: _AREA_KINDS,
     Role.VIEWER: _AREA_KINDS,
     Role.TRANSPORT_DISPATCHER: _AREA_KINDS,
+    Role.TRANSFER_STATION: _AREA_KINDS,
     Role.DUTY_OFFICER: _AREA_KINDS,
     Role.WAREHOUSE_OPERATOR: frozenset({ScopeKind.WAREHOUSE}),
     Role.WAREHOUSE_SUPERVISOR: frozenset({ScopeKind.WAREHOUSE}),

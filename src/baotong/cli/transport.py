@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal
 from baotong.cli.db import cli_transaction
 from baotong.config import get_settings
@@ -21,7 +22,8 @@ from baotong.transport import service, shuttles
 from baotong.transport.engine import gap, solve_data
 from baotong.transport.vrplib import read
 
-app = typer.Typer(help="Transport: vehicle routing.", no_args_is_help=True)
+app = typer.Typer(help="Transport: passes, runs, shuttles and their swap, vehicle routing.",
+                  no_args_is_help=True)  # fmt: skip
 console = Console()
 CLI = Principal.system("cli")
 
@@ -53,7 +55,7 @@ def check_runs(day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD."
     for run_id, plate, driver, missing in blocked:
         for m in missing:
             until = f" ({m.until})" if m.until else ""
-            who = plate if m.subject == "vehicle" else driver
+            who = {"vehicle": plate, "driver": driver}.get(m.subject, m.who)
             console.print(f"run {run_id}: {m.subject} {who} — {m.need.value} for {m.area}: "
                           f"{m.reason}{until}", highlight=False, soft_wrap=True)  # fmt: skip
     console.print(f"{len(rows)} run(s) on {on}, {len(blocked)} would be stopped.")
@@ -96,6 +98,51 @@ def shuttle_board(
     for line in [*lines, *trailers]:
         console.print(line, highlight=False, soft_wrap=True, markup=False)
     console.print(f"{len(lines)} shuttle(s) on {on}, {len(trailers)} trailer(s).")
+
+
+def _load(text: str) -> shuttles.LoadCount:
+    """``DOC=SEAL:COUNT`` (the seal may be empty: ``DOC=:COUNT``)."""
+    doc, _, rest = text.partition("=")
+    seal, _, count = rest.rpartition(":")
+    if not (doc.strip().isdigit() and count.strip().isdigit()):
+        console.print(f"[red]--load must be DOCUMENT=SEAL:COUNT, not {text!r}.[/]")
+        raise SystemExit(2)
+    return shuttles.LoadCount(int(doc), seal.strip(), int(count))
+
+
+@app.command("swap")
+def swap(
+    shuttle_id: int = typer.Argument(..., metavar="SHUTTLE_ID", min=1),
+    side: str = typer.Option(..., "--side", help="handed (the shuttle's) or received "
+                             "(the transfer station's)."),
+    user: str = typer.Option(..., "--as", help="The user who records it (a username)."),
+    name: str = typer.Option(..., "--name", help="Who states it at the station."),
+    seal: str = typer.Option("", "--seal", help="The seal seen (a shuttle with one load)."),
+    count: int = typer.Option(0, "--count", min=0, help="The packages counted (one load)."),
+    loads: list[str] = typer.Option([], "--load", help="DOCUMENT=SEAL:COUNT, once per load."),
+    area_vehicle: str = typer.Option("", "--area-vehicle",
+                                     help="The area's vehicle the loads go into (received)."),
+    note: str = typer.Option("", "--note"),
+) -> None:  # fmt: skip
+    """Record one side of the swap at the transfer station (换厢) as a named user: the
+    seal and count of each load; when both sides are in, the discrepancies are printed."""
+    statement = shuttles.SwapSide(name, seal, count, tuple(_load(x) for x in loads))
+    with cli_transaction("record the swap") as session:
+        found = auth_service.get_user(session, user)
+        if found is None or not found.active:
+            console.print(f"[red]No active user {user!r}.[/]")
+            raise SystemExit(2)
+        network = effective_network(session, network=load_active(get_settings()))
+        row = shuttles.record_side(session, shuttle_id, side=side, statement=statement,
+                                   area_vehicle=area_vehicle or None, note=note or None,
+                                   network=network,
+                                   principal=auth_service.principal_of(found))  # fmt: skip
+        state, stage, discrepancies = row.swap_state.value, row.stage.value, row.discrepancies
+    console.print(f"shuttle {shuttle_id}: {side} recorded by {user}; swap {state}, {stage}",
+                  highlight=False, markup=False)  # fmt: skip
+    for d in discrepancies:
+        console.print(f"  #{d['document_id']} {d['kind']}: {d['expected']} → {d['found']} "
+                      f"(by {d['by']})", highlight=False, markup=False)  # fmt: skip
 
 
 @app.command("solve-vrplib")

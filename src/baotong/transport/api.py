@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from baotong.api.deps import CurrentNetwork, DbSession, Paging, require, with_total
 from baotong.auth.permissions import Permission, Principal
+from baotong.network.entities import Network
 from baotong.transport import route_plans, service, sheets, shuttles
 from baotong.transport.entities import CredentialKind, CredentialState
 from baotong.transport.schemas import (
@@ -37,8 +38,7 @@ from baotong.transport.schemas import (
     ShuttleIn,
     ShuttleRead,
     StageIn,
-    SwapIn,
-    SwapSideIn,
+    SwapStatementIn,
     TrailerRead,
     VehicleIn,
     VehicleRead,
@@ -225,21 +225,35 @@ def arrive(shuttle_id: int, body: StageIn, session: DbSession, user: Writer) -> 
                                                       principal=user))  # fmt: skip
 
 
-def _side(side: SwapSideIn) -> shuttles.SwapSide:
-    return shuttles.SwapSide(side.name, side.seal, side.count,
-                             tuple(shuttles.LoadCount(x.document_id, x.seal, x.count)
-                                   for x in side.loads))  # fmt: skip
+HandOver = Annotated[Principal, Depends(require(Permission.SWAP_HAND_OVER))]
+Receive = Annotated[Principal, Depends(require(Permission.SWAP_RECEIVE))]
 
 
-@router.post("/shuttles/{shuttle_id}/swap", response_model=ShuttleRead)
-def swap(shuttle_id: int, body: SwapIn, session: DbSession, network: CurrentNetwork,
-         user: Writer) -> ShuttleRead:  # fmt: skip
-    """Both sides' seals and counts; mismatches are kept as discrepancies."""
-    row = shuttles.swap(session, shuttle_id,
-                        handed=_side(body.handed), received=_side(body.received),
-                        area_vehicle=body.area_vehicle, at=body.at, note=body.note,
-                        network=network, principal=user)  # fmt: skip
+def _state(session: Session, shuttle_id: int, side: str, body: SwapStatementIn,
+           network: Network, user: Principal) -> ShuttleRead:  # fmt: skip
+    statement = shuttles.SwapSide(body.name, body.seal, body.count,
+                                  tuple(shuttles.LoadCount(x.document_id, x.seal, x.count)
+                                        for x in body.loads))  # fmt: skip
+    row = shuttles.record_side(session, shuttle_id, side=side, statement=statement,
+                               area_vehicle=body.area_vehicle, at=body.at, note=body.note,
+                               network=network, principal=user)  # fmt: skip
     return ShuttleRead.model_validate(row)
+
+
+@router.post("/shuttles/{shuttle_id}/swap/handed", response_model=ShuttleRead)
+def swap_handed(shuttle_id: int, body: SwapStatementIn, session: DbSession,
+                network: CurrentNetwork, user: HandOver) -> ShuttleRead:  # fmt: skip
+    """The shuttle's side of the swap: per load the seal and the count handed over (once;
+    409 ``shuttle.side_recorded`` naming who stated it)."""
+    return _state(session, shuttle_id, "handed", body, network, user)
+
+
+@router.post("/shuttles/{shuttle_id}/swap/received", response_model=ShuttleRead)
+def swap_received(shuttle_id: int, body: SwapStatementIn, session: DbSession,
+                  network: CurrentNetwork, user: Receive) -> ShuttleRead:  # fmt: skip
+    """The transfer station's side: per load the seal and the count received, and the
+    area's vehicle; when both sides are in, mismatches are kept as discrepancies."""
+    return _state(session, shuttle_id, "received", body, network, user)
 
 
 @router.post("/shuttles/{shuttle_id}/return", response_model=ShuttleRead)

@@ -4,8 +4,10 @@ A run bound for a region inside a controlled area (a locked area of a plan in fo
 needs, on its date, a granted vehicle pass for its vehicle — valid that day, for an area
 that contains the destination, and for the run's route type (an inter-provincial run may
 use a green channel instead) — and a granted whitelist entry for its driver in that area.
-What is missing is said precisely: none held, held for another area or route type, not
-yet granted, not yet valid, or expired.
+A run whose origin or end site lies in a controlled area also needs, on its date, that
+site's granted operating permit (场地运营许可) — for a processing centre, its entry on the
+processing-centre whitelist (处理中心白名单). What is missing is said precisely: none
+held, held for another area or route type, not yet granted, not yet valid, or expired.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class Held:
 class Missing:
     """What stops a run: the vehicle (plate) or driver (name), the area and the reason."""
 
-    subject: str  # "vehicle" | "driver"
+    subject: str  # "vehicle" | "driver" | "site"
     who: str
     area: str
     need: CredentialKind
@@ -101,4 +103,32 @@ def clearance(
     found = _verdict(driver_held, {CredentialKind.STAFF_WHITELIST}, inside, None, on)
     if found is not None:
         missing.append(Missing("driver", name, area, CredentialKind.STAFF_WHITELIST, *found))
+    return missing
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A site a run starts or ends at, as the rules see it: its code and name, its region
+    and those containing it (innermost first), the credential it needs and those it holds."""
+
+    code: str
+    name: str
+    chain: tuple[str, ...]
+    need: CredentialKind  # site_permit, or centre_whitelist for a processing centre
+    held: list[Held]
+
+
+def site_clearance(*, sites: Iterable[Site], controlled: Iterable[str], on: date) -> list[Missing]:
+    """What the run's sites lack: one inside a controlled area needs a granted credential
+    of its kind, valid on ``on``, for a region containing it (none outside one)."""
+    areas = set(controlled)
+    missing = []
+    for site in sites:
+        area = controlled_area(site.chain, areas)
+        if area is None:
+            continue
+        found = _verdict(site.held, {site.need}, set(site.chain), None, on)
+        if found is not None:
+            missing.append(Missing("site", f"{site.name} ({site.code})", area, site.need,
+                                   *found))  # fmt: skip
     return missing

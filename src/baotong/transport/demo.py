@@ -4,8 +4,11 @@ days — one cleared, one blocked by a pass that expires tomorrow, one whose pas
 authority has not granted yet. Continuing the Shanghai-like story of the supply and
 warehouse demos: the Suzhou consolidation point dispatches vegetable kits, a shuttle takes
 them in a drop-and-hook trailer to the transfer station, where they are swapped into
-Changning district's van (one package short) and the trailer returns empty; a second
-trailer is loading for the afternoon shuttle; and tomorrow's deliveries of government
+Changning district's van (one package short, each side stating its seals and counts on its
+own) and the trailer returns empty; a midday shuttle's crew has stated its side and waits
+for the transfer station's (the ``transfer_station`` login); a second trailer is loading
+for the afternoon shuttle; one run into Henan is stopped because the Zhengzhou processing
+centre it ends at has no whitelist entry; and tomorrow's deliveries of government
 orders to Changning's communities are planned into routes with their route sheets."""
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from baotong.auth.permissions import Principal
+from baotong.auth import service as auth_service
+from baotong.auth.permissions import Principal, Role, Scope
 from baotong.config import Settings
 from baotong.db import demo
 from baotong.network.entities import Network
@@ -33,16 +37,35 @@ FLEET = [  # plate, kind, home centre, province, driver, pass valid for (days fr
     ("皖K·D5678", VehicleKind.TRUCK, "C-341200", "340000", "李卫东", 1),
     ("鲁R·D2468", VehicleKind.VAN, "C-371700", "370000", "张海峰", None),
 ]
-RUNS = [  # plate, days from today, destination, kind
-    ("晋M·D1234", 1, "410102", RunKind.ZONE_RUN),
-    ("皖K·D5678", 2, "411100", RunKind.ZONE_RUN),
-    ("鲁R·D2468", 2, "411700", RunKind.ZONE_RUN),
+RUNS = [  # plate, days from today, destination, kind, the site it ends at
+    ("晋M·D1234", 1, "410102", RunKind.ZONE_RUN, "S-410102-01"),
+    ("皖K·D5678", 2, "411100", RunKind.ZONE_RUN, None),
+    ("鲁R·D2468", 2, "411700", RunKind.ZONE_RUN, None),
+    ("晋M·D1234", 1, "410102", RunKind.ZONE_RUN, "C-410100"),  # no centre whitelist entry
 ]
+PERMITTED = "S-410102-01"  # 中原区01揽投部: its operating permit is granted
+STATION_USER = "transfer_station"  # the Shanghai transfer station's staff
+
+
+def _station_user(session: Session) -> tuple[Principal, str]:
+    """The login of the Shanghai transfer station's staff (a new password on every run)."""
+    scope = Scope.province("310000")
+    user = auth_service.get_user(session, STATION_USER)
+    if user is None:
+        password = auth_service.generated_password()
+        user = auth_service.create_user(session, username=STATION_USER, password=password,
+                                        role=Role.TRANSFER_STATION.value, scope=scope)  # fmt: skip
+    else:
+        password = auth_service.reset_password(session, username=STATION_USER)
+    said = (f"Log in as {STATION_USER} with password {password} "
+            f"({Role.TRANSFER_STATION.value}, {STATION})")  # fmt: skip
+    return Principal(user.id, STATION_USER, Role.TRANSFER_STATION, scope), said
 
 
 def seed_demo(session: Session, settings: Settings) -> list[str]:
+    station, login = _station_user(session)
     if session.scalar(select(Vehicle.id).limit(1)) is not None:
-        return []
+        return [login]
     network = load_active(settings)
     today = service.today()
     ids: dict[str, tuple[int, int]] = {}
@@ -71,17 +94,25 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
         if valid_days is not None:
             service.decide(session, pas.id, grant=True, number=f"TX-{vehicle.id:04d}",
                            principal=DEMO)  # fmt: skip
+    permit = service.apply(session, kind=CredentialKind.SITE_PERMIT, site_id=PERMITTED,
+                           areas=["410102"], route_types=[], authority="郑州市疫情防控指挥部",
+                           valid_from=today - timedelta(days=5),
+                           valid_to=today + timedelta(days=30), network=network,
+                           principal=DEMO)  # fmt: skip
+    service.submit(session, permit.id, principal=DEMO)
+    service.decide(session, permit.id, grant=True, number="场许-0001", principal=DEMO)
     homes = {plate: home for plate, _, home, *_ in FLEET}
-    for plate, days, destination, run_kind in RUNS:
+    for plate, days, destination, run_kind, end_site in RUNS:
         vehicle_id, driver_id = ids[plate]
         service.create_run(session, kind=run_kind, run_date=today + timedelta(days=days),
                            vehicle_id=vehicle_id, driver_id=driver_id, origin=homes[plate],
                            destination=destination, route_type=RouteType.INTER_PROVINCIAL,
-                           network=network, principal=DEMO)  # fmt: skip
+                           end_site=end_site, network=network, principal=DEMO)  # fmt: skip
     _custody(session, network)
-    said = [f"Transport: {len(FLEET)} vehicles with passes, {len(RUNS)} runs into Henan, "
-            f"a load's chain of custody ({LOAD})"]  # fmt: skip
-    return said + _shuttles(session, network) + _route_plan(session, network)
+    said = [f"Transport: {len(FLEET)} vehicles with passes, {len(RUNS)} runs into Henan "
+            f"(one stopped: 郑州邮件处理中心 has no centre whitelist entry), a load's chain of "
+            f"custody ({LOAD})"]  # fmt: skip
+    return [login, *said, *_shuttles(session, network, station), *_route_plan(session, network)]
 
 
 LOAD = "SH-0412-001"
@@ -114,7 +145,7 @@ POINT = "SZ-HJD"  # the warehouse demo's consolidation point
 STATION = "上海西北转运站（嘉定）"
 SHUTTLE_FLEET = [  # plate, kind, packages
     ("苏E·S0001", VehicleKind.TRACTOR, 0), ("苏E·T001挂", VehicleKind.TRAILER, 600),
-    ("苏E·T002挂", VehicleKind.TRAILER, 600),
+    ("苏E·T002挂", VehicleKind.TRAILER, 600), ("苏E·T003挂", VehicleKind.TRAILER, 600),
 ]  # fmt: skip
 
 
@@ -136,7 +167,7 @@ def _dispatch(session: Session, kits: int, seal: str, trailer: str) -> int:
     return done.id
 
 
-def _shuttles(session: Session, network: Network) -> list[str]:
+def _shuttles(session: Session, network: Network, station: Principal) -> list[str]:
     ids = {}
     for plate, kind, packages in SHUTTLE_FLEET:
         ids[plate] = service.add_vehicle(session, plate=plate, kind=kind, capacity_kg=20000.0,
@@ -160,8 +191,9 @@ def _shuttles(session: Session, network: Network) -> list[str]:
                              principal=DEMO, **subject)  # fmt: skip
         service.submit(session, held.id, principal=DEMO)
         service.decide(session, held.id, grant=True, number=f"沪通-{held.id:04d}", principal=DEMO)
-    morning = _dispatch(session, 9, "QF-88201", "苏E·T001挂")
+    morning = _dispatch(session, 6, "QF-88201", "苏E·T001挂")
     afternoon = _dispatch(session, 3, "QF-88202", "苏E·T002挂")
+    midday = _dispatch(session, 3, "QF-88203", "苏E·T003挂")
     start = service.start_of(today)
     common: dict[str, Any] = {
               "warehouse_code": POINT, "station": STATION, "station_region": "310114",
@@ -175,17 +207,38 @@ def _shuttles(session: Session, network: Network) -> list[str]:
     shuttles.depart(session, first.id, at=start + timedelta(hours=6, minutes=5), network=network,
                     principal=DEMO)  # fmt: skip
     shuttles.arrive(session, first.id, at=start + timedelta(hours=8, minutes=20), principal=DEMO)
-    shuttles.swap(session, first.id, handed=shuttles.SwapSide("周永强", "QF-88201", 3),
-                  received=shuttles.SwapSide("长宁区保供专班 陈敏", "QF-88201", 2),
-                  area_vehicle="长宁区保供车 沪A·P0012", at=start + timedelta(hours=8, minutes=50),
-                  note="一箱（3 份蔬菜包）卸车时缺失", network=network, principal=DEMO)  # fmt: skip
+    # each side states the swap on its own: the shuttle's crew, then the transfer station
+    shuttles.record_side(session, first.id, side="handed",
+                         statement=shuttles.SwapSide("周永强", "QF-88201", 2),
+                         at=start + timedelta(hours=8, minutes=40), network=network,
+                         principal=DEMO)  # fmt: skip
+    shuttles.record_side(session, first.id, side="received",
+                         statement=shuttles.SwapSide("长宁区保供专班 陈敏", "QF-88201", 1),
+                         area_vehicle="长宁区保供车 沪A·P0012",
+                         at=start + timedelta(hours=8, minutes=50),
+                         note="一箱（3 份蔬菜包）卸车时缺失", network=network,
+                         principal=station)  # fmt: skip
     shuttles.return_empty(session, first.id, at=start + timedelta(hours=11), principal=DEMO)
+    waiting = shuttles.timetable(session, trailer_id=ids["苏E·T003挂"],
+                                 departs_at=start + timedelta(hours=9),
+                                 arrives_at=start + timedelta(hours=11, minutes=30),
+                                 dispatch_ids=[midday], **common)  # fmt: skip
+    shuttles.depart(session, waiting.id, at=start + timedelta(hours=9, minutes=5),
+                    network=network, principal=DEMO)  # fmt: skip
+    shuttles.arrive(session, waiting.id, at=start + timedelta(hours=11, minutes=20),
+                    principal=DEMO)  # fmt: skip
+    shuttles.record_side(session, waiting.id, side="handed",
+                         statement=shuttles.SwapSide("周永强", "QF-88203", 1),
+                         at=start + timedelta(hours=11, minutes=30), network=network,
+                         principal=DEMO)  # fmt: skip
     second = shuttles.timetable(session, trailer_id=ids["苏E·T002挂"],
                                 departs_at=start + timedelta(hours=14),
                                 arrives_at=start + timedelta(hours=16, minutes=30),
                                 dispatch_ids=[afternoon], **common)  # fmt: skip
-    return [f"Transport: shuttle {first.load_ref} swapped at {STATION} (one package short, "
-            f"returned empty), shuttle {second.load_ref} loading for 14:00"]  # fmt: skip
+    return [f"Transport: shuttle {first.load_ref} swapped at {STATION}, stated by both sides "
+            f"(one package short, returned empty); shuttle {waiting.load_ref} handed over and "
+            f"waiting for the station's side ({STATION_USER}); shuttle {second.load_ref} "
+            f"loading for 14:00"]  # fmt: skip
 
 
 # -- tomorrow's deliveries of government orders in Changning ------------------------------------

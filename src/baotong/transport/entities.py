@@ -18,6 +18,7 @@ class CredentialKind(LabelledEnum):
     GREEN_CHANNEL = "green_channel", "green"  # 绿色通道 for a trunk route
     STAFF_WHITELIST = "staff_whitelist", "purple"  # 人员白名单
     SITE_PERMIT = "site_permit", "orange"  # 场地运营许可
+    CENTRE_WHITELIST = "centre_whitelist", "teal"  # 处理中心白名单
 
 
 class CredentialState(LabelledEnum):
@@ -66,6 +67,16 @@ class ShuttleStage(LabelledEnum):
     AT_STATION = "at_station", "purple"  # dropped at the transfer station
     SWAPPED = "swapped", "teal"  # unloaded into the controlled area's own vehicle (换厢)
     RETURNED = "returned", "green"  # back empty at the consolidation point
+
+
+class SwapState(LabelledEnum):
+    """Who has stated the swap at the transfer station: each side records its own seals
+    and counts once; the swap is done when both are in."""
+
+    WAITING = "waiting", "gray"  # neither side yet
+    HANDED = "handed", "orange"  # the shuttle's side is in, the station's is awaited
+    RECEIVED = "received", "orange"  # the station's side is in, the shuttle's is awaited
+    DONE = "done", "green"  # both sides in, compared
 
 
 class Discrepancy(LabelledEnum):

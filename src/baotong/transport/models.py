@@ -29,6 +29,7 @@ from baotong.transport.entities import (
     RunKind,
     RunState,
     ShuttleStage,
+    SwapState,
     VehicleKind,
 )
 
@@ -37,6 +38,7 @@ N_("error.credential.not_found")
 N_("error.run.wrong_state")
 N_("error.run.not_found")
 N_("error.shuttle.wrong_stage")
+N_("error.shuttle.wrong_swap_state")
 N_("error.route_plan.wrong_state")
 
 
@@ -113,6 +115,7 @@ class Run(Base):
     origin: Mapped[str] = mapped_column(String(64))
     destination_code: Mapped[str] = mapped_column(String(6))
     route_type: Mapped[RouteType] = mapped_column(enum_type(RouteType))
+    end_site: Mapped[str | None] = mapped_column(String(32))  # the network site it ends at
     plan_id: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[RunState] = mapped_column(enum_type(RunState), index=True)
     province_code: Mapped[str] = mapped_column(String(6), index=True)  # the destination's
@@ -185,6 +188,10 @@ class Shuttle(Base):
     seal: Mapped[str | None] = mapped_column(String(40))
     stage: Mapped[ShuttleStage] = mapped_column(enum_type(ShuttleStage, length=20), index=True)
     swap: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # both sides' seals and counts
+    # Each side's own statement at the station, recorded once each (see shuttles.record_side)
+    swap_state: Mapped[SwapState] = mapped_column(enum_type(SwapState), default=SwapState.WAITING)
+    handed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    received: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     discrepancies: Mapped[list[Any]]  # [{"kind": "short", ...}]
     province_code: Mapped[str] = mapped_column(String(6), index=True)  # the destination's
     created_by: Mapped[str] = mapped_column(String(64))

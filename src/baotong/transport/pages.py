@@ -44,6 +44,7 @@ Writer = Annotated[Principal, Depends(page_require(Permission.TRANSPORT_WRITE))]
 PAGE = 50
 # Words the templates look up by value: who lacks what, and why.
 WORDS = (N_("transport.subject.vehicle"), N_("transport.subject.driver"),
+         N_("transport.subject.site"),
          N_("transport.reason.none"), N_("transport.reason.other_area"),
          N_("transport.reason.route_type"), N_("transport.reason.not_granted"),
          N_("transport.reason.not_yet_valid"), N_("transport.reason.expired"))  # fmt: skip

@@ -16,6 +16,7 @@ from baotong.transport.entities import (
     RunKind,
     RunState,
     ShuttleStage,
+    SwapState,
     VehicleKind,
 )
 
@@ -118,6 +119,9 @@ class RunIn(_In):
     origin: str = Field(min_length=1, max_length=64)
     destination: str = Field(min_length=1, max_length=40, description="A region code or name.")
     route_type: RouteType
+    end_site: str | None = Field(
+        None, min_length=1, max_length=32, description="The network site the run ends at."
+    )
     plan_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
@@ -141,6 +145,7 @@ class RunRead(BaseModel):
     origin: str
     destination_code: str
     route_type: RouteType
+    end_site: str | None
     plan_id: int | None
     state: RunState
     province_code: str
@@ -252,12 +257,11 @@ class SwapSideIn(_In):
     loads: list[LoadCountIn] = Field(default_factory=list, max_length=50)
 
 
-class SwapIn(_In):
-    """Both sides of the swap: the shuttle's driver hands over, the area's crew receives."""
+class SwapStatementIn(SwapSideIn):
+    """One side's own statement at the swap: the shuttle's side (handed) or the transfer
+    station's (received, naming the area's vehicle the loads go into)."""
 
-    handed: SwapSideIn
-    received: SwapSideIn
-    area_vehicle: str = Field(min_length=1, max_length=100)
+    area_vehicle: str | None = Field(None, max_length=100)
     at: AwareDatetime | None = None
     note: str | None = Field(None, max_length=500)
 
@@ -290,6 +294,9 @@ class ShuttleRead(BaseModel):
     packages: int
     seal: str | None
     stage: ShuttleStage
+    swap_state: SwapState
+    handed: dict[str, Any] | None
+    received: dict[str, Any] | None
     swap: dict[str, Any] | None
     discrepancies: list[dict[str, Any]]
     province_code: str

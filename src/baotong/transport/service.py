@@ -34,7 +34,7 @@ from baotong.db.transitions import transition
 from baotong.network.entities import Network
 from baotong.network.lookup import region_at
 from baotong.notify import service as notify
-from baotong.transport.clearance import Held, Missing, clearance
+from baotong.transport.clearance import Held, Missing, Site, clearance, site_clearance
 from baotong.transport.entities import (
     CredentialKind,
     CredentialState,
@@ -58,6 +58,7 @@ SUBJECT = {  # what each kind of credential is for
     CredentialKind.GREEN_CHANNEL: "vehicle_id",
     CredentialKind.STAFF_WHITELIST: "person_id",
     CredentialKind.SITE_PERMIT: "site_id",
+    CredentialKind.CENTRE_WHITELIST: "site_id",
 }
 
 audit.register_type("vehicle", label_key=N_("object.vehicle"), link="/transport/vehicles")
@@ -318,24 +319,51 @@ def chain_of(network: Network, code: str) -> tuple[str, ...]:
     return tuple(out) or (code,)
 
 
-def _held(session: Session, **subject: int) -> list[Held]:
+def _held(session: Session, **subject: int | str) -> list[Held]:
     (column, value), = subject.items()  # fmt: skip
     rows = session.scalars(select(Credential).where(getattr(Credential, column) == value))
     return [Held(r.kind, r.state, frozenset(r.areas), frozenset(r.route_types), r.valid_from,
                  r.valid_to) for r in rows]  # fmt: skip
 
 
+def site_of(network: Network, code: str) -> tuple[str, tuple[str, ...], CredentialKind] | None:
+    """A network site's name, its region chain and the credential it needs in a controlled
+    area: a processing centre its whitelist entry, a delivery station its operating permit
+    (None: not a site of the network, such as a consolidation point's warehouse)."""
+    if code in network.centers:
+        centre = network.centers[code]
+        need = CredentialKind.CENTRE_WHITELIST
+        return centre.name, chain_of(network, centre.prefecture_code), need
+    if code in network.stations:
+        station = network.stations[code]
+        return station.name, chain_of(network, station.county_code), CredentialKind.SITE_PERMIT
+    return None
+
+
+def _sites(session: Session, run: Run, network: Network) -> list[Site]:
+    out = []
+    for code in dict.fromkeys(c for c in (run.origin, run.end_site) if c):
+        found = site_of(network, code)
+        if found is not None:
+            out.append(Site(code, found[0], found[1], found[2], _held(session, site_id=code)))
+    return out
+
+
 def check(session: Session, run: Run, network: Network,
           controlled: dict[str, str] | None = None) -> list[Missing]:  # fmt: skip
-    """What the run lacks to enter its destination's controlled area on its date."""
+    """What the run lacks to enter its destination's controlled area on its date, and what
+    its origin or end site lacks to operate inside one."""
     vehicle, driver = session.get(Vehicle, run.vehicle_id), session.get(Person, run.driver_id)
     if vehicle is None or driver is None:
         raise NotFoundError(f"Run {run.id} names a vehicle or driver that is gone.",
                             code="run.not_found", id=run.id)  # fmt: skip
-    return clearance(
+    if controlled is None:
+        controlled = controlled_areas(session, network)
+    sites = site_clearance(sites=_sites(session, run, network), controlled=controlled,
+                           on=run.run_date)  # fmt: skip
+    return sites + clearance(
         chain=chain_of(network, run.destination_code),
-        controlled=controlled if controlled is not None else controlled_areas(session, network),
-        on=run.run_date, route_type=run.route_type,
+        controlled=controlled, on=run.run_date, route_type=run.route_type,
         vehicle=(vehicle.plate, _held(session, vehicle_id=vehicle.id)),
         driver=(driver.name, _held(session, person_id=driver.id)),
     )  # fmt: skip
@@ -344,14 +372,21 @@ def check(session: Session, run: Run, network: Network,
 def create_run(
     session: Session, *, kind: RunKind, run_date: date, vehicle_id: int, driver_id: int,
     origin: str, destination: str, route_type: RouteType, plan_id: int | None = None,
-    network: Network, principal: Principal,
+    end_site: str | None = None, network: Network, principal: Principal,
 ) -> Run:  # fmt: skip
+    """Plan a run; ``end_site`` names the network site it ends at (a processing centre or a
+    delivery station), whose permit the check then asks for inside a controlled area."""
+    end_site = (end_site or "").strip() or None
+    if end_site is not None and site_of(network, end_site) is None:
+        raise ValidationError(f"is not a processing centre or delivery station: '{end_site}'.",
+                              code="run.unknown_site", field="end_site",
+                              value=end_site[:32])  # fmt: skip
     vehicle = get_vehicle(session, vehicle_id, principal=principal)
     get_person(session, driver_id, principal=principal)
     region = region_at(network, destination, field="destination", domain="transport")
     run = Run(kind=kind, run_date=run_date, vehicle_id=vehicle.id, driver_id=driver_id,
               origin=origin.strip(), destination_code=region.code, route_type=route_type,
-              plan_id=plan_id, state=RunState.PLANNED,
+              end_site=end_site, plan_id=plan_id, state=RunState.PLANNED,
               province_code=region.code[:2] + "0000", created_by=principal.username,
               created_at=clock.now())  # fmt: skip
     session.add(run)
@@ -373,6 +408,16 @@ def dispatch(session: Session, run_id: int, *, network: Network, principal: Prin
     """Send a planned run — refused, naming what is missing, if it may not enter its area."""
     run = get_run(session, run_id, principal=principal)
     missing = check(session, run, network)
+    if missing and missing[0].subject == "site":
+        first = missing[0]
+        raise ConflictError(
+            f"Run {run.id} may not start or end at {first.who} in {first.area}: it lacks a "
+            f"valid {first.need.value} ({first.reason}).",
+            code="run.site_not_permitted", id=run.id, site=first.who,
+            area=network.regions[first.area].name if first.area in network.regions else first.area,
+            need=first.need, reason=first.reason,
+            until=first.until.isoformat() if first.until else "",
+        )  # fmt: skip
     if missing:
         first = missing[0]
         raise ConflictError(

@@ -4,8 +4,9 @@
 A consolidation point's warehouse dispatches sealed shipments to transport; a timetabled
 shuttle takes them in a trailer, towed by a tractor, to the government-designated transfer
 station of a controlled area. There the trailer's load is swapped into the area's own
-vehicle — both sides state the seal and the count, and what does not match is recorded —
-and the trailer returns empty for its next load. Like the fuel tanker that drops a full
+vehicle — each side states the seal and the count on its own (the shuttle's crew, the
+transfer station's staff), and what does not match is recorded — and the trailer returns
+empty for its next load. Like the fuel tanker that drops a full
 tank at the station and takes the empty one home, a trailer walks
 
     loading → on_road → at_station → swapped → returned
@@ -25,10 +26,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit
-from baotong.auth.permissions import Principal
+from baotong.auth.permissions import Permission, Principal
 from baotong.auth.scope import in_scope
 from baotong.core import clock
-from baotong.core.exceptions import ConflictError, NotFoundError, ValidationError
+from baotong.core.exceptions import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from baotong.core.i18n import N_
 from baotong.db.transitions import transition
 from baotong.network.entities import Network
@@ -40,6 +46,7 @@ from baotong.transport.entities import (
     RunKind,
     RunState,
     ShuttleStage,
+    SwapState,
     VehicleKind,
 )
 from baotong.transport.models import Run, Shuttle, ShuttleLoad, Vehicle
@@ -48,6 +55,7 @@ from baotong.warehouse import models as warehouse
 audit.register_type("shuttle", label_key=N_("object.shuttle"),
                     link="/transport/shuttles#shuttle-{id}")  # fmt: skip
 N_("error.shuttle.not_found")
+N_("error.shuttle.side_recorded")
 ACTIVE = (ShuttleStage.LOADING, ShuttleStage.ON_ROAD, ShuttleStage.AT_STATION,
           ShuttleStage.SWAPPED)  # fmt: skip
 
@@ -135,6 +143,7 @@ def timetable(
                          for doc_id, h in zip(dispatch_ids, loads, strict=True)],
                   load_ref="pending", packages=packages,
                   seal=",".join(seals)[:40] or None, stage=ShuttleStage.LOADING, swap=None,
+                  swap_state=SwapState.WAITING,
                   discrepancies=[], province_code=run.province_code,
                   created_by=principal.username, created_at=clock.now())  # fmt: skip
     session.add(row)
@@ -275,31 +284,92 @@ def _stated(row: Shuttle, field: str, side: SwapSide) -> dict[str, Any]:
             "count": sum(x["count"] for x in loads), "loads": loads}  # fmt: skip
 
 
-def swap(
-    session: Session, shuttle_id: int, *, handed: SwapSide, received: SwapSide,
-    area_vehicle: str, at: datetime | None = None, note: str | None = None, network: Network,
-    principal: Principal,
+SIDES = {"handed": Permission.SWAP_HAND_OVER, "received": Permission.SWAP_RECEIVE}
+OTHER = {"handed": "received", "received": "handed"}
+
+
+def _side_of(stated: dict[str, Any]) -> SwapSide:
+    """A recorded statement back as the comparison reads it."""
+    return SwapSide(str(stated["name"]), loads=tuple(
+        LoadCount(int(x["document_id"]), str(x["seal"]), int(x["count"]))
+        for x in stated["loads"]))  # fmt: skip
+
+
+def _recorded(session: Session, shuttle_id: int, side: str) -> ConflictError:
+    """The refusal of a side stated a second time, naming who stated it first."""
+    first = session.scalar(select(getattr(Shuttle, side)).where(Shuttle.id == shuttle_id)) or {}
+    by = str(first.get("by") or "?")
+    return ConflictError(f"The {side} side of shuttle {shuttle_id}'s swap was recorded by {by}.",
+                         code="shuttle.side_recorded", id=shuttle_id, side=side,
+                         by=by)  # fmt: skip
+
+
+def record_side(
+    session: Session, shuttle_id: int, *, side: str, statement: SwapSide,
+    area_vehicle: str | None = None, at: datetime | None = None, note: str | None = None,
+    network: Network, principal: Principal,
 ) -> Shuttle:  # fmt: skip
-    """The loads move from the trailer into the controlled area's own vehicle. Both sides
-    state, per load (dispatch document), the seal and the count; a seal that is not the one
-    the load left with, or fewer packages than the load carried, is recorded as a
-    discrepancy naming the load, and the swap is a handover in the shuttle's chain
-    (received count, the short, the seals found)."""
+    """One side of the swap states, per load (dispatch document), the seal and the count
+    it sees: ``handed`` is the shuttle's crew (the transport dispatcher records it),
+    ``received`` the transfer station, naming the area's vehicle the loads go into. Each
+    side is recorded once. The swap state walks waiting → handed / received → done, each
+    step one guarded UPDATE, so of two racing statements of the same side one is refused
+    and two sides racing both land. The side that completes the pair compares them load
+    by load (:func:`compare`): a seal that is not the one the load left with, or fewer
+    packages than it carried, is a discrepancy; the swap is then a handover in the
+    shuttle's chain of custody (received count, the short, the seals found) and the
+    trailer is swapped."""
+    if side not in SIDES:
+        raise ValidationError("must be handed or received.", code="shuttle.bad_side",
+                              field="side", value=side[:20])  # fmt: skip
+    if not principal.can(SIDES[side]):
+        raise PermissionDeniedError(f"{principal.username} may not state the {side} side.",
+                                    code="shuttle.not_your_side", side=side)  # fmt: skip
     row = get(session, shuttle_id, principal=principal)
     if row.stage is not ShuttleStage.AT_STATION:
         raise ConflictError(f"Shuttle {row.id} is {row.stage.value}.",
                             code="shuttle.wrong_stage", id=row.id, stage=row.stage)  # fmt: skip
-    given, taken = _stated(row, "handed", handed), _stated(row, "received", received)
-    sides = {"handed": given, "received": taken, "area_vehicle": area_vehicle.strip(),
-             "note": note}  # fmt: skip
-    found = compare(row, handed, received)
+    vehicle = (area_vehicle or "").strip()[:100]
+    if side == "received" and not vehicle:
+        raise ValidationError("name the area's vehicle the loads go into.",
+                              code="shuttle.no_area_vehicle", field="area_vehicle",
+                              value="")  # fmt: skip
     when = at or clock.now()
+    stated = {**_stated(row, side, statement), "by": principal.username, "at": when.isoformat(),
+              "note": (note or "").strip()[:500] or None}  # fmt: skip
+    if side == "received":
+        stated["area_vehicle"] = vehicle
+    try:
+        row = transition(session, Shuttle, row.id, Shuttle.swap_state, SwapState.WAITING,
+                         SwapState(side), **{side: stated})  # fmt: skip
+    except ConflictError as exc:
+        if exc.data.get("swap_state") is not SwapState(OTHER[side]):
+            raise _recorded(session, row.id, side) from exc
+        try:
+            row = transition(session, Shuttle, row.id, Shuttle.swap_state,
+                             SwapState(OTHER[side]), SwapState.DONE, **{side: stated})  # fmt: skip
+        except ConflictError as again:
+            raise _recorded(session, row.id, side) from again
+    _audit(session, principal, f"shuttle.swap_{side}", row, {side: stated})
+    if row.swap_state is SwapState.DONE:
+        row = _swapped(session, row, when, network=network, principal=principal)
+    return row
+
+
+def _swapped(session: Session, row: Shuttle, when: datetime, *, network: Network,
+             principal: Principal) -> Shuttle:  # fmt: skip
+    """Both sides are in: compare them and move the loads into the area's vehicle."""
+    given, taken = dict(row.handed or {}), dict(row.received or {})
+    found = compare(row, _side_of(given), _side_of(taken))
+    area_vehicle = str(taken.get("area_vehicle") or "?")
+    note = "; ".join(str(x) for x in (given.get("note"), taken.get("note")) if x) or None
+    sides = {"handed": given, "received": taken, "area_vehicle": area_vehicle, "note": note}
     trailer = _plate(session, row.trailer_id)
     words = "; ".join(f"#{d['document_id']} {d['kind']}: {d['expected']} → {d['found']}"
                       for d in found)  # fmt: skip
     got = int(taken["count"])
     service.record_handover(session, load_ref=row.load_ref, leg=Leg.SWAP, from_party=trailer,
-                            to_party=area_vehicle.strip(), at=when, place=row.station,
+                            to_party=area_vehicle, at=when, place=row.station,
                             count=got, short=row.packages - got,
                             seal=str(taken["seal"])[:40] or None,
                             note="; ".join(x for x in (words, note or "") if x)[:500] or None,
@@ -308,7 +378,7 @@ def swap(
     row = transition(session, Shuttle, row.id, Shuttle.stage, ShuttleStage.AT_STATION,
                      ShuttleStage.SWAPPED, swapped_at=when, swap=sides,
                      discrepancies=found)  # fmt: skip
-    _audit(session, principal, "shuttle.swap", row, {"discrepancies": found, **sides})
+    _audit(session, principal, "shuttle.swap", row, {"discrepancies": found})
     return row
 
 
