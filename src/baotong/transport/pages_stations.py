@@ -32,10 +32,13 @@ OUTCOMES = (ContactState.NO_ANSWER, ContactState.REACHED, ContactState.REFUSED)
 
 
 @router.get("/transport/stations", include_in_schema=False)
-def index(request: Request, session: DbSession, network: CurrentNetwork,
-          user: Reader) -> Response:  # fmt: skip
+def index(request: Request, session: DbSession, network: CurrentNetwork, user: Reader,
+          station: str = "") -> Response:  # fmt: skip
     """The delivery stations in the user's scope that have special runs, with their open
-    call-list lines."""
+    call-list lines; ``station`` goes to that station's page."""
+    if station.strip():
+        code = stations.station_of(network, station.strip()[:64], principal=user).id
+        return see_other(f"/transport/stations/{code}")
     runs = stations.list_special_runs(session, principal=user, limit=200)
     open_lines = dict(session.execute(
         select(StationItem.station_id, func.count()).where(
