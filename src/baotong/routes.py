@@ -101,8 +101,13 @@ NAV = [
     NavSection(COMMAND, (command_pages.nav, command_pages_eplans.nav)),
     NavSection(
         SUPPLY,
-        (supply_pages.nav, warehouse_pages.nav, transport_pages.nav, transport_pages_stations.nav,
-         groupbuy_pages.nav),
+        (
+            supply_pages.nav,
+            warehouse_pages.nav,
+            transport_pages.nav,
+            transport_pages_stations.nav,
+            groupbuy_pages.nav,
+        ),
     ),
     NavSection(SERVICE, (servicedesk_pages.nav, pages_load.nav, tracking_pages.nav)),
     NavSection(ADMIN, (audit_pages.nav, auth_pages.nav)),

@@ -57,7 +57,8 @@ def _fleet(client: TestClient, td: dict[str, str]) -> dict[str, int]:
     driver = client.post(f"{API}/people", headers=td, json={
         "name": "郭师傅", "phone": "13800000009", "job": "driver", "site": "ZZ",
         "province_code": "410000"})  # fmt: skip
-    assert van.status_code == 201 and driver.status_code == 201, (van.text, driver.text)
+    assert van.status_code == 201, van.text
+    assert driver.status_code == 201, driver.text
     return {"vehicle_id": van.json()["id"], "driver_id": driver.json()["id"]}
 
 
@@ -83,7 +84,9 @@ def test_a_special_run_arrives_its_bag_is_opened_and_the_calls_close_with_delive
     run = made.json()
     assert (run["origin"], run["origin_source"], run["stage"]) == ("ZZ", "baseline", "planned")
     assert [(b["label"], b["manifest_count"], b["state"]) for b in run["bags"]] == [
-        ("ZT-01", 4, "sealed"), ("ZT-02", 1, "sealed")]
+        ("ZT-01", 4, "sealed"),
+        ("ZT-02", 1, "sealed"),
+    ]
     bag = run["bags"][0]["id"]
     refused = client.post(f"{API}/bags/{bag}/open", headers=staff, json={"scanned": numbers[:2]})
     assert (refused.status_code, refused.json()["code"]) == (409, "bag.not_arrived")
@@ -94,18 +97,24 @@ def test_a_special_run_arrives_its_bag_is_opened_and_the_calls_close_with_delive
     assert arrived.json()["stage"] == "arrived", arrived.text
     chain = client.get(f"{API}/loads/{run['load_ref']}/custody", headers=td).json()
     assert [(h["leg"], h["from_party"], h["count"]) for h in chain["handovers"]] == [
-        ("centre_to_station", "河南中心", 5)]
+        ("centre_to_station", "河南中心", 5)
+    ]
     extra = _items(seeded, network, start=900)[0]  # not on the manifest, found in the bag
     opened = client.post(f"{API}/bags/{bag}/open", headers=staff,
                          json={"scanned": [numbers[0], numbers[1], numbers[3], extra]})  # fmt: skip
     assert opened.status_code == 200, opened.text
     assert (opened.json()["scanned_count"], opened.json()["missing"], opened.json()["extra"]) == (
-        4, [numbers[2]], [extra])
+        4,
+        [numbers[2]],
+        [extra],
+    )
     again = client.post(f"{API}/bags/{bag}/open", headers=staff, json={"scanned": []})
     assert (again.status_code, again.json()["code"]) == (409, "bag.wrong_state")
     tracked = client.get(f"/api/v1/public/track/{numbers[0]}").json()
     assert [(e["event"], e["site_id"]) for e in tracked["events"]][-2:] == [
-        ("dispatched", "ZZ"), ("arrived", STATION)]
+        ("dispatched", "ZZ"),
+        ("arrived", STATION),
+    ]
 
     calls = client.get(f"{API}/stations/{STATION}/calls", headers=td)
     assert calls.status_code == 200, calls.text
@@ -113,7 +122,11 @@ def test_a_special_run_arrives_its_bag_is_opened_and_the_calls_close_with_delive
     assert set(lines) == {numbers[0], numbers[1], numbers[3], extra}
     first = lines[numbers[0]]
     assert (first["recipient"], first["phone"], first["pickup_point"], first["contact"]) == (
-        "刘芳", "139****0001", "锦江花园小区", "to_call")
+        "刘芳",
+        "139****0001",
+        "锦江花园小区",
+        "to_call",
+    )
     assert lines[numbers[3]]["pickup_point"] == "晨旭苑 团购自提点"
 
     def act(number: str, path: str, body: dict[str, Any]) -> Any:
@@ -149,8 +162,7 @@ def test_a_special_run_arrives_its_bag_is_opened_and_the_calls_close_with_delive
     assert tracked != client.get(f"/api/v1/public/track/{numbers[1]}").json()
     assert client.get(f"/api/v1/public/track/{numbers[1]}").json()["status"] == "delivered"
     handed = client.get(f"{API}/loads/{numbers[1]}/custody", headers=td).json()["handovers"]
-    assert [(h["leg"], h["to_party"], h["count"]) for h in handed] == [
-        ("to_recipient", "张伟", 1)]
+    assert [(h["leg"], h["to_party"], h["count"]) for h in handed] == [("to_recipient", "张伟", 1)]
 
     assert client.post(f"{API}/calls/{first['id']}/reveal", headers=td).status_code == 403
     revealed = client.post(f"{API}/calls/{first['id']}/reveal", headers=staff)
@@ -182,12 +194,23 @@ def test_a_special_run_starts_at_the_backup_of_the_plan_in_force_and_needs_its_p
                 _items(seeded, network))  # fmt: skip
     assert run.status_code == 201, run.text
     assert (run.json()["origin"], run.json()["origin_source"], run.json()["plan_id"]) == (
-        backup, "plan", plan_id)
+        backup,
+        "plan",
+        plan_id,
+    )
     blocked = client.post(f"{API}/special-runs/{run.json()['id']}/depart", headers=staff, json={})
     assert (blocked.status_code, blocked.json()["code"]) == (409, "run.not_cleared")
-    wrong = client.post(f"{API}/special-runs", headers=staff, json={
-        "station_id": "S4101010", "run_date": str(service.today()), "vehicle_id": 1,
-        "driver_id": 1, "bags": [{"label": "x", "items": [{"number": s10.make("XD", 500)}]}]})
+    wrong = client.post(
+        f"{API}/special-runs",
+        headers=staff,
+        json={
+            "station_id": "S4101010",
+            "run_date": str(service.today()),
+            "vehicle_id": 1,
+            "driver_id": 1,
+            "bags": [{"label": "x", "items": [{"number": s10.make("XD", 500)}]}],
+        },
+    )
     assert (wrong.status_code, wrong.json()["code"]) == (422, "special_run.wrong_station")
 
 
@@ -219,7 +242,8 @@ def test_the_station_page_and_the_cli_show_the_call_list(
     assert opened.status_code == 303, opened.text
     page = client.get(f"/transport/stations/{STATION}")
     assert page.text.count('data-testid="call"') == 2
-    assert "139****0001" in page.text and "13903710001" not in page.text
+    assert "139****0001" in page.text
+    assert "13903710001" not in page.text
     with session_scope(seeded, write=False) as session:
         line = session.scalar(select(StationItem.id).where(StationItem.number == numbers[0]))
     shown = client.post(f"/transport/stations/{STATION}/calls/{line}/reveal", data=form,
@@ -227,7 +251,8 @@ def test_the_station_page_and_the_cli_show_the_call_list(
     assert "13903710001" in shown.text
     bad = client.post(f"/transport/stations/{STATION}/calls/{line}/deliver",
                       data={**form, "to": "刘芳"}, headers=headers)  # fmt: skip
-    assert bad.status_code == 409 and 'data-testid="error"' in bad.text
+    assert bad.status_code == 409
+    assert 'data-testid="error"' in bad.text
     assert client.get("/transport/stations/S999").status_code == 404
     assert STATION in client.get("/transport/stations").text
 
@@ -241,7 +266,8 @@ def test_the_station_page_and_the_cli_show_the_call_list(
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    assert numbers[0] in result.output and "139****0001" in result.output
+    assert numbers[0] in result.output
+    assert "139****0001" in result.output
     assert "to_call" in result.output
 
 
@@ -270,7 +296,10 @@ def test_masking_and_reading_contacts() -> None:
     assert stations.mask("13903710001") == "139****0001"
     assert stations.mask("123") == "***"
     assert stations.parse_contact("刘芳 139-0371-0001 锦江花园小区 3号楼") == (
-        "刘芳", "13903710001", "锦江花园小区 3号楼")
+        "刘芳",
+        "13903710001",
+        "锦江花园小区 3号楼",
+    )
     assert stations.parse_contact("13903710001") == ("", "13903710001", "")
     assert stations.community_of("金水区 农科新村 12号") == "农科新村"
     assert stations.community_of("经三路 5号") == "经三路 5号"

@@ -147,8 +147,16 @@ def calls(
                  f"{line.next_try_at.astimezone(service.BEIJING):%m-%d %H:%M}"
                  if line.next_try_at else "") for i, line in enumerate(lines, 1)]  # fmt: skip
     table = Table(title=f"{station}: {len(rows)} to call")
-    for name in ("#", "item", "recipient", "phone", "community / pickup point", "contact",
-                 "attempts", "next try"):
+    for name in (
+        "#",
+        "item",
+        "recipient",
+        "phone",
+        "community / pickup point",
+        "contact",
+        "attempts",
+        "next try",
+    ):
         table.add_column(name)
     for row in rows:
         table.add_row(*row)

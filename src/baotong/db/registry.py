@@ -24,7 +24,6 @@ import baotong.supply.models
 import baotong.tracking.demo
 import baotong.tracking.models
 import baotong.transport.demo
-import baotong.transport.demo_stations
 import baotong.transport.models
 import baotong.warehouse.demo
 import baotong.warehouse.models  # noqa: F401

@@ -43,8 +43,12 @@ class SpecialRunIn(_In):
     vehicle_id: int
     driver_id: int
     run_date: date
-    origin: str | None = Field(None, max_length=64, description="A centre id or a transfer "
-                               "station; default: the backup centre of the plan in force.")
+    origin: str | None = Field(
+        None,
+        max_length=64,
+        description="A centre id or a transfer "
+        "station; default: the backup centre of the plan in force.",
+    )
     route_type: RouteType = RouteType.CITY
     bags: list[BagIn] = Field(min_length=1, max_length=200)
 

@@ -7,6 +7,7 @@ other waits to be opened. A ``station_staff`` user works the station."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,8 +79,11 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
                                 site=origin, province_code=HENAN, network=network,
                                 principal=DEMO)  # fmt: skip
     today = service.today()
-    for kind, subject in ((CredentialKind.VEHICLE_PASS, {"vehicle_id": van.id}),
-                          (CredentialKind.STAFF_WHITELIST, {"person_id": driver.id})):  # fmt: skip
+    subjects: list[tuple[CredentialKind, dict[str, Any]]] = [
+        (CredentialKind.VEHICLE_PASS, {"vehicle_id": van.id}),
+        (CredentialKind.STAFF_WHITELIST, {"person_id": driver.id}),
+    ]
+    for kind, subject in subjects:
         row = service.apply(session, kind=kind, areas=[HENAN], route_types=[RouteType.CITY],
                             authority="郑州市疫情防控指挥部", valid_from=today - timedelta(days=3),
                             valid_to=today + timedelta(days=14), network=network,
@@ -116,7 +120,7 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
     stations.record_call(session, ids[4], outcome=ContactState.REACHED, principal=DEMO)
     stations.deliver(session, ids[4], to=RECIPIENTS[4][0], network=network, principal=DEMO)
     said = [f"Stations: special run {run.load_ref} from {origin_name} ({source}) to "
-            f"{station.name} ({station.id}), 2 bags, one opened, 6 items on the call list"]  # fmt: skip
+            f"{station.name} ({station.id}), 2 bags, one opened, 6 items to call"]  # fmt: skip
     return said + _user(session)
 
 

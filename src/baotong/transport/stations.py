@@ -65,7 +65,8 @@ OPEN_CALLS = (ContactState.TO_CALL, ContactState.NO_ANSWER, ContactState.REACHED
               ContactState.APPOINTMENT, ContactState.REFUSED)  # fmt: skip
 # The caller's order: those not reached yet first, then reached, then refused.
 RANK = {ContactState.TO_CALL: 0, ContactState.NO_ANSWER: 0, ContactState.REACHED: 1,
-        ContactState.APPOINTMENT: 1, ContactState.REFUSED: 2, ContactState.DELIVERED: 3}  # fmt: skip
+        ContactState.APPOINTMENT: 1, ContactState.REFUSED: 2,
+        ContactState.DELIVERED: 3}  # fmt: skip
 PHONE = re.compile(r"\+?\d[\d\- ]{5,18}\d")
 COMMUNITY = re.compile(r"([\w·]{1,20}(?:小区|社区|花园|新村|家园|公寓|苑|村))")
 
@@ -150,8 +151,10 @@ def _scan(session: Session, network: Network, principal: Principal, numbers: lis
 
 
 # -- special runs ------------------------------------------------------------------------
-def origin_for(session: Session, network: Network, station_id: str) -> tuple[str, str, str,
-                                                                             int | None]:  # fmt: skip
+Origin = tuple[str, str, str, int | None]  # centre id, name, source, plan
+
+
+def origin_for(session: Session, network: Network, station_id: str) -> Origin:
     """Where a special run to the station starts by default: the backup centre of the plan
     in force that claims the station (else its baseline centre) as (id, name, source, plan)."""
     routing = in_force.current_routing(session, network=network, destination=station_id)
@@ -186,7 +189,8 @@ def plan_special_run(
                                       code="special_run.unknown_item", field=field,
                                       value=entry.number[:13]) from None  # fmt: skip
             bound = item.dest_station_id == station.id or (
-                item.dest_station_id is None and item.dest_region_code == station.county_code)
+                item.dest_station_id is None and item.dest_region_code == station.county_code
+            )
             if not bound:
                 raise ValidationError(f"{item.number} is not bound for {station.name}.",
                                       code="special_run.wrong_station", field=field,
