@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import configure_logging, create_app
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import ROLE_SCOPES, UNIT_KINDS, Principal, Role, Scope
+from baotong.auth.permissions import ROLE_SCOPES, UNIT_KINDS, Principal, Role, Scope, ScopeKind
 from baotong.config import Settings
 from baotong.contingency import document as doc
 from baotong.contingency.models import PlanRun
@@ -286,10 +286,13 @@ def client(
 def scope_for(role: str, province: str | None) -> Scope:
     """The scope a test user of ``role`` gets for ``province``: the province (or national)
     for office roles; for a warehouse operator, group leader or agent, a unit of their
-    kind in ``province`` (Henan when None)."""
-    kind = next(iter(ROLE_SCOPES[Role(role)]))
+    kind in ``province`` (Henan when None); a role held only provincially gets Henan when None."""
+    kinds = ROLE_SCOPES[Role(role)]
+    kind = next(iter(kinds))
     if kind in UNIT_KINDS:
         return Scope.unit(kind, f"{kind.value}-1", province_code=province or "410000")
+    if ScopeKind.NATIONAL not in kinds:  # a provincial role (station staff): Henan by default
+        return Scope.province(province or "410000")
     return Scope.province(province) if province else Scope()
 
 

@@ -44,7 +44,9 @@ from baotong.supply import pages as supply_pages
 from baotong.tracking import api as tracking_api
 from baotong.tracking import pages as tracking_pages
 from baotong.transport import api as transport_api
+from baotong.transport import api_stations as transport_api_stations
 from baotong.transport import pages as transport_pages
+from baotong.transport import pages_stations as transport_pages_stations
 from baotong.warehouse import api as warehouse_api
 from baotong.warehouse import pages as warehouse_pages
 from baotong.web import templating
@@ -63,6 +65,7 @@ API_ROUTERS = [
     supply_api.router,
     notify_api.router,
     transport_api.router,
+    transport_api_stations.router,
     tracking_api.router,
     servicedesk_api.router,
     warehouse_api.router,
@@ -84,6 +87,7 @@ PAGE_ROUTERS = [
     supply_pages.router,
     notify_pages.router,
     transport_pages.router,
+    transport_pages_stations.router,
     pages_public.router,
     servicedesk_pages.router,
     pages_load.router,
@@ -96,7 +100,14 @@ NAV = [
     NavSection(NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav)),
     NavSection(COMMAND, (command_pages.nav, command_pages_eplans.nav)),
     NavSection(
-        SUPPLY, (supply_pages.nav, warehouse_pages.nav, transport_pages.nav, groupbuy_pages.nav)
+        SUPPLY,
+        (
+            supply_pages.nav,
+            warehouse_pages.nav,
+            transport_pages.nav,
+            transport_pages_stations.nav,
+            groupbuy_pages.nav,
+        ),
     ),
     NavSection(SERVICE, (servicedesk_pages.nav, pages_load.nav, tracking_pages.nav)),
     NavSection(ADMIN, (audit_pages.nav, auth_pages.nav)),
@@ -110,6 +121,7 @@ HOMES = {
     Role.PRODUCTION_UNIT: servicedesk_pages.nav,
     Role.TRANSPORT_DISPATCHER: transport_pages.nav,
     Role.TRANSFER_STATION: transport_pages.nav,  # its tabs lead to the shuttle board
+    Role.STATION_STAFF: transport_pages_stations.nav,
     Role.DUTY_OFFICER: command_pages.nav,
     Role.SUPPLY_OWNER: supply_pages.nav,
     Role.SUPPLY_SUPERVISOR: supply_pages.nav,

@@ -92,6 +92,10 @@ VALUES = {
     "shuttle_id": "1",
     "route_plan_id": "1",
     "key": "410000:2026-12-01",
+    "station_id": "S4101020",
+    "special_run_id": "1",
+    "bag_id": "1",
+    "call_id": "1",
 }
 CSRF = "matrix-csrf"
 _ONION = [{"sku": "VEG-ONION", "qty": 1}]

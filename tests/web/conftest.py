@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.app import create_app
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import ROLE_SCOPES, UNIT_KINDS, Role, Scope
+from baotong.auth.permissions import ROLE_SCOPES, UNIT_KINDS, Role, Scope, ScopeKind
 from baotong.config import Settings
 from baotong.contingency import service as contingency_service
 from baotong.db import migrate
@@ -167,9 +167,12 @@ HENAN = {
 def scope_for(role: str, province: str | None) -> Scope:
     """Office roles: the province (or national); the others a unit of their kind in the
     province (Henan when None) — as ``tests/conftest.py`` gives them."""
-    kind = next(iter(ROLE_SCOPES[Role(role)]))
+    kinds = ROLE_SCOPES[Role(role)]
+    kind = next(iter(kinds))
     if kind in UNIT_KINDS:
         return Scope.unit(kind, f"{kind.value}-1", province_code=province or "410000")
+    if ScopeKind.NATIONAL not in kinds:  # a provincial role (station staff): Henan by default
+        return Scope.province(province or "410000")
     return Scope.province(province) if province else Scope()
 
 

@@ -32,6 +32,7 @@ class Role(LabelledEnum):
     WAREHOUSE_SUPERVISOR = "warehouse_supervisor", "teal"
     PRODUCTION_UNIT = "production_unit", "blue"  # a centre or station investigating tickets
     TRANSFER_STATION = "transfer_station", "purple"  # a controlled area's transfer station
+    STATION_STAFF = "station_staff", "orange"  # a delivery station: opens bags, phones, delivers
 
 
 class Permission(StrEnum):
@@ -77,6 +78,8 @@ class Permission(StrEnum):
     GROUPBUY_READ = "groupbuy:read"  # group points, group orders, hand-out lists, dashboards
     GROUPBUY_WRITE = "groupbuy:write"  # the leader's side: open groups, receive, hand out
     GROUPBUY_MANAGE = "groupbuy:manage"  # operations: leaders, points, offers, the cut-off
+    STATIONS_READ = "stations:read"  # special runs to stations, bags, the call lists
+    STATIONS_WORK = "stations:work"  # plan runs, open bags, record calls and deliveries
 
 
 _READ = {
@@ -163,11 +166,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRANSPORT_READ,
             Permission.TRANSPORT_WRITE,
             Permission.SWAP_HAND_OVER,
+            Permission.STATIONS_READ,
         }
     ),  # fmt: skip
     # The controlled area's transfer-station staff: they read the shuttle board of their
     # province and state what they received at the swap (换厢), nothing else.
     Role.TRANSFER_STATION: frozenset({Permission.TRANSPORT_READ, Permission.SWAP_RECEIVE}),
+    # A delivery station in a closed area: its special runs, bags, call list and deliveries.
+    Role.STATION_STAFF: frozenset(
+        {Permission.NETWORK_READ, Permission.ROUTING_READ}
+        | {Permission.STATIONS_READ, Permission.STATIONS_WORK}
+    ),
     # The duty desk (national or provincial): incidents, orders, resources, emergency plans.
     Role.DUTY_OFFICER: frozenset(
         _READ
@@ -220,6 +229,7 @@ ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
     Role.GROUP_LEADER: frozenset({ScopeKind.GROUP_POINT}),
     Role.CS_AGENT: frozenset({ScopeKind.CALL_CENTRE}),
     Role.PRODUCTION_UNIT: frozenset({ScopeKind.SITE}),
+    Role.STATION_STAFF: frozenset({ScopeKind.PROVINCE}),
     Role.CS_SUPERVISOR: _AREA_KINDS,
     Role.SUPPLY_OWNER: _AREA_KINDS,
     Role.SUPPLY_SUPERVISOR: _AREA_KINDS,

@@ -1,6 +1,6 @@
 """``baotong transport``: credentials about to expire, the runs a pass check would stop,
-the shuttle timetable and the trailers' places in their cycle, and the routing engine on
-benchmark instances."""
+the shuttle timetable and the trailers' places in their cycle, a delivery station's call
+list, and the routing engine on benchmark instances."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal
@@ -18,7 +19,7 @@ from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
 from baotong.network.reference import load_active
 from baotong.network.service import effective_network
-from baotong.transport import service, shuttles
+from baotong.transport import service, shuttles, stations
 from baotong.transport.engine import gap, solve_data
 from baotong.transport.vrplib import read
 
@@ -173,3 +174,37 @@ def solve_vrplib(
             f"; best known {inst.best_known:,.1f}, gap {g * 100:.2f} %" if math.isfinite(g) else ""
         )
     console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command("calls")
+def calls(
+    station: str = typer.Argument(..., metavar="STATION", help="The delivery station's id."),
+) -> None:
+    """A delivery station's call list, in the caller's order: recipients not reached yet
+    first, the longest waiting first (phones masked)."""
+    with cli_transaction("read the call list") as session:
+        network = effective_network(session, network=load_active(get_settings()))
+        try:
+            lines = stations.call_list(session, station, network=network, principal=CLI)
+        except BaotongError as exc:
+            console.print(f"[red]{exc.message}[/]", soft_wrap=True)
+            raise SystemExit(2) from None
+        rows = [(str(i), line.number, line.recipient, stations.mask(line.phone),
+                 line.pickup_point, line.contact.value, str(line.attempts),
+                 f"{line.next_try_at.astimezone(service.BEIJING):%m-%d %H:%M}"
+                 if line.next_try_at else "") for i, line in enumerate(lines, 1)]  # fmt: skip
+    table = Table(title=f"{station}: {len(rows)} to call")
+    for name in (
+        "#",
+        "item",
+        "recipient",
+        "phone",
+        "community / pickup point",
+        "contact",
+        "attempts",
+        "next try",
+    ):
+        table.add_column(name)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)

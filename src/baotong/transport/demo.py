@@ -284,3 +284,7 @@ def _route_plan(session: Session, network: Network) -> list[str]:
 
 
 demo.register("transport", seed_demo, after=("contingency_plans", "warehouse"))
+
+
+# The delivery stations' part (special runs, bags, the call list) registers itself.
+from baotong.transport import demo_stations as _stations  # noqa: E402, F401

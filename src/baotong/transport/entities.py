@@ -39,6 +39,7 @@ class RunKind(LabelledEnum):
     ZONE_RUN = "zone_run", "blue"  # backup centre → locked zone (the planner's)
     SHUTTLE = "shuttle", "purple"  # consolidation point → transfer station
     DELIVERY = "delivery", "green"
+    SPECIAL = "special", "orange"  # 专趟: backup centre or transfer station → delivery station
 
 
 class RunState(LabelledEnum):
@@ -93,3 +94,47 @@ class PlanState(LabelledEnum):
     SOLVING = "solving", "orange"
     SOLVED = "solved", "green"
     FAILED = "failed", "red"
+
+
+class SpecialRunStage(LabelledEnum):
+    """Where a special run (专趟) to a delivery station is."""
+
+    PLANNED = "planned", "gray"
+    ON_ROAD = "on_road", "blue"
+    ARRIVED = "arrived", "green"  # handed over to the station
+
+
+class BagState(LabelledEnum):
+    """A mail bag of a special run: sealed until the station opens it (开拆)."""
+
+    SEALED = "sealed", "purple"
+    OPENED = "opened", "green"
+
+
+class ContactState(LabelledEnum):
+    """Where the station's call to an item's recipient stands; a delivery closes the line.
+
+    to_call → no_answer (again and again, counting attempts) → reached → appointment →
+    delivered; reached or appointment → refused."""
+
+    TO_CALL = "to_call", "orange"
+    NO_ANSWER = "no_answer", "red"  # called, no answer: try again later
+    REACHED = "reached", "blue"
+    APPOINTMENT = "appointment", "teal"
+    REFUSED = "refused", "gray"
+    DELIVERED = "delivered", "green"
+
+
+# The contact states each one may move to (a delivery from reached or appointment only).
+CONTACT_MOVES: dict[ContactState, frozenset[ContactState]] = {
+    ContactState.TO_CALL: frozenset({ContactState.NO_ANSWER, ContactState.REACHED}),
+    ContactState.NO_ANSWER: frozenset({ContactState.NO_ANSWER, ContactState.REACHED}),
+    ContactState.REACHED: frozenset(
+        {ContactState.APPOINTMENT, ContactState.REFUSED, ContactState.DELIVERED}
+    ),
+    ContactState.APPOINTMENT: frozenset(
+        {ContactState.NO_ANSWER, ContactState.REFUSED, ContactState.DELIVERED}
+    ),
+    ContactState.REFUSED: frozenset(),
+    ContactState.DELIVERED: frozenset(),
+}

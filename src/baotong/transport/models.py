@@ -13,7 +13,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from baotong.core.i18n import N_
@@ -21,6 +31,8 @@ from baotong.db.base import Base
 from baotong.db.types import enum_type
 from baotong.jobs.models import WAITING, JobRun, JobStatus
 from baotong.transport.entities import (
+    BagState,
+    ContactState,
     CredentialKind,
     CredentialState,
     Leg,
@@ -29,6 +41,7 @@ from baotong.transport.entities import (
     RunKind,
     RunState,
     ShuttleStage,
+    SpecialRunStage,
     SwapState,
     VehicleKind,
 )
@@ -40,6 +53,12 @@ N_("error.run.not_found")
 N_("error.shuttle.wrong_stage")
 N_("error.shuttle.wrong_swap_state")
 N_("error.route_plan.wrong_state")
+N_("error.special_run.wrong_stage")
+N_("error.special_run.not_found")
+N_("error.bag.wrong_state")
+N_("error.bag.not_found")
+N_("error.station_item.wrong_contact")
+N_("error.station_item.not_found")
 
 
 class Vehicle(Base):
@@ -274,3 +293,89 @@ class RoutePlan(Base):
         if self.result and "error" in self.result:
             return str(self.result.get("message") or self.result["error"])
         return self.job.message if self.job is not None else None
+
+
+class SpecialRun(Base):
+    """A special run (专趟) into a closed area: a vehicle takes mail bags from the backup
+    centre of the plan in force (or a transfer station) to one delivery station; its
+    arrival is the handover of the bags to the station."""
+
+    __tablename__ = "station_special_runs"
+    noun = "special_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("transport_runs.id"), index=True)
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    station_name: Mapped[str] = mapped_column(String(100))
+    origin: Mapped[str] = mapped_column(String(64))  # a centre id or the transfer station
+    origin_name: Mapped[str] = mapped_column(String(100))
+    origin_source: Mapped[str] = mapped_column(String(16))  # plan | baseline | transfer
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    load_ref: Mapped[str] = mapped_column(String(40), index=True)
+    stage: Mapped[SpecialRunStage] = mapped_column(enum_type(SpecialRunStage), index=True)
+    departed_at: Mapped[datetime | None]
+    arrived_at: Mapped[datetime | None]
+    received_by: Mapped[str | None] = mapped_column(String(100))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    bags: Mapped[list[StationBag]] = relationship(
+        lazy="selectin", order_by="StationBag.id", cascade="all, delete-orphan"
+    )
+
+
+class StationBag(Base):
+    """A mail bag on a special run, with its manifest; the station opens it (开拆), scans
+    each item and records what the manifest names but the bag lacked, and the reverse."""
+
+    __tablename__ = "station_bags"
+    noun = "bag"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    special_run_id: Mapped[int] = mapped_column(
+        ForeignKey("station_special_runs.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(40))
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    state: Mapped[BagState] = mapped_column(enum_type(BagState), index=True)
+    manifest_count: Mapped[int] = mapped_column(Integer)
+    scanned_count: Mapped[int | None] = mapped_column(Integer)
+    missing: Mapped[list[Any]]  # item numbers on the manifest not found in the bag
+    extra: Mapped[list[Any]]  # item numbers found in the bag but not on the manifest
+    opened_at: Mapped[datetime | None]
+    opened_by: Mapped[str | None] = mapped_column(String(64))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+
+
+class StationItem(Base):
+    """One item of a bag: on the manifest and/or scanned at opening; once scanned it is a
+    line of the station's call list — the recipient to phone, the community or pickup
+    point, where the call stands — until the delivery closes it."""
+
+    __tablename__ = "station_items"
+    __table_args__ = (UniqueConstraint("bag_id", "item_id"),)
+    noun = "station_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bag_id: Mapped[int] = mapped_column(ForeignKey("station_bags.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
+                                         ForeignKey("mail_items.id"), index=True)  # fmt: skip
+    number: Mapped[str] = mapped_column(String(13), index=True)
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    in_manifest: Mapped[bool] = mapped_column(Boolean, default=True)
+    scanned_at: Mapped[datetime | None]
+    recipient: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    pickup_point: Mapped[str] = mapped_column(String(100), default="")  # community or point
+    contact: Mapped[ContactState] = mapped_column(enum_type(ContactState), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_call_at: Mapped[datetime | None]
+    next_try_at: Mapped[datetime | None]
+    appointment_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(200))
+    delivered_at: Mapped[datetime | None]
+    delivered_to: Mapped[str | None] = mapped_column(String(100))
+    handover_id: Mapped[int | None] = mapped_column(ForeignKey("handovers.id"))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    created_at: Mapped[datetime]

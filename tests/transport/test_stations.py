@@ -1,0 +1,305 @@
+"""Inbound mail for a closed area at its delivery station: the special run from the backup
+centre, its arrival as a handover, opening a bag against its manifest with tracking scans,
+the call list in the caller's order with its guarded contact states, the delivery that
+closes a line, revealing a phone (audited), the page, the CLI and the demo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from rich.console import Console
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from tests.contingency.test_api import _computed_plan
+from typer.testing import CliRunner
+
+from baotong.audit.models import AuditEntry
+from baotong.cli import transport as transport_cli
+from baotong.cli.main import app
+from baotong.config import Settings, get_settings
+from baotong.db.session import session_scope
+from baotong.network.entities import Network, ProductClass
+from baotong.tracking import s10
+from baotong.tracking import service as tracking
+from baotong.tracking.schemas import ItemCreate
+from baotong.transport import service, stations
+from baotong.transport.models import SpecialRun, StationBag, StationItem
+
+API = "/api/v1/transport"
+STATION = "S4101020"  # 河南2县0站, county 410102
+PEOPLE = [("刘芳", "13903710001", "金水区 锦江花园小区 3号楼"),
+          ("张伟", "13903710002", "金水区 农科新村 12号"),
+          ("王秀英", "13903710003", "金水区 经三路 5号"),
+          ("李强", "13903710004", "金水区 晨旭苑 9号楼"),
+          ("陈静", "13903710005", "")]  # fmt: skip
+
+
+def _items(sessions: sessionmaker[Session], network: Network, start: int = 500) -> list[str]:
+    numbers = [s10.make("XD", start + i) for i in range(len(PEOPLE))]
+    with session_scope(sessions) as session:
+        tracking.add_items(session, network=network, items=[
+            ItemCreate(number=n, product_class=ProductClass.PARCEL, origin_site_id="ZZ",
+                       dest_region_code="410102", dest_station_id=STATION,
+                       recipient_contact=" ".join(p).strip())
+            for n, p in zip(numbers, PEOPLE, strict=True)])  # fmt: skip
+    return numbers
+
+
+def _fleet(client: TestClient, td: dict[str, str]) -> dict[str, int]:
+    van = client.post(f"{API}/vehicles", headers=td, json={
+        "plate": "豫A·Z0001", "kind": "van", "capacity_kg": 1500, "capacity_m3": 8,
+        "packages": 400, "home_site": "ZZ", "province_code": "410000"})  # fmt: skip
+    driver = client.post(f"{API}/people", headers=td, json={
+        "name": "郭师傅", "phone": "13800000009", "job": "driver", "site": "ZZ",
+        "province_code": "410000"})  # fmt: skip
+    assert van.status_code == 201, van.text
+    assert driver.status_code == 201, driver.text
+    return {"vehicle_id": van.json()["id"], "driver_id": driver.json()["id"]}
+
+
+def _plan(client: TestClient, headers: dict[str, str], fleet: dict[str, int],
+          numbers: list[str], **extra: Any) -> Any:  # fmt: skip
+    return client.post(f"{API}/special-runs", headers=headers, json={
+        "station_id": STATION, "run_date": str(service.today()), **fleet,
+        "bags": [{"label": "ZT-01", "items": [{"number": n} for n in numbers[:3]]
+                  + [{"number": numbers[3], "pickup_point": "晨旭苑 团购自提点"}]},
+                 {"label": "ZT-02", "items": [{"number": numbers[4]}]}], **extra})  # fmt: skip
+
+
+def test_a_special_run_arrives_its_bag_is_opened_and_the_calls_close_with_delivery(
+    client: TestClient, users: Any, seeded: sessionmaker[Session], network: Network
+) -> None:
+    td = users.headers("transport_dispatcher", "410000")
+    staff = users.headers("station_staff", "410000")
+    numbers = _items(seeded, network)
+    fleet = _fleet(client, td)
+    assert _plan(client, td, fleet, numbers).status_code == 403  # a dispatcher reads only
+    made = _plan(client, staff, fleet, numbers)
+    assert made.status_code == 201, made.text
+    run = made.json()
+    assert (run["origin"], run["origin_source"], run["stage"]) == ("ZZ", "baseline", "planned")
+    assert [(b["label"], b["manifest_count"], b["state"]) for b in run["bags"]] == [
+        ("ZT-01", 4, "sealed"),
+        ("ZT-02", 1, "sealed"),
+    ]
+    bag = run["bags"][0]["id"]
+    refused = client.post(f"{API}/bags/{bag}/open", headers=staff, json={"scanned": numbers[:2]})
+    assert (refused.status_code, refused.json()["code"]) == (409, "bag.not_arrived")
+
+    url = f"{API}/special-runs/{run['id']}"
+    assert client.post(f"{url}/depart", headers=staff, json={}).json()["stage"] == "on_road"
+    arrived = client.post(f"{url}/arrive", headers=staff, json={"received_by": "吴敏"})
+    assert arrived.json()["stage"] == "arrived", arrived.text
+    chain = client.get(f"{API}/loads/{run['load_ref']}/custody", headers=td).json()
+    assert [(h["leg"], h["from_party"], h["count"]) for h in chain["handovers"]] == [
+        ("centre_to_station", "河南中心", 5)
+    ]
+    extra = _items(seeded, network, start=900)[0]  # not on the manifest, found in the bag
+    opened = client.post(f"{API}/bags/{bag}/open", headers=staff,
+                         json={"scanned": [numbers[0], numbers[1], numbers[3], extra]})  # fmt: skip
+    assert opened.status_code == 200, opened.text
+    assert (opened.json()["scanned_count"], opened.json()["missing"], opened.json()["extra"]) == (
+        4,
+        [numbers[2]],
+        [extra],
+    )
+    again = client.post(f"{API}/bags/{bag}/open", headers=staff, json={"scanned": []})
+    assert (again.status_code, again.json()["code"]) == (409, "bag.wrong_state")
+    tracked = client.get(f"/api/v1/public/track/{numbers[0]}").json()
+    assert [(e["event"], e["site_id"]) for e in tracked["events"]][-2:] == [
+        ("dispatched", "ZZ"),
+        ("arrived", STATION),
+    ]
+
+    calls = client.get(f"{API}/stations/{STATION}/calls", headers=td)
+    assert calls.status_code == 200, calls.text
+    lines = {c["number"]: c for c in calls.json()}
+    assert set(lines) == {numbers[0], numbers[1], numbers[3], extra}
+    first = lines[numbers[0]]
+    assert (first["recipient"], first["phone"], first["pickup_point"], first["contact"]) == (
+        "刘芳",
+        "139****0001",
+        "锦江花园小区",
+        "to_call",
+    )
+    assert lines[numbers[3]]["pickup_point"] == "晨旭苑 团购自提点"
+
+    def act(number: str, path: str, body: dict[str, Any]) -> Any:
+        return client.post(f"{API}/calls/{lines[number]['id']}/{path}", headers=staff, json=body)
+
+    no_answer = act(numbers[0], "contact", {"outcome": "no_answer"})
+    assert (no_answer.json()["contact"], no_answer.json()["attempts"]) == ("no_answer", 1)
+    assert no_answer.json()["next_try_at"] is not None
+    early = act(numbers[1], "deliver", {"to": "张伟"})
+    assert (early.status_code, early.json()["code"]) == (409, "station_item.wrong_contact")
+    assert act(numbers[1], "contact", {"outcome": "reached"}).json()["contact"] == "reached"
+    later = (service.start_of(service.today()) + timedelta(days=1, hours=15)).isoformat()
+    uncalled = act(numbers[3], "contact", {"outcome": "appointment", "appointment_at": later})
+    assert uncalled.status_code == 409  # no appointment before the recipient is reached
+    act(numbers[3], "contact", {"outcome": "reached"})
+    no_time = act(numbers[3], "contact", {"outcome": "appointment"})
+    assert (no_time.status_code, no_time.json()["code"]) == (422, "station_item.no_appointment")
+    booked = act(numbers[3], "contact", {"outcome": "appointment", "appointment_at": later})
+    assert booked.json()["contact"] == "appointment"
+    refused_call = act(extra, "contact", {"outcome": "refused"})
+    assert refused_call.status_code == 409  # refused only after reaching them
+    done = act(numbers[1], "deliver", {"to": "张伟", "count": 1})
+    assert done.status_code == 200, done.text
+    assert (done.json()["contact"], done.json()["delivered_to"]) == ("delivered", "张伟")
+    again = act(numbers[1], "contact", {"outcome": "reached"})
+    assert (again.status_code, again.json()["code"]) == (409, "station_item.wrong_contact")
+
+    # The caller's order: not reached first (the to-call before the no-answer waiting for
+    # its next try), then the reached and appointed; the delivered line is gone.
+    order = [c["number"] for c in client.get(f"{API}/stations/{STATION}/calls",
+                                             headers=staff).json()]  # fmt: skip
+    assert order == [extra, numbers[0], numbers[3]]
+    assert tracked != client.get(f"/api/v1/public/track/{numbers[1]}").json()
+    assert client.get(f"/api/v1/public/track/{numbers[1]}").json()["status"] == "delivered"
+    handed = client.get(f"{API}/loads/{numbers[1]}/custody", headers=td).json()["handovers"]
+    assert [(h["leg"], h["to_party"], h["count"]) for h in handed] == [("to_recipient", "张伟", 1)]
+
+    assert client.post(f"{API}/calls/{first['id']}/reveal", headers=td).status_code == 403
+    revealed = client.post(f"{API}/calls/{first['id']}/reveal", headers=staff)
+    assert revealed.json()["phone"] == "13903710001"
+    with session_scope(seeded, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "station_item.reveal")) == 1  # fmt: skip
+
+    hubei = users.headers("station_staff", "420000")
+    assert client.get(f"{API}/stations/{STATION}/calls", headers=hubei).status_code == 404
+    assert client.post(f"{API}/calls/{first['id']}/reveal", headers=hubei).status_code == 404
+    assert client.get(f"{API}/special-runs", headers=hubei).json() == []
+
+
+def test_a_special_run_starts_at_the_backup_of_the_plan_in_force_and_needs_its_pass(
+    client: TestClient, users: Any, seeded: sessionmaker[Session], network: Network,
+    scenario_body: Callable[..., dict[str, Any]], wait: Callable[..., dict[str, Any]],
+) -> None:  # fmt: skip
+    plan_id = _computed_plan(client, users, scenario_body, wait)
+    assert client.post(f"/api/v1/plans/{plan_id}/approve",
+                       headers=users.headers("planner")).status_code == 200  # fmt: skip
+    assert client.post(f"/api/v1/plans/{plan_id}/activate",
+                       headers=users.headers("dispatcher")).status_code == 200  # fmt: skip
+    backup = client.get("/api/v1/routing", params={"destination": STATION},
+                        headers=users.headers("dispatcher")).json()["center_id"]  # fmt: skip
+    assert backup != "ZZ"
+    staff = users.headers("station_staff", "410000")
+    run = _plan(client, staff, _fleet(client, users.headers("transport_dispatcher", "410000")),
+                _items(seeded, network))  # fmt: skip
+    assert run.status_code == 201, run.text
+    assert (run.json()["origin"], run.json()["origin_source"], run.json()["plan_id"]) == (
+        backup,
+        "plan",
+        plan_id,
+    )
+    blocked = client.post(f"{API}/special-runs/{run.json()['id']}/depart", headers=staff, json={})
+    assert (blocked.status_code, blocked.json()["code"]) == (409, "run.not_cleared")
+    wrong = client.post(
+        f"{API}/special-runs",
+        headers=staff,
+        json={
+            "station_id": "S4101010",
+            "run_date": str(service.today()),
+            "vehicle_id": 1,
+            "driver_id": 1,
+            "bags": [{"label": "x", "items": [{"number": s10.make("XD", 500)}]}],
+        },
+    )
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "special_run.wrong_station")
+
+
+def test_the_station_page_and_the_cli_show_the_call_list(
+    client: TestClient, users: Any, seeded: sessionmaker[Session], network: Network,
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    staff = users.headers("station_staff", "410000")
+    numbers = _items(seeded, network)
+    run = _plan(client, staff, _fleet(client, users.headers("transport_dispatcher", "410000")),
+                numbers).json()  # fmt: skip
+    client.post(f"{API}/special-runs/{run['id']}/depart", headers=staff, json={})
+    login = {"username": "station_staff_410000", "password": "correct horse"}
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200
+    page = client.get(f"/transport/stations/{STATION}")
+    assert page.status_code == 200
+    assert 'data-testid="arrive"' in page.text
+    csrf = client.cookies.get("baotong_csrf") or ""
+    headers = {"x-csrf-token": csrf}
+    form = {"csrf_token": csrf}
+    arrived = client.post(f"/transport/stations/{STATION}/special-runs/{run['id']}/arrive",
+                          data={**form, "received_by": "吴敏"}, headers=headers,
+                          follow_redirects=False)  # fmt: skip
+    assert arrived.status_code == 303, arrived.text
+    bag = run["bags"][0]["id"]
+    opened = client.post(f"/transport/stations/{STATION}/bags/{bag}/open",
+                         data={**form, "scanned": "\n".join(numbers[:2])}, headers=headers,
+                         follow_redirects=False)  # fmt: skip
+    assert opened.status_code == 303, opened.text
+    page = client.get(f"/transport/stations/{STATION}")
+    assert page.text.count('data-testid="call"') == 2
+    assert "139****0001" in page.text
+    assert "13903710001" not in page.text
+    with session_scope(seeded, write=False) as session:
+        line = session.scalar(select(StationItem.id).where(StationItem.number == numbers[0]))
+    shown = client.post(f"/transport/stations/{STATION}/calls/{line}/reveal", data=form,
+                        headers=headers)  # fmt: skip
+    assert "13903710001" in shown.text
+    bad = client.post(f"/transport/stations/{STATION}/calls/{line}/deliver",
+                      data={**form, "to": "刘芳"}, headers=headers)  # fmt: skip
+    assert bad.status_code == 409
+    assert 'data-testid="error"' in bad.text
+    assert client.get("/transport/stations/S999").status_code == 404
+    assert STATION in client.get("/transport/stations").text
+
+    monkeypatch.setenv("BAOTONG_DATABASE_URL", database_url)
+    monkeypatch.setenv("BAOTONG_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr(transport_cli, "load_active", lambda _: network)
+    monkeypatch.setattr(transport_cli, "console", Console(width=200))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["transport", "calls", STATION])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert numbers[0] in result.output
+    assert "139****0001" in result.output
+    assert "to_call" in result.output
+
+
+def test_the_demo_seeds_a_special_run_with_bags_and_a_call_list(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from baotong.transport.demo_stations import seed_demo
+
+    settings = Settings(data_dir=tmp_path, secret_key="k" * 40)
+    with session_scope(sessions) as session:
+        said = seed_demo(session, settings)
+    assert any("special run SR-" in line for line in said)
+    assert any("station_henan" in line for line in said)
+    with session_scope(sessions) as session:
+        seed_demo(session, settings)  # again: no second run
+    with session_scope(sessions, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(SpecialRun)) == 1
+        bags = session.scalars(select(StationBag).order_by(StationBag.id)).all()
+        assert [(b.state.value, len(b.missing)) for b in bags] == [("opened", 1), ("sealed", 0)]
+        states = {i.contact.value for i in session.scalars(
+            select(StationItem).where(StationItem.scanned_at.is_not(None)))}  # fmt: skip
+        assert {"to_call", "no_answer", "reached", "appointment", "delivered"} <= states
+
+
+def test_masking_and_reading_contacts() -> None:
+    assert stations.mask("13903710001") == "139****0001"
+    assert stations.mask("123") == "***"
+    assert stations.parse_contact("刘芳 139-0371-0001 锦江花园小区 3号楼") == (
+        "刘芳",
+        "13903710001",
+        "锦江花园小区 3号楼",
+    )
+    assert stations.parse_contact("13903710001") == ("", "13903710001", "")
+    assert stations.community_of("金水区 农科新村 12号") == "农科新村"
+    assert stations.community_of("经三路 5号") == "经三路 5号"
