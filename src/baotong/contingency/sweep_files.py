@@ -20,10 +20,15 @@ from pydantic import ValidationError as PydanticError
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.sweep import LEVELS, SCHEMA, SweepLevel, plan_path
 from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.i18n import N_
 from baotong.network.entities import Network, RegionLevel
 
 SUMMARY = "sweep.json"
 SHOWN_ERRORS = 20
+# The codes of the problems a folder can have (their words are in the catalogues).
+CODES = [N_("error.sweep.import_failed"), N_("error.sweep.file_missing"),
+         N_("error.sweep.not_json"), N_("error.sweep.bad_field"), N_("error.sweep.bad_plan"),
+         N_("error.sweep.unknown_region"), N_("error.sweep.duplicate_region")]  # fmt: skip
 
 
 class SweepImportError(BaotongError):
