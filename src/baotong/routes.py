@@ -97,7 +97,9 @@ PAGE_ROUTERS = [
     groupbuy_pages.router,
 ]
 NAV = [
-    NavSection(NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav, pages_sweeps.nav)),
+    NavSection(
+        NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav, pages_sweeps.nav)
+    ),
     NavSection(COMMAND, (command_pages.nav, command_pages_eplans.nav)),
     NavSection(
         SUPPLY, (supply_pages.nav, warehouse_pages.nav, transport_pages.nav, groupbuy_pages.nav)

@@ -149,7 +149,8 @@ def test_the_api_shows_sweeps_risk_and_regions_in_scope(
     assert [s["id"] for s in listed.json()] == [sweep_id]
     assert listed.headers["X-Total-Count"] == "1"
     detail = client.get(f"{API}/sweeps/{sweep_id}", headers=national).json()
-    assert detail["status"] == "succeeded" and detail["planned"] == 3
+    assert detail["status"] == "succeeded"
+    assert detail["planned"] == 3
     assert [p["region_code"] for p in detail["plans"]] == ["370000", "410000", "420000"]
     mine = client.get(f"{API}/sweeps/{sweep_id}", headers=hubei).json()
     assert [p["region_code"] for p in mine["plans"]] == ["420000"]
@@ -179,7 +180,8 @@ def test_the_sweeps_page_shows_the_risk_table_and_links_a_region(
     browser = _browser(client, users, "planner")
     page = browser.get("/sweeps")
     assert page.status_code == 200
-    assert 'data-testid="risk"' in page.text and 'data-testid="risk-chart"' in page.text
+    assert 'data-testid="risk"' in page.text
+    assert 'data-testid="risk-chart"' in page.text
     assert page.text.count('data-testid="single-point"') == 2
     assert 'href="/sweeps"' in browser.get("/plans").text  # in the planner's nav
     detail = browser.get(f"/sweeps/{sweep_id}")
@@ -190,7 +192,8 @@ def test_the_sweeps_page_shows_the_risk_table_and_links_a_region(
     assert f'href="/sweeps/{sweep_id}/regions/410000/scenario"' in region.text
     builder = browser.get(f"/sweeps/{sweep_id}/regions/410000/scenario")
     assert builder.status_code == 200
-    assert 'value="410000"' in builder.text and 'action="/scenarios"' in builder.text
+    assert 'value="410000"' in builder.text
+    assert 'action="/scenarios"' in builder.text
     english = browser.get("/sweeps", headers={"Accept-Language": "en"})
     assert "Single point of failure" in english.text or "单点故障" in english.text
 
@@ -227,7 +230,8 @@ def test_a_planner_starts_a_sweep_that_runs_as_a_job_and_is_stored(
     context = client.app.state.context  # type: ignore[attr-defined]
     with session_scope(context.sessions, write=False) as session:
         row = session.get(SweepRun, sweep_id)
-        assert row is not None and row.job is not None
+        assert row is not None
+        assert row.job is not None
         job_id = row.job.id
     context.runner.wait(job_id, timeout=60)
     detail = client.get(f"{API}/sweeps/{sweep_id}", headers=users.headers("viewer")).json()
@@ -268,7 +272,8 @@ def test_the_cli_stores_a_sweep_folder_once(
     finally:
         get_settings.cache_clear()
     assert first.exit_code == 0, first.output
-    assert "Stored sweep" in first.output and "Already stored" in again.output
+    assert "Stored sweep" in first.output
+    assert "Already stored" in again.output
 
 
 def _network_of(folder: Path) -> Network:
@@ -288,4 +293,6 @@ def test_the_demo_stores_a_small_province_sweep(
         assert seed_sweep(session, settings) == []  # seeded once
     with session_scope(sessions, write=False) as session:
         row = session.scalar(select(SweepRun))
-        assert row is not None and row.planned == SWEEP_PROVINCES and row.risk
+        assert row is not None
+        assert row.planned == SWEEP_PROVINCES
+        assert row.risk

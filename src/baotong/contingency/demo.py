@@ -27,7 +27,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 EXAMPLE = EXAMPLES / "henan.yaml"
 DEMO = Principal.system("demo")
 PLANNED = (("henan.yaml", True), ("chaoyang.yaml", False))  # (example, put in force)
-SWEEP_PROVINCES = 7  # the demo sweep: Beijing … Liaoning, a few seconds each at most
+SWEEP_PROVINCES = 7  # the demo sweep: Beijing … Jilin, 2 s each at most
 SWEEP_TIME_LIMIT_S = 2.0
 
 

@@ -65,8 +65,9 @@ def sweep_start(
     """Start a province-level sweep as a job; its page shows the progress."""
     return attempt(
         session,
-        lambda: sweep_service.start_sweep(session, network=network, principal=user,
-                                          time_limit_s=time_limit_s),  # fmt: skip
+        lambda: sweep_service.start_sweep(
+            session, network=network, principal=user, time_limit_s=time_limit_s
+        ),  # fmt: skip
         done=lambda row: see_other(f"/sweeps/{row.id}"),
         refused=lambda exc: _list(request, session, user, error=exc),
     )

@@ -92,8 +92,9 @@ def _check_header(data: dict[str, Any], errors: list[ValidationError]) -> None:
         _fail(errors, SUMMARY, "schema", f"must be '{SCHEMA}', not {data.get('schema')!r}.",
               "sweep.bad_field", value=data.get("schema"))  # fmt: skip
     if data.get("level") not in LEVELS:
-        _fail(errors, SUMMARY, "level", f"must be one of {', '.join(LEVELS)}, "
-              f"not {data.get('level')!r}.", "sweep.bad_field", value=data.get("level"))  # fmt: skip
+        level = data.get("level")
+        _fail(errors, SUMMARY, "level", f"must be one of {', '.join(LEVELS)}, not {level!r}.",
+              "sweep.bad_field", value=level)  # fmt: skip
     if not isinstance(data.get("network"), str):
         _fail(errors, SUMMARY, "network", "must name the network the sweep planned on.",
               "sweep.bad_field")  # fmt: skip
@@ -133,7 +134,8 @@ def read_sweep_folder(folder: Path, network: Network) -> SweepFolder:
     plans: dict[str, PlanDocument] = {}
     digest = hashlib.sha256((folder / SUMMARY).read_bytes())
     levels = {RegionLevel.PROVINCE, RegionLevel.PREFECTURE}
-    for i, row in enumerate(data.get("plans") if isinstance(data.get("plans"), list) else []):
+    listed = data.get("plans")
+    for i, row in enumerate(listed if isinstance(listed, list) else []):
         code = row.get("region_code") if isinstance(row, dict) else None
         where = f"plans[{i}].region_code"
         region = network.regions.get(code) if isinstance(code, str) else None

@@ -81,7 +81,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sweep_regions_sweep_id"), ["sweep_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("sweep_regions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sweep_regions_sweep_id"))
