@@ -15,7 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
     grid: { left: 48, right: 48, top: 36, bottom: 80 },
     xAxis: { type: "category", data: rows.map((r) => r.name), axisLabel: { color: "#9fb0c6", rotate: 35 } },
     yAxis: [{ type: "value", minInterval: 1, axisLabel: { color: "#9fb0c6" } },
-            { type: "value", axisLabel: { color: "#9fb0c6", formatter: "{value}%" }, splitLine: { show: false } }],
+            { type: "value", axisLabel: { color: "#9fb0c6" }, splitLine: { show: false } }],
     series: [
       { name: labels.plans, type: "bar", data: rows.map((r) => ({ value: r.plans, itemStyle: { color: r.single_point ? "#e84a5f" : "#3a8ee8" } })) },
       { name: labels.share, type: "line", yAxisIndex: 1, data: rows.map((r) => Math.round((r.share_of_volume || 0) * 1000) / 10), itemStyle: { color: "#e8833a" } },
