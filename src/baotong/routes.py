@@ -22,11 +22,13 @@ from baotong.contingency import api as contingency_api
 from baotong.contingency import (
     api_operations,
     api_simulation,
+    api_sweeps,
     pages_compare,
     pages_operations,
     pages_plans,
     pages_simulation,
     pages_sites,
+    pages_sweeps,
 )
 from baotong.contingency import pages as contingency_pages
 from baotong.groupbuy import api as groupbuy_api
@@ -60,6 +62,7 @@ API_ROUTERS = [
     contingency_api.router,
     api_operations.router,
     api_simulation.router,
+    api_sweeps.router,
     audit_api.router,
     command_api.router,
     supply_api.router,
@@ -80,6 +83,7 @@ PAGE_ROUTERS = [
     pages_plans.router,
     pages_operations.router,
     pages_simulation.router,
+    pages_sweeps.router,
     audit_pages.router,
     command_pages.router,
     command_pages_resources.router,
@@ -97,7 +101,9 @@ PAGE_ROUTERS = [
     groupbuy_pages.router,
 ]
 NAV = [
-    NavSection(NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav)),
+    NavSection(
+        NETWORK, (network_pages.nav, contingency_pages.nav, pages_plans.nav, pages_sweeps.nav)
+    ),
     NavSection(COMMAND, (command_pages.nav, command_pages_eplans.nav)),
     NavSection(
         SUPPLY,

@@ -26,7 +26,11 @@ from baotong.api.deps import route_permissions
 from baotong.app import create_app
 from baotong.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from baotong.config import Settings
+from baotong.contingency import sweep_service
+from baotong.contingency.document import PlanDocument
 from baotong.contingency.jobs import planner_engine
+from baotong.contingency.models import SweepRun
+from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
 API = "/api/v1"
@@ -64,7 +68,10 @@ PUBLIC = {  # (method, path) of routes anyone may call, logged in or not
 SCOPED = {"site_id": "ZZ", "scenario_id": "scenario", "plan_id": "plan", "a": "plan", "b": "plan",
           "username": "user", "incident_id": "incident", "instruction_id": "instruction",
           "loan_id": "loan", "eplan_id": "eplan", "table_id": "supply_table",
-          "warehouse_code": "warehouse", "document_id": "warehouse_document"}  # fmt: skip
+          "warehouse_code": "warehouse", "document_id": "warehouse_document",
+          "region_code": "sweep_region"}  # fmt: skip
+# Path parameters that name an object every reader sees (national data), filled from ids.
+NAMED = {"sweep_id": "sweep"}
 VALUES = {
     "code": "410000",
     "level": "province",
@@ -167,7 +174,7 @@ def _builder_form(scenario: dict[str, Any]) -> dict[str, Any]:
 
 def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The URL of an operation on the Henan objects, and what it sends."""
-    values = {**VALUES, **{k: ids.get(v, v) for k, v in SCOPED.items()}}
+    values = {**VALUES, **{k: ids.get(v, v) for k, v in {**SCOPED, **NAMED}.items()}}
     in_path = {p.name for p in operation.route.dependant.path_params}
     query = "&".join(f"{n}={values[n]}" for n in operation.parameters if n not in in_path)
     url = operation.path.format(**values) + (f"?{query}" if query else "")
@@ -179,6 +186,7 @@ def _request(operation: Operation, ids: dict[str, Any]) -> tuple[str, dict[str, 
             ("POST", "/scenarios"): _builder_form(ids["body"]),
             ("POST", "/scenarios/{scenario_id}"): _builder_form(ids["body"]),
             ("POST", "/users/{username}/role"): {"role": "viewer", "province_code": "410000"},
+            ("POST", "/sweeps"): {"time_limit_s": "1"},
         }  # fmt: skip
         return url, {"data": {**forms.get(key, {}), "csrf_token": CSRF}}
     bodies = {
@@ -264,9 +272,26 @@ def henan(
         ).json()
         return {"scenario": scenario["id"], "plan": plan.json()["id"], "body": body,
                 "user": user["username"], "supply_table": table["id"],
+                **_sweep(client, admin, plan.json()["id"]),
                 **_command_objects(client, admin, body), **_warehouse(client, admin)}  # fmt: skip
 
     return make
+
+
+def _sweep(client: TestClient, admin: dict[str, str], plan_id: int) -> dict[str, Any]:
+    """A stored sweep whose one region, Henan, has the plan ``plan_id`` computed."""
+    result = PlanDocument.model_validate(
+        client.get(f"{API}/plans/{plan_id}/result", headers=admin).json()
+    )
+    context = client.app.state.context  # type: ignore[attr-defined]
+    with session_scope(context.sessions) as session:
+        row = SweepRun(level="province", network="test", source="test", regions=1,
+                       created_by="admin", started_at=datetime.now(UTC))  # fmt: skip
+        session.add(row)
+        session.flush()
+        sweep_service.store_plans(session, sweep=row, plans={"410000": result},
+                                  network=context.network)  # fmt: skip
+        return {"sweep": row.id, "sweep_region": "410000"}
 
 
 def _command_objects(
@@ -318,9 +343,10 @@ def test_every_route_declares_a_permission_or_is_public(client: TestClient) -> N
 def test_every_protected_route_refuses_a_caller_who_is_not_logged_in(client: TestClient) -> None:
     anonymous = TestClient(client.app, follow_redirects=False)
     anonymous.cookies.set("baotong_csrf", CSRF)
-    ids = {"scenario": 1, "plan": 1, "incident": 1, "instruction": 1, "loan": 1, "eplan": 1,
-           "supply_table": 1, "body": {"name": "x", "locked_areas": [{"region": "410000",
-           "level": "province"}]}}  # fmt: skip
+    ids = {"scenario": 1, "plan": 1, "sweep": 1, "incident": 1, "instruction": 1, "loan": 1,
+           "eplan": 1, "supply_table": 1,
+           "body": {"name": "x",
+                    "locked_areas": [{"region": "410000", "level": "province"}]}}  # fmt: skip
     wrong = []
     for op in operations(client.app):  # type: ignore[arg-type]
         if not isinstance(op, Operation) or not op.permissions:

@@ -59,7 +59,7 @@ def test_an_area_with_several_pages_is_a_menu_and_one_with_a_single_page_a_link(
     network = re.search(r'<div class="navgroup on">(.*?)</div>\s*</div>', html, re.S)
     assert network is not None  # the area of the page shown is highlighted
     links = re.findall(r'<a href="([^"]+)" class="(on)?"', network.group(1))
-    assert links == [("/map", ""), ("/scenarios", ""), ("/plans", "on")]
+    assert links == [("/map", ""), ("/scenarios", ""), ("/plans", "on"), ("/sweeps", "")]
 
 
 def test_no_login_on_the_home_page_goes_to_login(client: TestClient) -> None:

@@ -11,12 +11,18 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from baotong.auth.permissions import Principal
+from baotong.cli.db import cli_transaction
 from baotong.cli.plan import console
 from baotong.config import get_settings
+from baotong.contingency import sweep_service
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.sweep import SweepLevel, pending, run_sweep, summary, sweep_regions
 from baotong.core.exceptions import BaotongError
+from baotong.network.entities import Network
 from baotong.network.reference import load_active
+
+CLI = Principal.system("cli")
 
 
 def _risk(data: dict[str, Any], rows: int = 10) -> Table:
@@ -31,16 +37,41 @@ def _risk(data: dict[str, Any], rows: int = 10) -> Table:
     return table
 
 
+def _store(folder: Path, network: Network) -> None:
+    """Store a sweep folder in the database (once: the same folder is found again)."""
+    with cli_transaction("store the sweep") as session:
+        row, created = sweep_service.import_folder(session, folder=folder, network=network,
+                                                   principal=CLI)  # fmt: skip
+        said = "Stored" if created else "Already stored as"
+        console.print(f"{said} sweep {row.id}: {row.planned} plans, {len(row.risk)} centres "
+                      f"in the risk table (/sweeps/{row.id}).")  # fmt: skip
+
+
 def sweep(
-    out: Path = typer.Option(..., "--out", help="Folder for plans/<code>.json and sweep.json."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for plans/<code>.json and sweep.json."
+    ),
     level: str = typer.Option("province", "--level", help="province, prefecture or all."),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); default: local."
     ),
     workers: int = typer.Option(2, "--workers", min=1, help="Local workers (no --scheduler)."),
     time_limit_s: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds per plan."),
+    store: bool = typer.Option(
+        False, "--store", help="Then store the results in the database for the console."
+    ),
+    import_dir: Path | None = typer.Option(
+        None, "--import", help="Only store the existing sweep folder DIR (no planning)."
+    ),
 ) -> None:
-    """Plan every region's lockdown, skipping those already in DIR, and rank the backups."""
+    """Plan every region's lockdown, skipping those already in DIR, and rank the backups;
+    with --store keep the results for the console, with --import DIR store a folder."""
+    if import_dir is not None:
+        _store(import_dir, load_active(get_settings()))
+        return
+    if out is None:
+        console.print("[red]Error:[/red] --out DIR is required (or --import DIR).")
+        raise typer.Exit(1)
     if level not in ("province", "prefecture", "all"):
         console.print(f"[red]Error:[/red] --level must be province, prefecture or all, "
                       f"not '{level}'.")  # fmt: skip
@@ -64,13 +95,15 @@ def sweep(
             planned = run_sweep(network, codes, out, scheduler=scheduler, workers=workers,
                                 time_limit_s=time_limit_s, on_done=done)  # fmt: skip
         seconds = time.perf_counter() - t0
-        data = summary(network, codes, out, lvl)
+        data = summary(network, codes, out, lvl, time_limit_s=time_limit_s)
         (out / "sweep.json").write_text(json.dumps(data, ensure_ascii=False, indent=1),
                                         encoding="utf-8")  # fmt: skip
         console.print(_risk(data))
         rate = f" ({len(planned) / seconds:.2f} plans/s)" if planned else ""
         console.print(f"Planned {len(planned)} regions in {seconds:.1f} s{rate}; "
                       f"wrote {out / 'sweep.json'}")  # fmt: skip
+        if store:
+            _store(out, network)
     except BaotongError as exc:
         console.print(f"[red]Error:[/red] {exc.message}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None

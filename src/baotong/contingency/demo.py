@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from baotong.auth.permissions import Principal
 from baotong.config import Settings
-from baotong.contingency import service
+from baotong.contingency import service, sweep_service
 from baotong.contingency.jobs import planner_engine
-from baotong.contingency.models import PlanRun, ScenarioRow
+from baotong.contingency.models import PlanRun, ScenarioRow, SweepRun
+from baotong.contingency.sweep import plan_region, sweep_options, sweep_regions
 from baotong.core import clock
 from baotong.db import demo
 from baotong.db.transitions import transition
@@ -26,6 +27,8 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 EXAMPLE = EXAMPLES / "henan.yaml"
 DEMO = Principal.system("demo")
 PLANNED = (("henan.yaml", True), ("chaoyang.yaml", False))  # (example, put in force)
+SWEEP_PROVINCES = 7  # the demo sweep: Beijing … Jilin, 2 s each at most
+SWEEP_TIME_LIMIT_S = 2.0
 
 
 def seed_demo(session: Session, settings: Settings) -> list[str]:
@@ -79,5 +82,24 @@ def seed_plans(session: Session, settings: Settings) -> list[str]:
     return said
 
 
+def seed_sweep(session: Session, settings: Settings) -> list[str]:
+    """A small province sweep (the first provinces by code, a short time limit each), so
+    the sweep pages and their risk table show something; skipped once any sweep is stored."""
+    if session.scalar(select(SweepRun.id).limit(1)) is not None:
+        return []
+    network = effective_network(session, network=load_active(settings))
+    codes = sweep_regions(network, "province")[:SWEEP_PROVINCES]
+    started = clock.now()
+    plans = {code: plan_region(network, code, SWEEP_TIME_LIMIT_S) for code in codes}
+    row = SweepRun(level="province", options=sweep_options(SWEEP_TIME_LIMIT_S),
+                   network=network.name, source="demo", regions=len(codes),
+                   created_by=DEMO.username, started_at=started)  # fmt: skip
+    session.add(row)
+    session.flush()
+    sweep_service.store_plans(session, sweep=row, plans=plans, network=network)
+    return [f"Sweep {row.id}: {len(plans)} provinces, {len(row.risk)} centres at risk"]
+
+
 demo.register("contingency", seed_demo, after=("network",))
 demo.register("contingency_plans", seed_plans, after=("contingency",))
+demo.register("contingency_sweep", seed_sweep, after=("contingency_plans",))

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from baotong import jobs
 from baotong.config import Settings
-from baotong.contingency import service
+from baotong.contingency import service, sweep_service
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.engine import plan
-from baotong.contingency.models import PlanRun
+from baotong.contingency.models import PlanRun, SweepRun
 from baotong.contingency.scenario import Scenario
+from baotong.contingency.sweep import SweepLevel, region_scenario, sweep_regions
 from baotong.core.exceptions import NotFoundError
 from baotong.network.entities import Network
 from baotong.network.reference import load_active
@@ -96,6 +97,39 @@ def compute_plan(job: jobs.Job) -> None:
 
 
 jobs.register(service.PLAN_COMPUTE, compute_plan)
+
+
+def _sweep_of(session: Session, sweep_id: int) -> SweepRun:
+    row = session.get(SweepRun, sweep_id)
+    if row is None:
+        raise NotFoundError(f"Unknown sweep {sweep_id}.", code="sweep.unknown", id=sweep_id)
+    return row
+
+
+def run_sweep(job: jobs.Job) -> None:
+    """Plan every region of the sweep ``job.payload["sweep_id"]`` one after another in this
+    process (the sweep engine's per-region scenario, on the effective network), then store
+    the plans and the risk table in the transaction that marks the job done."""
+    sweep_id = int(job.payload["sweep_id"])
+    with job.session(write=False) as session:
+        row = _sweep_of(session, sweep_id)
+        level: SweepLevel = row.level  # type: ignore[assignment]
+        time_limit_s = float(row.options.get("time_limit_s", sweep_service.DEFAULT_TIME_LIMIT_S))
+        network = effective_network(session, network=_tools.network(job.settings))
+    codes = sweep_regions(network, level)
+    documents: dict[str, PlanDocument] = {}
+    for i, code in enumerate(codes):
+        if job.cancelled():
+            raise jobs.JobStopped
+        job.progress(i / max(len(codes), 1), f"{i}/{len(codes)} {network.regions[code].name}")
+        body = region_scenario(network, code, time_limit_s).canonical()
+        documents[code] = _tools.engine(network, body, lambda *_, **__: None, job.cancelled)
+    with job.complete(result_ref=f"sweeps/{sweep_id}") as session:
+        sweep_service.store_plans(session, sweep=_sweep_of(session, sweep_id),
+                                  plans=documents, network=network)  # fmt: skip
+
+
+jobs.register(sweep_service.SWEEP_RUN, run_sweep)
 
 
 def start_plan(session: Session, deadline: jobs.Deadline) -> None:

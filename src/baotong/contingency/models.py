@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from baotong.core.enums import LabelledEnum
@@ -165,3 +165,72 @@ class AreaClaim(Base):
 
     county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan_runs.id", ondelete="CASCADE"), index=True)
+
+
+class SweepRun(Base):
+    """A national sweep: a pre-computed plan for every region of a level, stored for the
+    service (from the CLI's folder, or computed by a ``sweep.run`` job from the console).
+
+    ``digest`` identifies what was stored (the folder's ``sweep.json``): importing the same
+    folder twice finds the first import. ``job`` is set for a sweep the console started.
+    """
+
+    __tablename__ = "sweeps"
+    noun = "sweep"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    level: Mapped[str] = mapped_column(String(16))  # province | prefecture | all
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)  # time limit, classes, ...
+    network: Mapped[str] = mapped_column(String(200))  # the network's name (its version)
+    source: Mapped[str] = mapped_column(String(500))  # the folder, or "console"
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    regions: Mapped[int] = mapped_column(Integer, default=0)  # regions the sweep covers
+    planned: Mapped[int] = mapped_column(Integer, default=0)  # regions with a stored plan
+    risk: Mapped[list[Any]] = mapped_column(default=list)  # the risk table, most needed first
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id"), index=True)
+    job: Mapped[JobRun | None] = relationship(lazy="joined")
+    created_by: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def status(self) -> JobStatus:
+        """How its computation stands; a sweep stored from a folder has succeeded."""
+        return self.job.status if self.job is not None else JobStatus.SUCCEEDED
+
+    @property
+    def progress(self) -> float:
+        return self.job.progress if self.job is not None else 1.0
+
+    @property
+    def message(self) -> str:
+        return self.job.message if self.job is not None else "done"
+
+    @property
+    def error(self) -> str | None:
+        return self.job.error if self.job is not None else None
+
+
+class SweepRegion(Base):
+    """One region's pre-computed lockdown plan in a sweep, with the figures lists show."""
+
+    __tablename__ = "sweep_regions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sweep_id: Mapped[int] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    name: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)  # its scope
+    status: Mapped[str] = mapped_column(String(16))  # optimal | feasible | infeasible
+    objective: Mapped[float] = mapped_column(Float, default=0.0)
+    gap: Mapped[float] = mapped_column(Float, default=0.0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    cost: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    zones: Mapped[int] = mapped_column(Integer, default=0)
+    volume: Mapped[float] = mapped_column(Float, default=0.0)  # items/day re-routed
+    unserved_zones: Mapped[int] = mapped_column(Integer, default=0)
+    unserved_volume: Mapped[float] = mapped_column(Float, default=0.0)
+    backups: Mapped[dict[str, Any]] = mapped_column(default=dict)  # centre id → volume taken
+    plan: Mapped[dict[str, Any]]  # the plan document ("baotong.plan/1")
+
+    __table_args__ = (UniqueConstraint("sweep_id", "region_code"),)

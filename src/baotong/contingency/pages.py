@@ -27,7 +27,7 @@ Runner = Annotated[Principal, Depends(page_require(Permission.PLAN_RUN))]
 PAGE = 50
 
 
-def _builder(request: Request, user: Principal, values: dict[str, object], *,
+def builder_page(request: Request, user: Principal, values: dict[str, object], *,
              error: ValidationError | ConflictError | None = None,
              scenario_id: int | None = None) -> Response:  # fmt: skip
     action = f"/scenarios/{scenario_id}" if scenario_id is not None else "/scenarios"
@@ -53,7 +53,7 @@ def scenario_list(request: Request, session: DbSession, user: Reader, page: int 
 @router.get("/scenarios/new", include_in_schema=False)
 def scenario_new(request: Request, user: Writer) -> Response:
     classes = {k: v for k, v in forms.DEFAULT_FACTORS.items() if k != "letter"}
-    return _builder(request, user, forms.values_from_body({"product_classes": classes}))
+    return builder_page(request, user, forms.values_from_body({"product_classes": classes}))
 
 
 @router.post("/scenarios", include_in_schema=False, dependencies=[Csrf])
@@ -67,7 +67,7 @@ async def scenario_create(
             session, body=forms.scenario_from_form(form), network=network, principal=user
         ),
         done=lambda row: see_other(f"/scenarios/{row.id}"),
-        refused=lambda exc: _builder(request, user, forms.raw_values(form), error=exc),
+        refused=lambda exc: builder_page(request, user, forms.raw_values(form), error=exc),
     )
 
 
@@ -83,7 +83,7 @@ def scenario_page(request: Request, scenario_id: int, session: DbSession, user: 
 @router.get("/scenarios/{scenario_id}/edit", include_in_schema=False)
 def scenario_edit(request: Request, scenario_id: int, session: DbSession, user: Writer) -> Response:
     row = contingency_service.get_scenario(session, scenario_id, principal=user)
-    return _builder(request, user, forms.values_from_body(row.body), scenario_id=row.id)
+    return builder_page(request, user, forms.values_from_body(row.body), scenario_id=row.id)
 
 
 @router.post("/scenarios/{scenario_id}", include_in_schema=False, dependencies=[Csrf])
@@ -102,7 +102,7 @@ async def scenario_update(
             principal=user,
         ),  # fmt: skip
         done=lambda _: see_other(f"/scenarios/{scenario_id}"),
-        refused=lambda exc: _builder(
+        refused=lambda exc: builder_page(
             request, user, forms.raw_values(form), error=exc, scenario_id=scenario_id
         ),  # fmt: skip
     )

@@ -170,3 +170,73 @@ def resolve_destination(network: Network, text: str) -> tuple[str, str, str, str
             value=text,
         )
     return "county", code, code, None
+
+
+class SweepRead(BaseModel):
+    """A stored (or running) national sweep."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    level: str
+    options: dict[str, Any]
+    network: str
+    source: str
+    regions: int
+    planned: int
+    status: JobStatus
+    progress: float
+    message: str
+    error: str | None
+    created_by: str
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class RiskRow(BaseModel):
+    """A centre of the risk table: how many region lockdowns need it as a backup."""
+
+    center_id: str
+    name: str
+    province_code: str
+    plans: int
+    share_of_plans: float
+    critical_for: int
+    single_point: bool = False
+    volume: float = 0.0
+    share_of_volume: float = 0.0
+    load_total: float
+    peak_utilisation: float
+    regions: list[str]
+
+
+class SweepRegionRead(BaseModel):
+    """A region's pre-computed plan in a sweep: its figures (``plan`` on the region's own
+    endpoint only)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    sweep_id: int
+    region_code: str
+    name: str
+    province_code: str
+    status: str
+    objective: float
+    gap: float
+    seconds: float
+    cost: dict[str, Any]
+    zones: int
+    volume: float
+    unserved_zones: int
+    unserved_volume: float
+    backups: dict[str, float]
+
+
+class SweepRegionDetail(SweepRegionRead):
+    plan: dict[str, Any]
+
+
+class SweepDetail(SweepRead):
+    """A sweep with the regions of it the reader's scope covers (without their plans)."""
+
+    plans: list[SweepRegionRead]

@@ -32,6 +32,7 @@ SCHEMA = "baotong.sweep/1"
 PRODUCT_CLASSES = {"ems": 0.8, "supply": 1.5}
 MAX_ROAD_HOURS = 10.0
 CRITICAL_SHARE = 0.5  # a backup taking this share of a region's mail is critical to it
+LEVELS: tuple[SweepLevel, ...] = ("province", "prefecture", "all")
 
 
 def sweep_regions(network: Network, level: SweepLevel) -> list[str]:
@@ -126,7 +127,28 @@ def run_sweep(
     return todo
 
 
-def summary(network: Network, codes: list[str], out: Path, level: SweepLevel) -> dict[str, Any]:
+def sweep_options(time_limit_s: float) -> dict[str, Any]:
+    """The options every region's scenario of a sweep was planned with."""
+    return {"time_limit_s": time_limit_s, "max_road_hours": MAX_ROAD_HOURS,
+            "product_classes": dict(PRODUCT_CLASSES)}  # fmt: skip
+
+
+def backup_volumes(document: PlanDocument) -> dict[str, float]:
+    """Items/day each backup of a plan takes (its assignments' volume), by centre id."""
+    volumes: dict[str, float] = {b.center_id: 0.0 for b in document.backups}
+    for a in document.assignments:
+        volumes[a.backup_center_id] = volumes.get(a.backup_center_id, 0.0) + a.volume
+    return {cid: round(v, 1) for cid, v in volumes.items()}
+
+
+def summary(
+    network: Network,
+    codes: list[str],
+    out: Path,
+    level: SweepLevel,
+    *,
+    time_limit_s: float | None = None,
+) -> dict[str, Any]:
     """``sweep.json``: a row per region planned, and the risk table over all of them."""
     plans: dict[str, PlanDocument] = {}
     for code in codes:
@@ -152,6 +174,7 @@ def summary(network: Network, codes: list[str], out: Path, level: SweepLevel) ->
         "level": level,
         "regions": len(codes),
         "planned": len(plans),
+        **({"options": sweep_options(time_limit_s)} if time_limit_s is not None else {}),
         "plans": rows,
         "risk": risk_table(network, plans),
     }
@@ -161,18 +184,23 @@ def risk_table(network: Network, plans: dict[str, PlanDocument]) -> list[dict[st
     """Centres by how many region lockdowns need them as backups, most needed first.
 
     ``critical_for`` counts the regions where the centre takes at least half the re-routed
-    mail: if it were closed too, those plans would fall apart.
+    mail: if it were closed too, those plans would fall apart, so a centre critical for at
+    least one region is flagged a ``single_point`` of failure. ``share_of_volume`` is the
+    centre's part of all the mail the sweep's plans re-route.
     """
     needed: dict[str, list[str]] = defaultdict(list)
     critical: dict[str, int] = defaultdict(int)
     load: dict[str, float] = defaultdict(float)
     peak: dict[str, float] = defaultdict(float)
+    taken: dict[str, float] = defaultdict(float)
+    everything = sum(a.volume for d in plans.values() for a in d.assignments) or 1.0
     for code, document in plans.items():
         total = sum(a.volume for a in document.assignments) or 1.0
         by_backup: dict[str, float] = defaultdict(float)
         for a in document.assignments:
             by_backup[a.backup_center_id] += a.volume
         for b in document.backups:
+            taken[b.center_id] += by_backup[b.center_id]
             cid = b.center_id
             needed[cid].append(code)
             load[cid] += b.load
@@ -187,6 +215,9 @@ def risk_table(network: Network, plans: dict[str, PlanDocument]) -> list[dict[st
             "plans": len(regions),
             "share_of_plans": round(len(regions) / len(plans), 4),
             "critical_for": critical[cid],
+            "single_point": critical[cid] > 0,
+            "volume": round(taken[cid], 1),
+            "share_of_volume": round(taken[cid] / everything, 4),
             "load_total": round(load[cid], 1),
             "peak_utilisation": round(peak[cid], 4),
             "regions": sorted(regions),
