@@ -5,7 +5,7 @@ the risk table); ``sweep_regions`` one row per region with its plan document and
 figures the console lists.
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-01 03:46:10.113498
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027"
-down_revision: str | None = "0024"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 flown zone's mail lands at
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-01 04:20:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0028"
-down_revision: str | None = "0026"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 KEYED = {"sqlite_autoincrement": True}
