@@ -363,6 +363,10 @@ def test_every_protected_route_refuses_a_caller_who_is_not_logged_in(client: Tes
     assert wrong == []
 
 
+# Every route for every role and scope is a few thousand requests a cell: the matrix runs on
+# PostgreSQL, the production database (role and scope checks do not depend on the backend;
+# the other tests here run on both).
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("scope", SCOPES)
 @pytest.mark.parametrize("role", list(Role))
 def test_role_and_scope_matrix(
