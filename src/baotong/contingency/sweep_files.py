@@ -37,14 +37,14 @@ class SweepImportError(BaotongError):
     status = 422
     title = "Invalid sweep"
 
-    def __init__(self, folder: Path, errors: list[ValidationError]) -> None:
+    def __init__(self, folder: Path, errors: list[ValidationError], *, code: str) -> None:
         lines = "\n".join(f"  {e.message}" for e in errors[:SHOWN_ERRORS])
         if len(errors) > SHOWN_ERRORS:
             lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
         super().__init__(
             f"The sweep in {folder} cannot be stored ({len(errors)} "
             f"problem{'s' if len(errors) != 1 else ''}); nothing was changed:\n{lines}",
-            code="sweep.import_failed",
+            code=code,
             folder=str(folder),
             count=len(errors),
             errors=[e.message for e in errors],
@@ -126,10 +126,11 @@ def read_sweep_folder(folder: Path, network: Network) -> SweepFolder:
     errors: list[ValidationError] = []
     if not folder.is_dir():
         raise SweepImportError(folder, [ValidationError(f"{folder} is not a folder.",
-                               code="sweep.file_missing", file=str(folder))])  # fmt: skip
+                               code="sweep.file_missing", file=str(folder))],
+                               code="sweep.import_failed")  # fmt: skip
     data = _load_summary(folder, errors)
     if data is None:
-        raise SweepImportError(folder, errors)
+        raise SweepImportError(folder, errors, code="sweep.import_failed")
     _check_header(data, errors)
     plans: dict[str, PlanDocument] = {}
     digest = hashlib.sha256((folder / SUMMARY).read_bytes())
@@ -156,7 +157,7 @@ def read_sweep_folder(folder: Path, network: Network) -> SweepFolder:
         _fail(errors, SUMMARY, "regions", f"must be a count of at least {len(plans)}.",
               "sweep.bad_field", value=regions)  # fmt: skip
     if errors:
-        raise SweepImportError(folder, errors)
+        raise SweepImportError(folder, errors, code="sweep.import_failed")
     return SweepFolder(folder=folder, digest=digest.hexdigest(), level=data["level"],
                        network=data["network"], regions=regions,
                        options=dict(data.get("options") or {}), plans=plans)  # fmt: skip
