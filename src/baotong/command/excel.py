@@ -20,9 +20,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from baotong.command.models import EquipmentType, ResourceKind
-from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.exceptions import LocatedErrors, ValidationError
 
-SHOWN_ERRORS = 20
 YES = {"1", "y", "yes", "true", "是", "√", "x"}
 NO = {"", "0", "n", "no", "false", "否"}
 SHEETS: dict[str, tuple[ResourceKind, list[str]]] = {
@@ -65,24 +64,14 @@ class ResourceIn(BaseModel):
         return self
 
 
-class ResourceImportError(BaotongError):
+class ResourceImportError(LocatedErrors):
     """A workbook that cannot be imported; ``errors`` lists every problem found."""
 
-    status = 422
     title = "Invalid resource workbook"
 
     def __init__(self, file: str, errors: list[str], *, code: str) -> None:
-        lines = "\n".join(f"  {e}" for e in errors[:SHOWN_ERRORS])
-        if len(errors) > SHOWN_ERRORS:
-            lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
-        super().__init__(
-            f"{file} cannot be imported ({len(errors)} problems); nothing was saved:\n{lines}",
-            code=code,
-            file=file,
-            count=len(errors),
-            errors=errors,
-        )
-        self.errors = errors
+        super().__init__(f"{file} cannot be imported", errors, code=code,
+                         outcome="nothing was saved", file=file)  # fmt: skip
 
 
 def template() -> bytes:

@@ -19,37 +19,25 @@ from pydantic import ValidationError as PydanticError
 
 from baotong.contingency.document import PlanDocument
 from baotong.contingency.sweep import LEVELS, SCHEMA, SweepLevel, plan_path
-from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.exceptions import LocatedErrors, ValidationError
 from baotong.core.i18n import N_
 from baotong.network.entities import Network, RegionLevel
 
 SUMMARY = "sweep.json"
-SHOWN_ERRORS = 20
 # The codes of the problems a folder can have (their words are in the catalogues).
 CODES = [N_("error.sweep.import_failed"), N_("error.sweep.file_missing"),
          N_("error.sweep.not_json"), N_("error.sweep.bad_field"), N_("error.sweep.bad_plan"),
          N_("error.sweep.unknown_region"), N_("error.sweep.duplicate_region")]  # fmt: skip
 
 
-class SweepImportError(BaotongError):
+class SweepImportError(LocatedErrors):
     """A sweep folder that cannot be stored; ``errors`` lists every problem found."""
 
-    status = 422
     title = "Invalid sweep"
 
     def __init__(self, folder: Path, errors: list[ValidationError], *, code: str) -> None:
-        lines = "\n".join(f"  {e.message}" for e in errors[:SHOWN_ERRORS])
-        if len(errors) > SHOWN_ERRORS:
-            lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
-        super().__init__(
-            f"The sweep in {folder} cannot be stored ({len(errors)} "
-            f"problem{'s' if len(errors) != 1 else ''}); nothing was changed:\n{lines}",
-            code=code,
-            folder=str(folder),
-            count=len(errors),
-            errors=[e.message for e in errors],
-        )
-        self.errors = errors
+        super().__init__(f"The sweep in {folder} cannot be stored", errors, code=code,
+                         folder=str(folder))  # fmt: skip
 
 
 @dataclass(frozen=True)

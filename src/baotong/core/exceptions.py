@@ -100,6 +100,28 @@ class ValidationError(BaotongError):
         self.reason = message
 
 
+class LocatedErrors(BaotongError):
+    """Every problem found in one file or folder, each a located message, so the user fixes
+    them all in one go; nothing was written. The message lists the first ``shown``."""
+
+    status = 422
+    title = "Invalid input"
+    shown = 20
+
+    def __init__(
+        self, what: str, errors: list[Any], *, code: str, outcome: str = "nothing was changed",
+        **data: Any,
+    ) -> None:  # fmt: skip
+        messages = [e if isinstance(e, str) else e.message for e in errors]
+        lines = "\n".join(f"  {m}" for m in messages[: self.shown])
+        if len(messages) > self.shown:
+            lines += f"\n  ... and {len(messages) - self.shown} more."
+        count = f"{len(messages)} problem{'s' if len(messages) != 1 else ''}"
+        super().__init__(f"{what} ({count}); {outcome}:\n{lines}", code=code,
+                         count=len(messages), errors=messages, **data)  # fmt: skip
+        self.errors = errors
+
+
 class NotFoundError(BaotongError):
     status = 404
     title = "Not found"

@@ -14,33 +14,22 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.exceptions import LocatedErrors, ValidationError
 from baotong.network.tables import COLUMNS
 
 T = TypeVar("T")
 Row = dict[str, str]
-SHOWN_ERRORS = 40  # problems listed in the message; ``errors`` keeps them all
 
 
-class NetworkImportError(BaotongError):
+class NetworkImportError(LocatedErrors):
     """A network folder that cannot be imported; ``errors`` lists every problem found."""
 
-    status = 422
     title = "Invalid network"
+    shown = 40
 
     def __init__(self, folder: Path, errors: list[ValidationError], *, code: str) -> None:
-        lines = "\n".join(f"  {e.message}" for e in errors[:SHOWN_ERRORS])
-        if len(errors) > SHOWN_ERRORS:
-            lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
-        super().__init__(
-            f"The network in {folder} cannot be imported ({len(errors)} "
-            f"problem{'s' if len(errors) != 1 else ''}); nothing was changed:\n{lines}",
-            code=code,
-            folder=str(folder),
-            count=len(errors),
-            errors=[e.message for e in errors],
-        )
-        self.errors = errors
+        super().__init__(f"The network in {folder} cannot be imported", errors, code=code,
+                         folder=str(folder))  # fmt: skip
 
 
 class TableReader:

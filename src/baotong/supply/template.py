@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from baotong.core.enums import LabelledEnum
-from baotong.core.exceptions import BaotongError, ValidationError
+from baotong.core.exceptions import LocatedErrors, ValidationError
 from baotong.supply.catalogue import Catalogue
 
 DEMAND_SHEET = "需求表 Demand"
@@ -32,7 +32,6 @@ CATALOGUE_SHEET = "目录 Catalogue"
 HELP_SHEET = "说明 Instructions"
 MAX_LINES = 20_000
 MAX_QUANTITY = 10_000_000
-SHOWN_ERRORS = 40
 E = TypeVar("E", bound=LabelledEnum)
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # times typed without a zone are Beijing time
 
@@ -94,25 +93,15 @@ class DemandLineIn:
     notes: str
 
 
-class DemandImportError(BaotongError):
+class DemandImportError(LocatedErrors):
     """A demand table that cannot be imported; ``errors`` lists every problem found."""
 
-    status = 422
     title = "Invalid demand table"
+    shown = 40
 
     def __init__(self, file: str, errors: list[ValidationError], *, code: str) -> None:
-        lines = "\n".join(f"  {e.message}" for e in errors[:SHOWN_ERRORS])
-        if len(errors) > SHOWN_ERRORS:
-            lines += f"\n  ... and {len(errors) - SHOWN_ERRORS} more."
-        super().__init__(
-            f"{file} cannot be imported ({len(errors)} problem{'s' if len(errors) != 1 else ''}"
-            f"); nothing was saved:\n{lines}",
-            code=code,
-            file=file,
-            count=len(errors),
-            errors=[e.message for e in errors],
-        )
-        self.errors = errors
+        super().__init__(f"{file} cannot be imported", errors, code=code,
+                         outcome="nothing was saved", file=file)  # fmt: skip
 
 
 # -- writing --------------------------------------------------------------------------
