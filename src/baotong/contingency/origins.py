@@ -47,12 +47,15 @@ def origin_side(
 ) -> OriginSide:
     """The origin side of a scenario from its zones' (prefecture, items/day)."""
     weights = OriginWeights(network)
-    volume: dict[str, float] = defaultdict(float)
+    into: dict[str, float] = defaultdict(float)  # the zones' items by their prefecture
     for prefecture, items in zone_inbound:
+        into[prefecture] += items
+    volume: dict[str, float] = defaultdict(float)
+    for prefecture, items in into.items():
         codes, _, w = weights(prefecture)
-        for code, share in zip(codes, w, strict=True):
+        for code, share in zip(codes, (items * w).tolist(), strict=True):
             if code not in locked:
-                volume[code] += items * float(share)
+                volume[code] += share
     total = sum(volume.values())
     big = sorted(((p, v) for p, v in volume.items() if v >= min_items), key=lambda x: -x[1])
     small = total - sum(v for _, v in big)

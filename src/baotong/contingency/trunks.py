@@ -100,8 +100,9 @@ def zone_runs(network: Network, problem: Problem, assign: Assignment) -> list[do
         zone, cand = problem.zones[z], problem.candidates[int(c)]
         county = zone.zone_kind == "county"
         cap = p.truck_capacity_items if county else p.van_capacity_items
-        flown = problem.by_air(z, int(c)) and problem.landing_hours is not None
-        hours = float(problem.landing_hours[z]) if flown else float(problem.hours[z, c])  # type: ignore[index]
+        landing = problem.landing_hours if problem.by_air(z, int(c)) else None
+        flown = landing is not None
+        hours = float(landing[z]) if landing is not None else float(problem.hours[z, c])
         rows.append(
             doc.ZoneRun(
                 backup_center_id=cand.center_id,
