@@ -111,4 +111,8 @@ def test_remote_provinces_of_the_reference_network_are_planned_whole(code: str) 
     assert not document.unserved.zones, [z.reason for z in document.unserved.zones]
     flown = [a for a in document.assignments if a.airport]
     assert flown, "the far zones are reached by air"
-    assert all(net.airports[a.airport].location for a in flown)
+    runs = {r.zone_id: r for r in document.transport.zone_runs}
+    for a in flown:  # run from the airport the zone lands at, within the road limit
+        assert a.airport in net.airports
+        assert runs[a.zone_id].airport == a.airport
+        assert runs[a.zone_id].hours <= 10.0
