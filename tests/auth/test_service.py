@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong.auth import service
+from baotong.auth.models import LoginSession, User
 from baotong.auth.tokens import issue, secret_key, verify
 from baotong.config import Settings
 from baotong.core import clock
@@ -146,3 +148,25 @@ def test_a_provincial_admin_manages_only_its_province(client: TestClient, users:
     assert client.post(f"{API}/users", json=mine, headers=henan_admin).status_code == 201
     listed = {u["province_code"] for u in client.get(f"{API}/users", headers=henan_admin).json()}
     assert listed == {"410000"}
+
+
+def test_a_token_counts_only_while_its_login_row_and_user_allow(
+    client: TestClient, users: Any, seeded: sessionmaker[Session]
+) -> None:
+    """The token's own expiry is not enough: the stored login must be unrevoked and
+    unexpired and its user active (one query checks all three)."""
+    headers = users.headers("dispatcher")
+    assert client.get(f"{API}/auth/me", headers=headers).status_code == 200
+    with session_scope(seeded) as session:
+        session.execute(update(LoginSession).values(expires_at=clock.now() - timedelta(seconds=1)))
+    assert client.get(f"{API}/auth/me", headers=headers).status_code == 401
+    with session_scope(seeded) as session:
+        session.execute(update(LoginSession).values(expires_at=clock.now() + timedelta(hours=1)))
+    assert client.get(f"{API}/auth/me", headers=headers).status_code == 200
+    with session_scope(seeded) as session:
+        session.execute(update(User).where(User.username == "dispatcher_cn").values(active=False))
+    assert client.get(f"{API}/auth/me", headers=headers).status_code == 401
+    with session_scope(seeded) as session:
+        session.execute(update(User).values(active=True))
+        session.execute(update(LoginSession).values(revoked_at=clock.now()))
+    assert client.get(f"{API}/auth/me", headers=headers).status_code == 401

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit
@@ -410,13 +410,21 @@ def principal_for_token(session: Session, *, token: str, key: bytes) -> Principa
     claims = verify(key, token, now)
     if claims is None:
         return None
-    row = session.get(LoginSession, claims.session_id)
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
-    return principal_of(user)
+    user = session.scalar(_USER_OF_SESSION, {"session_id": claims.session_id, "now": now})
+    return None if user is None else principal_of(user)
+
+
+# Every authenticated request asks this: the login and its user in one round trip.
+_USER_OF_SESSION = (
+    select(User)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        LoginSession.id == bindparam("session_id"),
+        LoginSession.revoked_at.is_(None),
+        LoginSession.expires_at > bindparam("now"),
+        User.active.is_(True),
+    )
+)
 
 
 def principal_of(user: User) -> Principal:

@@ -29,11 +29,13 @@ Announcer = Annotated[Principal, Depends(require(Permission.ANNOUNCEMENTS_WRITE)
 
 
 @router.get("/public/track/{number}", response_model=TrackingRead, dependencies=[RateLimited])
-def public_track(number: str, context: Context, network: CurrentNetwork) -> TrackingRead:
+def public_track(number: str, context: Context, network: CurrentNetwork) -> Response:
     """An item's scans and notices as the public sees them (no login, never contacts)."""
     # The read scope is opened here, not by a dependency: one thread-pool hop, not three.
     with session_scope(context.sessions, write=False, standalone=True) as session:
-        return service.track(session, network=network, number=number)
+        found = service.track(session, network=network, number=number)
+    # Already a TrackingRead: written out as is, not validated a second time on the way.
+    return Response(found.model_dump_json(), media_type="application/json")
 
 
 @router.get("/tracking/items/{number}", response_model=ItemRead)
