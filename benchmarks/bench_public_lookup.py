@@ -21,7 +21,6 @@ import random
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -35,7 +34,7 @@ from baotong.tracking import s10
 from baotong.tracking import service as tracking
 
 from .bench_tracking import KINDS, _activate_henan
-from .serving import free_port, postgres_database, served
+from .serving import cpu_seconds, free_port, open_loop, postgres_database, served
 
 ITEMS = int(os.environ.get("BAOTONG_BENCH_ITEMS", "10000000"))
 RATE = int(os.environ.get("BAOTONG_BENCH_RATE", "500"))
@@ -44,7 +43,6 @@ WORKERS = int(os.environ.get("BAOTONG_BENCH_WORKERS", "2"))
 LOOKED_UP = min(ITEMS, 100_000)
 CONNECTIONS = 64
 CHUNK = 500_000
-WINDOW = 5.0  # seconds of each p99 printed along the way
 
 
 def main() -> None:
@@ -112,101 +110,34 @@ def prepare(url: str) -> list[str]:
     return numbers
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU of ``pid`` and its children (the worker processes), from /proc."""
-    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if entry.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
 def serve_and_measure(url: str, folder: str, numbers: list[str]) -> None:
     port = free_port()
     env = {**os.environ, "BAOTONG_DATA_DIR": folder, "BAOTONG_DATABASE_URL": url,
            "BAOTONG_PUBLIC_REQUESTS_PER_MINUTE": "100000000",
            "BAOTONG_JOB_WORKERS": "1"}  # fmt: skip
-    with served(env, port, "--workers", str(WORKERS)) as server:
-        asyncio.run(load(port, numbers, rate=RATE, seconds=3))  # warm every worker
-        cpu = _cpu_seconds(server.pid)
-        times, failures, elapsed = asyncio.run(load(port, numbers, rate=RATE, seconds=SECONDS))
-        cpu = _cpu_seconds(server.pid) - cpu
-    times.sort()
-    if not times:
-        print(f"  no answers; {failures}")
-        return
-    p50, p99 = times[len(times) // 2], times[int(len(times) * 0.99)]
-    print(f"  {WORKERS} service processes, asked {RATE}/s for {SECONDS:.0f} s: answered "
-          f"{len(times) / elapsed:,.0f}/s; p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
-          f"max {times[-1] * 1000:.0f} ms")  # fmt: skip
-    print(f"  service CPU per answer {cpu / max(1, len(times)) * 1000:.2f} ms "
-          f"(every service process; the database's own CPU not counted)")  # fmt: skip
-    if failures:
-        print(f"  failures: {failures}")
-
-
-async def load(
-    port: int, numbers: list[str], *, rate: int, seconds: float
-) -> tuple[list[float], dict[str, int], float]:
-    """Open loop: request k is due at start + k / rate; its time counts from then."""
-    idle: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
-    for _ in range(CONNECTIONS):
-        idle.put_nowait(await asyncio.open_connection("127.0.0.1", port))
-    times: list[float] = []
-    windows: dict[int, list[float]] = {}
-    failures: dict[str, int] = {}
     rng = random.Random(3)
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    total = int(rate * seconds)
+    asked = [numbers[rng.randrange(len(numbers))] for _ in range(int(RATE * (SECONDS + 3)))]
 
-    async def one(k: int, number: str) -> None:
-        due = start + k / rate
-        reader, writer = await idle.get()
-        try:
-            writer.write(f"GET /api/v1/public/track/{number} HTTP/1.1\r\n"
-                         f"Host: 127.0.0.1\r\n\r\n".encode())  # fmt: skip
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = head.split(b" ", 2)[1].decode()
-            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length:"))  # fmt: skip
-            await reader.readexactly(length)
-            if status == "200":
-                times.append(loop.time() - due)
-                windows.setdefault(int(k / rate // WINDOW), []).append(times[-1])
-            else:
-                failures[status] = failures.get(status, 0) + 1
-        except (OSError, asyncio.IncompleteReadError, StopIteration) as exc:
-            failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        finally:
-            idle.put_nowait((reader, writer))
+    def request(k: int) -> bytes:
+        return f"GET /api/v1/public/track/{asked[k]} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
 
-    tasks = []
-    for k in range(total):
-        delay = start + k / rate - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(k, numbers[rng.randrange(len(numbers))])))
-    await asyncio.gather(*tasks)
-    elapsed = loop.time() - start
-    while not idle.empty():
-        _, writer = idle.get_nowait()
-        writer.close()
-    if seconds > WINDOW:
-        print(
-            "  p99 per "
-            + f"{WINDOW:.0f} s: "
-            + ", ".join(
-                f"{sorted(w)[int(len(w) * 0.99)] * 1000:.0f}" for _, w in sorted(windows.items())
-            )
-            + " ms"
+    warm = RATE * 3  # three seconds to warm every worker, on other numbers than measured
+    with served(env, port, "--workers", str(WORKERS)) as server:
+        asyncio.run(open_loop(port, request, rate=RATE, total=warm, connections=CONNECTIONS))
+        cpu = cpu_seconds(server.pid)
+        load = asyncio.run(
+            open_loop(
+                port,
+                lambda k: request(warm + k),
+                rate=RATE,
+                total=int(RATE * SECONDS),
+                connections=CONNECTIONS,
+            )  # fmt: skip
         )
-    return times, failures, elapsed
+        cpu = cpu_seconds(server.pid) - cpu
+    print(f"  {WORKERS} service processes, {load.summary(RATE, SECONDS)}")
+    print(f"  service CPU per answer {cpu / max(1, len(load.times)) * 1000:.2f} ms "
+          f"(every service process; the database's own CPU not counted)")  # fmt: skip
 
 
 if __name__ == "__main__":

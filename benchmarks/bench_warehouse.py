@@ -2,26 +2,26 @@
 p99 ≤ 50 ms on 2 cores).
 
 A fresh database (PostgreSQL at 127.0.0.1:5432 when reachable, else SQLite) gets a
-warehouse and ``RECEIPTS`` receipts of ``LINES`` lots each on its dock; ``baotong serve``
-runs in its own process; ``CLIENTS`` threads put the lots away, one scan (``POST
-.../putaway`` with a scan id) per request, and one scan in ten is sent twice, as a
-handheld that lost the answer would. Afterwards the ledger is checked against on-hand and
-every resent scan must have been answered as already applied.
+warehouse and ``RECEIPTS`` receipts of ``LINES`` lots each on its dock; ``baotong serve
+--workers WORKERS`` runs in its own processes; ``PICKERS`` handhelds (keep-alive
+connections) put the lots away at ``RATE`` scans a second, open loop (each scan timed from
+when it was due), one scan (``POST .../putaway`` with a scan id) per request, and one scan
+in ten is sent again a little later, as a handheld that lost the answer would. Afterwards
+every scan id must have been applied exactly once, and the ledger is checked against
+on-hand. Sizes: ``BAOTONG_BENCH_RECEIPTS`` (200), ``BAOTONG_BENCH_RATE`` (500),
+``BAOTONG_BENCH_WORKERS`` (2).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
-from queue import Empty, Queue
 
 import httpx
 import psycopg
@@ -35,9 +35,15 @@ from baotong.warehouse import inbound, ledger, service
 from baotong.warehouse.models import Move, WarehouseKind, WarehouseStatus
 from baotong.warehouse.schemas import Layout, ReceiveLine, WarehouseCreate
 
-RECEIPTS, LINES = 40, 50  # 40 put-away documents of 50 lots each
-CLIENTS = 16
+from .serving import cpu_seconds, free_port, open_loop, served
+
+RECEIPTS = int(os.environ.get("BAOTONG_BENCH_RECEIPTS", "200"))  # put-away documents
+LINES = 50  # lots each
+RATE = int(os.environ.get("BAOTONG_BENCH_RATE", "500"))
+WORKERS = int(os.environ.get("BAOTONG_BENCH_WORKERS", "2"))
+PICKERS = 50
 RESEND_EVERY = 10
+RESEND_AFTER = 25  # a resent scan goes this many scans after the first sending
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -75,52 +81,28 @@ def _prepare(url: str) -> list[tuple[int, int]]:
     return work
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(base: str, token: str, work: list[tuple[int, int]]) -> tuple[list[float], int, int]:
-    queue: Queue[tuple[int, int]] = Queue()
-    for item in work:
-        queue.put(item)
-    latencies: list[float] = []
-    errors = [0]
-    resent = [0]
-    failures: list[str] = []
-    lock = threading.Lock()
-
-    def client() -> None:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                          timeout=30) as http:  # fmt: skip
-            while True:
-                try:
-                    document_id, line_id = queue.get_nowait()
-                except Empty:
-                    return
-                body = {"line_id": line_id, "scan_id": uuid.uuid4().hex}
-                sends = 2 if line_id % RESEND_EVERY == 0 else 1
-                for _ in range(sends):
-                    start = time.perf_counter()
-                    reply = http.post(f"/api/v1/warehouse/documents/{document_id}/putaway",
-                                      json=body)  # fmt: skip
-                    took = time.perf_counter() - start
-                    with lock:
-                        latencies.append(took)
-                        if reply.status_code != 200:
-                            errors[0] += 1
-                            failures.append(f"{reply.status_code} {reply.text[:160]}")
-                        resent[0] += sends == 2 and not reply.json().get("applied", True)
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for failure in sorted(set(failures))[:5]:
-        print(f"  failed: {failure}")
-    return latencies, errors[0], resent[0]
+def _requests(work: list[tuple[int, int]], token: str) -> tuple[list[bytes], list[str]]:
+    """The raw requests in the order they are sent, and the scan id of each."""
+    order: list[tuple[int, int, str]] = []
+    resends: list[tuple[int, tuple[int, int, str]]] = []
+    for k, (document_id, line_id) in enumerate(work):
+        scan = (document_id, line_id, uuid.uuid4().hex)
+        order.append(scan)
+        if k % RESEND_EVERY == 0:
+            resends.append((k + RESEND_AFTER, scan))
+    for position, scan in reversed(resends):
+        order.insert(min(position, len(order)), scan)
+    raw, ids = [], []
+    for document_id, line_id, scan_id in order:
+        body = json.dumps({"line_id": line_id, "scan_id": scan_id}).encode()
+        raw.append(
+            f"POST /api/v1/warehouse/documents/{document_id}/putaway HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        ids.append(scan_id)
+    return raw, ids
 
 
 def main() -> None:
@@ -130,33 +112,23 @@ def main() -> None:
             t0 = time.perf_counter()
             work = _prepare(url)
             prepared = time.perf_counter() - t0
-            port = _free_port()
+            port = free_port()
             env = {**os.environ, "BAOTONG_DATABASE_URL": url, "BAOTONG_DATA_DIR": tmp,
                    "BAOTONG_SECRET_KEY": "b" * 40, "BAOTONG_JOB_WORKERS": "1"}  # fmt: skip
-            server = subprocess.Popen(
-                [sys.executable, "-m", "baotong", "serve", "--port", str(port)], env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            base = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 60
-                while True:
-                    try:
-                        if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("the service did not start within 60 s")
-                    time.sleep(0.2)
+            with served(env, port, "--workers", str(WORKERS)) as server:
                 login = {"username": "bench", "password": "correct horse battery"}
-                token = httpx.post(f"{base}/api/v1/auth/login", json=login).json()["access_token"]
-                start = time.perf_counter()
-                latencies, errors, repeats = _run(base, token, work)
-                resends = sum(1 for _, line_id in work if line_id % RESEND_EVERY == 0)
-                elapsed = time.perf_counter() - start
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+                token = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/login",
+                                   json=login).json()["access_token"]  # fmt: skip
+                raw, ids = _requests(work, token)
+                applied: Counter[str] = Counter()
+
+                def answered(k: int, body: bytes) -> None:
+                    applied[ids[k]] += bool(json.loads(body)["applied"])
+
+                cpu = cpu_seconds(server.pid)
+                load = asyncio.run(open_loop(port, raw.__getitem__, rate=RATE, total=len(raw),
+                                             connections=PICKERS, answered=answered))  # fmt: skip
+                cpu = cpu_seconds(server.pid) - cpu
             engine = make_engine(url)
             with session_scope(make_sessionmaker(engine), write=False) as session:
                 differences = ledger.differences(session)
@@ -166,16 +138,16 @@ def main() -> None:
             if pg_name:
                 with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-    ordered = sorted(latencies)
-    p99 = ordered[int(len(ordered) * 0.99) - 1]
     backend = "PostgreSQL" if pg_name else "SQLite"
-    print(f"warehouse scans through the API on {backend}, {CLIENTS} clients, "
-          f"{os.cpu_count()} cores (setup {prepared:.1f} s)")  # fmt: skip
-    print(f"  scans          {len(latencies)} ({errors} failed; of the {resends} sent twice, "
-          f"{repeats} answered as already applied)")  # fmt: skip
-    print(f"  throughput     {len(latencies) / elapsed:7.0f} scans/s  (target ≥ 500)")
-    print(f"  latency p50    {statistics.median(ordered) * 1000:7.1f} ms")
-    print(f"  latency p99    {p99 * 1000:7.1f} ms  (target ≤ 50 ms)")
+    twice = sum(1 for n in applied.values() if n > 1)
+    never = sum(1 for scan_id in set(ids) if applied[scan_id] == 0)
+    print(f"warehouse put-away scans through the API on {backend}, {WORKERS} service processes, "
+          f"{PICKERS} handhelds, {os.cpu_count()} cores (setup {prepared:.0f} s)")  # fmt: skip
+    print(f"  {len(raw)} scans ({len(raw) - len(set(ids))} of them sent a second time), "
+          f"{load.summary(RATE, len(raw) / RATE)}")  # fmt: skip
+    print(f"  service CPU per scan {cpu / max(1, len(load.times)) * 1000:.2f} ms (the "
+          f"database's own CPU not counted)")  # fmt: skip
+    print(f"  scan ids applied twice {twice}, never applied {never} (both must be 0)")
     print(f"  ledger         {moves} moves, {len(differences)} quants disagree with it")
 
 

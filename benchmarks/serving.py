@@ -1,8 +1,10 @@
-"""What several benchmarks share: a scratch PostgreSQL database, and ``baotong serve`` run
-in a subprocess until it answers ``/readyz``."""
+"""What several benchmarks share: a scratch PostgreSQL database, ``baotong serve`` run in a
+subprocess until it answers ``/readyz``, the CPU its processes used, and an open-loop client
+that asks at a fixed rate."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -10,8 +12,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -64,3 +68,106 @@ def served(env: dict[str, str], port: int, *options: str) -> Iterator[subprocess
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of ``pid`` and its children (the worker processes), from /proc."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+@dataclass
+class Load:
+    """What an open-loop run measured: the time of every 200 from when it was due, the
+    other answers and errors by kind, the run's length, and p99 per ``window`` seconds."""
+
+    times: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+    windows: dict[int, list[float]] = field(default_factory=dict)
+    window: float = 5.0
+
+    def fail(self, kind: str) -> None:
+        self.failures[kind] = self.failures.get(kind, 0) + 1
+
+    def summary(self, rate: int, seconds: float) -> str:
+        times = sorted(self.times)
+        if not times:
+            return f"no answers; {self.failures}"
+        p50, p99 = times[len(times) // 2], times[int(len(times) * 0.99)]
+        windows = ", ".join(
+            f"{sorted(w)[int(len(w) * 0.99)] * 1000:.0f}" for _, w in sorted(self.windows.items())
+        )
+        return (
+            f"asked {rate}/s for {seconds:.0f} s: answered {len(times) / self.elapsed:,.0f}/s; "
+            f"p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {times[-1] * 1000:.0f} ms"
+            f"\n  p99 per {self.window:.0f} s: {windows} ms"
+            + (f"\n  failures: {self.failures}" if self.failures else "")
+        )
+
+
+Answer = Callable[[int, bytes], None]
+
+
+async def open_loop(
+    port: int,
+    request: Callable[[int], bytes],
+    *,
+    rate: int,
+    total: int,
+    connections: int,
+    answered: Answer | None = None,
+) -> Load:
+    """Request k (the bytes ``request(k)``) is due at start + k / rate and timed from then,
+    so a slow answer delays the clock of the requests queued behind it, not the schedule
+    (no coordinated omission). Keep-alive connections, at most ``connections`` in flight;
+    ``answered(k, body)`` sees every 200's body."""
+    idle: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+    for _ in range(connections):
+        idle.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+    load = Load()
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+
+    async def one(k: int) -> None:
+        due = start + k / rate
+        reader, writer = await idle.get()
+        try:
+            writer.write(request(k))
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = head.split(b" ", 2)[1].decode()
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))  # fmt: skip
+            body = await reader.readexactly(length)
+            if status == "200":
+                load.times.append(loop.time() - due)
+                load.windows.setdefault(int(k / rate // load.window), []).append(load.times[-1])
+                if answered is not None:
+                    answered(k, body)
+            else:
+                load.fail(status)
+        except (OSError, asyncio.IncompleteReadError, StopIteration) as exc:
+            load.fail(type(exc).__name__)
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        finally:
+            idle.put_nowait((reader, writer))
+
+    tasks = []
+    for k in range(total):
+        delay = start + k / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(k)))
+    await asyncio.gather(*tasks)
+    load.elapsed = loop.time() - start
+    while not idle.empty():
+        _, writer = idle.get_nowait()
+        writer.close()
+    return load
