@@ -11,59 +11,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong import jobs
-from baotong.auth import service as auth_service
-from baotong.auth.permissions import Principal, Role, Scope, ScopeKind
 from baotong.core import clock
 from baotong.core.exceptions import NotFoundError
 from baotong.core.pagination import PageRequest
 from baotong.db.session import session_scope
-from baotong.network.entities import Network
 from baotong.servicedesk import service as desk
 from baotong.servicedesk.models import TicketChannel, TicketStatus
 from baotong.servicedesk.schemas import ContactDone, InvestigationDone
-from baotong.tracking import service as tracking_service
-from baotong.tracking.schemas import EventIn
 
-from ..conftest import staff
 from ..tracking.conftest import T0
-from .test_service import AGENT, complaint, inbox, supervisor
-
-PASSWORD = "correct horse"
-XA = Scope.unit(ScopeKind.SITE, "XA", province_code="610000")  # Xi'an centre
-WH = Scope.unit(ScopeKind.SITE, "WH", province_code="420000")  # Wuhan centre
-
-
-def unit_user(sessions: sessionmaker[Session], name: str, scope: Scope) -> Principal:
-    with session_scope(sessions) as session:
-        user = auth_service.create_user(
-            session, username=name, password=PASSWORD, role="production_unit", scope=scope
-        )
-        return Principal(user.id, name, Role.PRODUCTION_UNIT, scope)
-
-
-@pytest.fixture
-def tickets(
-    seeded: sessionmaker[Session], network: Network, items: dict[str, str]
-) -> dict[str, int]:
-    """A Henan ticket whose item is at Xi'an (waiting for the investigation) and a Hubei
-    ticket whose item arrived at Wuhan (waiting for the contact)."""
-    with clock.frozen(T0), session_scope(seeded) as session:
-        tracking_service.ingest(
-            session, network=network, items=[], principal=staff(),
-            events=[EventIn(number=items["hubei"], event="arrived", site_id="WH",
-                            at=T0 + timedelta(hours=6))],
-        )  # fmt: skip
-        made = {
-            key: desk.open_ticket(
-                session, data=complaint(items[key]), channel=TicketChannel.AGENT, principal=AGENT
-            ).id
-            for key in ("henan", "hubei")
-        }
-        desk.record_contact(
-            session, ticket_id=made["henan"], principal=AGENT,
-            data=ContactDone(expected_by=T0 + timedelta(hours=8), note="已联系"),
-        )  # fmt: skip
-    return made
+from .conftest import AGENT, PASSWORD, WH, XA, complaint, inbox, log_in_as, supervisor, unit_user
 
 
 def test_a_unit_sees_its_own_tickets_only_the_investigation_first(
@@ -121,18 +78,6 @@ def test_the_unit_is_told_reminded_and_escalated_then_records_its_findings(
                 "在西安中心滞留，已安排发车",
             )
             assert desk.events_of(session, ticket.id)[-1].actor == "xa_unit"
-
-
-def log_in_as(client: TestClient, username: str) -> TestClient:
-    browser = TestClient(client.app, follow_redirects=False)
-    browser.get("/login")
-    reply = browser.post(
-        "/login",
-        data={"username": username, "password": PASSWORD,
-              "csrf_token": browser.cookies["baotong_csrf"]},
-    )  # fmt: skip
-    assert reply.status_code == 303, reply.text
-    return browser
 
 
 def test_in_the_console_the_unit_records_findings_and_nothing_else(

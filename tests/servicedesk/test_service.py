@@ -7,24 +7,20 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baotong import jobs
-from baotong.auth import service as auth_service
 from baotong.auth.permissions import Principal, Role, Scope
 from baotong.core import clock
 from baotong.core.exceptions import ConflictError
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
-from baotong.notify.models import Notification
 from baotong.servicedesk import jobs as _registers  # noqa: F401
 from baotong.servicedesk import load
 from baotong.servicedesk import service as desk
 from baotong.servicedesk.models import (
     Satisfaction,
     ScriptTopic,
-    TicketCategory,
     TicketChannel,
     TicketStatus,
 )
@@ -36,42 +32,11 @@ from baotong.servicedesk.schemas import (
     Reopen,
     RuleWrite,
     ScriptCreate,
-    TicketCreate,
 )
 
 from ..conftest import staff
 from ..tracking.conftest import T0
-
-AGENT = Principal(1, "agent", Role.CS_AGENT, Scope.province("410000"))
-
-
-def complaint(number: str) -> TicketCreate:
-    return TicketCreate(
-        number=number,
-        category=TicketCategory.CONTROLLED_AREA,
-        contact_name="王女士",
-        contact_phone="13700000000",
-        description="寄往郑州的药品三天没有动",
-    )
-
-
-def supervisor(sessions: sessionmaker[Session]) -> int:
-    with session_scope(sessions) as session:
-        user = auth_service.create_user(
-            session,
-            username="henan_supervisor",
-            password="correct horse",
-            role="cs_supervisor",
-            scope=Scope.province("410000"),
-        )
-        return user.id
-
-
-def inbox(sessions: sessionmaker[Session], user_id: int) -> list[str]:
-    with session_scope(sessions, write=False) as session:
-        return list(
-            session.scalars(select(Notification.key).where(Notification.user_id == user_id))
-        )
+from .conftest import AGENT, complaint, inbox, supervisor
 
 
 def test_a_ticket_goes_through_contact_investigation_and_callback_on_time(

@@ -24,10 +24,7 @@ from baotong.tracking.schemas import EventIn
 
 from ..conftest import staff
 from ..tracking.conftest import T0
-from .test_production_unit import PASSWORD, WH, XA, log_in_as, tickets, unit_user
-from .test_service import AGENT, complaint, inbox
-
-__all__ = ["tickets"]  # the fixture, shared
+from .conftest import AGENT, PASSWORD, WH, XA, complaint, inbox, log_in_as, unit_user
 
 
 def test_the_investigation_goes_where_the_item_is_once_the_customer_is_reached(
