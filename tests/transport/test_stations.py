@@ -305,7 +305,11 @@ def test_the_demo_seeds_a_special_run_with_bags_and_a_call_list(
         assert [(b.state.value, len(b.missing)) for b in bags] == [("opened", 1), ("sealed", 0)]
         states = {i.contact.value for i in session.scalars(
             select(StationItem).where(StationItem.scanned_at.is_not(None)))}  # fmt: skip
-        assert {"to_call", "no_answer", "reached", "appointment", "delivered"} <= states
+        assert {"to_call", "no_answer", "reached", "appointment", "delivered", "refused"} <= states
+        delivered = session.scalars(select(StationItem).where(
+            StationItem.contact == "delivered")).all()  # fmt: skip
+        proof = stations.proof_of(session, list(delivered))
+        assert [p.signed_by for p in proof[delivered[0].id]] == ["陈静"]
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what the checks read: the type and the size
