@@ -1,9 +1,12 @@
 """A delivery station in a real browser at phone width (360 px): station staff open the
 bag that arrived on the demo's special run by scanning its items, see the items join the
-call list with masked phones, and record a call with no answer. No page scrolls sideways
-and none logs a JavaScript error."""
+call list with masked phones, record a call with no answer, and deliver a reached item with
+its proof — a photo from the phone and the name the recipient signed with — which the line
+shows afterwards. No page scrolls sideways and none logs a JavaScript error."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -39,8 +42,11 @@ def _prepare(server: LiveServer) -> tuple[str, list[str]]:
     return station, numbers
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
 def test_station_staff_open_a_bag_and_record_a_call_at_phone_width(
-    live_server: LiveServer, browser: Browser
+    live_server: LiveServer, browser: Browser, tmp_path: Path
 ) -> None:
     station, numbers = _prepare(live_server)
     console = open_console(live_server, browser, "station_web")
@@ -71,4 +77,22 @@ def test_station_staff_open_a_bag_and_record_a_call_at_phone_width(
     line = page.locator(f'[data-testid=call][data-number="{numbers[0]}"]')
     expect(line.get_by_test_id("phone")).not_to_contain_text("****")
     console.shot("station-calls")
+
+    # Deliver a reached item with its proof: the photo and the signed name.
+    reached = page.locator("[data-testid=call][data-contact=reached]").first
+    number = reached.get_attribute("data-number")
+    form = reached.get_by_test_id("deliver-form")
+    form.get_by_test_id("signed-by").fill("王秀英")
+    photo = tmp_path / "door.png"
+    photo.write_bytes(PNG)
+    form.get_by_test_id("photo").set_input_files(str(photo))
+    assert page.evaluate(WIDER) <= 1, "the delivery form scrolls sideways at 360 px"
+    form.get_by_test_id("deliver").click()
+    page.wait_for_load_state("networkidle")
+    done = page.locator(f'[data-testid=closed][data-number="{number}"]')
+    expect(done).to_have_attribute("data-contact", "delivered")
+    expect(done.get_by_test_id("proof-signed")).to_contain_text("王秀英")
+    expect(done.get_by_test_id("proof-photo")).to_contain_text("door.png")
+    assert page.evaluate(WIDER) <= 1, "the delivered lines scroll sideways at 360 px"
+    console.shot("station-delivered")
     assert console.errors == []

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import Principal
+from baotong.auth.permissions import Permission, Principal
 from baotong.cli.db import cli_transaction
 from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
@@ -174,6 +174,32 @@ def solve_vrplib(
             f"; best known {inst.best_known:,.1f}, gap {g * 100:.2f} %" if math.isfinite(g) else ""
         )
     console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command("return-item")
+def return_item(
+    station: str = typer.Argument(..., metavar="STATION", help="The delivery station's id."),
+    number: str = typer.Argument(..., metavar="NUMBER", help="The refused item's number."),
+    user: str = typer.Option(..., "--as", help="The station user who records it."),
+    note: str = typer.Option("", "--note", help="Why, or where it goes back."),
+) -> None:
+    """Put an item its recipient refused on its way back (退回): the line is closed as
+    returned and tracking shows a ``returned`` scan at the station."""
+    with cli_transaction("return the item") as session:
+        found = auth_service.get_user(session, user)
+        if found is None or not found.active:
+            console.print(f"[red]No active user {user!r}.[/]")
+            raise SystemExit(2)
+        principal = auth_service.principal_of(found)
+        if not principal.can(Permission.STATIONS_WORK):
+            console.print(f"[red]{user} may not work a station.[/]")
+            raise SystemExit(2)
+        network = effective_network(session, network=load_active(get_settings()))
+        line = stations.line_of(session, station, number, network=network, principal=principal)
+        row = stations.return_item(session, line.id, note=note or None, network=network,
+                                   principal=principal)  # fmt: skip
+        said = f"{row.number} at {row.station_id}: {row.contact.value} by {user}"
+    console.print(said, highlight=False, markup=False)
 
 
 @app.command("calls")

@@ -1,13 +1,15 @@
 """``/api/v1/transport/stations`` and ``/special-runs``: special runs (专趟) from the backup
 centre to a delivery station, opening their bags (开拆), the station's call list with the
-contact recorded, and the delivery that closes a line."""
+contact recorded, the delivery that closes a line with its proof (a photo and/or the
+signed name), and the return (退回) of a refused item."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Form, UploadFile
+from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baotong.api.deps import CurrentNetwork, DbSession, require
@@ -75,6 +77,22 @@ class CallIn(_In):
 class DeliverIn(AtIn):
     to: str = Field(min_length=1, max_length=100, description="Who took the item.")
     count: int = Field(1, ge=1, le=1000)
+    signed_by: str | None = Field(None, max_length=64,
+                                  description="The name the recipient signed with.")  # fmt: skip
+
+
+class ReturnIn(AtIn):
+    note: str | None = Field(None, max_length=200, description="Why, where it goes back.")
+
+
+class ProofRead(BaseModel):
+    """A piece of a delivery's proof: a photo (fetch it at ``url``) or a signed name."""
+
+    evidence_id: int
+    kind: str
+    filename: str
+    signed_by: str | None
+    url: str | None
 
 
 class BagRead(BaseModel):
@@ -132,6 +150,7 @@ class CallRead(BaseModel):
     delivered_at: datetime | None
     delivered_to: str | None
     handover_id: int | None
+    returned_at: datetime | None
 
     @classmethod
     def of(cls, row: StationItem) -> CallRead:
@@ -141,7 +160,8 @@ class CallRead(BaseModel):
                    last_call_at=row.last_call_at, next_try_at=row.next_try_at,
                    appointment_at=row.appointment_at, note=row.note,
                    scanned_at=row.scanned_at, delivered_at=row.delivered_at,
-                   delivered_to=row.delivered_to, handover_id=row.handover_id)  # fmt: skip
+                   delivered_to=row.delivered_to, handover_id=row.handover_id,
+                   returned_at=row.returned_at)  # fmt: skip
 
 
 class Revealed(BaseModel):
@@ -231,7 +251,58 @@ def deliver(call_id: int, body: DeliverIn, session: DbSession, network: CurrentN
             user: Worker) -> CallRead:  # fmt: skip
     """The delivery scan: handed to the recipient, which closes the line."""
     row = stations.deliver(session, call_id, to=body.to, count=body.count, at=body.at,
-                           network=network, principal=user)  # fmt: skip
+                           signed_by=body.signed_by, network=network,
+                           principal=user)  # fmt: skip
+    return CallRead.of(row)
+
+
+def _proof(call_id: int, rows: list[stations.Proof]) -> list[ProofRead]:
+    return [ProofRead(evidence_id=p.evidence_id, kind=p.kind, filename=p.filename,
+                      signed_by=p.signed_by,
+                      url=None if p.signed_by is not None else
+                      f"/api/v1/transport/calls/{call_id}/proof/{p.evidence_id}")
+            for p in rows]  # fmt: skip
+
+
+@router.post("/calls/{call_id}/proof", response_model=list[ProofRead], status_code=201)
+async def add_proof(
+    call_id: int, session: DbSession, user: Worker, photo: UploadFile | None = None,
+    signed_by: Annotated[str | None, Form(max_length=64)] = None,
+) -> list[ProofRead]:  # fmt: skip
+    """The proof of a delivery: a photo (JPEG or PNG, at most 2 MB, field ``photo``) and/or
+    the name the recipient signed with; kept as evidence of the handover to the recipient.
+    Answers the line's proof so far."""
+    picture = None
+    if photo is not None and photo.filename:
+        content = await photo.read(stations.PHOTO_MAX + 1)
+        picture = stations.Photo(photo.filename, photo.content_type or "", content)
+    rows = stations.add_proof(session, call_id, photo=picture, signed_by=signed_by,
+                              principal=user)  # fmt: skip
+    return _proof(call_id, rows)
+
+
+@router.get("/calls/{call_id}/proof", response_model=list[ProofRead])
+def proof(call_id: int, session: DbSession, user: Reader) -> list[ProofRead]:
+    row = stations.get_line(session, call_id, principal=user)
+    return _proof(call_id, stations.proof_of(session, [row]).get(row.id, []))
+
+
+@router.get("/calls/{call_id}/proof/{evidence_id}",
+            responses={200: {"content": {kind: {} for kind in stations.PHOTO_TYPES}}})  # fmt: skip
+def proof_file(call_id: int, evidence_id: int, session: DbSession, user: Reader) -> Response:
+    """A photo of the delivery (or the signed name as text)."""
+    row = stations.proof_file(session, call_id, evidence_id, principal=user)
+    headers = {"Content-Disposition": f'inline; filename="{row.filename}"',
+               "X-Content-Type-Options": "nosniff"}  # fmt: skip
+    return Response(row.content, media_type=row.content_type, headers=headers)
+
+
+@router.post("/calls/{call_id}/return", response_model=CallRead)
+def return_item(call_id: int, body: ReturnIn, session: DbSession, network: CurrentNetwork,
+                user: Worker) -> CallRead:  # fmt: skip
+    """Put a refused item on its way back (退回): a ``returned`` scan, the line closed."""
+    row = stations.return_item(session, call_id, note=body.note, at=body.at, network=network,
+                               principal=user)  # fmt: skip
     return CallRead.of(row)
 
 

@@ -1,7 +1,8 @@
 """The station part of the demo (modelled on Henan): a special run (专趟) from the backup
 centre of the Henan plan in force to a Henan delivery station has arrived with two bags;
 one is opened — one item missing from it — and its items are on the station's call list in
-several contact states (to call, no answer twice, reached, an appointment, delivered); the
+several contact states (to call, no answer twice, reached, an appointment, delivered with
+the name the recipient signed with as its proof, refused and waiting to go back); the
 other waits to be opened. A ``station_staff`` user works the station."""
 
 from __future__ import annotations
@@ -118,9 +119,14 @@ def seed_demo(session: Session, settings: Settings) -> list[str]:
                          appointment_at=now + timedelta(hours=3),
                          note="下午到小区东门取", principal=DEMO)  # fmt: skip
     stations.record_call(session, ids[4], outcome=ContactState.REACHED, principal=DEMO)
-    stations.deliver(session, ids[4], to=RECIPIENTS[4][0], network=network, principal=DEMO)
+    stations.deliver(session, ids[4], to=RECIPIENTS[4][0], signed_by=RECIPIENTS[4][0],
+                     network=network, principal=DEMO)  # fmt: skip
+    stations.record_call(session, ids[5], outcome=ContactState.REACHED, principal=DEMO)
+    stations.record_call(session, ids[5], outcome=ContactState.REFUSED,
+                         note="拒收：未订购", principal=DEMO)  # fmt: skip
     said = [f"Stations: special run {run.load_ref} from {origin_name} ({source}) to "
-            f"{station.name} ({station.id}), 2 bags, one opened, 6 items to call"]  # fmt: skip
+            f"{station.name} ({station.id}), 2 bags, one opened, 6 items to call "
+            "(one delivered and signed for, one refused to return)"]  # fmt: skip
     return said + _user(session)
 
 

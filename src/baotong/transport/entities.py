@@ -115,7 +115,8 @@ class ContactState(LabelledEnum):
     """Where the station's call to an item's recipient stands; a delivery closes the line.
 
     to_call → no_answer (again and again, counting attempts) → reached → appointment →
-    delivered; reached or appointment → refused."""
+    delivered; reached or appointment → refused → returned (退回: sent back towards where
+    it came from, a ``returned`` scan in tracking)."""
 
     TO_CALL = "to_call", "orange"
     NO_ANSWER = "no_answer", "red"  # called, no answer: try again later
@@ -123,6 +124,7 @@ class ContactState(LabelledEnum):
     APPOINTMENT = "appointment", "teal"
     REFUSED = "refused", "gray"
     DELIVERED = "delivered", "green"
+    RETURNED = "returned", "purple"
 
 
 # The contact states each one may move to (a delivery from reached or appointment only).
@@ -135,6 +137,7 @@ CONTACT_MOVES: dict[ContactState, frozenset[ContactState]] = {
     ContactState.APPOINTMENT: frozenset(
         {ContactState.NO_ANSWER, ContactState.REFUSED, ContactState.DELIVERED}
     ),
-    ContactState.REFUSED: frozenset(),
+    ContactState.REFUSED: frozenset({ContactState.RETURNED}),
     ContactState.DELIVERED: frozenset(),
+    ContactState.RETURNED: frozenset(),
 }

@@ -377,5 +377,6 @@ class StationItem(Base):
     delivered_at: Mapped[datetime | None]
     delivered_to: Mapped[str | None] = mapped_column(String(100))
     handover_id: Mapped[int | None] = mapped_column(ForeignKey("handovers.id"))
+    returned_at: Mapped[datetime | None]  # a refused item put on its way back (退回)
     province_code: Mapped[str] = mapped_column(String(6), index=True)
     created_at: Mapped[datetime]

@@ -11,6 +11,9 @@ masked; revealing it is audited), the community or pickup point, and where the c
 (``ContactState``): to_call → no_answer (attempts counted, next try) → reached →
 appointment → delivered, or refused. The delivery is a handover to the recipient (leg
 ``to_recipient``, the item's number as its load) and a ``delivered`` scan; it closes the line.
+Its proof — a photo and/or the name the recipient signed with — is kept as the evidence of
+that handover. A refused item goes back (退回): refused → returned, with a ``returned``
+tracking scan at the station so the public lookup shows it on its way back.
 
 Services flush and never commit; every change is audited.
 """
@@ -53,7 +56,7 @@ from baotong.transport.entities import (
     RunState,
     SpecialRunStage,
 )
-from baotong.transport.models import Run, SpecialRun, StationBag, StationItem
+from baotong.transport.models import Evidence, Run, SpecialRun, StationBag, StationItem
 
 audit.register_type("special_run", label_key=N_("object.special_run"),
                     link="/transport/stations#special-run-{id}")  # fmt: skip
@@ -66,7 +69,10 @@ OPEN_CALLS = (ContactState.TO_CALL, ContactState.NO_ANSWER, ContactState.REACHED
 # The caller's order: those not reached yet first, then reached, then refused.
 RANK = {ContactState.TO_CALL: 0, ContactState.NO_ANSWER: 0, ContactState.REACHED: 1,
         ContactState.APPOINTMENT: 1, ContactState.REFUSED: 2,
-        ContactState.DELIVERED: 3}  # fmt: skip
+        ContactState.DELIVERED: 3, ContactState.RETURNED: 3}  # fmt: skip
+CLOSED = (ContactState.DELIVERED, ContactState.RETURNED)
+PHOTO_TYPES = ("image/jpeg", "image/png")  # a proof of delivery is a picture, never a document
+PHOTO_MAX = 2 * 1024 * 1024
 PHONE = re.compile(r"\+?\d[\d\- ]{5,18}\d")
 COMMUNITY = re.compile(r"([\w·]{1,20}(?:小区|社区|花园|新村|家园|公寓|苑|村))")
 
@@ -426,7 +432,7 @@ def record_call(
     """Record a call to the recipient (no answer, reached, refused) or an appointment; a
     delivery is recorded by ``deliver``."""
     line = get_line(session, line_id, principal=principal)
-    if outcome in (ContactState.TO_CALL, ContactState.DELIVERED):
+    if outcome in (ContactState.TO_CALL, ContactState.DELIVERED, ContactState.RETURNED):
         raise ValidationError("must be no_answer, reached, appointment or refused.",
                               code="station_item.bad_outcome", field="outcome",
                               value=outcome.value)  # fmt: skip
@@ -452,11 +458,15 @@ def record_call(
 
 
 def deliver(session: Session, line_id: int, *, to: str, count: int = 1,
-            at: datetime | None = None, network: Network,
+            at: datetime | None = None, photo: Photo | None = None,
+            signed_by: str | None = None, network: Network,
             principal: Principal) -> StationItem:  # fmt: skip
     """Hand the item to the recipient (or whoever takes it for them): a handover (station →
-    recipient, the item's number as the load) and a delivered scan; it closes the line."""
+    recipient, the item's number as the load) and a delivered scan; it closes the line. A
+    ``photo`` and/or the name the recipient ``signed_by`` are kept as its proof."""
     line = get_line(session, line_id, principal=principal)
+    if photo is not None:
+        _check_photo(photo)
     who = to.strip()
     if not who:
         raise ValidationError("say who took the item.", code="station_item.no_recipient",
@@ -483,7 +493,136 @@ def deliver(session: Session, line_id: int, *, to: str, count: int = 1,
     _scan(session, network, principal, [row.number], ScanKind.DELIVERED, row.station_id, when)
     _audit(session, principal, "station_item.delivered", row,
            {"number": row.number, "to": who, "count": count})  # fmt: skip
+    if photo is not None or (signed_by or "").strip():
+        add_proof(session, row.id, photo=photo, signed_by=signed_by, principal=principal)
     return row
+
+
+# -- proof of delivery and returns ---------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A photo taken at the delivery, as uploaded."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """A piece of a delivery's proof: a photo (its evidence id and file) or a signed name."""
+
+    evidence_id: int
+    kind: str
+    filename: str
+    signed_by: str | None
+
+
+def _check_photo(photo: Photo) -> None:
+    if photo.content_type not in PHOTO_TYPES:
+        raise ValidationError("must be a JPEG or PNG picture.", code="station_item.photo_type",
+                              field="photo", value=photo.content_type[:40])  # fmt: skip
+    if not photo.content or len(photo.content) > PHOTO_MAX:
+        raise ValidationError("must hold 1 byte to 2 MB.", code="station_item.photo_size",
+                              field="photo", value=len(photo.content))  # fmt: skip
+
+
+def add_proof(session: Session, line_id: int, *, photo: Photo | None = None,
+              signed_by: str | None = None, principal: Principal) -> list[Proof]:  # fmt: skip
+    """Keep a delivery's proof — a photo (JPEG or PNG, at most 2 MB) and/or the name the
+    recipient signed with — as evidence of its handover to the recipient; the line's proof
+    so far is returned."""
+    line = get_line(session, line_id, principal=principal)
+    signed = (signed_by or "").strip()
+    if photo is None and not signed:
+        raise ValidationError("give a photo or the name the recipient signed with.",
+                              code="station_item.no_proof", field="photo",
+                              value="")  # fmt: skip
+    if line.contact is not ContactState.DELIVERED or line.handover_id is None:
+        raise ConflictError(f"{line.number} has not been delivered.",
+                            code="station_item.not_delivered", id=line.id,
+                            number=line.number)  # fmt: skip
+    if photo is not None:
+        _check_photo(photo)
+        service.attach_evidence(session, line.handover_id, filename=photo.filename or "photo",
+                                content_type=photo.content_type, content=photo.content,
+                                kind="photo", principal=principal)  # fmt: skip
+    if signed:
+        service.sign_handover(session, line.handover_id, name=signed, principal=principal)
+    _audit(session, principal, "station_item.proof", line,
+           {"number": line.number, "photo": photo is not None, "signed_by": signed})  # fmt: skip
+    return proof_of(session, [line]).get(line.id, [])
+
+
+def proof_of(session: Session, lines: list[StationItem]) -> dict[int, list[Proof]]:
+    """Line id → the proof kept with its delivery's handover, in the order it was given."""
+    by_handover = {line.handover_id: line.id for line in lines if line.handover_id is not None}
+    if not by_handover:
+        return {}
+    found = session.execute(
+        select(Evidence.id, Evidence.handover_id, Evidence.kind, Evidence.filename,
+               Evidence.content_type)
+        .where(Evidence.handover_id.in_(list(by_handover)))
+        .order_by(Evidence.id)).all()  # fmt: skip
+    signed = [r.id for r in found if r.content_type == service.SIGNED_NAME]
+    names: dict[int, bytes] = {}
+    if signed:
+        query = select(Evidence.id, Evidence.content).where(Evidence.id.in_(signed))
+        names = {row.id: row.content for row in session.execute(query)}
+    out: dict[int, list[Proof]] = {}
+    for r in found:
+        name = names[r.id].decode() if r.id in names else None
+        out.setdefault(by_handover[r.handover_id], []).append(Proof(r.id, r.kind, r.filename, name))
+    return out
+
+
+def proof_file(session: Session, line_id: int, evidence_id: int, *,
+               principal: Principal) -> Evidence:  # fmt: skip
+    """A photo kept with the line's delivery, for whoever reads the station's lines."""
+    line = get_line(session, line_id, principal=principal)
+    row = session.get(Evidence, evidence_id)
+    if row is None or line.handover_id is None or row.handover_id != line.handover_id:
+        raise NotFoundError(f"Unknown evidence {evidence_id}.", code="evidence.not_found",
+                            id=evidence_id)  # fmt: skip
+    return row
+
+
+def return_item(session: Session, line_id: int, *, note: str | None = None,
+                at: datetime | None = None, network: Network,
+                principal: Principal) -> StationItem:  # fmt: skip
+    """Put a refused item on its way back (退回): refused → returned, and a ``returned``
+    scan at the station so the public tracking shows it going back; it closes the line."""
+    line = get_line(session, line_id, principal=principal)
+    when = at or clock.now()
+    row = transition(session, StationItem, line.id, StationItem.contact,
+                     ContactState.REFUSED, ContactState.RETURNED, returned_at=when,
+                     note=(note or "").strip()[:200] or line.note)  # fmt: skip
+    _scan(session, network, principal, [row.number], ScanKind.RETURNED, row.station_id, when)
+    _audit(session, principal, "station_item.returned", row,
+           {"number": row.number, "note": row.note})  # fmt: skip
+    return row
+
+
+def line_of(session: Session, station_id: str, number: str, *, network: Network,
+            principal: Principal) -> StationItem:  # fmt: skip
+    """The station's latest call-list line of the item ``number``."""
+    station = station_of(network, station_id, principal=principal)
+    row = session.scalars(select(StationItem).where(
+        StationItem.station_id == station.id, StationItem.number == number.strip().upper(),
+        StationItem.scanned_at.is_not(None)).order_by(StationItem.id.desc())).first()  # fmt: skip
+    if row is None:
+        raise NotFoundError(f"Unknown call-list line {number[:13]}.",
+                            code="station_item.not_found", id=number[:13])  # fmt: skip
+    return row
+
+
+def closed_lines(session: Session, station_id: str, *, network: Network, principal: Principal,
+                 limit: int = 30) -> list[StationItem]:  # fmt: skip
+    """The station's lines closed last — delivered or returned — newest first."""
+    station = station_of(network, station_id, principal=principal)
+    return list(session.scalars(select(StationItem).where(
+        StationItem.station_id == station.id, StationItem.contact.in_(CLOSED))
+        .order_by(StationItem.id.desc()).limit(limit)))  # fmt: skip
 
 
 def reveal(session: Session, line_id: int, *, principal: Principal) -> str:
