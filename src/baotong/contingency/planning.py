@@ -98,12 +98,11 @@ def build_model(problem: Problem) -> Model:
     pairs = np.argwhere(problem.allowed).astype(np.int64)
     depth_chutes = problem.depth_chutes
     ok = depth_chutes[pairs[:, 0]] >= 0  # (pairs, levels): the zone has that depth
-    # a coarser depth only pays where chutes can run short: a candidate whose free chutes
-    # take every zone in its reach at the depth asked never binds, and a zone reaching only
-    # such candidates keeps the depth asked (its coarser columns would only cost more)
+    # a coarser depth only pays where chutes can run short: at a candidate whose free chutes
+    # take every zone in its reach at the depth asked, a coarser column would only cost more
     asked = np.where(problem.allowed, problem.chutes[:, None], 0).sum(axis=0)
     tight = asked > np.array([c.free_chutes for c in problem.candidates], dtype=np.int64)
-    ok[:, 1:] &= (problem.allowed & tight[None, :]).any(axis=1)[pairs[:, 0], None]
+    ok[:, 1:] &= tight[pairs[:, 1], None]
     pair_of, levels = np.nonzero(ok)
     arcs = pairs[pair_of]
     nx = len(arcs)
