@@ -11,7 +11,7 @@ from tests.engines.test_planner import check_invariants, scenario
 
 from baotong.contingency.assess import is_feasible, score
 from baotong.contingency.engine import plan
-from baotong.contingency.heuristic import heuristic
+from baotong.contingency.heuristic import fit_depths, heuristic
 from baotong.contingency.planning import solve
 from baotong.contingency.scenario import Scenario
 from baotong.contingency.zoning import Area, Candidate, Problem, Zone, build_problem
@@ -172,3 +172,14 @@ def test_a_county_can_be_sorted_without_its_high_volume_station_chutes() -> None
     assert all(a.depth_reason is not None and "high-volume station depth it needs" in
                a.depth_reason for a in document.assignments)  # fmt: skip
     assert asked > len(problem.zones)
+
+
+def test_a_human_plan_is_sorted_coarser_where_its_backup_lacks_chutes() -> None:
+    problem = two_stations(free_chutes=6)
+    assign = np.array([0, 0])  # both stations to the one backup, as a planner would
+    levels = fit_depths(problem, assign)
+    assert levels.tolist() == [1, 1]  # 250 CNY per chute freed at grid, 400 at station
+    sc = score(problem, assign, levels)
+    assert is_feasible(sc)
+    assert sc.total == pytest.approx(22_400.0)  # what the optimiser found
+    assert fit_depths(two_stations(free_chutes=12), assign).tolist() == [0, 0]

@@ -20,7 +20,7 @@ from baotong.contingency import relations, trunks
 from baotong.contingency.assess import Assignment, Violation, is_feasible, score
 from baotong.contingency.depths import at_chosen_depths
 from baotong.contingency.document import PlanStatus
-from baotong.contingency.heuristic import heuristic, nearest_centre
+from baotong.contingency.heuristic import fit_depths, heuristic, nearest_centre
 from baotong.contingency.planning import CancelFn, ProgressFn, relative_gap, solve
 from baotong.contingency.result import Plan
 from baotong.contingency.scenario import ManualPlan, Scenario
@@ -328,19 +328,23 @@ def evaluate(
 ) -> Evaluation:
     """Score a human plan: cost, capacity/chute/reach violations, delays, gap to the optimum.
 
+    The plan is scored at the depths the scenario asks; a backup it gives more zones than
+    its chutes take sorts some coarser (``heuristic.fit_depths``), as the optimiser would.
     The optimum is ``optimum`` when given, else ``optimum_objective`` (the objective of a
     plan computed earlier, such as a stored one: only the zones are rebuilt, nothing is
     re-solved), else it is planned here first.
     """
     if optimum is not None:
-        problem, best_objective = optimum.problem, optimum.objective
+        best_objective = optimum.objective
     elif optimum_objective is not None:
-        problem, best_objective = build_problem(network, scenario), optimum_objective
+        best_objective = optimum_objective
     else:
-        best = plan(network, scenario)
-        problem, best_objective = best.problem, best.objective
+        best_objective = plan(network, scenario).objective
+    problem = build_problem(network, scenario)  # at the depths asked
     assign, extra = manual_assignment(network, problem, manual)
-    sc = score(problem, assign)
+    levels = fit_depths(problem, assign)  # coarser only where its backups lack chutes
+    sc = score(problem, assign, levels)
+    problem = at_chosen_depths(problem, assign, levels)
     gap = (sc.total - best_objective) / best_objective if best_objective > 0 else 0.0
     return Evaluation(manual.name, sc.breakdown(), extra + sc.violations,
                       delay_engine.delays(network, problem, assign), best_objective, gap, assign,

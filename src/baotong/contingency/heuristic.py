@@ -393,6 +393,28 @@ def _restore(state: _State, saved: Assignment, levels: Levels) -> None:
         state.move(z, int(saved[z]), int(levels[z]))
 
 
+def fit_depths(problem: Problem, assign: Assignment) -> Levels:
+    """Depth levels for a fixed assignment (a human plan): each zone at the depth asked,
+    and at a backup short of chutes its zones sorted coarser, cheapest hand sorting per
+    chute freed first, until the chutes suffice or nothing coarser is left."""
+    state = _State(problem, assign.copy())
+    for c in np.nonzero(state.chutes > state.free)[0].tolist():
+        members: list[int] = np.nonzero(state.assign == c)[0].tolist()
+        while state.over_chutes(c):
+            steps = [  # (CNY per chute freed, zone, level): one step coarser each
+                (float(state.hand[z, lv] - state.hand[z, state.levels[z]]) / saved, z, lv)
+                for z in members
+                for lv in range(int(state.levels[z]) + 1, state.depth_chutes.shape[1])
+                if state.depth_chutes[z, lv] >= 0
+                and (saved := int(state.zchutes[z] - state.depth_chutes[z, lv])) > 0
+            ]
+            if not steps:
+                break
+            _, z, lv = min(steps)
+            state.move(z, c, lv)
+    return state.levels
+
+
 def heuristic(problem: Problem, deadline: float | None = None) -> tuple[Assignment, Levels]:
     """Greedy plan improved by local search (stopping at ``deadline`` if given): each
     zone's backup and depth level."""
