@@ -143,6 +143,7 @@ def test_the_plan_says_per_station_the_depth_asked_and_why_it_got_a_coarser_one(
     coarse = [a for a in document.assignments if a.asked_depth is not None]
     assert coarse
     assert sum(a.chutes for a in document.assignments) <= 22
+    assert all(a.depth_reason and f"its backup {a.backup}" in a.depth_reason for a in coarse)
     assert document.cost.hand_sort == pytest.approx(
         sum(a.volume * (2 if a.sort_depth == "station" else 1) for a in coarse), rel=1e-3
     )

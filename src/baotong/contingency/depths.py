@@ -30,19 +30,31 @@ def at_chosen_depths(problem: Problem, assign: Assignment, levels: Levels) -> Pr
     return problem.at_depths(np.where(assign >= 0, levels, 0).astype(np.int64))
 
 
-def depth_reason(zone: Zone, hand_sort_item: float) -> str | None:
-    """Why a zone got a coarser depth than asked (None when it got the one asked)."""
+def depth_reason(
+    zone: Zone, hand_sort_item: float, backup: str, free: int, used: int
+) -> str | None:
+    """Why a zone got a coarser depth than asked (None when it got the one asked).
+
+    ``backup`` names the centre that sorts it, with ``free`` chutes of which the plan's
+    zones use ``used`` at the depths they got.
+    """
     if zone.asked is None:
         return None
     depth, chutes = zone.asked
-    got = _label(zone.zone_kind, zone.chutes)
+    more = chutes - zone.chutes
+    left = free - used
+    why = (
+        f"{more} more than its backup {backup} has left ({free} free, {used} used by the plan)"
+        if more > left
+        else f"which its backup {backup} has left, but the solver stopped within its gap"
+    )
     hand = zone.volume * hand_sort_item * zone.hand_steps
+    sorter = "county's delivery branch" if depth == "county" else "station"
     return (
-        f"at {_label(depth, chutes)} depth it needs {chutes} chutes; the backups in reach have "
-        f"too few free for every zone at the depth asked, or only with another backup or "
-        f"longer runs costing more; at {got} depth it needs {zone.chutes} and the "
-        f"{'county' if depth == 'county' else 'station'} sorts the rest by hand "
-        f"({hand:,.0f} CNY/day)"
+        f"at {_label(depth, chutes)} depth it needs {chutes} chutes, {why}; at "
+        f"{_label(zone.zone_kind, zone.chutes)} depth it needs {zone.chutes} and the {sorter} "
+        f"sorts the rest by hand ({hand:,.0f} CNY/day), cheaper than another backup, longer "
+        "runs or a zone left unserved"
     )
 
 

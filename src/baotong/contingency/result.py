@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment, Score, score
@@ -70,6 +71,7 @@ class Plan:
 
     def assignments(self) -> list[doc.Assignment]:
         rows: list[doc.Assignment] = []
+        used = self.score.chutes
         for z, c in enumerate(self.assign):
             if c < 0:
                 continue
@@ -83,13 +85,16 @@ class Plan:
                 sort_depth=zone.zone_kind, km=round(float(self.problem.km[z, c]), 1),
                 hours=round(float(self.problem.hours[z, c]), 2),
                 extra_hours=round(float(self.problem.extra_hours[z, c]), 2),
-                **self._air(z, int(c)), **self._depth(zone),
+                **self._air(z, int(c)), **self._depth(zone, int(c), used),
             ))  # fmt: skip
         return rows
 
-    def _depth(self, zone: Zone) -> dict[str, str | None]:
-        """The depth asked and why a coarser one (nothing when it got the one asked)."""
-        reason = depth_reason(zone, self.problem.hand_sort_item)
+    def _depth(self, zone: Zone, c: int, used: npt.NDArray[np.int64]) -> dict[str, str | None]:
+        """The depth asked and why a coarser one (nothing when it got the one asked);
+        ``used``: each candidate's chutes in the plan."""
+        cand = self.problem.candidates[c]
+        reason = depth_reason(zone, self.problem.hand_sort_item, f"{cand.name} ({cand.center_id})",
+                              cand.free_chutes, int(used[c]))  # fmt: skip
         if zone.asked is None or reason is None:
             return {}
         return {"asked_depth": zone.asked[0], "depth_reason": reason}
