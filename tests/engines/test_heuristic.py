@@ -21,13 +21,14 @@ from baotong.contingency.zoning import build_problem
 @given(seed=st.integers(0, 10_000))
 def test_incremental_total_matches_a_full_score(seed: int) -> None:
     problem = build_problem(random_network(seed), scenario())
-    state = _State(problem, greedy(problem))
+    state = _State(problem, *greedy(problem))
     rng = random.Random(seed)
     for _ in range(60):
         z = rng.randrange(len(problem.zones))
         options = [-1, *np.nonzero(problem.allowed[z])[0].tolist()]
-        state.move(z, rng.choice(options))
-        sc = score(problem, state.assign)
+        levels = np.nonzero(problem.depth_chutes[z] >= 0)[0].tolist()
+        state.move(z, rng.choice(options), rng.choice(levels))
+        sc = score(problem, state.assign, state.levels)
         over_capacity = any(v.kind == "capacity" for v in sc.violations)
         if over_capacity:
             assert state.total() is None
@@ -37,16 +38,18 @@ def test_incremental_total_matches_a_full_score(seed: int) -> None:
 
 def test_a_passed_deadline_leaves_the_greedy_plan() -> None:
     problem = build_problem(random_network(7), scenario())
-    assert np.array_equal(heuristic(problem, deadline=0.0), greedy(problem))
-    assert np.array_equal(local_search(problem, greedy(problem), deadline=0.0), greedy(problem))
+    assert np.array_equal(heuristic(problem, deadline=0.0)[0], greedy(problem)[0])
+    searched = local_search(problem, greedy(problem), deadline=0.0)
+    assert np.array_equal(searched[0], greedy(problem)[0])
+    assert np.array_equal(searched[1], greedy(problem)[1])
 
 
 def test_local_search_never_makes_the_greedy_plan_worse() -> None:
     problem = build_problem(random_network(11), scenario())
     start = greedy(problem)
     better = local_search(problem, start)
-    assert is_feasible(score(problem, better))
-    assert score(problem, better).total <= score(problem, start).total + 1e-6
+    assert is_feasible(score(problem, *better))
+    assert score(problem, *better).total <= score(problem, *start).total + 1e-6
 
 
 def test_a_plan_without_local_search_is_still_complete() -> None:

@@ -204,11 +204,11 @@ def test_random_city_level_scenarios_keep_invariants(
 @given(seed=st.integers(0, 10_000))
 def test_heuristic_plans_are_feasible_and_no_better_than_the_optimum(seed: int) -> None:
     problem = build_problem(random_network(seed), scenario())
-    start = heuristic(problem)
-    assert is_feasible(score(problem, start))
-    assert score(problem, start).total <= score(problem, greedy(problem)).total + 1e-6
-    res = solve(problem, start, time_limit_s=5, mip_rel_gap=0.0)
-    assert res.objective <= score(problem, start).total + 1e-6
+    start, levels = heuristic(problem)
+    assert is_feasible(score(problem, start, levels))
+    assert score(problem, start, levels).total <= score(problem, *greedy(problem)).total + 1e-6
+    res = solve(problem, start, start_levels=levels, time_limit_s=5, mip_rel_gap=0.0)
+    assert res.objective <= score(problem, start, levels).total + 1e-6
     assert res.bound <= res.objective + 1e-6
 
 

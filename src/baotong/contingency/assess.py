@@ -2,7 +2,9 @@
 
 The MIP, the heuristic, the nearest-centre rule and a human plan are all scored here, so
 their costs compare like for like. An assignment is an integer array: the candidate index
-taking each zone, or -1 when the zone is left unserved.
+taking each zone, or -1 when the zone is left unserved; ``levels`` (optional, same shape)
+says at which of its depths each zone is sorted: 0 the depth asked, ``l`` its ``l``-th
+coarser one (``Zone.coarser``), which needs fewer chutes and costs the hand sorting.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy.typing as npt
 from baotong.contingency.zoning import Problem
 
 Assignment = npt.NDArray[np.int64]
+Levels = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,14 @@ class Score:
     load: npt.NDArray[np.float64]
     chutes: npt.NDArray[np.int64]
     violations: list[Violation] = field(default_factory=list)
+    hand_sort: float = 0.0  # zones sorted coarser than asked: the stations' hand sorting
 
     @property
     def total(self) -> float:
-        return self.opening + self.transport + self.surge + self.delay + self.unserved
+        return (
+            self.opening + self.transport + self.surge + self.delay + self.unserved
+            + self.hand_sort
+        )  # fmt: skip
 
     def breakdown(self) -> dict[str, float]:
         return {
@@ -53,6 +60,7 @@ class Score:
             "surge": round(self.surge, 2),
             "delay": round(self.delay, 2),
             "unserved": round(self.unserved, 2),
+            "hand_sort": round(self.hand_sort, 2),
             "total": round(self.total, 2),
         }
 
@@ -69,18 +77,40 @@ def shifts_needed(problem: Problem, c: int, load: float) -> int | None:
     return n if n <= cand.max_shifts else None
 
 
-def score(problem: Problem, assign: Assignment) -> Score:
-    """Cost and violations of an assignment (violations are listed, never raised)."""
+def zone_chutes(problem: Problem, levels: Levels | None) -> npt.NDArray[np.int64]:
+    """Chutes of each zone at its depth level (the depth asked when ``levels`` is None)."""
+    if levels is None:
+        return problem.chutes
+    return problem.depth_chutes[np.arange(len(problem.zones)), levels]
+
+
+def check_levels(problem: Problem, levels: Levels) -> None:
+    """Refuse a level a zone does not have (a programming error, not a user's)."""
+    width = problem.depth_chutes.shape[1]
+    if levels.shape != (len(problem.zones),) or (levels < 0).any() or (levels >= width).any():
+        raise ValueError('"levels" must give each zone one of its depth levels.')
+    if (zone_chutes(problem, levels) < 0).any():
+        raise ValueError('"levels" names a coarser depth a zone does not have.')
+
+
+def score(problem: Problem, assign: Assignment, levels: Levels | None = None) -> Score:
+    """Cost and violations of an assignment at the depths ``levels`` (violations are listed,
+    never raised); without levels every zone is at its own depth."""
     nc = len(problem.candidates)
     load = np.zeros(nc)
     chutes = np.zeros(nc, dtype=np.int64)
     served = assign >= 0
     idx = np.nonzero(served)[0]
+    if levels is not None:
+        check_levels(problem, levels)
+    at = np.zeros(len(problem.zones), dtype=np.int64) if levels is None else levels
     np.add.at(load, assign[idx], problem.load[idx])
-    np.add.at(chutes, assign[idx], problem.chutes[idx])
+    np.add.at(chutes, assign[idx], zone_chutes(problem, levels)[idx])
+    hand = float(problem.hand_cost[idx, at[idx]].sum()) if idx.size else 0.0
     w = problem_weights(problem)
-    transport = float((problem.volume[idx] * problem.km[idx, assign[idx]]).sum() * w[0])
     delay = float((problem.volume[idx] * problem.extra_hours[idx, assign[idx]]).sum() * w[1])
+    # the rest of the assignment cost the solvers use: item-km, air freight, transit hops
+    transport = float(problem.cost[idx, assign[idx]].sum()) - delay
     unserved = float(problem.unserved_cost[~served].sum())
     shifts = np.zeros(nc, dtype=np.int64)
     violations: list[Violation] = []
@@ -140,7 +170,8 @@ def score(problem: Problem, assign: Assignment) -> Score:
         zone = problem.zones[z]
         text = f"{zone.name} ({zone.zone_id}): {zone.volume:,.0f} items/day have no backup."
         violations.append(Violation("unserved", zone.zone_id, zone.volume, text))
-    return Score(opening, transport, surge, delay, unserved, shifts, load, chutes, violations)
+    return Score(opening, transport, surge, delay, unserved, shifts, load, chutes, violations,
+                 hand)  # fmt: skip
 
 
 def problem_weights(problem: Problem) -> tuple[float, float]:

@@ -1,77 +1,65 @@
-"""Coarser sort depths for the stations a plan could not serve at the depth asked.
+"""Sort depth as a decision: which depth each zone's backup sorts it to, and why.
 
-A city lockdown asks the backups to sort down to segment, grid or station. When the
-backups within reach lack the chutes for some stations at that depth, those stations are
-not left without mail: each is offered the next coarser depth (fewer chutes; the station
-then does the finer sort by hand), on the capacity, surge shifts and chutes the plan left
-free, until it fits or no coarser depth is left. Stations served at the asked depth keep
-it: the asked depth always comes first, and a station only gets a coarser one when it
-would otherwise be unserved.
+A city lockdown asks the backups to sort down to segment, grid or station; a province
+lockdown to the county plus a chute per high-volume station. Each zone also has coarser
+alternatives (``Zone.coarser``: grid or station below a segment, station below a grid; the
+county alone, its high-volume stations sorted by the county's delivery branch). A coarser
+depth needs fewer chutes at the backup and costs the hand sorting at the station
+(``costs.hand_sort_item`` per item and depth step, ``Problem.hand_cost``).
+
+The alternatives are one-of variants in the MIP (planning.py), the heuristic
+(heuristic.py) and the scorer (assess.py), so the optimiser trades chutes between zones:
+a station already served at the depth asked is sorted coarser when that lets another
+zone be served. The rule that follows: no zone is left unserved while a coarser depth
+would let it fit, and a zone keeps the depth asked unless a coarser one saves more than
+its hand sorting costs (with the default cost, only when chutes run short or another
+backup would have to open).
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
-
 import numpy as np
 
-from baotong.contingency.assess import Assignment, score
-from baotong.contingency.heuristic import greedy
-from baotong.contingency.planning import solve
-from baotong.contingency.zoning import Candidate, Problem
+from baotong.contingency.assess import Assignment, Levels
+from baotong.contingency.zoning import Problem, Zone
 
 
-def coarsen_unserved(
-    problem: Problem, assign: Assignment, *, time_limit_s: float, mip_rel_gap: float
-) -> tuple[Problem, Assignment]:
-    """The problem with the depth each zone got, and the plan serving what now fits."""
-    deadline = time.perf_counter() + time_limit_s
-    assign = assign.copy()
-    levels = np.zeros(len(problem.zones), dtype=np.int64)
-    while time.perf_counter() < deadline:
-        todo = [
-            z
-            for z in np.nonzero(assign < 0)[0].tolist()
-            if levels[z] < len(problem.zones[z].coarser)
-        ]
-        if not todo:
-            break
-        levels[todo] += 1
-        residual = _residual(problem.at_depths(levels), assign, todo)
-        res = solve(residual, greedy(residual), mip_rel_gap=mip_rel_gap,
-                    time_limit_s=max(1e-3, deadline - time.perf_counter()))  # fmt: skip
-        assign[todo] = res.assign
-    levels[assign < 0] = 0  # still unserved: reported at the depth asked
-    return problem.at_depths(levels), assign
+def at_chosen_depths(problem: Problem, assign: Assignment, levels: Levels) -> Problem:
+    """The problem with each served zone at the depth the plan chose; a zone left
+    unserved is reported at the depth asked."""
+    return problem.at_depths(np.where(assign >= 0, levels, 0).astype(np.int64))
 
 
-def _residual(problem: Problem, assign: Assignment, todo: list[int]) -> Problem:
-    """The zones in ``todo`` against what the plan left of every candidate.
+def depth_reason(
+    zone: Zone, hand_sort_item: float, backup: str, free: int, used: int
+) -> str | None:
+    """Why a zone got a coarser depth than asked (None when it got the one asked).
 
-    A candidate keeps its unused capacity, shifts and chutes; one already taking zones
-    opens at no cost. With a limit on backups only those already taking zones are offered.
+    ``backup`` names the centre that sorts it, with ``free`` chutes of which the plan's
+    zones use ``used`` at the depths they got.
     """
-    sc = score(problem, assign)
-    used = np.bincount(assign[assign >= 0], minlength=len(problem.candidates)) > 0
-    cands: list[Candidate] = []
-    for c, cand in enumerate(problem.candidates):
-        n = int(sc.shifts[c])
-        room = cand.capacity + n * cand.surge_per_shift - float(sc.load[c])
-        cands.append(replace(
-            cand, capacity=max(0.0, room), max_shifts=cand.max_shifts - n,
-            free_chutes=cand.free_chutes - int(sc.chutes[c]),
-            opening_cost=0.0 if used[c] else cand.opening_cost,
-        ))  # fmt: skip
-    allowed = problem.allowed[todo]
-    if problem.max_backups is not None:
-        allowed = allowed & used[None, :]
-    return replace(
-        problem, zones=[problem.zones[z] for z in todo], candidates=cands,
-        km=problem.km[todo], hours=problem.hours[todo], extra_hours=problem.extra_hours[todo],
-        cost=problem.cost[todo], allowed=allowed, unserved_cost=problem.unserved_cost[todo],
-        max_backups=None, relay_limit=None,
-        air=None if problem.air is None else problem.air[todo],
-        landing=tuple(problem.landing[z] for z in todo) if problem.landing else (),
-        landing_hours=None if problem.landing_hours is None else problem.landing_hours[todo],
-    )  # fmt: skip
+    if zone.asked is None:
+        return None
+    depth, chutes = zone.asked
+    more = chutes - zone.chutes
+    left = free - used
+    why = (
+        f"{more} more than its backup {backup} has left ({free} free, {used} used by the plan)"
+        if more > left
+        else f"which its backup {backup} has left, but the solver stopped within its gap"
+    )
+    hand = zone.volume * hand_sort_item * zone.hand_steps
+    sorter = "county's delivery branch" if depth == "county" else "station"
+    return (
+        f"at {_label(depth, chutes)} depth it needs {chutes} chutes, {why}; at "
+        f"{_label(zone.zone_kind, zone.chutes)} depth it needs {zone.chutes} and the {sorter} "
+        f"sorts the rest by hand ({hand:,.0f} CNY/day), cheaper than another backup, longer "
+        "runs or a zone left unserved"
+    )
+
+
+def _label(depth: str, chutes: int) -> str:
+    """A county alone is called so; its asked depth keeps the high-volume stations."""
+    if depth == "county":
+        return "county" if chutes == 1 else "county and high-volume station"
+    return depth

@@ -37,6 +37,7 @@ class Cost(_Part):
     surge: float
     delay: float
     unserved: float
+    hand_sort: float = 0.0  # stations sorting by hand what a coarser depth left them
     total: float
 
 

@@ -18,9 +18,9 @@ from baotong.contingency import delays as delay_engine
 from baotong.contingency import document as doc
 from baotong.contingency import relations, trunks
 from baotong.contingency.assess import Assignment, Violation, is_feasible, score
-from baotong.contingency.depths import coarsen_unserved
+from baotong.contingency.depths import at_chosen_depths
 from baotong.contingency.document import PlanStatus
-from baotong.contingency.heuristic import heuristic, nearest_centre
+from baotong.contingency.heuristic import fit_depths, heuristic, nearest_centre
 from baotong.contingency.planning import CancelFn, ProgressFn, relative_gap, solve
 from baotong.contingency.result import Plan
 from baotong.contingency.scenario import ManualPlan, Scenario
@@ -85,27 +85,25 @@ def plan(
     progress(0.0, "Building zones and candidates")
     problem = build_problem(network, scenario)
     progress(0.15, f"{len(problem.zones)} zones, {len(problem.candidates)} candidates")
-    start = heuristic(problem, deadline=time.perf_counter() + budget.heuristic_s(opts.time_limit_s))
-    h_cost = score(problem, start).total
+    start, start_levels = heuristic(
+        problem, deadline=time.perf_counter() + budget.heuristic_s(opts.time_limit_s)
+    )
+    h_cost = score(problem, start, start_levels).total
     progress(0.3, f"Heuristic plan: {h_cost:,.0f} CNY/day")
     reserve = budget.assembly_s(len(problem.zones), opts.time_limit_s)
     left = opts.time_limit_s - (time.perf_counter() - t0) - reserve
+    levels = start_levels
     if should_cancel is not None and should_cancel():
         solver_status, assign, bound = "cancelled", start, 0.0
     elif left <= 0:
         solver_status, assign, bound = "time_limit", start, 0.0
     else:
-        res = solve(problem, start, time_limit_s=left, mip_rel_gap=opts.mip_rel_gap,
-                    on_progress=on_progress, should_cancel=should_cancel)  # fmt: skip
+        res = solve(problem, start, start_levels=start_levels, time_limit_s=left,
+                    mip_rel_gap=opts.mip_rel_gap, on_progress=on_progress,
+                    should_cancel=should_cancel)  # fmt: skip
         solver_status, assign, bound = res.solver_status, res.assign, res.bound
-        left = opts.time_limit_s - (time.perf_counter() - t0) - reserve
-        if should_cancel is not None and should_cancel():
-            solver_status, left = "cancelled", 0.0
-        if (assign < 0).any() and any(z.coarser for z in problem.zones) and left > 0:
-            progress(0.86, "Coarser sort depths for stations without a backup")
-            problem, assign = coarsen_unserved(
-                problem, assign, time_limit_s=left, mip_rel_gap=opts.mip_rel_gap
-            )
+        levels = start_levels if res.levels is None else res.levels
+    problem = at_chosen_depths(problem, assign, levels)  # the depth each zone got
     return assemble(network, scenario, problem, assign, solver_status, bound, h_cost, t0, progress)
 
 
@@ -330,19 +328,23 @@ def evaluate(
 ) -> Evaluation:
     """Score a human plan: cost, capacity/chute/reach violations, delays, gap to the optimum.
 
+    The plan is scored at the depths the scenario asks; a backup it gives more zones than
+    its chutes take sorts some coarser (``heuristic.fit_depths``), as the optimiser would.
     The optimum is ``optimum`` when given, else ``optimum_objective`` (the objective of a
     plan computed earlier, such as a stored one: only the zones are rebuilt, nothing is
     re-solved), else it is planned here first.
     """
     if optimum is not None:
-        problem, best_objective = optimum.problem, optimum.objective
+        best_objective = optimum.objective
     elif optimum_objective is not None:
-        problem, best_objective = build_problem(network, scenario), optimum_objective
+        best_objective = optimum_objective
     else:
-        best = plan(network, scenario)
-        problem, best_objective = best.problem, best.objective
+        best_objective = plan(network, scenario).objective
+    problem = build_problem(network, scenario)  # at the depths asked
     assign, extra = manual_assignment(network, problem, manual)
-    sc = score(problem, assign)
+    levels = fit_depths(problem, assign)  # coarser only where its backups lack chutes
+    sc = score(problem, assign, levels)
+    problem = at_chosen_depths(problem, assign, levels)
     gap = (sc.total - best_objective) / best_objective if best_objective > 0 else 0.0
     return Evaluation(manual.name, sc.breakdown(), extra + sc.violations,
                       delay_engine.delays(network, problem, assign), best_objective, gap, assign,

@@ -6,6 +6,10 @@ search then moves single zones, swaps pairs, ejects a zone to make room for an u
 and tries closing each backup, until nothing improves or its deadline passes. Every move is
 priced incrementally: the state keeps each backup's load, chutes and site cost and the
 running total, so a move costs O(1), never a re-sum of the objective.
+A zone with coarser sort depths (``Zone.coarser``) goes to each backup at the finest depth
+that fits the chutes it has left; a full backup's zones are coarsened to make room for an
+unserved zone, and put back to finer depths when chutes free up — the same alternatives
+(fewer chutes, the station's hand sorting) the MIP weighs.
 It is the MIP's warm start and the fallback when the solver is cancelled.
 ``nearest_centre`` is what a planner does by hand: each zone to the closest candidate,
 whatever its room — the benchmark's reference.
@@ -19,7 +23,7 @@ import time
 import numpy as np
 import numpy.typing as npt
 
-from baotong.contingency.assess import Assignment, shifts_needed
+from baotong.contingency.assess import Assignment, Levels, shifts_needed
 from baotong.contingency.zoning import Problem
 
 _EPS = 1e-6
@@ -32,9 +36,12 @@ def _late(deadline: float | None) -> bool:
 class _State:
     """Loads, chutes, zone counts and site costs per candidate, and the running total."""
 
-    def __init__(self, problem: Problem, assign: Assignment) -> None:
+    def __init__(self, problem: Problem, assign: Assignment, levels: Levels | None = None) -> None:
         self.p = problem
         self.assign = assign
+        self.levels = np.zeros(len(assign), dtype=np.int64) if levels is None else levels
+        self.depth_chutes = problem.depth_chutes
+        self.hand = problem.hand_cost
         nc = len(problem.candidates)
         self.load = np.zeros(nc)
         self.chutes = np.zeros(nc, dtype=np.int64)
@@ -42,12 +49,12 @@ class _State:
         self.free = np.array([c.free_chutes for c in problem.candidates], dtype=np.int64)
         self.site = np.zeros(nc)  # opening + surge of each used candidate; inf: over its limits
         self.zload = problem.load
-        self.zchutes = problem.chutes
+        self.zchutes = self.depth_chutes[np.arange(len(assign)), self.levels]  # at its level
         self.zone_total = 0.0
         self.site_total = 0.0
         self.over = 0  # candidates over their limits
         for z, c in enumerate(assign):
-            self.zone_total += self.zone_cost(z, int(c))
+            self.zone_total += self.zone_cost(z, int(c), int(self.levels[z]))
             if c >= 0:
                 self.load[c] += self.zload[z]
                 self.chutes[c] += self.zchutes[z]
@@ -79,8 +86,18 @@ class _State:
             self.site_total += new
             self.site[c] = new
 
-    def zone_cost(self, z: int, c: int) -> float:
-        return float(self.p.unserved_cost[z]) if c < 0 else float(self.p.cost[z, c])
+    def zone_cost(self, z: int, c: int, level: int = 0) -> float:
+        if c < 0:
+            return float(self.p.unserved_cost[z])
+        return float(self.p.cost[z, c] + self.hand[z, level])
+
+    def fit_level(self, z: int, c: int) -> int | None:
+        """The finest depth level of zone ``z`` whose chutes fit at ``c`` (None: none fits)."""
+        room = self.free[c] - self.chutes[c] + (self.zchutes[z] if self.assign[z] == c else 0)
+        for level, n in enumerate(self.depth_chutes[z].tolist()):
+            if 0 <= n <= room:
+                return level
+        return None
 
     def total(self) -> float | None:
         """The plan's objective (CNY/day), None while a backup is over its capacity."""
@@ -99,14 +116,18 @@ class _State:
         relays = sum(1 for k in np.nonzero(self.count)[0] if not p.candidates[int(k)].on_trunk)
         return relays >= p.relay_limit
 
-    def move_delta(self, z: int, c: int) -> float | None:
-        """Cost change of moving zone ``z`` to ``c`` (-1: unserved); None if infeasible."""
+    def move_delta(self, z: int, c: int, level: int | None = None) -> float | None:
+        """Cost change of moving zone ``z`` to ``c`` (-1: unserved) at ``level`` (None: the
+        finest that fits, see ``target``); None if infeasible or no change."""
         cur = int(self.assign[z])
-        if c == cur:
+        lv = self.target(z, c) if level is None else level
+        if lv is None or (c == cur and lv == self.levels[z]):
             return None
-        delta = self.zone_cost(z, c) - self.zone_cost(z, cur)
+        delta = self.zone_cost(z, c, lv) - self.zone_cost(z, cur, int(self.levels[z]))
+        if c == cur:  # a change of depth only: same load, same site
+            return delta if self.fits(z, c, lv) else None
         if c >= 0:
-            if not self.p.allowed[z, c] or self.chutes[c] + self.zchutes[z] > self.free[c]:
+            if not self.p.allowed[z, c] or not self.fits(z, c, lv):
                 return None
             opening = self.count[c] == 0 and not (cur >= 0 and self.count[cur] == 1)
             if opening and self._capped(c):
@@ -121,17 +142,31 @@ class _State:
             delta += (after or 0.0) - (0.0 if math.isinf(before) else before)
         return delta
 
-    def move(self, z: int, c: int) -> None:
+    def target(self, z: int, c: int) -> int | None:
+        """The level a move of ``z`` to ``c`` takes: the finest that fits (0 when unserved)."""
+        return 0 if c < 0 else self.fit_level(z, c)
+
+    def fits(self, z: int, c: int, level: int) -> bool:
+        n = int(self.depth_chutes[z, level])
+        own = self.zchutes[z] if self.assign[z] == c else 0
+        return n >= 0 and self.chutes[c] - own + n <= self.free[c]
+
+    def move(self, z: int, c: int, level: int | None = None) -> None:
         cur = int(self.assign[z])
-        if cur == c:
+        lv = self.target(z, c) if level is None else level
+        if lv is None:
+            lv = 0  # restoring a plan over its chutes: keep the asked depth
+        if cur == c and lv == self.levels[z]:
             return
-        self.zone_total += self.zone_cost(z, c) - self.zone_cost(z, cur)
+        self.zone_total += self.zone_cost(z, c, lv) - self.zone_cost(z, cur, int(self.levels[z]))
         self.assign[z] = c
         if cur >= 0:
             self.load[cur] -= self.zload[z]
             self.chutes[cur] -= self.zchutes[z]
             self.count[cur] -= 1
             self._refresh(cur)
+        self.levels[z] = lv
+        self.zchutes[z] = self.depth_chutes[z, lv]
         if c >= 0:
             self.load[c] += self.zload[z]
             self.chutes[c] += self.zchutes[z]
@@ -142,8 +177,9 @@ class _State:
         return bool(self.chutes[c] > self.free[c])
 
 
-def greedy(problem: Problem) -> Assignment:
-    """Most constrained zone first, each to its cheapest backup with room (else unserved)."""
+def greedy(problem: Problem) -> tuple[Assignment, Levels]:
+    """Most constrained zone first, each to its cheapest backup with room, at the finest
+    depth that fits there (else unserved). Returns the assignment and each zone's level."""
     nz = len(problem.zones)
     state = _State(problem, np.full(nz, -1, dtype=np.int64))
     options = problem.allowed.sum(axis=1)
@@ -155,27 +191,30 @@ def greedy(problem: Problem) -> Assignment:
                 best, best_c = d, int(c)
         if best_c >= 0:
             state.move(int(z), best_c)
-    return state.assign
+    return state.assign, state.levels
 
 
 def local_search(
-    problem: Problem, assign: Assignment, max_rounds: int = 50, deadline: float | None = None
-) -> Assignment:
+    problem: Problem,
+    start: tuple[Assignment, Levels],
+    max_rounds: int = 50,
+    deadline: float | None = None,
+) -> tuple[Assignment, Levels]:
     """Improve by single moves, pair swaps, ejections and closing backups until no move pays.
 
     ``deadline`` (``time.perf_counter()`` seconds) stops the search early with the best plan
     so far; every step keeps the plan feasible, so it can stop anywhere.
     """
-    state = _State(problem, assign.copy())
+    state = _State(problem, start[0].copy(), start[1].copy())
     for _ in range(max_rounds):
         improved = _single_moves(state, deadline)
-        for step in (_swaps, _ejections, _closings):
+        for step in (_swaps, _ejections, _coarsenings, _closings):
             if _late(deadline):
-                return state.assign
+                return state.assign, state.levels
             improved |= step(state, deadline)
         if not improved or _late(deadline):
             break
-    return state.assign
+    return state.assign, state.levels
 
 
 def _single_moves(state: _State, deadline: float | None) -> bool:
@@ -217,14 +256,15 @@ def _swaps(state: _State, deadline: float | None) -> bool:
         keep = p.allowed[a, cb] & p.allowed[idx, ca] & fits & (gain > _EPS)
         for b in idx[keep][np.argsort(-gain[keep])]:
             b, cb_b = int(b), int(state.assign[b])
+            la, lb = int(state.levels[a]), int(state.levels[b])
             before = state.total()
-            state.move(int(a), cb_b)
-            state.move(b, ca)
+            state.move(int(a), cb_b, la)
+            state.move(b, ca, lb)
             after = state.total()
             worse = after is None or before is None or after > before - _EPS
             if worse or state.over_chutes(ca) or state.over_chutes(cb_b):
-                state.move(int(a), ca)
-                state.move(b, cb_b)
+                state.move(int(a), ca, la)
+                state.move(b, cb_b, lb)
             else:
                 improved = True
                 break
@@ -267,10 +307,59 @@ def _ejectable(state: _State, u: int, c: int) -> npt.NDArray[np.int64]:
     members = np.nonzero(state.assign == c)[0]
     cand = state.p.candidates[c]
     most = cand.capacity + cand.max_shifts * max(cand.surge_per_shift, 0.0)
-    chutes_ok = state.chutes[c] - state.zchutes[members] + state.zchutes[u] <= state.free[c]
+    need = _fewest_chutes(state, u)
+    chutes_ok = state.chutes[c] - state.zchutes[members] + need <= state.free[c]
     load_ok = state.load[c] - state.zload[members] + state.zload[u] <= most + _EPS
     out: npt.NDArray[np.int64] = members[chutes_ok & load_ok]
     return out
+
+
+def _fewest_chutes(state: _State, z: int) -> int:
+    """Chutes of zone ``z`` at its coarsest depth."""
+    row = state.depth_chutes[z]
+    return int(row[row >= 0].min())
+
+
+def _coarsenings(state: _State, deadline: float | None) -> bool:
+    """Serve an unserved zone at a backup with capacity but too few chutes, by sorting the
+    backup's zones coarser (cheapest hand sorting per chute freed first) until it fits."""
+    p, improved = state.p, False
+    for u in np.nonzero(state.assign < 0)[0].tolist():
+        if _late(deadline):
+            break
+        need = _fewest_chutes(state, u)
+        for c in np.nonzero(p.allowed[u])[0].tolist():
+            load = float(state.load[c] + state.zload[u])
+            if state.count[c] == 0 or state.site_cost(c, load, int(state.count[c]) + 1) is None:
+                continue
+            short = int(state.chutes[c] + need - state.free[c])
+            if short <= 0:
+                continue  # it fits already: single moves take it if it pays
+            members: list[int] = np.nonzero(state.assign == c)[0].tolist()
+            steps = [  # (CNY per chute freed, zone, level)
+                (float(state.hand[z, lv] - state.hand[z, state.levels[z]]) / saved, int(z), lv)
+                for z in members
+                for lv in range(int(state.levels[z]) + 1, state.depth_chutes.shape[1])
+                if state.depth_chutes[z, lv] >= 0
+                and (saved := int(state.zchutes[z] - state.depth_chutes[z, lv])) > 0
+            ]
+            spare = [int(state.zchutes[z]) - _fewest_chutes(state, z) for z in members]
+            if sum(spare) < short:
+                continue
+            before, saved_a, saved_l = state.total(), state.assign.copy(), state.levels.copy()
+            for _, z, lv in sorted(steps):
+                if state.chutes[c] + need <= state.free[c]:
+                    break
+                if lv > state.levels[z]:
+                    state.move(z, c, lv)
+            if state.move_delta(u, c) is not None:
+                state.move(u, c)
+                after = state.total()
+                if after is not None and before is not None and after < before - _EPS:
+                    improved = True
+                    break
+            _restore(state, saved_a, saved_l)
+    return improved
 
 
 def _closings(state: _State, deadline: float | None) -> bool:
@@ -279,7 +368,7 @@ def _closings(state: _State, deadline: float | None) -> bool:
         if _late(deadline):
             break
         before = state.total()
-        saved = state.assign.copy()
+        saved, saved_levels = state.assign.copy(), state.levels.copy()
         ok = True
         for z in np.nonzero(state.assign == c)[0].tolist():
             moves = [
@@ -293,19 +382,42 @@ def _closings(state: _State, deadline: float | None) -> bool:
             state.move(z, min(moves)[1])
         after = state.total() if ok else None
         if after is None or before is None or after > before - _EPS:
-            _restore(state, saved)
+            _restore(state, saved, saved_levels)
         else:
             improved = True
     return improved
 
 
-def _restore(state: _State, saved: Assignment) -> None:
-    for z in np.nonzero(state.assign != saved)[0].tolist():
-        state.move(z, int(saved[z]))
+def _restore(state: _State, saved: Assignment, levels: Levels) -> None:
+    for z in np.nonzero((state.assign != saved) | (state.levels != levels))[0].tolist():
+        state.move(z, int(saved[z]), int(levels[z]))
 
 
-def heuristic(problem: Problem, deadline: float | None = None) -> Assignment:
-    """Greedy plan improved by local search (stopping at ``deadline`` if given)."""
+def fit_depths(problem: Problem, assign: Assignment) -> Levels:
+    """Depth levels for a fixed assignment (a human plan): each zone at the depth asked,
+    and at a backup short of chutes its zones sorted coarser, cheapest hand sorting per
+    chute freed first, until the chutes suffice or nothing coarser is left."""
+    state = _State(problem, assign.copy())
+    for c in np.nonzero(state.chutes > state.free)[0].tolist():
+        members: list[int] = np.nonzero(state.assign == c)[0].tolist()
+        while state.over_chutes(c):
+            steps = [  # (CNY per chute freed, zone, level): one step coarser each
+                (float(state.hand[z, lv] - state.hand[z, state.levels[z]]) / saved, z, lv)
+                for z in members
+                for lv in range(int(state.levels[z]) + 1, state.depth_chutes.shape[1])
+                if state.depth_chutes[z, lv] >= 0
+                and (saved := int(state.zchutes[z] - state.depth_chutes[z, lv])) > 0
+            ]
+            if not steps:
+                break
+            _, z, lv = min(steps)
+            state.move(z, c, lv)
+    return state.levels
+
+
+def heuristic(problem: Problem, deadline: float | None = None) -> tuple[Assignment, Levels]:
+    """Greedy plan improved by local search (stopping at ``deadline`` if given): each
+    zone's backup and depth level."""
     return local_search(problem, greedy(problem), deadline=deadline)
 
 

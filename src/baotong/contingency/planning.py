@@ -2,12 +2,16 @@
 
 Capacitated facility location with single sourcing, on the plain ``Problem``:
 
-* ``x[z, c]`` binary — zone ``z`` is sorted by candidate ``c`` (only reachable pairs);
+* ``x[z, c, l]`` binary — zone ``z`` is sorted by candidate ``c`` at its depth level ``l``
+  (only reachable pairs; ``l`` = 0 the depth asked, ``l`` ≥ 1 its coarser depths, each
+  needing fewer chutes and costing the station's hand sorting, ``Problem.hand_cost``);
 * ``u[z]`` binary — zone ``z`` is left unserved (big penalty, so a plan always exists);
 * ``y[c]`` binary — ``c`` becomes a backup (opening cost); ``s[c]`` integer surge shifts.
 
-Rows: ``Σc x + u = 1`` per zone; capacity ``Σz load·x − surge·s − spare·y ≤ 0``; chutes
-``Σz chutes·x − free·y ≤ 0``; the strong links ``x ≤ y`` and ``s ≤ max_shifts·y``; and
+Rows: ``Σc,l x + u = 1`` per zone (one backup at one depth); capacity ``Σ load·x − surge·s
+− spare·y ≤ 0``; chutes ``Σ chutes[z, l]·x − free·y ≤ 0``, so the solver trades chutes
+between stations (a coarser depth for one frees chutes for another); the strong links
+``Σl x[z, c, l] ≤ y[c]`` and ``s ≤ max_shifts·y``; and
 ``Σ y ≤ max_backups`` when given, and ``Σ y ≤ relay_limit`` over the backups off the trunk
 network when the origins' free chutes bind (origins.py). Minimise opening + item-km +
 surge + delay + unserved.
@@ -29,7 +33,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from baotong.contingency.assess import Assignment, is_feasible, score
+from baotong.contingency.assess import Assignment, Levels, is_feasible, score
 from baotong.contingency.zoning import Problem
 
 ProgressFn = Callable[[float, str], None]
@@ -41,7 +45,8 @@ class Model:
     """Column layout of the MIP (which column is which variable)."""
 
     lp: highspy.HighsLp
-    arcs: npt.NDArray[np.int64]  # (n_arcs, 2): zone, candidate of each x column
+    arcs: npt.NDArray[np.int64]  # (n_x, 2): zone, candidate of each x column
+    levels: npt.NDArray[np.int64]  # (n_x,): the depth level of each x column
     n_x: int
     n_z: int
     n_c: int
@@ -56,7 +61,8 @@ class Model:
         return self.n_x + self.n_z + self.n_c + c
 
     def column_names(self) -> list[str]:
-        names = [f"x_{z}_{c}" for z, c in self.arcs]
+        names = [f"x_{z}_{c}" if lv == 0 else f"x_{z}_{c}_d{lv}"
+                 for (z, c), lv in zip(self.arcs, self.levels, strict=True)]  # fmt: skip
         names += [f"u_{z}" for z in range(self.n_z)]
         names += [f"y_{c}" for c in range(self.n_c)]
         names += [f"s_{c}" for c in range(self.n_c)]
@@ -72,6 +78,7 @@ class SolveResult:
     objective: float
     bound: float
     seconds: float
+    levels: Levels | None = None  # the depth level of each zone (None: all as asked)
 
     @property
     def gap(self) -> float:
@@ -86,15 +93,26 @@ def relative_gap(objective: float, bound: float) -> float:
 
 
 def build_model(problem: Problem) -> Model:
-    """The MIP as a HiGHS LP with integrality, columns: x arcs, u, y, s."""
+    """The MIP as a HiGHS LP with integrality, columns: x (pair, depth level), u, y, s."""
     nz, nc = len(problem.zones), len(problem.candidates)
-    arcs = np.argwhere(problem.allowed).astype(np.int64)
+    pairs = np.argwhere(problem.allowed).astype(np.int64)
+    depth_chutes = problem.depth_chutes
+    ok = depth_chutes[pairs[:, 0]] >= 0  # (pairs, levels): the zone has that depth
+    # a coarser depth only pays where chutes can run short: at a candidate whose free chutes
+    # take every zone in its reach at the depth asked, a coarser column would only cost more
+    asked = np.where(problem.allowed, problem.chutes[:, None], 0).sum(axis=0)
+    tight = asked > np.array([c.free_chutes for c in problem.candidates], dtype=np.int64)
+    ok[:, 1:] &= tight[pairs[:, 1], None]
+    pair_of, levels = np.nonzero(ok)
+    arcs = pairs[pair_of]
     nx = len(arcs)
     cands = problem.candidates
     ncol = nx + nz + 2 * nc
     cost = np.concatenate(
         [
-            problem.cost[arcs[:, 0], arcs[:, 1]] if nx else np.zeros(0),
+            problem.cost[arcs[:, 0], arcs[:, 1]] + problem.hand_cost[arcs[:, 0], levels]
+            if nx
+            else np.zeros(0),
             problem.unserved_cost,
             np.array([c.opening_cost for c in cands]),
             np.array([c.surge_cost for c in cands]),
@@ -103,7 +121,7 @@ def build_model(problem: Problem) -> Model:
     upper = np.ones(ncol)
     upper[nx + nz + nc :] = [c.max_shifts for c in cands]
     used = np.zeros(nc, dtype=bool)
-    used[arcs[:, 1]] = True
+    used[pairs[:, 1]] = True
     upper[nx + nz : nx + nz + nc][~used] = 0.0  # a centre nobody can reach stays closed
     rows: list[npt.NDArray[np.int64]] = []
     cols: list[npt.NDArray[np.int64]] = []
@@ -112,7 +130,8 @@ def build_model(problem: Problem) -> Model:
     upper_r: list[float] = []
     inf = highspy.kHighsInf
     ax = np.arange(nx)
-    load, chutes = problem.load, problem.chutes.astype(float)
+    load = problem.load
+    chutes = depth_chutes[arcs[:, 0], levels].astype(float) if nx else np.zeros(0)
     y0, s0 = nx + nz, nx + nz + nc
 
     def add(r: npt.NDArray[np.int64], c: npt.NDArray[np.int64], v: npt.NDArray[np.float64]) -> None:
@@ -130,16 +149,17 @@ def build_model(problem: Problem) -> Model:
     add(r + arcs[:, 1], ax, load[arcs[:, 0]])
     add(r + ci, s0 + ci, -np.array([c.surge_per_shift for c in cands]))
     add(r + ci, y0 + ci, -np.array([c.capacity for c in cands]))
-    add(r + nc + arcs[:, 1], ax, chutes[arcs[:, 0]])
+    add(r + nc + arcs[:, 1], ax, chutes)
     add(r + nc + ci, y0 + ci, -np.array([float(c.free_chutes) for c in cands]))
     lower_r += [-inf] * (2 * nc)
     upper_r += [0.0] * (2 * nc)
-    r += 2 * nc  # links x <= y
-    add(r + ax, ax, np.ones(nx))
-    add(r + ax, y0 + arcs[:, 1], -np.ones(nx))
-    lower_r += [-inf] * nx
-    upper_r += [0.0] * nx
-    r += nx  # s <= max_shifts * y
+    r += 2 * nc  # links: Σ over a pair's depth levels of x <= y, one row per pair
+    npairs = len(pairs)
+    add(r + pair_of, ax, np.ones(nx))
+    add(r + np.arange(npairs), y0 + pairs[:, 1], -np.ones(npairs))
+    lower_r += [-inf] * npairs
+    upper_r += [0.0] * npairs
+    r += npairs  # s <= max_shifts * y
     add(r + ci, s0 + ci, np.ones(nc))
     add(r + ci, y0 + ci, -np.array([float(c.max_shifts) for c in cands]))
     lower_r += [-inf] * nc
@@ -179,21 +199,26 @@ def build_model(problem: Problem) -> Model:
     )
     lp.a_matrix_.index_ = row[order].astype(np.int32)
     lp.a_matrix_.value_ = val[order]
-    model = Model(lp, arcs, nx, nz, nc)
+    model = Model(lp, arcs, levels.astype(np.int64), nx, nz, nc)
     lp.col_names_ = model.column_names()
     return model
 
 
-def start_vector(model: Model, problem: Problem, assign: Assignment) -> npt.NDArray[np.float64]:
+def start_vector(
+    model: Model, problem: Problem, assign: Assignment, levels: Levels | None = None
+) -> npt.NDArray[np.float64]:
     """A full column vector for an assignment (used as HiGHS's starting solution)."""
-    sc = score(problem, assign)
+    sc = score(problem, assign, levels)
+    at = np.zeros(len(assign), dtype=np.int64) if levels is None else levels
     x = np.zeros(model.lp.num_col_)
-    pos = {(int(z), int(c)): i for i, (z, c) in enumerate(model.arcs)}
+    keys = zip(model.arcs[:, 0].tolist(), model.arcs[:, 1].tolist(), model.levels.tolist(),
+               strict=True)  # fmt: skip
+    pos = {key: i for i, key in enumerate(keys)}
     for z, c in enumerate(assign):
         if c < 0:
             x[model.u_col(z)] = 1.0
-        elif (z, int(c)) in pos:
-            x[pos[(z, int(c))]] = 1.0
+        elif (z, int(c), int(at[z])) in pos:
+            x[pos[(z, int(c), int(at[z]))]] = 1.0
             x[model.y_col(int(c))] = 1.0
     for c in range(model.n_c):
         x[model.s_col(c)] = float(sc.shifts[c])
@@ -204,17 +229,22 @@ def solve(
     problem: Problem,
     start: Assignment,
     *,
+    start_levels: Levels | None = None,
     time_limit_s: float,
     mip_rel_gap: float,
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
 ) -> SolveResult:
-    """Solve the MIP from a starting plan; falls back to the start when HiGHS has nothing better."""
+    """Solve the MIP from a starting plan (at ``start_levels`` depths); falls back to the
+    start when HiGHS has nothing better. The result says each zone's depth level."""
     t0 = time.perf_counter()
-    start_score = score(problem, start)
+    start_score = score(problem, start, start_levels)
     start_cost, start_ok = start_score.total, is_feasible(start_score)
+    no_levels = np.zeros(len(problem.zones), dtype=np.int64)
+    if start_levels is None:
+        start_levels = no_levels
     if not problem.zones:
-        return SolveResult("optimal", start, 0.0, 0.0, 0.0)
+        return SolveResult("optimal", start, 0.0, 0.0, 0.0, no_levels)
     model = build_model(problem)
     h = _highs()
     deadline = t0 + time_limit_s
@@ -223,7 +253,7 @@ def solve(
     h.setOptionValue("threads", 1)
     h.passModel(model.lp)
     sol = highspy.HighsSolution()
-    sol.col_value = start_vector(model, problem, start).tolist()
+    sol.col_value = start_vector(model, problem, start, start_levels).tolist()
     h.setSolution(sol)
     cancelled = False
 
@@ -246,14 +276,16 @@ def solve(
     status = h.getModelStatus()
     info = h.getInfo()
     values = np.asarray(h.getSolution().col_value) if info.primal_solution_status else np.zeros(0)
-    assign = start
+    assign, levels = start, start_levels
     if values.size:
         xs = values[: model.n_x] > 0.5
         cand = np.full(model.n_z, -1, dtype=np.int64)
         cand[model.arcs[xs, 0]] = model.arcs[xs, 1]
-        if score(problem, cand).total <= start_cost + 1e-6 or not start_ok:
-            assign = cand
-    objective = score(problem, assign).total
+        at = no_levels.copy()
+        at[model.arcs[xs, 0]] = model.levels[xs]
+        if score(problem, cand, at).total <= start_cost + 1e-6 or not start_ok:
+            assign, levels = cand, at
+    objective = score(problem, assign, levels).total
     bound = min(float(info.mip_dual_bound), objective) if np.isfinite(info.mip_dual_bound) else 0.0
     if status == highspy.HighsModelStatus.kOptimal:
         label = "optimal"
@@ -261,7 +293,8 @@ def solve(
         label = "cancelled"
     else:
         label = "time_limit"
-    return SolveResult(label, assign, objective, max(bound, 0.0), time.perf_counter() - t0)
+    return SolveResult(label, assign, objective, max(bound, 0.0), time.perf_counter() - t0,
+                       levels)  # fmt: skip
 
 
 _BANNER_SHOWN = False
@@ -295,13 +328,18 @@ def export_model(problem: Problem, folder: Path) -> list[Path]:
     h.passModel(model.lp)
     mps = folder / "model.mps"
     h.writeModel(str(mps))
-    arcs = [{"column": f"x_{z}_{c}", "zone": int(z), "candidate": int(c),
-             "cost": float(problem.cost[z, c]), "km": float(problem.km[z, c]),
+    names = model.column_names()
+    arcs = [{"column": names[i], "zone": int(z), "candidate": int(c), "level": int(lv),
+             "chutes": int(problem.depth_chutes[z, lv]),
+             "cost": float(problem.cost[z, c] + problem.hand_cost[z, lv]),
+             "km": float(problem.km[z, c]),
              "hours": float(problem.hours[z, c]), "extra_hours": float(problem.extra_hours[z, c])}
-            for z, c in model.arcs]  # fmt: skip
+            for i, ((z, c), lv) in enumerate(zip(model.arcs, model.levels, strict=True))
+            ]  # fmt: skip
     data = {
         "schema": "baotong.model/1",
-        "columns": "x_<zone>_<candidate> binary assign; u_<zone> binary unserved; "
+        "columns": "x_<zone>_<candidate>[_d<level>] binary assign (at the zone's level-th "
+        "coarser depth); u_<zone> binary unserved; "
         "y_<candidate> binary open; s_<candidate> integer surge shifts",
         "zones": [{"index": i, **asdict(z)} for i, z in enumerate(problem.zones)],
         "candidates": [{"index": i, **asdict(c)} for i, c in enumerate(problem.candidates)],

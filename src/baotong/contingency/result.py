@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from baotong.contingency import document as doc
 from baotong.contingency.assess import Assignment, Score, score
+from baotong.contingency.depths import depth_reason
 from baotong.contingency.figures import load_rate
 from baotong.contingency.zoning import Problem, Zone
 from baotong.network.entities import ProductClass
@@ -69,6 +71,7 @@ class Plan:
 
     def assignments(self) -> list[doc.Assignment]:
         rows: list[doc.Assignment] = []
+        used = self.score.chutes
         for z, c in enumerate(self.assign):
             if c < 0:
                 continue
@@ -82,9 +85,19 @@ class Plan:
                 sort_depth=zone.zone_kind, km=round(float(self.problem.km[z, c]), 1),
                 hours=round(float(self.problem.hours[z, c]), 2),
                 extra_hours=round(float(self.problem.extra_hours[z, c]), 2),
-                **self._air(z, int(c)), **_depth(zone),
+                **self._air(z, int(c)), **self._depth(zone, int(c), used),
             ))  # fmt: skip
         return rows
+
+    def _depth(self, zone: Zone, c: int, used: npt.NDArray[np.int64]) -> dict[str, str | None]:
+        """The depth asked and why a coarser one (nothing when it got the one asked);
+        ``used``: each candidate's chutes in the plan."""
+        cand = self.problem.candidates[c]
+        reason = depth_reason(zone, self.problem.hand_sort_item, f"{cand.name} ({cand.center_id})",
+                              cand.free_chutes, int(used[c]))  # fmt: skip
+        if zone.asked is None or reason is None:
+            return {}
+        return {"asked_depth": zone.asked[0], "depth_reason": reason}
 
     def _air(self, z: int, c: int) -> dict[str, str | None]:
         """The airport and hub of a zone flown to (nothing for a road pair)."""
@@ -134,18 +147,3 @@ class Plan:
 
 def _round(values: dict[str, float]) -> dict[ProductClass, float]:
     return {ProductClass(k): round(v, 1) for k, v in values.items()}
-
-
-def _depth(zone: Zone) -> dict[str, str]:
-    """Why a station got a coarser depth than asked (nothing when it got the one asked)."""
-    if zone.asked is None:
-        return {}
-    depth, chutes = zone.asked
-    return {
-        "asked_depth": depth,
-        "depth_reason": (
-            f"at {depth} depth it needs {chutes} chutes, more than the backups in reach had "
-            f"free after the other zones; at {zone.zone_kind} depth it needs {zone.chutes} "
-            "and the station sorts the rest by hand"
-        ),
-    }

@@ -102,6 +102,12 @@ class CostWeights(_Strict):
     new_relation: per new dispatch relation (a bag and a chute) a backup off the trunk
         network needs at an origin (see origins.py).
     transit_hop_item: per item the smaller origins send such a backup through its hub.
+    hand_sort_item: per item and depth step a station (or a county's delivery branch) sorts
+        by hand when its backup sorts it coarser than the scenario asks: segment → grid is
+        one step, segment → station two; at province level, a county without its
+        high-volume stations' own chutes is one. Well below ``unserved_item``, so a coarser
+        depth always beats leaving a zone unserved; the optimiser weighs it against another
+        backup's opening and transport.
     """
 
     opening: Number = Field(default=20000.0, ge=0.0)
@@ -111,6 +117,7 @@ class CostWeights(_Strict):
     air_item: Number = Field(default=2.0, ge=0.0)
     new_relation: Number = Field(default=150.0, ge=0.0)
     transit_hop_item: Number = Field(default=0.3, ge=0.0)
+    hand_sort_item: Number = Field(default=1.0, ge=0.0)
 
 
 class Options(_Strict):

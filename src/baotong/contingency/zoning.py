@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -79,6 +80,7 @@ class Zone:
     home_center_id: str  # baseline centre that sorted it
     coarser: tuple[tuple[SortDepth, int], ...] = ()  # coarser depths it may get, and chutes
     asked: tuple[SortDepth, int] | None = None  # the depth asked and its chutes, once coarsened
+    hand_steps: int = 0  # depth steps the station sorts by hand (0: the depth asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,7 @@ class Problem:
     landing_hours: Array | None = None
     feeder: tuple[str | None, ...] = ()
     relay_limit: int | None = None  # backups off the trunk the origins' free chutes allow
+    hand_sort_item: float = 0.0  # CNY per item and depth step a station sorts by hand
 
     def by_air(self, z: int, c: int) -> bool:
         return bool(self.air is not None and self.air[z, c])
@@ -143,8 +146,29 @@ class Problem:
         for z in np.nonzero(levels)[0].tolist():
             depth, chutes = zones[z].coarser[int(levels[z]) - 1]
             zones[z] = replace(zones[z], zone_kind=depth, chutes=chutes, coarser=(),
-                               asked=(zones[z].zone_kind, zones[z].chutes))  # fmt: skip
+                               asked=(zones[z].zone_kind, zones[z].chutes),
+                               hand_steps=int(levels[z]))  # fmt: skip
         return replace(self, zones=zones)
+
+    @cached_property
+    def depth_chutes(self) -> npt.NDArray[np.int64]:
+        """``[z, l]``: chutes of zone ``z`` at its ``l``-th coarser depth (0: its own);
+        -1 where it has no such depth. Each further depth is one more step of hand sorting."""
+        width = 1 + max((len(z.coarser) for z in self.zones), default=0)
+        out = np.full((len(self.zones), width), -1, dtype=np.int64)
+        for z, zone in enumerate(self.zones):
+            out[z, 0] = zone.chutes
+            for k, (_, chutes) in enumerate(zone.coarser, start=1):
+                out[z, k] = chutes
+        return out
+
+    @cached_property
+    def hand_cost(self) -> Array:
+        """``[z, l]``: CNY/day of the hand sorting zone ``z`` needs at depth level ``l``
+        (volume × ``hand_sort_item`` × depth steps, counting steps it already has)."""
+        steps = np.arange(self.depth_chutes.shape[1])[None, :]
+        steps = steps + np.array([z.hand_steps for z in self.zones], dtype=np.int64)[:, None]
+        return self.volume[:, None] * self.hand_sort_item * steps
 
     @property
     def volume(self) -> Array:
@@ -269,6 +293,7 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
         side.chute_limit
         if side.chute_limit is not None and side.chute_limit < relay.sum()
         else None,
+        w.hand_sort_item,
     )
 
 
@@ -338,6 +363,9 @@ def _zones(
             home = _home(network, county.code)
             if area.depth == "county":
                 chutes = 1 + sum(1 for s in stations if network.is_high_volume(s))
+                county_only: tuple[tuple[SortDepth, int], ...] = (
+                    (("county", 1),) if chutes > 1 else ()
+                )
                 zones.append(
                     Zone(
                         county.code,
@@ -352,6 +380,7 @@ def _zones(
                         vol * weight,
                         chutes,
                         home,
+                        county_only,
                     )
                 )
                 continue

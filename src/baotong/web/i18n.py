@@ -28,7 +28,7 @@ COMPUTED_KEYS = (
     N_("violation.backups"), N_("violation.unserved"), N_("violation.ineligible"),
     N_("violation.origin_chutes"),
     N_("cost.opening"), N_("cost.transport"), N_("cost.surge"), N_("cost.delay"),
-    N_("cost.unserved"), N_("cost.total"),
+    N_("cost.unserved"), N_("cost.hand_sort"), N_("cost.total"),
     N_("kind.center"), N_("kind.hub"), N_("kind.station"),
     N_("action.added"), N_("action.removed"), N_("action.changed"),
     N_("depth.station"), N_("depth.grid"), N_("depth.segment"),
