@@ -5,11 +5,13 @@ that asks at a fixed rate."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -46,28 +48,40 @@ def free_port() -> int:
 
 @contextmanager
 def served(env: dict[str, str], port: int, *options: str) -> Iterator[subprocess.Popen[bytes]]:
-    """``baotong serve --port PORT OPTIONS`` with ``env``, once it is ready. Its own process
-    group, ended whole: the workers of ``--workers N`` go with it."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baotong", "serve", "--port", str(port), *options],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        yield server
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
+    """``baotong serve --port PORT OPTIONS`` with ``env``, once every one of its processes
+    has started (``--workers N``: N "service ready" lines in its log) — a client connecting
+    earlier would find one process accepting every connection. Its own process group, ended
+    whole: the workers go with it."""
+    processes = int(options[options.index("--workers") + 1]) if "--workers" in options else 1
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "baotong", "serve", "--port", str(port), *options],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+            for _ in range(1200):
+                log.seek(0)
+                if log.read().count(b"service ready") >= processes and _ready(port):
+                    break
+                if server.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"baotong serve stopped: {log.read()[-2000:]!r}")
+                time.sleep(0.1)
+            yield server
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def cpu_seconds(pid: int) -> float:
@@ -129,6 +143,10 @@ async def open_loop(
     so a slow answer delays the clock of the requests queued behind it, not the schedule
     (no coordinated omission). Keep-alive connections, at most ``connections`` in flight;
     ``answered(k, body)`` sees every 200's body."""
+    # The client's own pauses would count as the service's: what the benchmark loaded
+    # before (a network, millions of numbers) is kept out of the collector's full passes.
+    gc.collect()
+    gc.freeze()
     idle: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
     for _ in range(connections):
         idle.put_nowait(await asyncio.open_connection("127.0.0.1", port))

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +40,7 @@ from baotong.transport import jobs as transport_jobs  # noqa: F401  (route plans
 from baotong.warehouse import jobs as warehouse_jobs  # noqa: F401  (the supply receipts sweep)
 
 STATIC = Path(web.__file__).parent / "static"
+TRANSACTION_THREADS = 40  # each to begin and to end requests' transactions (api.deps)
 log = structlog.get_logger("baotong.app")
 
 
@@ -86,6 +88,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         contingency_jobs.use(network=lambda: context.network, engine=engine)
+        context.beginnings = CapacityLimiter(TRANSACTION_THREADS)
+        context.endings = CapacityLimiter(TRANSACTION_THREADS)
         context.runner = Runner(sessions, settings, executor=executor_for(settings))
         await run_in_threadpool(context.runner.sweep)  # runs of a stopped process fail now
         await run_in_threadpool(start_recurring, sessions)  # periodic sweeps pending

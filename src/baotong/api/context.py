@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from threading import Lock
 from typing import TYPE_CHECKING
 
+from anyio import CapacityLimiter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +28,10 @@ class ServiceContext:
     key: bytes
     load_network: Callable[[], Network]
     runner: Runner | None = None
+    # Threads that only begin, and threads that only end, a request's transaction (set at
+    # startup, in the service's event loop; see ``api.deps.get_session``).
+    beginnings: CapacityLimiter | None = None
+    endings: CapacityLimiter | None = None
     _lock: Lock = field(default_factory=Lock)
     _network: Network | None = None
 

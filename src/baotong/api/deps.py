@@ -9,10 +9,11 @@ browser console uses.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from anyio import to_thread
 from fastapi import Depends, Query, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -49,9 +50,28 @@ async def _context(request: Request) -> ServiceContext:
 Context = Annotated[ServiceContext, Depends(_context)]
 
 
-def get_session(request: Request, context: Context) -> Iterator[Session]:
-    with session_scope(context.sessions, write=request.method not in SAFE_METHODS) as session:
+async def get_session(request: Request, context: Context) -> AsyncIterator[Session]:
+    """The request's transaction, begun and ended on threads of their own.
+
+    The request pool's threads then serve only requests that hold a transaction (at most
+    the database pool's connections, fewer than the threads), so one of them is always free
+    for the next step of a request holding locks. Begun on the pool, requests waiting for a
+    connection or for SQLite's write lock filled every thread while the holders waited for
+    one to run their endpoint or commit: for ever on PostgreSQL, until the busy timeout on
+    SQLite (seen at 50 handhelds scanning into one document)."""
+    scope = session_scope(context.sessions, write=request.method not in SAFE_METHODS)
+    session = await to_thread.run_sync(scope.__enter__, limiter=context.beginnings)
+    limiter = context.endings
+    try:
         yield session
+    except BaseException as exc:
+        swallowed = await to_thread.run_sync(
+            scope.__exit__, type(exc), exc, exc.__traceback__, limiter=limiter
+        )
+        if not swallowed:
+            raise
+    else:
+        await to_thread.run_sync(scope.__exit__, None, None, None, limiter=limiter)
 
 
 # "function" scope: commit before the response is sent, so a failed commit is the answer.
