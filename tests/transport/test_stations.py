@@ -43,6 +43,17 @@ PEOPLE = [("刘芳", "13903710001", "金水区 锦江花园小区 3号楼"),
           ("陈静", "13903710005", "")]  # fmt: skip
 
 
+def cli_against(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path, network: Network
+) -> None:
+    """The CLI run in this process against the test's database and network."""
+    monkeypatch.setenv("BAOTONG_DATABASE_URL", database_url)
+    monkeypatch.setenv("BAOTONG_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr(transport_cli, "load_active", lambda _: network)
+    monkeypatch.setattr(transport_cli, "console", Console(width=200))
+    get_settings.cache_clear()
+
+
 def _items(sessions: sessionmaker[Session], network: Network, start: int = 500) -> list[str]:
     numbers = [s10.make("XD", start + i) for i in range(len(PEOPLE))]
     with session_scope(sessions) as session:
@@ -272,11 +283,7 @@ def test_the_station_page_and_the_cli_show_the_call_list(
     assert client.get("/transport/stations/S999").status_code == 404
     assert STATION in client.get("/transport/stations").text
 
-    monkeypatch.setenv("BAOTONG_DATABASE_URL", database_url)
-    monkeypatch.setenv("BAOTONG_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(transport_cli, "load_active", lambda _: network)
-    monkeypatch.setattr(transport_cli, "console", Console(width=200))
-    get_settings.cache_clear()
+    cli_against(monkeypatch, database_url, tmp_path, network)
     try:
         result = CliRunner().invoke(app, ["transport", "calls", STATION])
     finally:
@@ -494,11 +501,7 @@ def test_a_refused_item_goes_back_with_a_returned_scan(
     assert f'data-number="{second["number"]}" data-contact="returned"' in page.text
 
     # The CLI, as a named station user.
-    monkeypatch.setenv("BAOTONG_DATABASE_URL", database_url)
-    monkeypatch.setenv("BAOTONG_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(transport_cli, "load_active", lambda _: network)
-    monkeypatch.setattr(transport_cli, "console", Console(width=200))
-    get_settings.cache_clear()
+    cli_against(monkeypatch, database_url, tmp_path, network)
     try:
         command = ["transport", "return-item", STATION, third["number"], "--as"]
         denied = CliRunner().invoke(app, [*command, "transport_dispatcher_410000"])
