@@ -251,6 +251,7 @@ def solve(
     h.setOptionValue("time_limit", max(1e-3, deadline - time.perf_counter()))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("threads", 1)
+    h.setOptionValue("mip_allow_restart", False)
     h.passModel(model.lp)
     sol = highspy.HighsSolution()
     sol.col_value = start_vector(model, problem, start, start_levels).tolist()
