@@ -320,6 +320,18 @@ def _fewest_chutes(state: _State, z: int) -> int:
     return int(row[row >= 0].min())
 
 
+def _coarser_steps(state: _State, members: list[int]) -> list[tuple[float, int, int]]:
+    """Every coarser level each of ``members`` could take that frees chutes, priced as
+    (CNY of extra hand sorting per chute freed, zone, level)."""
+    return [
+        (float(state.hand[z, lv] - state.hand[z, state.levels[z]]) / saved, int(z), lv)
+        for z in members
+        for lv in range(int(state.levels[z]) + 1, state.depth_chutes.shape[1])
+        if state.depth_chutes[z, lv] >= 0
+        and (saved := int(state.zchutes[z] - state.depth_chutes[z, lv])) > 0
+    ]
+
+
 def _coarsenings(state: _State, deadline: float | None) -> bool:
     """Serve an unserved zone at a backup with capacity but too few chutes, by sorting the
     backup's zones coarser (cheapest hand sorting per chute freed first) until it fits."""
@@ -336,13 +348,7 @@ def _coarsenings(state: _State, deadline: float | None) -> bool:
             if short <= 0:
                 continue  # it fits already: single moves take it if it pays
             members: list[int] = np.nonzero(state.assign == c)[0].tolist()
-            steps = [  # (CNY per chute freed, zone, level)
-                (float(state.hand[z, lv] - state.hand[z, state.levels[z]]) / saved, int(z), lv)
-                for z in members
-                for lv in range(int(state.levels[z]) + 1, state.depth_chutes.shape[1])
-                if state.depth_chutes[z, lv] >= 0
-                and (saved := int(state.zchutes[z] - state.depth_chutes[z, lv])) > 0
-            ]
+            steps = _coarser_steps(state, members)
             spare = [int(state.zchutes[z]) - _fewest_chutes(state, z) for z in members]
             if sum(spare) < short:
                 continue
@@ -401,13 +407,7 @@ def fit_depths(problem: Problem, assign: Assignment) -> Levels:
     for c in np.nonzero(state.chutes > state.free)[0].tolist():
         members: list[int] = np.nonzero(state.assign == c)[0].tolist()
         while state.over_chutes(c):
-            steps = [  # (CNY per chute freed, zone, level): one step coarser each
-                (float(state.hand[z, lv] - state.hand[z, state.levels[z]]) / saved, z, lv)
-                for z in members
-                for lv in range(int(state.levels[z]) + 1, state.depth_chutes.shape[1])
-                if state.depth_chutes[z, lv] >= 0
-                and (saved := int(state.zchutes[z] - state.depth_chutes[z, lv])) > 0
-            ]
+            steps = _coarser_steps(state, members)
             if not steps:
                 break
             _, z, lv = min(steps)
