@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from baotong.api.context import ServiceContext
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import Permission, Principal
+from baotong.auth.permissions import Permission, Principal, checked
 from baotong.auth.service import AuthenticationError
 from baotong.core.exceptions import PermissionDeniedError
 from baotong.core.numbers import MAX_DB_INT
@@ -179,18 +179,6 @@ def require(permission: Permission) -> Check:
         return checked(principal, permission)
 
     return declares(check, permission)
-
-
-def checked(principal: Principal, permission: Permission) -> Principal:
-    """``principal``, if its role has ``permission``; else PermissionDeniedError (403)."""
-    if not principal.can(permission):
-        raise PermissionDeniedError(
-            f"Role '{principal.role}' may not do this (needs '{permission}').",
-            code="auth.forbidden",
-            role=principal.role,
-            permission=str(permission),
-        )
-    return principal
 
 
 def declares(check: Check, permission: Permission) -> Check:

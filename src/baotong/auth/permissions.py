@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, false, true
 
 from baotong.core.clock import DEFAULT_ZONE
 from baotong.core.enums import LabelledEnum
+from baotong.core.exceptions import PermissionDeniedError
 
 
 class Role(LabelledEnum):
@@ -329,3 +330,16 @@ class Principal:
         """A provincial user sees a plan only when all its locked areas lie in its province."""
         codes = set(province_codes)
         return self.province_code is None or (bool(codes) and codes <= {self.province_code})
+
+
+def checked(principal: Principal, permission: Permission) -> Principal:
+    """``principal``, if its role has ``permission``; else PermissionDeniedError (403). The
+    routes' ``require`` uses it, and so do services a CLI command or a job also calls."""
+    if not principal.can(permission):
+        raise PermissionDeniedError(
+            f"Role '{principal.role}' may not do this (needs '{permission}').",
+            code="auth.forbidden",
+            role=principal.role,
+            permission=str(permission),
+        )
+    return principal

@@ -11,9 +11,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import Permission, Principal
+from baotong.auth.permissions import Principal
 from baotong.cli.db import cli_transaction
 from baotong.config import get_settings
 from baotong.core.exceptions import BaotongError
@@ -111,6 +112,16 @@ def _load(text: str) -> shuttles.LoadCount:
     return shuttles.LoadCount(int(doc), seal.strip(), int(count))
 
 
+def _acting(session: Session, username: str) -> Principal:
+    """The active user a command acts as (``--as``); exit 2 when there is none. What the
+    user may do is the service's to check, as for the API."""
+    found = auth_service.get_user(session, username)
+    if found is None or not found.active:
+        console.print(f"[red]No active user {username!r}.[/]")
+        raise SystemExit(2)
+    return auth_service.principal_of(found)
+
+
 @app.command("swap")
 def swap(
     shuttle_id: int = typer.Argument(..., metavar="SHUTTLE_ID", min=1),
@@ -129,15 +140,11 @@ def swap(
     seal and count of each load; when both sides are in, the discrepancies are printed."""
     statement = shuttles.SwapSide(name, seal, count, tuple(_load(x) for x in loads))
     with cli_transaction("record the swap") as session:
-        found = auth_service.get_user(session, user)
-        if found is None or not found.active:
-            console.print(f"[red]No active user {user!r}.[/]")
-            raise SystemExit(2)
+        principal = _acting(session, user)
         network = effective_network(session, network=load_active(get_settings()))
         row = shuttles.record_side(session, shuttle_id, side=side, statement=statement,
                                    area_vehicle=area_vehicle or None, note=note or None,
-                                   network=network,
-                                   principal=auth_service.principal_of(found))  # fmt: skip
+                                   network=network, principal=principal)  # fmt: skip
         state, stage, discrepancies = row.swap_state.value, row.stage.value, row.discrepancies
     console.print(f"shuttle {shuttle_id}: {side} recorded by {user}; swap {state}, {stage}",
                   highlight=False, markup=False)  # fmt: skip
@@ -186,14 +193,7 @@ def return_item(
     """Put an item its recipient refused on its way back (退回): the line is closed as
     returned and tracking shows a ``returned`` scan at the station."""
     with cli_transaction("return the item") as session:
-        found = auth_service.get_user(session, user)
-        if found is None or not found.active:
-            console.print(f"[red]No active user {user!r}.[/]")
-            raise SystemExit(2)
-        principal = auth_service.principal_of(found)
-        if not principal.can(Permission.STATIONS_WORK):
-            console.print(f"[red]{user} may not work a station.[/]")
-            raise SystemExit(2)
+        principal = _acting(session, user)
         network = effective_network(session, network=load_active(get_settings()))
         line = stations.line_of(session, station, number, network=network, principal=principal)
         row = stations.return_item(session, line.id, note=note or None, network=network,

@@ -16,6 +16,7 @@ from baotong.auth.permissions import Permission, Principal
 from baotong.network.entities import Network
 from baotong.transport import route_plans, service, sheets, shuttles
 from baotong.transport.entities import CredentialKind, CredentialState
+from baotong.transport.models import Evidence
 from baotong.transport.schemas import (
     CredentialIn,
     CredentialRead,
@@ -168,7 +169,11 @@ async def attach_evidence(
 @router.get("/evidence/{evidence_id}", responses={200: {"content": {
     kind: {} for kind in service.EVIDENCE_TYPES}}})  # fmt: skip
 def evidence(evidence_id: int, session: DbSession, user: Reader) -> Response:
-    row = service.get_evidence(session, evidence_id, principal=user)
+    return evidence_file(service.get_evidence(session, evidence_id, principal=user))
+
+
+def evidence_file(row: Evidence) -> Response:
+    """A kept photo, scan or signature as the browser shows it (never sniffed as HTML)."""
     headers = {"Content-Disposition": f'inline; filename="{row.filename}"',
                "X-Content-Type-Options": "nosniff"}  # fmt: skip
     return Response(row.content, media_type=row.content_type, headers=headers)

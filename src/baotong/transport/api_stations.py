@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from baotong.api.deps import CurrentNetwork, DbSession, require
 from baotong.auth.permissions import Permission, Principal
 from baotong.transport import stations
+from baotong.transport.api import evidence_file
 from baotong.transport.entities import BagState, ContactState, RouteType, SpecialRunStage
 from baotong.transport.models import SpecialRun, StationBag, StationItem
 
@@ -291,10 +292,7 @@ def proof(call_id: int, session: DbSession, user: Reader) -> list[ProofRead]:
             responses={200: {"content": {kind: {} for kind in stations.PHOTO_TYPES}}})  # fmt: skip
 def proof_file(call_id: int, evidence_id: int, session: DbSession, user: Reader) -> Response:
     """A photo of the delivery (or the signed name as text)."""
-    row = stations.proof_file(session, call_id, evidence_id, principal=user)
-    headers = {"Content-Disposition": f'inline; filename="{row.filename}"',
-               "X-Content-Type-Options": "nosniff"}  # fmt: skip
-    return Response(row.content, media_type=row.content_type, headers=headers)
+    return evidence_file(stations.proof_file(session, call_id, evidence_id, principal=user))
 
 
 @router.post("/calls/{call_id}/return", response_model=CallRead)

@@ -231,17 +231,6 @@ def _call(session: Session, network: Network, user: Principal, call_id: int, act
         principal=user)  # fmt: skip
 
 
-@router.get("/transport/stations/{station_id}/calls/{call_id}/proof/{evidence_id}",
-            include_in_schema=False)  # fmt: skip
-def proof_file(station_id: str, call_id: int, evidence_id: int, session: DbSession,
-               user: Reader) -> Response:  # fmt: skip
-    """A photo kept as the proof of a delivery."""
-    row = stations.proof_file(session, call_id, evidence_id, principal=user)
-    headers = {"Content-Disposition": f'inline; filename="{row.filename}"',
-               "X-Content-Type-Options": "nosniff"}  # fmt: skip
-    return Response(row.content, media_type=row.content_type, headers=headers)
-
-
 @router.post("/transport/stations/{station_id}/calls/{call_id}/reveal", include_in_schema=False,
              dependencies=[Csrf])  # fmt: skip
 async def reveal(request: Request, station_id: str, call_id: int, session: DbSession,

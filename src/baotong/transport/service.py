@@ -516,22 +516,35 @@ def attach_evidence(
     if kind not in EVIDENCE_KINDS:
         raise ValidationError("must be photo or signature.", code="evidence.bad_kind",
                               field="kind", value=kind[:20])  # fmt: skip
-    handover = session.get(Handover, handover_id)
-    if handover is None or not principal.sees_province(handover.province_code):
-        raise NotFoundError(f"Unknown handover {handover_id}.", code="handover.not_found",
-                            id=handover_id)  # fmt: skip
+    handover = _visible_handover(session, handover_id, principal)
     if content_type not in EVIDENCE_TYPES:
         raise ValidationError("must be a JPEG, PNG or PDF file.", code="evidence.bad_type",
                               field="file", value=content_type[:40])  # fmt: skip
     if not content or len(content) > EVIDENCE_MAX:
         raise ValidationError("must hold 1 byte to 2 MB.", code="evidence.bad_size",
                               field="file", value=len(content))  # fmt: skip
-    row = Evidence(handover_id=handover_id, filename=re.sub(r"[^\w.\-]", "_", filename)[:100],
+    return _keep_evidence(session, handover, principal, filename=filename, kind=kind,
+                          content_type=content_type, content=content)  # fmt: skip
+
+
+def _visible_handover(session: Session, handover_id: int, principal: Principal) -> Handover:
+    handover = session.get(Handover, handover_id)
+    if handover is None or not principal.sees_province(handover.province_code):
+        raise NotFoundError(f"Unknown handover {handover_id}.", code="handover.not_found",
+                            id=handover_id)  # fmt: skip
+    return handover
+
+
+def _keep_evidence(session: Session, handover: Handover, principal: Principal, *,
+                   filename: str, kind: str, content_type: str, content: bytes,
+                   **said: str) -> Evidence:  # fmt: skip
+    """Store a checked piece of evidence with its handover, audited."""
+    row = Evidence(handover_id=handover.id, filename=re.sub(r"[^\w.\-]", "_", filename)[:100],
                    kind=kind, content_type=content_type, content=content)  # fmt: skip
     session.add(row)
     session.flush()
     _audit(session, principal, "handover.evidence", handover,
-           {"file": row.filename, "kind": kind})  # fmt: skip
+           {"file": row.filename, "kind": kind, **said})  # fmt: skip
     return row
 
 
@@ -547,17 +560,10 @@ def sign_handover(session: Session, handover_id: int, *, name: str,
         raise ValidationError("must be the signer's name, 1-64 characters.",
                               code="evidence.bad_signature", field="signed_by",
                               value=signed[:64])  # fmt: skip
-    handover = session.get(Handover, handover_id)
-    if handover is None or not principal.sees_province(handover.province_code):
-        raise NotFoundError(f"Unknown handover {handover_id}.", code="handover.not_found",
-                            id=handover_id)  # fmt: skip
-    row = Evidence(handover_id=handover_id, filename="signature.txt", kind="signature",
-                   content_type=SIGNED_NAME, content=signed.encode())  # fmt: skip
-    session.add(row)
-    session.flush()
-    _audit(session, principal, "handover.evidence", handover,
-           {"file": row.filename, "kind": "signature", "signed_by": signed})  # fmt: skip
-    return row
+    handover = _visible_handover(session, handover_id, principal)
+    return _keep_evidence(session, handover, principal, filename="signature.txt",
+                          kind="signature", content_type=SIGNED_NAME, content=signed.encode(),
+                          signed_by=signed)  # fmt: skip
 
 
 def get_evidence(session: Session, evidence_id: int, *, principal: Principal) -> Evidence:

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from baotong.audit import service as audit
-from baotong.auth.permissions import Permission, Principal
+from baotong.auth.permissions import Permission, Principal, checked
 from baotong.auth.scope import in_scope
 from baotong.contingency import in_force
 from baotong.core import clock
@@ -559,20 +559,18 @@ def proof_of(session: Session, lines: list[StationItem]) -> dict[int, list[Proof
     by_handover = {line.handover_id: line.id for line in lines if line.handover_id is not None}
     if not by_handover:
         return {}
+    name = case((Evidence.content_type == service.SIGNED_NAME, Evidence.content))  # not photos
     found = session.execute(
         select(Evidence.id, Evidence.handover_id, Evidence.kind, Evidence.filename,
-               Evidence.content_type)
+               name.label("name"))
         .where(Evidence.handover_id.in_(list(by_handover)))
-        .order_by(Evidence.id)).all()  # fmt: skip
-    signed = [r.id for r in found if r.content_type == service.SIGNED_NAME]
-    names: dict[int, bytes] = {}
-    if signed:
-        query = select(Evidence.id, Evidence.content).where(Evidence.id.in_(signed))
-        names = {row.id: row.content for row in session.execute(query)}
+        .order_by(Evidence.id))  # fmt: skip
     out: dict[int, list[Proof]] = {}
     for r in found:
-        name = names[r.id].decode() if r.id in names else None
-        out.setdefault(by_handover[r.handover_id], []).append(Proof(r.id, r.kind, r.filename, name))
+        signed = r.name.decode() if r.name is not None else None
+        out.setdefault(by_handover[r.handover_id], []).append(
+            Proof(r.id, r.kind, r.filename, signed)
+        )
     return out
 
 
@@ -592,6 +590,7 @@ def return_item(session: Session, line_id: int, *, note: str | None = None,
                 principal: Principal) -> StationItem:  # fmt: skip
     """Put a refused item on its way back (退回): refused → returned, and a ``returned``
     scan at the station so the public tracking shows it going back; it closes the line."""
+    checked(principal, Permission.STATIONS_WORK)  # the CLI calls it too, not only the route
     line = get_line(session, line_id, principal=principal)
     when = at or clock.now()
     row = transition(session, StationItem, line.id, StationItem.contact,

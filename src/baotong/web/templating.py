@@ -34,11 +34,10 @@ from baotong.api.deps import (
     Check,
     Context,
     DbSession,
-    checked,
     declares,
 )
 from baotong.auth import service as auth_service
-from baotong.auth.permissions import Permission, Principal, Role
+from baotong.auth.permissions import Permission, Principal, Role, checked
 from baotong.core import clock
 from baotong.core import i18n as words
 from baotong.core.exceptions import BaotongError, PermissionDeniedError
