@@ -35,7 +35,7 @@ from baotong.warehouse import inbound, ledger, service
 from baotong.warehouse.models import Move, WarehouseKind, WarehouseStatus
 from baotong.warehouse.schemas import Layout, ReceiveLine, WarehouseCreate
 
-from .serving import cpu_seconds, free_port, open_loop, served
+from .serving import DatabaseCpu, cpu_seconds, free_port, open_loop, served
 
 RECEIPTS = int(os.environ.get("BAOTONG_BENCH_RECEIPTS", "200"))  # put-away documents
 LINES = 50  # lots each
@@ -125,10 +125,14 @@ def main() -> None:
                 def answered(k: int, body: bytes) -> None:
                     applied[ids[k]] += bool(json.loads(body)["applied"])
 
-                cpu = cpu_seconds(server.pid)
+                database = DatabaseCpu(url) if pg_name else None
+                if database:
+                    database.start()
+                cpu, client = cpu_seconds(server.pid), time.process_time()
                 load = asyncio.run(open_loop(port, raw.__getitem__, rate=RATE, total=len(raw),
                                              connections=PICKERS, answered=answered))  # fmt: skip
-                cpu = cpu_seconds(server.pid) - cpu
+                cpu, client = cpu_seconds(server.pid) - cpu, time.process_time() - client
+                db_cpu = database.spent() if database else None
             engine = make_engine(url)
             with session_scope(make_sessionmaker(engine), write=False) as session:
                 differences = ledger.differences(session)
@@ -145,8 +149,12 @@ def main() -> None:
           f"{PICKERS} handhelds, {os.cpu_count()} cores (setup {prepared:.0f} s)")  # fmt: skip
     print(f"  {len(raw)} scans ({len(raw) - len(set(ids))} of them sent a second time), "
           f"{load.summary(RATE, len(raw) / RATE)}")  # fmt: skip
-    print(f"  service CPU per scan {cpu / max(1, len(load.times)) * 1000:.2f} ms (the "
-          f"database's own CPU not counted)")  # fmt: skip
+    scans = max(1, len(load.times))
+    print(
+        f"  CPU per scan: service {cpu / scans * 1000:.2f} ms"
+        + (f", database {db_cpu / scans * 1000:.2f} ms" if db_cpu is not None else "")
+        + f", this client {client / scans * 1000:.2f} ms"
+    )
     print(f"  scan ids applied twice {twice}, never applied {never} (both must be 0)")
     print(f"  ledger         {moves} moves, {len(differences)} quants disagree with it")
 

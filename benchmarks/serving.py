@@ -97,6 +97,38 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def _process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class DatabaseCpu:
+    """The CPU PostgreSQL's server processes spent on one database (its connections' backends,
+    read from /proc: the server runs on this machine): ``start()`` before a load, ``spent()``
+    after it, while the connections are still open."""
+
+    def __init__(self, url: str) -> None:
+        parsed = url.replace("postgresql+psycopg://", "postgresql://")
+        self.admin, self.name = parsed.rsplit("/", 1)[0] + "/postgres", parsed.rsplit("/", 1)[1]
+        self.before: dict[int, float] = {}
+
+    def _backends(self) -> dict[int, float]:
+        with psycopg.connect(self.admin, autocommit=True) as admin:
+            pids = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.name,)
+            ).fetchall()
+        return {pid: _process_cpu(pid) for (pid,) in pids}
+
+    def start(self) -> None:
+        self.before = self._backends()
+
+    def spent(self) -> float:
+        return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self._backends().items())
+
+
 @dataclass
 class Load:
     """What an open-loop run measured: the time of every 200 from when it was due, the

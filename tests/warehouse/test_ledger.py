@@ -214,3 +214,52 @@ def test_a_scan_id_reused_for_another_action_is_refused(site: sessionmaker[Sessi
                 apply=lambda: {"document_id": 0},
             )
     assert refused.value.code == "warehouse.scan_reused"
+
+
+def _quants(session: Session) -> set[tuple[int, str, str, int, int]]:
+    rows = session.execute(select(Quant.location_id, Quant.sku, Quant.lot, Quant.on_hand,
+                                  Quant.reserved))  # fmt: skip
+    return {tuple(row) for row in rows}  # type: ignore[misc]
+
+
+def test_a_refused_move_writes_nothing_and_the_transaction_goes_on(
+    site: sessionmaker[Session],
+) -> None:
+    # On PostgreSQL a move is one statement (the source's guarded UPDATE, the target's
+    # upsert, the ledger row): a refusal must leave no half of it behind.
+    with session_scope(site) as session:
+        source = _bin_of(session, "VEG-CABBAGE", "LATE")
+        before = _quants(session)
+        moves = session.scalar(select(func.count()).select_from(Move))
+        with session.begin_nested(), pytest.raises(InsufficientStock):
+            _move(session, source, "STAGE", 31)
+        assert _quants(session) == before
+        assert session.scalar(select(func.count()).select_from(Move)) == moves
+        _move(session, source, "STAGE", 30)  # all of it: the guard's edge
+    with session_scope(site) as session:
+        stage = {(q[2], q[3]) for q in _quants(session) if q[1] == "VEG-CABBAGE"}
+        assert ("LATE", 30) in stage  # at the staging area
+        assert ("LATE", 0) in stage  # the bin emptied
+        assert ledger.differences(session) == []
+
+
+def test_moves_release_reservations_receive_ship_out_and_stay_in_place(
+    site: sessionmaker[Session],
+) -> None:
+    with session_scope(site) as session:
+        warehouse = service.get_warehouse(session, SYSTEM, CODE)
+        source = service.location(session, warehouse, _bin_of(session, "VEG-CABBAGE", "LATE"))
+        quant = ledger.quant_of(session, source, "VEG-CABBAGE", "LATE")
+        assert quant is not None
+        ledger.reserve(session, quant, 10, source)
+        common = {"warehouse_id": warehouse.id, "sku": "VEG-CABBAGE", "lot": "LATE",
+                  "document_id": None, "actor": "t"}  # fmt: skip
+        with session.begin_nested(), pytest.raises(InsufficientStock):  # 20 free, 21 asked
+            ledger.move(session, qty=21, source=source, target=None, **common)
+        ledger.move(session, qty=4, source=source, target=None, release=4, **common)  # ship out
+        ledger.move(session, qty=5, source=None, target=source, **common)  # receive
+        ledger.move(session, qty=3, source=source, target=source, **common)  # in place
+        quant = ledger.quant_of(session, source, "VEG-CABBAGE", "LATE")
+        assert quant is not None
+        assert (quant.on_hand, quant.reserved) == (31, 6)
+        assert ledger.differences(session) == []

@@ -6,12 +6,14 @@ same id answers with the first result (``applied: false``) and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
 
-from baotong.api.deps import Context, DbSession, Paging, require, with_total
+from baotong.api.deps import Context, DbSession, Paging, Step, in_one_step, require, with_total
 from baotong.auth.permissions import Permission, Principal
 from baotong.core.exceptions import ValidationError
 from baotong.warehouse import inbound, outbound, photos, reports, service
@@ -43,6 +45,8 @@ from baotong.warehouse.schemas import (
 router = APIRouter(prefix="/warehouse", tags=["warehouse"])
 Reader = Annotated[Principal, Depends(require(Permission.WAREHOUSE_READ))]
 Operator = Annotated[Principal, Depends(require(Permission.WAREHOUSE_OPERATE))]
+Scanner = Annotated[Step, Depends(in_one_step(Permission.WAREHOUSE_OPERATE))]
+Scanned = tuple[Document, bool]
 Supervisor = Annotated[Principal, Depends(require(Permission.WAREHOUSE_SUPERVISE))]
 SiteAdmin = Annotated[Principal, Depends(require(Permission.WAREHOUSE_SITES))]
 SITE = "/sites/{warehouse_code}"
@@ -54,9 +58,16 @@ def _doc(session: DbSession, row: Document) -> DocumentRead:
     return service.read_document(session, row)
 
 
-def _scan(session: DbSession, done: tuple[Document, bool]) -> ScanResult:
-    document = service.read_document(session, done[0], with_lines=False)
-    return ScanResult(applied=done[1], document=document)
+async def _scan(step: Step, operation: Callable[[Session, Principal], Scanned]) -> ScanResult:
+    """A scan in one step (``api.deps.Step``): the operation, then its answer — whether it
+    was applied now, and its document without the lines."""
+
+    def work(session: Session, user: Principal) -> ScanResult:
+        doc, applied = operation(session, user)
+        document = service.read_document(session, doc, with_lines=False)
+        return ScanResult(applied=applied, document=document)
+
+    return await step(work)
 
 
 @router.get("/sites", response_model=list[WarehouseRead])
@@ -176,10 +187,10 @@ def expect(
 
 
 @router.post(SITE + "/receipts", response_model=ScanResult)
-def receive(warehouse_code: str, body: Receive, session: DbSession, user: Operator) -> ScanResult:
-    return _scan(
-        session,
-        inbound.receive(
+async def receive(warehouse_code: str, body: Receive, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: inbound.receive(
             session,
             user,
             warehouse_code,
@@ -261,10 +272,10 @@ def create_kit(
 
 
 @router.post(SITE + "/packs", response_model=ScanResult)
-def pack(warehouse_code: str, body: PackCreate, session: DbSession, user: Operator) -> ScanResult:
-    return _scan(
-        session,
-        outbound.pack(
+async def pack(warehouse_code: str, body: PackCreate, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: outbound.pack(
             session,
             user,
             warehouse_code,
@@ -295,12 +306,10 @@ def create_shipment(
 
 
 @router.post(SITE + "/dispatches", response_model=ScanResult)
-def dispatch(
-    warehouse_code: str, body: DispatchCreate, session: DbSession, user: Operator
-) -> ScanResult:
-    return _scan(
-        session,
-        outbound.dispatch(
+async def dispatch(warehouse_code: str, body: DispatchCreate, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: outbound.dispatch(
             session,
             user,
             warehouse_code,
@@ -339,10 +348,10 @@ def document_pdf(document_id: int, session: DbSession, user: Reader) -> Response
 
 
 @router.post(DOC + "/putaway", response_model=ScanResult)
-def put_away(document_id: int, body: PutAway, session: DbSession, user: Operator) -> ScanResult:
-    return _scan(
-        session,
-        inbound.put_away(
+async def put_away(document_id: int, body: PutAway, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: inbound.put_away(
             session,
             user,
             document_id,
@@ -354,10 +363,10 @@ def put_away(document_id: int, body: PutAway, session: DbSession, user: Operator
 
 
 @router.post(DOC + "/pick", response_model=ScanResult)
-def pick(document_id: int, body: Pick, session: DbSession, user: Operator) -> ScanResult:
-    return _scan(
-        session,
-        outbound.pick(
+async def pick(document_id: int, body: Pick, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: outbound.pick(
             session,
             user,
             document_id,
@@ -370,25 +379,32 @@ def pick(document_id: int, body: Pick, session: DbSession, user: Operator) -> Sc
 
 
 @router.post(DOC + "/assemble", response_model=ScanResult)
-def assemble(document_id: int, body: Assemble, session: DbSession, user: Operator) -> ScanResult:
-    return _scan(
-        session, outbound.assemble(session, user, document_id, kits=body.kits, scan_id=body.scan_id)
+async def assemble(document_id: int, body: Assemble, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: outbound.assemble(
+            session, user, document_id, kits=body.kits, scan_id=body.scan_id
+        ),
     )
 
 
 @router.post(DOC + "/load", response_model=ScanResult)
-def load(document_id: int, body: Load, session: DbSession, user: Operator) -> ScanResult:
-    return _scan(
-        session,
-        outbound.load(session, user, document_id, package_code=body.package, scan_id=body.scan_id),
+async def load(document_id: int, body: Load, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: outbound.load(
+            session, user, document_id, package_code=body.package, scan_id=body.scan_id
+        ),
     )
 
 
 @router.post(DOC + "/seal", response_model=ScanResult)
-def seal(document_id: int, body: Seal, session: DbSession, user: Operator) -> ScanResult:
-    return _scan(
-        session,
-        outbound.seal(session, user, document_id, seal_number=body.seal, scan_id=body.scan_id),
+async def seal(document_id: int, body: Seal, step: Scanner) -> ScanResult:
+    return await _scan(
+        step,
+        lambda session, user: outbound.seal(
+            session, user, document_id, seal_number=body.seal, scan_id=body.scan_id
+        ),
     )
 
 

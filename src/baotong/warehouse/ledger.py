@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Table, TextClause, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -128,6 +128,44 @@ _FIRST = select(SCANS.c.action, SCANS.c.warehouse_id, SCANS.c.result).where(
 _RESULT = update(SCANS).where(SCANS.c.scan_id == bindparam("b_scan"))
 
 
+def _move_at_once(take: bool, put: bool) -> TextClause:
+    """A move as one PostgreSQL statement: the source quant's guarded UPDATE, the target's
+    upsert and the ledger row as data-modifying CTEs. With a source, the upsert and the row
+    select from its UPDATE: when the guard refuses, the statement writes nothing and returns
+    no row."""
+    ctes, origin = [], ""
+    if take:
+        ctes.append(
+            "took AS (UPDATE wh_quants SET on_hand = on_hand - :qty,"
+            " reserved = reserved - :b_release"
+            " WHERE location_id = :from_location_id AND sku = :sku AND lot = :lot"
+            " AND on_hand - reserved >= :qty - :b_release AND reserved >= :b_release"
+            " AND on_hand >= :qty RETURNING id)"
+        )
+        origin = " FROM took"
+    if put:
+        ctes.append(
+            "put AS (INSERT INTO wh_quants (warehouse_id, location_id, sku, lot, on_hand,"
+            " reserved) SELECT :warehouse_id, :to_location_id, :sku, :lot, :qty, 0" + origin
+            + " ON CONFLICT (location_id, sku, lot)"
+            " DO UPDATE SET on_hand = wh_quants.on_hand + EXCLUDED.on_hand RETURNING id)"
+        )  # fmt: skip
+    sql = (
+        "WITH " + ", ".join(ctes) + " INSERT INTO wh_moves (warehouse_id, at, sku, lot, qty,"
+        " from_location_id, to_location_id, document_id, actor, scan_id)"
+        " SELECT :warehouse_id, :at, :sku, :lot, :qty, :from_location_id, :to_location_id,"
+        " :document_id, :actor, :scan_id" + origin + " RETURNING id"
+    )  # fmt: skip
+    types = {c.name: c.type for c in MOVES.c if c.name != "id"} | {"b_release": Integer()}
+    return text(sql).bindparams(
+        *(bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in sql)
+    )
+
+
+_MOVE_AT_ONCE = {(t, p): _move_at_once(t, p) for t in (True, False) for p in (True, False)
+                 if t or p}  # fmt: skip
+
+
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
@@ -198,7 +236,10 @@ def move(
     release: int = 0,
 ) -> None:
     """Move ``qty`` units from ``source`` to ``target`` (None: outside the warehouse) and
-    append the move to the ledger; ``release`` units come out of the source's reservation."""
+    append the move to the ledger; ``release`` units come out of the source's reservation.
+
+    On PostgreSQL the whole move is one statement (:data:`_MOVE_AT_ONCE`), on SQLite the
+    three of :func:`take`, :func:`put` and the append: the same guard, locks and rows."""
     if qty <= 0:
         raise ValidationError("must be > 0.", code="warehouse.bad_quantity", field="qty", value=qty)
     if source is None and target is None:
@@ -207,25 +248,31 @@ def move(
             code="warehouse.move_nowhere",
             field="location",
         )
+    row = {
+        "warehouse_id": warehouse_id,
+        "at": clock.now(),
+        "sku": sku,
+        "lot": lot,
+        "qty": qty,
+        "from_location_id": source.id if source else None,
+        "to_location_id": target.id if target else None,
+        "document_id": document_id,
+        "actor": actor,
+        "scan_id": scan_id,
+    }
+    in_place = source is not None and target is not None and source.id == target.id
+    if _dialect(session) == "postgresql" and not in_place:  # (a CTE updates a row once)
+        statement = _MOVE_AT_ONCE[(source is not None, target is not None)]
+        moved = session.execute(statement, {**row, "b_release": release}).first()
+        if moved is None:  # the source's guard refused: nothing was written
+            assert source is not None
+            _refuse(session, source, sku, lot, qty)
+        return
     if source is not None:
         take(session, source, sku, lot, qty, release=release)
     if target is not None:
         put(session, target, sku, lot, qty)
-    session.execute(
-        _APPEND,
-        {
-            "warehouse_id": warehouse_id,
-            "at": clock.now(),
-            "sku": sku,
-            "lot": lot,
-            "qty": qty,
-            "from_location_id": source.id if source else None,
-            "to_location_id": target.id if target else None,
-            "document_id": document_id,
-            "actor": actor,
-            "scan_id": scan_id,
-        },
-    )
+    session.execute(_APPEND, row)
 
 
 @dataclass(frozen=True, slots=True)

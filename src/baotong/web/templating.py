@@ -236,7 +236,7 @@ def page_require(permission: Permission) -> Check:
     """A page dependency: the logged-in user, if its role has ``permission`` (the API's
     rule and message); without a login the browser goes to the login page."""
 
-    def check(user: PageUser) -> Principal:
+    async def check(user: PageUser) -> Principal:  # no I/O: no thread hop
         return checked(user, permission)
 
     return declares(check, permission)
