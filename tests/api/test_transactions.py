@@ -13,12 +13,15 @@ import asyncio
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
+from tests.warehouse.conftest import CODE, SYSTEM, make_site
 
 from baotong.app import create_app
 from baotong.auth import service as auth_service
 from baotong.config import Settings
 from baotong.db.session import session_scope
 from baotong.network.entities import Network
+from baotong.warehouse import inbound, ledger, service
+from baotong.warehouse.schemas import ReceiveLine
 
 WRITERS = 60  # more than the request threads (40) and the connections (15)
 ZONES = ["Asia/Shanghai", "Asia/Urumqi", "Asia/Harbin", "Asia/Chongqing"]
@@ -51,3 +54,59 @@ def test_sixty_writers_of_one_row_at_once_all_finish(
             )
 
     assert asyncio.run(run()) == [200] * WRITERS
+
+
+def test_scans_in_one_step_and_writers_of_the_session_dependency_all_finish_together(
+    service_settings: Settings, seeded: sessionmaker[Session], network: Network
+) -> None:
+    """Sixty put-away scans (``api.deps.Step``: the whole transaction on one thread) of one
+    document's lines, each sent twice, among sixty writers of one row through the session
+    dependency: every request finishes, every scan is applied once, nothing is half-done."""
+    with session_scope(seeded) as session:
+        auth_service.create_user(session, username="busy", password="correct horse",
+                                 role="admin")  # fmt: skip
+        make_site(session)
+        lines = [ReceiveLine(sku="VEG-ONION", qty=2, lot=f"L{k:02d}") for k in range(WRITERS)]
+        receipt, _ = inbound.receive(session, SYSTEM, CODE, lines=lines)
+        putaway = service.get_document(session, SYSTEM, int(receipt.data["putaway_id"]))
+        line_ids = [line.id for line in service.lines_of(session, putaway)]
+    app = create_app(service_settings, network=lambda: network)
+
+    async def run() -> tuple[list[int], list[bool]]:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+        ):
+            body = {"username": "busy", "password": "correct horse"}
+            login = await c.post("/api/v1/auth/login", json=body)
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+            async def change(k: int) -> int:
+                reply = await c.put("/api/v1/auth/me/time-zone", headers=headers,
+                                    json={"time_zone": ZONES[k % len(ZONES)]})  # fmt: skip
+                return reply.status_code
+
+            async def scan(k: int) -> tuple[int, bool]:
+                reply = await c.post(
+                    f"/api/v1/warehouse/documents/{putaway.id}/putaway",
+                    headers=headers,
+                    json={"line_id": line_ids[k % WRITERS], "scan_id": f"scan-{k % WRITERS:04d}"},
+                )
+                return reply.status_code, reply.status_code == 200 and reply.json()["applied"]
+
+            done = await asyncio.wait_for(
+                asyncio.gather(
+                    *(scan(k) for k in range(2 * WRITERS)), *(change(k) for k in range(WRITERS))
+                ),
+                timeout=180,
+            )
+            scans, changes = done[: 2 * WRITERS], done[2 * WRITERS :]
+            return [*(s for s, _ in scans), *changes], [a for _, a in scans]
+
+    statuses, applied = asyncio.run(run())
+    assert statuses == [200] * (3 * WRITERS)
+    assert sum(applied) == WRITERS  # each scan id once; its second sending a repeat
+    with session_scope(seeded) as session:
+        doc = service.get_document(session, SYSTEM, putaway.id)
+        assert doc.status == "done"
+        assert ledger.differences(session) == []
