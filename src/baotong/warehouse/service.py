@@ -346,6 +346,9 @@ def _document_of(
             code="warehouse_document.not_found",
             id=document_id,
         )
+    # Held by the session: its identity map holds objects weakly, and a scan's answer
+    # (``read_document``) would load the warehouse again once the operation dropped it.
+    session.info.setdefault("warehouses", {})[row[0].id] = row[0]
     return row[0], row[1]
 
 
