@@ -94,6 +94,17 @@ def test_a_mainland_zone_is_shipped_the_other_way_from_a_backup_on_the_island() 
     assert {(a.ferry_from, a.ferry_to) for a in document.assignments} == {("新海港", "海安港")}
 
 
+def test_no_air_leg_runs_over_the_water_to_its_hub() -> None:
+    net = strait(airport=True)  # the one collection hub sits at ZJ, on the mainland
+    problem = build_problem(net, lockdown("450000"))
+    hk = [c.center_id for c in problem.candidates].index("HK")
+    assert problem.feeder[hk] == "NH"
+    assert problem.air is not None
+    assert problem.ferry is not None
+    assert not problem.air[:, hk].any()  # HK's mail would drive over the strait to the hub
+    assert problem.ferry[:, hk].all()  # it may take the ferry instead
+
+
 def test_the_optimiser_takes_the_ferry_where_it_is_cheaper_than_flying() -> None:
     net = strait(airport=True)
     cheap = plan(net, lockdown()).document()

@@ -221,7 +221,10 @@ def _beyond_reach(problem: Problem, z: int) -> str:
     if problem.landing and problem.landing[z] and problem.landing_hours is not None:
         reason += (f"; from the nearest airport ({problem.landing[z]}) the run takes "
                    f"{float(problem.landing_hours[z]):.1f} h")  # fmt: skip
-    port = boats.nearest_port(z) if boats is not None else None
+    # the ferry matters to a zone on an island, or one no candidate on its side could reach
+    port = None
+    if boats is not None and (boats.zone_island[:, z].any() or not np.isfinite(road).any()):
+        port = boats.nearest_port(z)
     if port is not None and boats is not None and not boats.enabled:
         reason += f"; the {port[0].name} ferry is off in this scenario"
     elif port is not None:

@@ -83,6 +83,20 @@ class FerryLegs:
         return ferry, (ferry.port_b if self.zone_island[f, z] else ferry.port_a), float(best[c])
 
 
+def sides(network: Network, codes: Sequence[str | None]) -> npt.NDArray[np.int64]:
+    """Per region code, the index (sorted by id) of the crossing whose island holds it; -1
+    off every island (or no code). Two places on different sides need a crossing between
+    them: no road run joins them."""
+    ferries = sorted(network.ferries.values(), key=lambda f: f.id)
+    out = np.full(len(codes), -1, dtype=np.int64)
+    for k, code in enumerate(codes):
+        for f, ferry in enumerate(ferries):
+            if code and any(network.contains(i, code) for i in ferry.island):
+                out[k] = f
+                break
+    return out
+
+
 def ferry_legs(
     network: Network,
     zone_codes: Sequence[str],

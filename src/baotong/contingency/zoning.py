@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from baotong.contingency.airlegs import AirLegs, air_legs
 from baotong.contingency.distances import extra_hours, gc_matrix
-from baotong.contingency.ferrylegs import FerryLegs, ferry_legs
+from baotong.contingency.ferrylegs import FerryLegs, ferry_legs, sides
 from baotong.contingency.origins import origin_side, trunk_centres
 from baotong.contingency.scenario import (
     AreaLevel,
@@ -348,13 +348,23 @@ def _air_legs(
     if not scenario.options.air_legs:
         return AirLegs.none(len(zones), len(candidates))
     closed = {c.center_id for c in scenario.closed_sites if c.status == SiteStatus.CLOSED.value}
-    return air_legs(
+    legs = air_legs(
         network, [z.location for z in zones], [c.location for c in candidates],
         scenario.options.max_road_hours,
         lambda hub: hub.center_id not in closed
         and network.centers[hub.center_id].status is not SiteStatus.CLOSED
         and not _locked(network, areas, hub.prefecture_code),
     )  # fmt: skip
+    if not network.ferries:
+        return legs
+    # no road leg crosses the water: the feeder hub on the backup's side, the airport on
+    # the zone's
+    hub = sides(network, [network.hubs[h].prefecture_code if h else None for h in legs.feeder])
+    port = sides(network, [network.airports[a].prefecture_code if a else None
+                           for a in legs.landing])  # fmt: skip
+    cand = sides(network, [network.centers[c.center_id].prefecture_code for c in candidates])
+    zone = sides(network, [z.region_code for z in zones])
+    return replace(legs, usable=legs.usable & (zone == port)[:, None] & (cand == hub)[None, :])
 
 
 def _ferry_legs(
