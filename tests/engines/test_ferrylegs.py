@@ -94,7 +94,7 @@ def test_a_mainland_zone_is_shipped_the_other_way_from_a_backup_on_the_island() 
     assert {(a.ferry_from, a.ferry_to) for a in document.assignments} == {("新海港", "海安港")}
 
 
-def test_no_air_leg_runs_over_the_water_to_its_hub() -> None:
+def test_no_air_leg_runs_over_the_water_to_its_hub_and_a_road_reach_needs_no_ferry() -> None:
     net = strait(airport=True)  # the one collection hub sits at ZJ, on the mainland
     problem = build_problem(net, lockdown("450000"))
     hk = [c.center_id for c in problem.candidates].index("HK")
@@ -102,7 +102,10 @@ def test_no_air_leg_runs_over_the_water_to_its_hub() -> None:
     assert problem.air is not None
     assert problem.ferry is not None
     assert not problem.air[:, hk].any()  # HK's mail would drive over the strait to the hub
-    assert problem.ferry[:, hk].all()  # it may take the ferry instead
+    # nor is it shipped over: ZJ reaches the zone by road, and a zone off the island is
+    # shipped to only when nothing reaches it by road (as with ZJ and GX locked, above)
+    assert not problem.ferry[:, hk].any()
+    assert problem.allowed[:, [c.center_id for c in problem.candidates].index("ZJ")].all()
 
 
 def test_the_optimiser_takes_the_ferry_where_it_is_cheaper_than_flying() -> None:

@@ -258,10 +258,13 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
     by_road = (hours <= opts.max_road_hours + 1e-9) & ~boats.across  # no road over water
     legs = _air_legs(network, scenario, areas, zones, candidates)
     # a zone with few backups in road reach is topped up with the quickest flown ones, and
-    # as many of the quickest shipped ones
+    # as many of the quickest shipped ones: on an island; off it, only when no backup
+    # reaches it by road (an island backup shipping to a mainland zone that road backups
+    # reach made Guangdong's model hit the time limit for nothing)
     room = np.maximum(0, AIR_CANDIDATES_PER_ZONE - by_road.sum(axis=1))
     air = _quickest(legs.usable & ~by_road, legs.hours, room)
-    ferry = _quickest(boats.usable & ~by_road, boats.hours, room)
+    ships = boats.zone_island.any(axis=0) | ~by_road.any(axis=1)
+    ferry = _quickest(boats.usable & ~by_road & ships[:, None], boats.hours, room)
     hours = np.where(air, legs.hours, hours)
     km = np.where(air, legs.road_km, km)
     extra = extra_hours(network, zones, candidates, hours)
