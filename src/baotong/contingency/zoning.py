@@ -259,8 +259,8 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
     legs = _air_legs(network, scenario, areas, zones, candidates)
     # a zone with few backups in road reach is topped up with the quickest flown ones, and
     # as many of the quickest shipped ones: on an island; off it, only when no backup
-    # reaches it by road (an island backup shipping to a mainland zone that road backups
-    # reach made Guangdong's model hit the time limit for nothing)
+    # reaches it by road (island backups offered beside road ones slowed Guangdong's model
+    # from 1.6 s to the 10 s limit for a plan at best 0.05 % cheaper)
     room = np.maximum(0, AIR_CANDIDATES_PER_ZONE - by_road.sum(axis=1))
     air = _quickest(legs.usable & ~by_road, legs.hours, room)
     ships = boats.zone_island.any(axis=0) | ~by_road.any(axis=1)
