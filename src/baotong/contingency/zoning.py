@@ -263,7 +263,7 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
     # from 1.6 s to the 10 s limit for a plan at best 0.05 % cheaper)
     room = np.maximum(0, AIR_CANDIDATES_PER_ZONE - by_road.sum(axis=1))
     air = _quickest(legs.usable & ~by_road, legs.hours, room)
-    ships = boats.zone_island.any(axis=0) | ~by_road.any(axis=1)
+    ships = np.asarray(boats.zone_island.any(axis=0) | ~by_road.any(axis=1), dtype=bool)
     ferry = _quickest(boats.usable & ~by_road & ships[:, None], boats.hours, room)
     hours = np.where(air, legs.hours, hours)
     km = np.where(air, legs.road_km, km)
