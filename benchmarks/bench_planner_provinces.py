@@ -1,7 +1,8 @@
 """Every province-wide lockdown of the reference network, one after another, as the sweep
 plans it (EMS × 0.8, supply × 1.5, 10 road hours, 10 s limit): wall time, zones flown to,
-and the zones left unserved with their reasons. Targets: no zone unserved, or a reason per
-zone a planner accepts; every province inside 1 s except the largest.
+zones shipped over a ferry crossing, and the zones left unserved with their reasons.
+Targets: no zone unserved, or a reason per zone a planner accepts; every province inside
+1 s except the largest.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ from baotong.network.reference import load_reference
 def main() -> None:
     network = load_reference()
     total, slow, unserved_provinces = 0.0, [], 0
-    print(f"{'province':<12}{'s':>7}{'zones':>7}{'flown':>7}{'unserved':>10}")
+    print(f"{'province':<12}{'s':>7}{'zones':>7}{'flown':>7}{'ferry':>7}{'unserved':>10}")
     for code in sweep_regions(network, "province"):
         t = time.perf_counter()
         document = plan(network, region_scenario(network, code)).document()
         seconds = time.perf_counter() - t
         total += seconds
         flown = sum(1 for a in document.assignments if a.airport)
+        shipped = sum(1 for a in document.assignments if a.ferry)
         zones = len(document.assignments) + len(document.unserved.zones)
         name = network.regions[code].name
-        print(f"{name:<10}{seconds:>7.2f}{zones:>7}{flown:>7}{len(document.unserved.zones):>10}")
+        print(f"{name:<10}{seconds:>7.2f}{zones:>7}{flown:>7}{shipped:>7}"
+              f"{len(document.unserved.zones):>10}")  # fmt: skip
         for zone in document.unserved.zones:
             print(f"    {zone.name}: {zone.reason}")
         unserved_provinces += bool(document.unserved.zones)

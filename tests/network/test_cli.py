@@ -66,8 +66,9 @@ def test_export_import_reset_cycle(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "export"
     result = runner.invoke(app, ["network", "export", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"Exported 9 files to {out}." in result.output
+    assert f"Exported 10 files to {out}." in result.output
     assert (out / "airports.csv").read_text(encoding="utf-8").count("\n") == 1 + 92
+    assert (out / "ferries.csv").read_text(encoding="utf-8").count("\n") == 1 + 1
     assert (out / "boundaries.geojson").is_file()
     (out / "params.csv").write_text(
         (out / "params.csv")

@@ -341,6 +341,57 @@ def _airport_bad_code(folder: Path) -> str:
             "code.")  # fmt: skip
 
 
+def write_ferries(folder: Path) -> None:
+    """A make-believe crossing: Luoyang (410300) as an island off Zhengzhou."""
+    header = ("id,name,port_a,prefecture_a,lon_a,lat_a,port_b,prefecture_b,lon_b,lat_b,island,"
+              "crossing_hours,handling_hours\n")  # fmt: skip
+    row = "HL,黄河轮渡,郑州港,410100,113.5,34.8,洛阳港,410300,112.6,34.7,410300,1.5,2.5\n"
+    (folder / "ferries.csv").write_text(header + row, encoding="utf-8")
+
+
+def test_ferries_are_read_installed_and_exported(
+    network_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
+    write_ferries(network_dir)
+    network, _ = read_network(network_dir)
+    ferry = network.ferries["HL"]
+    assert (ferry.port_a, ferry.port_b) == ("郑州港", "洛阳港")
+    assert (ferry.location_a, ferry.location_b) == ((113.5, 34.8), (112.6, 34.7))
+    assert ferry.island == ("410300",)
+    assert ferry.hours == 4.0
+    install_network(network_dir, settings)
+    assert load_active(settings).ferries == network.ferries
+    export_network(load_active(settings), tmp_path / "again")
+    back, _ = read_network(tmp_path / "again")
+    assert back.ferries == network.ferries
+
+
+def test_a_network_without_ferries_writes_no_ferries_file(
+    small_network: Network, tmp_path: Path
+) -> None:
+    export_network(small_network, tmp_path / "out")
+    assert not (tmp_path / "out" / "ferries.csv").exists()
+    assert read_network(tmp_path / "out")[0].ferries == {}
+
+
+def _ferry_port_off_the_island(folder: Path) -> str:
+    write_ferries(folder)
+    edit(folder, "ferries.csv", 2, "prefecture_b", "410100")
+    return "ferries.csv, row 2, field 'prefecture_b': port b must lie on the island."
+
+
+def _ferry_no_crossing_time(folder: Path) -> str:
+    write_ferries(folder)
+    edit(folder, "ferries.csv", 2, "crossing_hours", "0")
+    return "ferries.csv, row 2, field 'crossing_hours': \"crossing_hours\" must be > 0."
+
+
+def _ferry_unknown_island(folder: Path) -> str:
+    write_ferries(folder)
+    edit(folder, "ferries.csv", 2, "island", "410300;469000")
+    return "ferries.csv, row 2, field 'island': unknown region code '469000'."
+
+
 def _roster_bad_shift(folder: Path) -> str:
     write_layout(folder)
     edit(folder, "rosters.csv", 3, "shift", "noon")
@@ -355,6 +406,9 @@ BAD = [
     _roster_bad_shift,
     _airport_not_a_prefecture,
     _airport_bad_code,
+    _ferry_port_off_the_island,
+    _ferry_no_crossing_time,
+    _ferry_unknown_island,
     _gbk,
     _no_column,
     _unknown_county,

@@ -4,8 +4,13 @@ htmx fragments against full pages, downloads, and the manual-plan comparison."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from baotong.contingency import service as contingency_service
+from baotong.contingency.document import PlanDocument
+from baotong.contingency.models import PlanAssignment, PlanRun
+from baotong.db.session import session_scope
 from baotong.network.entities import Network
 
 from .conftest import computed_plan, csrf, log_in
@@ -131,3 +136,27 @@ def test_an_activation_conflict_is_explained_on_the_plan_page(
     )
     assert late.status_code == 422
     assert "effective_at" in late.text
+
+
+def test_the_zone_table_shows_how_a_zone_shipped_over_a_ferry_crossing_goes(
+    client: TestClient, seeded: sessionmaker[Session], network: Network
+) -> None:
+    plan_id = computed_plan(seeded, network, client)
+    with session_scope(seeded) as session:
+        run = session.get(PlanRun, plan_id)
+        assert run is not None
+        document = PlanDocument.model_validate(run.result)
+        first = document.assignments[0].model_copy(
+            update={"ferry": "QZS", "ferry_from": "徐闻海安港", "ferry_to": "海口新海港"}
+        )
+        document = document.model_copy(update={"assignments": [first]})
+        session.execute(delete(PlanAssignment).where(PlanAssignment.plan_id == plan_id))
+        contingency_service.store_result(session, run=run, result=document)
+    with session_scope(seeded) as session:
+        row = session.scalars(select(PlanAssignment).where(PlanAssignment.plan_id == plan_id)).one()
+        assert (row.ferry_from, row.ferry_to) == ("徐闻海安港", "海口新海港")
+    viewer = log_in(client, seeded, "viewer")
+    page = viewer.get(f"/plans/{plan_id}/zones", headers={"HX-Request": "true"})
+    assert 'data-testid="shipped"' in page.text
+    assert "⛴ 徐闻海安港 → 海口新海港" in page.text
+    assert "经轮渡过海" in page.text

@@ -87,6 +87,9 @@ class Assignment(_Part):
 
     ``airport``: the zone is flown to — from the hub ``via_hub`` nearest the backup to this
     airport, then by road; ``km`` is the two road legs and ``hours`` the whole chain.
+    ``ferry``: the zone is shipped to over that crossing — by road to the port
+    ``ferry_from`` on the backup's side, across to ``ferry_to``, then by road (``km`` and
+    ``hours`` likewise).
     """
 
     zone_id: str
@@ -107,6 +110,9 @@ class Assignment(_Part):
     extra_hours: float
     airport: str | None = None
     via_hub: str | None = None
+    ferry: str | None = None
+    ferry_from: str | None = None
+    ferry_to: str | None = None
     asked_depth: ZoneKind | None = None  # set when it got a coarser depth than asked
     depth_reason: str | None = None
 
@@ -187,7 +193,8 @@ class TrunkFlow(_Part):
 
 class ZoneRun(_Part):
     """A road run backup → zone into the controlled area (it needs a vehicle pass); for a
-    zone flown to, the run from the ``airport`` the mail lands at (km and hours its own)."""
+    zone flown to, the run from the ``airport`` the mail lands at; for one shipped to, the run
+    from the ferry ``port`` it arrives at (km and hours its own)."""
 
     backup_center_id: str
     zone_id: str
@@ -200,6 +207,7 @@ class ZoneRun(_Part):
     vehicles: int
     needs_pass: bool
     airport: str | None = None
+    port: str | None = None
 
 
 class Transport(_Part):

@@ -207,13 +207,28 @@ def _too_dear(problem: Problem, z: int, reach: list[int], opened: set[int]) -> s
 
 
 def _beyond_reach(problem: Problem, z: int) -> str:
-    """Why nothing reaches a zone: the nearest backup by road, the nearest airport's run."""
+    """Why nothing reaches a zone: the nearest backup by road (on its side of the water),
+    the nearest airport's run, the nearest ferry port's run."""
     reason = "no candidate centre within the road-time limit"
-    if problem.candidates:
-        reason += f"; the nearest is {float(problem.hours[z].min()):.1f} h away by road"
+    boats = problem.ferries
+    road = problem.hours[z]
+    if boats is not None and boats.across[z].any():
+        road = np.where(boats.across[z], np.inf, road)  # no road over the water
+    if problem.candidates and np.isfinite(road).any():
+        reason += f"; the nearest is {float(road.min()):.1f} h away by road"
+    elif problem.candidates:
+        reason += "; none is on its side of the water"
     if problem.landing and problem.landing[z] and problem.landing_hours is not None:
         reason += (f"; from the nearest airport ({problem.landing[z]}) the run takes "
                    f"{float(problem.landing_hours[z]):.1f} h")  # fmt: skip
+    # the ferry matters to a zone on an island, or one no candidate on its side could reach
+    port = None
+    if boats is not None and (boats.zone_island[:, z].any() or not np.isfinite(road).any()):
+        port = boats.nearest_port(z)
+    if port is not None and boats is not None and not boats.enabled:
+        reason += f"; the {port[0].name} ferry is off in this scenario"
+    elif port is not None:
+        reason += f"; from the nearest ferry port ({port[1]}) the run takes {port[2]:.1f} h"
     return reason
 
 

@@ -42,7 +42,8 @@ def body_from_form(form: FormData) -> dict[str, Any]:
         if form.get(f"class_{cls.value}"):
             classes[cls.value] = str(form.get(f"factor_{cls.value}", "")).strip() or 1.0
     options: dict[str, Any] = {"surge_shifts": bool(form.get("surge_shifts")),
-                               "air_legs": bool(form.get("air_legs"))}  # fmt: skip
+                               "air_legs": bool(form.get("air_legs")),
+                               "ferries": bool(form.get("ferries"))}  # fmt: skip
     for field in OPTION_FIELDS:
         value = str(form.get(field, "")).strip() or None
         if value is not None or field in NULLABLE:
@@ -155,6 +156,7 @@ def values_from_body(body: dict[str, Any]) -> dict[str, Any]:
             "time_limit_s": options.get("time_limit_s", 10.0),
             "surge_shifts": options.get("surge_shifts", True),
             "air_legs": options.get("air_legs", True),
+            "ferries": options.get("ferries", True),
             "min_automation": options.get("min_automation", "semi") or "",
         },
     }

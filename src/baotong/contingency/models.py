@@ -130,6 +130,9 @@ class PlanAssignment(Base):
     chutes: Mapped[int] = mapped_column(Integer, default=0)
     asked_depth: Mapped[str | None] = mapped_column(String(16))  # when coarser than asked
     airport: Mapped[str | None] = mapped_column(String(3))  # a flown zone's landing airport
+    # a zone shipped to over a ferry crossing: the port its mail leaves from and arrives at
+    ferry_from: Mapped[str | None] = mapped_column(String(64))
+    ferry_to: Mapped[str | None] = mapped_column(String(64))
 
 
 class PlanRelationChange(Base):

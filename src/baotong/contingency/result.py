@@ -100,7 +100,13 @@ class Plan:
         return {"asked_depth": zone.asked[0], "depth_reason": reason}
 
     def _air(self, z: int, c: int) -> dict[str, str | None]:
-        """The airport and hub of a zone flown to (nothing for a road pair)."""
+        """The airport and hub of a zone flown to, the crossing and ports of a zone shipped
+        to (nothing for a road pair)."""
+        boats = self.problem.ferries
+        if self.problem.by_ferry(z, c) and boats is not None:
+            route = boats.route(z, c)
+            if route is not None:
+                return {"ferry": route[0].id, "ferry_from": route[1], "ferry_to": route[2]}
         if not self.problem.by_air(z, c):
             return {}
         return {"airport": self.problem.landing[z], "via_hub": self.problem.feeder[c]}

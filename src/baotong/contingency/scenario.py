@@ -99,6 +99,8 @@ class CostWeights(_Strict):
     delay_item_hour: per item and extra hour against the baseline.
     unserved_item: per item of a zone no backup can take (a big penalty).
     air_item: per item flown to a zone no backup reaches by road (freight and handling).
+    ferry_item: per item shipped over a ferry crossing to a zone across it (a truck's
+        ticket shared over its load, and port handling); far below ``air_item``.
     new_relation: per new dispatch relation (a bag and a chute) a backup off the trunk
         network needs at an origin (see origins.py).
     transit_hop_item: per item the smaller origins send such a backup through its hub.
@@ -115,6 +117,7 @@ class CostWeights(_Strict):
     delay_item_hour: Number = Field(default=0.05, ge=0.0)
     unserved_item: Number = Field(default=50.0, gt=0.0)
     air_item: Number = Field(default=2.0, ge=0.0)
+    ferry_item: Number = Field(default=0.4, ge=0.0)
     new_relation: Number = Field(default=150.0, ge=0.0)
     transit_hop_item: Number = Field(default=0.3, ge=0.0)
     hand_sort_item: Number = Field(default=1.0, ge=0.0)
@@ -124,7 +127,9 @@ class Options(_Strict):
     """Planner options.
 
     max_road_hours: no zone is assigned to a backup farther by road (hours); with air_legs,
-        a zone beyond it may be flown to from the hub nearest a backup (see airlegs).
+        a zone beyond it may be flown to from the hub nearest a backup (see airlegs); with
+        ferries, a zone across a ferry crossing from a backup may be shipped to over it
+        (see ferrylegs; no road pair crosses the water, ferries on or off).
     radius_km: optional extra limit on road km from backup to zone.
     min_automation: the least automation a backup must have (None: any).
     surge_shifts: whether extra shifts may be added; max_surge_shifts caps them per backup.
@@ -141,6 +146,7 @@ class Options(_Strict):
 
     max_road_hours: Number = Field(default=10.0, gt=0.0)
     air_legs: bool = True
+    ferries: bool = True
     radius_km: Number | None = Field(default=None, gt=0.0)
     min_automation: Automation | None = Automation.SEMI
     surge_shifts: bool = True

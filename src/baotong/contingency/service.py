@@ -402,6 +402,8 @@ def store_result(session: Session, *, run: PlanRun, result: PlanDocument) -> Non
                 chutes=item.chutes,
                 asked_depth=item.asked_depth,
                 airport=item.airport,
+                ferry_from=item.ferry_from,
+                ferry_to=item.ferry_to,
             )
         )
     changes: list[tuple[str, str, SortPlanChange | TransitChange | LineChange]] = [

@@ -5,7 +5,7 @@ nearest each end) when the road distance reaches the network's air threshold, by
 otherwise; trucks are counted for the road leg into the backup. The share the national hub
 pre-sorted arrives as bags the backup only cross-docks. Each backup → zone run goes by
 road into a controlled area, so it needs a vehicle pass (通行证); a zone flown to is run
-from the airport its mail lands at.
+from the airport its mail lands at, a zone shipped to from the ferry port it arrives at.
 """
 
 from __future__ import annotations
@@ -103,15 +103,22 @@ def zone_runs(network: Network, problem: Problem, assign: Assignment) -> list[do
         landing = problem.landing_hours if problem.by_air(z, int(c)) else None
         flown = landing is not None
         hours = float(landing[z]) if landing is not None else float(problem.hours[z, c])
+        route = problem.ferries.route(z, int(c)) if problem.ferries is not None else None
+        shipped = route is not None and problem.by_ferry(z, int(c))
+        if shipped and problem.ferries is not None:
+            hours = float(problem.ferries.last_hours[z, c])
         rows.append(
             doc.ZoneRun(
                 backup_center_id=cand.center_id,
                 zone_id=zone.zone_id,
                 destination=zone.name,
                 area_code=problem.areas[zone.area].code,
-                km=round(hours * p.road_speed_kmh if flown else float(problem.km[z, c]), 1),
+                km=round(
+                    hours * p.road_speed_kmh if flown or shipped else float(problem.km[z, c]), 1
+                ),
                 hours=round(hours, 2),
                 airport=problem.landing[z] if flown else None,
+                port=route[2] if shipped and route is not None else None,
                 volume=round(zone.volume, 1),
                 vehicle="truck" if county else "van",
                 vehicles=math.ceil(zone.volume / cap - 1e-9) if zone.volume > 0 else 0,

@@ -26,6 +26,7 @@ from baotong.network.entities import (
     CenterRole,
     CollectionHub,
     DeliveryStation,
+    Ferry,
     LonLat,
     Network,
     NetworkParams,
@@ -292,6 +293,18 @@ def _airports(params: dict[str, Any], hubs: Mapping[str, CollectionHub]) -> dict
     return out
 
 
+def _ferries(params: dict[str, Any]) -> dict[str, Ferry]:
+    """The ferry crossings of params.toml."""
+    return {f["id"]: Ferry(id=f["id"], name=f["name"], port_a=f["port_a"],
+                           prefecture_a=f["prefecture_a"],
+                           location_a=(float(f["lon_a"]), float(f["lat_a"])), port_b=f["port_b"],
+                           prefecture_b=f["prefecture_b"],
+                           location_b=(float(f["lon_b"]), float(f["lat_b"])),
+                           island=tuple(f["island"]), crossing_hours=float(f["crossing_hours"]),
+                           handling_hours=float(f["handling_hours"]))
+            for f in params["ferries"]["crossings"]}  # fmt: skip
+
+
 def _hubs(centers: dict[str, ProcessingCenter], params: dict[str, Any]) -> dict[str, CollectionHub]:
     def main_center(prefecture: str) -> ProcessingCenter:
         found = [c for c in centers.values() if c.prefecture_code == prefecture]
@@ -392,6 +405,7 @@ def build_reference(
         params=NetworkParams(**net),
         name=params["name"],
         airports=_airports(params, hubs),
+        ferries=_ferries(params),
     )
     step("boundaries")
     return network, boundaries(src, params)

@@ -26,6 +26,7 @@ from baotong.network.entities import (
     CenterRole,
     CollectionHub,
     DeliveryStation,
+    Ferry,
     Network,
     NetworkParams,
     ProcessingCenter,
@@ -98,6 +99,11 @@ def to_document(network: Network) -> dict[str, Any]:
                                   for a in network.airports.values()],
                                  [f.name for f in fields(Airport)])}
            if network.airports else {}),
+        **({"ferries": _columns([{**asdict(f), "location_a": list(f.location_a),
+                                  "location_b": list(f.location_b), "island": list(f.island)}
+                                 for f in network.ferries.values()],
+                                [f.name for f in fields(Ferry)])}
+           if network.ferries else {}),
     }  # fmt: skip
 
 
@@ -152,6 +158,17 @@ def from_document(doc: Mapping[str, Any], od_flows: np.ndarray[Any, Any]) -> Net
             a["code"]: Airport(**{**a, "location": tuple(a["location"])})
             for a in (_rows(doc["airports"]) if "airports" in doc else [])
         },
+        ferries={
+            f["id"]: Ferry(
+                **{
+                    **f,
+                    "location_a": tuple(f["location_a"]),
+                    "location_b": tuple(f["location_b"]),
+                    "island": tuple(f["island"]),
+                }
+            )
+            for f in (_rows(doc["ferries"]) if "ferries" in doc else [])
+        },  # fmt: skip
     )
 
 

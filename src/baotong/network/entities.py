@@ -270,6 +270,50 @@ class Airport:
 
 
 @dataclass(frozen=True, slots=True)
+class Ferry:
+    """A ferry crossing (轮渡) that carries mail trucks over water, boats round the clock.
+
+    ``port_a`` lies on the near side (the mainland), ``port_b`` on the far side: the
+    regions of ``island`` (codes), which no road joins to the rest of the network — a road
+    run between them and anywhere else takes this crossing. A crossing takes
+    ``crossing_hours`` at sea plus ``handling_hours`` of loading, waiting and unloading at
+    both ends. In a lockdown the planner may run a backup's mail by road to the port on its
+    side, ship it across and run it from the other port into the zone (see ferrylegs).
+    """
+
+    id: str
+    name: str
+    port_a: str
+    prefecture_a: str
+    location_a: LonLat
+    port_b: str
+    prefecture_b: str
+    location_b: LonLat
+    island: tuple[str, ...]
+    crossing_hours: float
+    handling_hours: float
+
+    def __post_init__(self) -> None:
+        _require(bool(self.id.strip()), '"id" must not be empty.', "id", self.id)
+        for name in ("name", "port_a", "port_b"):
+            value = getattr(self, name)
+            _require(bool(value.strip()), f'"{name}" must not be empty.', name, value)
+        _check_lonlat(self.location_a, "location_a")
+        _check_lonlat(self.location_b, "location_b")
+        _require(bool(self.island), '"island" must name at least one region.', "island",
+                 self.island)  # fmt: skip
+        _require(self.crossing_hours > 0, '"crossing_hours" must be > 0.', "crossing_hours",
+                 self.crossing_hours)  # fmt: skip
+        _require(self.handling_hours >= 0, '"handling_hours" must be >= 0.', "handling_hours",
+                 self.handling_hours)  # fmt: skip
+
+    @property
+    def hours(self) -> float:
+        """Port to port: the crossing and the handling at both ends."""
+        return self.crossing_hours + self.handling_hours
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryStation:
     """A pickup-and-delivery station (揽投部) under a county-level unit.
 
@@ -445,6 +489,8 @@ class Network:
     rosters: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     # Airports that take mail flights, by IATA code (none: mail moves by road only).
     airports: Mapping[str, Airport] = field(default_factory=dict)
+    # Ferry crossings by id (none: every region is joined by road).
+    ferries: Mapping[str, Ferry] = field(default_factory=dict)
     # The folder whose boundaries.json.gz outlines this network's regions for maps (None:
     # the bundled reference's). Not part of the network's content: equality ignores it.
     boundaries_dir: Path | None = field(default=None, compare=False)
@@ -618,5 +664,6 @@ class Network:
             "centers": len(self.centers),
             "hubs": len(self.hubs),
             "airports": len(self.airports),
+            "ferries": len(self.ferries),
             "stations": len(self.stations),
         }

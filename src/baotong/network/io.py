@@ -29,6 +29,7 @@ from baotong.network.entities import (
     CenterRole,
     CollectionHub,
     DeliveryStation,
+    Ferry,
     Network,
     NetworkParams,
     ProcessingCenter,
@@ -314,6 +315,53 @@ def _airports(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, Airpo
     return out
 
 
+def _ferries(rd: TableReader, regions: Mapping[str, Region]) -> dict[str, Ferry]:
+    """Ferry crossings (optional): two ports, the island beyond port b, the hours."""
+    f = "ferries.csv"
+    rows = rd.table(f, optional=True)
+    rd.unique(f, "id", rows)
+    out: dict[str, Ferry] = {}
+
+    def inside(code: str, island: tuple[str, ...]) -> bool:
+        here: str | None = code
+        while here is not None:
+            if here in island:
+                return True
+            here = regions[here].parent_code if here in regions else None
+        return False
+
+    for n, r in rows:
+        values: dict[str, Any] = {k: r[k] for k in ("id", "name", "port_a", "port_b")}
+        island = tuple(x.strip() for x in r["island"].split(";") if x.strip())
+        values["island"] = island
+        for code in island:
+            if code not in regions:
+                rd.fail(f, n, "island", f"unknown region code {excerpt(code, 40)}.")
+                values["island"] = None
+        for side in ("a", "b"):
+            key = f"prefecture_{side}"
+            prefecture = regions.get(r[key])
+            values[key] = prefecture.code if prefecture is not None else None
+            if prefecture is None or prefecture.level is not RegionLevel.PREFECTURE:
+                rd.fail(f, n, key, f"{excerpt(r[key], 40)} is not a prefecture of regions.csv.")
+                values[key] = None
+            lon, lat = rd.number(f, n, r, f"lon_{side}"), rd.number(f, n, r, f"lat_{side}")
+            values[f"location_{side}"] = None if lon is None or lat is None else (lon, lat)
+        if values["island"] and values["prefecture_a"] and values["prefecture_b"]:
+            if inside(values["prefecture_a"], island):
+                rd.fail(f, n, "prefecture_a", "port a must lie off the island (port b is on it).")
+                values["prefecture_a"] = None
+            if not inside(values["prefecture_b"], island):
+                rd.fail(f, n, "prefecture_b", "port b must lie on the island.")
+                values["prefecture_b"] = None
+        for key in ("crossing_hours", "handling_hours"):
+            values[key] = rd.number(f, n, r, key)
+        made = rd.build(f, n, Ferry, values)
+        if made is not None and made.id not in out:
+            out[made.id] = made
+    return out
+
+
 def _params(rd: TableReader) -> tuple[str, NetworkParams]:
     f = "params.csv"
     name, numbers = "network", {}
@@ -395,6 +443,7 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     sorters = _sorters(rd, centers)
     rosters = _rosters(rd)
     airports = _airports(rd, regions)
+    ferries = _ferries(rd, regions)
     if not rd.errors:  # a centre row refused above would make a second, derived complaint
         _provincial_hubs(rd, regions, centers)
     if rd.errors:
@@ -402,7 +451,7 @@ def read_network(folder: Path) -> tuple[Network, dict[str, dict[str, Any]]]:
     network = Network(regions=regions, centers=centers, hubs=hubs, stations=stations,
                       sort_plan=plan, od_prefectures=prefectures, od_flows=flows,
                       params=params, name=name, sorters=sorters, rosters=rosters,
-                      airports=airports)  # fmt: skip
+                      airports=airports, ferries=ferries)  # fmt: skip
     return network, boundaries
 
 

@@ -67,9 +67,25 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sorters.csv": ("center_id", "chute", "dock", "capacity", "in_use"),
     "rosters.csv": ("center_id", "shift", "staff"),
     "airports.csv": ("code", "name", "prefecture_code", "lon", "lat"),
+    "ferries.csv": (
+        "id",
+        "name",
+        "port_a",
+        "prefecture_a",
+        "lon_a",
+        "lat_a",
+        "port_b",
+        "prefecture_b",
+        "lon_b",
+        "lat_b",
+        "island",
+        "crossing_hours",
+        "handling_hours",
+    ),  # fmt: skip
 }
-# A folder without them uses the documented defaults (no airports: road only).
-OPTIONAL = ("sorters.csv", "rosters.csv", "airports.csv")
+# A folder without them uses the documented defaults (no airports: road only; no ferries:
+# every region is joined by road).
+OPTIONAL = ("sorters.csv", "rosters.csv", "airports.csv", "ferries.csv")
 PARAM_NAMES = ("name", *(f.name for f in fields(NetworkParams)))
 BOUNDARIES = "boundaries.geojson"
 
@@ -123,6 +139,10 @@ def write_tables(
         "sorters.csv": layouts, "rosters.csv": rosters,
         "airports.csv": [(a.code, a.name, a.prefecture_code, a.location[0], a.location[1])
                          for a in network.airports.values()],
+        "ferries.csv": [(f.id, f.name, f.port_a, f.prefecture_a, *f.location_a, f.port_b,
+                         f.prefecture_b, *f.location_b, ";".join(f.island),
+                         float(f.crossing_hours), float(f.handling_hours))
+                        for f in network.ferries.values()],
     }  # fmt: skip
     written = []
     for name, rows in tables.items():
