@@ -555,8 +555,8 @@ def put_away(
             actor=principal.username,
             scan_id=scan_id,
         )
-        scanned.done(session, line.qty, target if target is not scanned.target else None)
-        service.progress(session, warehouse, doc, principal.username, line.id)
+        moved_to = target if target is not scanned.target else None
+        scanned.finish(session, warehouse, doc, principal.username, line.qty, moved_to)
         return {"document_id": doc.id}
 
     return service.scanned(session, warehouse, principal, scan_id, "putaway", apply, doc)

@@ -134,9 +134,7 @@ def pick(
             scan_id=scan_id,
             release=count,
         )
-        scanned.done(session, line.qty_done + count)
-        still_open = line.qty_done < line.qty
-        service.progress(session, warehouse, doc, principal.username, line.id, line_open=still_open)
+        scanned.finish(session, warehouse, doc, principal.username, line.qty_done + count)
         return {"document_id": doc.id}
 
     return service.scanned(session, warehouse, principal, scan_id, "pick", apply, doc)

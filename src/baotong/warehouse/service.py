@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, func, select, update
+from sqlalchemy import Integer, Select, Table, and_, bindparam, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -328,6 +328,16 @@ _OPEN_ELSEWHERE = (
     .limit(1)
     .with_for_update(read=True, key_share=True, skip_locked=True)
 )
+# PostgreSQL: a line done, and another open line of its document that no scan holds
+# (``_OPEN_ELSEWHERE``), in one statement; the bin the line went to kept when not rescanned.
+_DONE_AND_OPEN_ELSEWHERE = text(
+    "WITH done AS (UPDATE wh_document_lines SET qty_done = :qty_done,"
+    " to_location_id = COALESCE(:to_location_id, to_location_id)"
+    " WHERE id = :b_line RETURNING id)"
+    " SELECT id FROM wh_document_lines WHERE document_id = :b_document AND qty_done < qty"
+    " AND id <> :b_line LIMIT 1 FOR KEY SHARE SKIP LOCKED"
+).bindparams(*(bindparam(name, type_=Integer()) for name in
+               ("qty_done", "to_location_id", "b_line", "b_document")))  # fmt: skip
 _FRESH = {"populate_existing": True}
 
 
@@ -502,6 +512,37 @@ class ScannedLine:
         session.execute(_LINE_DONE, {"b_line": self.line.id, **values})
         for key, value in values.items():
             set_committed_value(self.line, key, value)
+
+    def finish(
+        self,
+        session: Session,
+        warehouse: Warehouse,
+        doc: Document,
+        actor: str,
+        qty_done: int,
+        target: Location | None = None,
+    ) -> None:
+        """Record the line's progress (:meth:`done`), then the document's (:func:`progress`).
+
+        On PostgreSQL, when the line is now done and its document stays in progress, the
+        line's UPDATE and the look for another open line go in one statement: most scans of
+        a document are these."""
+        line_open = qty_done < self.line.qty
+        closing = not line_open and doc.status is DocumentStatus.IN_PROGRESS
+        if not closing or session.get_bind().dialect.name != "postgresql":
+            self.done(session, qty_done, target)
+            progress(session, warehouse, doc, actor, self.line.id, line_open=line_open)
+            return
+        values = {"qty_done": qty_done, "to_location_id": target.id if target else None}
+        other = session.execute(
+            _DONE_AND_OPEN_ELSEWHERE,
+            {"b_line": self.line.id, "b_document": doc.id, **values},
+        ).first()
+        set_committed_value(self.line, "qty_done", qty_done)
+        if target is not None:
+            set_committed_value(self.line, "to_location_id", target.id)
+        if other is None:  # perhaps the last open line: decide under the document's lock
+            progress(session, warehouse, doc, actor)
 
 
 def line_of(session: Session, doc: Document, line_id: int) -> ScannedLine:
