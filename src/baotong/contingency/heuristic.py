@@ -414,18 +414,24 @@ def _openings(state: _State, deadline: float | None) -> bool:
     in its reach come most gain first as long as it has room, the cheapest prefix is kept,
     and the whole step only if the plan gets cheaper."""
     p, improved = state.p, False
-    now = _zone_costs(state)
+    now, elsewhere = _zone_costs(state), _cheapest_elsewhere(state)
+    served = state.assign >= 0
     for c in np.nonzero(state.count == 0)[0].tolist():
         if _late(deadline):
             break
         before = state.total()
-        reach = np.nonzero(p.allowed[:, c])[0]
-        if before is None or not reach.size or state._capped(c):
+        if before is None or not p.allowed[:, c].any() or state._capped(c):
             continue
-        gain = now[reach] - (p.cost[reach, c] + state.hand[reach, 0])
-        # at most: every gain, and the site costs of the backups it could empty
-        losers = np.unique(state.assign[reach[gain > 0]])
-        most = gain[gain > 0].sum() + state.site[losers[losers >= 0]].sum()
+        there = np.where(p.allowed[:, c], p.cost[:, c] + state.hand_min, np.inf)
+        gain = np.where(p.allowed[:, c], now - (p.cost[:, c] + state.hand[:, 0]), 0.0)
+        # at most: every gain, and the site cost of each backup it draws zones from, less
+        # its opening (it stays open) or what its other zones cost elsewhere (it closes)
+        stay = np.maximum(np.minimum(there, elsewhere) - now, 0.0)
+        stay[gain > 0] = 0.0
+        losers = np.unique(state.assign[(gain > 0) & served])
+        kept = np.bincount(state.assign[served], stay[served], minlength=len(p.candidates))
+        kept = np.minimum(kept, state.opening)
+        most = gain[gain > 0].sum() + np.maximum(state.site[losers] - kept[losers], 0.0).sum()
         if most <= p.candidates[c].opening_cost + _EPS:
             continue
         saved, saved_levels = state.assign.copy(), state.levels.copy()
@@ -433,10 +439,23 @@ def _openings(state: _State, deadline: float | None) -> bool:
         after = state.total()
         if after is not None and after < before - _EPS:
             improved = True
-            now = _zone_costs(state)
+            now, elsewhere = _zone_costs(state), _cheapest_elsewhere(state)
+            served = state.assign >= 0
         else:
             _restore(state, saved, saved_levels)
     return improved
+
+
+def _cheapest_elsewhere(state: _State) -> npt.NDArray[np.float64]:
+    """Each zone's cost at the cheapest open backup other than its own (depth by hand at
+    the least; inf when there is none)."""
+    p = state.p
+    opened = p.allowed & (state.count > 0)[None, :]
+    z = np.nonzero(state.assign >= 0)[0]
+    opened[z, state.assign[z]] = False
+    out: npt.NDArray[np.float64] = np.where(opened, p.cost, np.inf).min(axis=1, initial=np.inf)
+    out += state.hand_min
+    return out
 
 
 def _exchanges(state: _State, deadline: float | None) -> bool:
