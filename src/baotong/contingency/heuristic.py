@@ -3,9 +3,12 @@
 The greedy plan takes the most constrained zones first and gives each to the backup with the
 smallest marginal cost (assignment + opening + extra surge shifts) that still has room; local
 search then moves single zones, swaps pairs, ejects a zone to make room for an unserved one
-and tries closing each backup, until nothing improves or its deadline passes. Every move is
-priced incrementally: the state keeps each backup's load, chutes and site cost and the
-running total, so a move costs O(1), never a re-sum of the objective.
+and tries closing each backup; when none of these pays it opens a closed candidate with the
+zones that gain from it (closing the backups it empties where that pays) or puts one in a
+backup's place, until nothing improves or its deadline passes. Every move is priced
+incrementally: the state keeps each backup's load, chutes and site cost and the running
+total, so a move costs O(1), never a re-sum of the objective; single moves and closings
+skip, on a bound computed in numpy, the backups that cannot pay.
 A zone with coarser sort depths (``Zone.coarser``) goes to each backup at the finest depth
 that fits the chutes it has left; a full backup's zones are coarsened to make room for an
 unserved zone, and put back to finer depths when chutes free up — the same alternatives
@@ -42,6 +45,8 @@ class _State:
         self.levels = np.zeros(len(assign), dtype=np.int64) if levels is None else levels
         self.depth_chutes = problem.depth_chutes
         self.hand = problem.hand_cost
+        self.opening = np.array([c.opening_cost for c in problem.candidates], dtype=float)
+        self.hand_min = np.where(self.depth_chutes >= 0, self.hand, np.inf).min(axis=1)
         nc = len(problem.candidates)
         self.load = np.zeros(nc)
         self.chutes = np.zeros(nc, dtype=np.int64)
@@ -91,6 +96,13 @@ class _State:
             return float(self.p.unserved_cost[z])
         return float(self.p.cost[z, c] + self.hand[z, level])
 
+    def cost_at(
+        self, z: npt.NDArray[np.int64], c: npt.NDArray[np.int64], level: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]:
+        """``zone_cost`` of many served zones at once (every ``c`` ≥ 0)."""
+        out: npt.NDArray[np.float64] = self.p.cost[z, c] + self.hand[z, level]
+        return out
+
     def fit_level(self, z: int, c: int) -> int | None:
         """The finest depth level of zone ``z`` whose chutes fit at ``c`` (None: none fits)."""
         room = self.free[c] - self.chutes[c] + (self.zchutes[z] if self.assign[z] == c else 0)
@@ -102,6 +114,15 @@ class _State:
     def total(self) -> float | None:
         """The plan's objective (CNY/day), None while a backup is over its capacity."""
         return None if self.over else self.zone_total + self.site_total
+
+    def over_caps(self) -> bool:
+        """More backups open than max_backups, or relays than the origins' chutes take."""
+        p, open_ = self.p, np.nonzero(self.count)[0]
+        if p.max_backups is not None and len(open_) > p.max_backups:
+            return True
+        if p.relay_limit is None:
+            return False
+        return sum(1 for k in open_ if not p.candidates[int(k)].on_trunk) > p.relay_limit
 
     def open_count(self) -> int:
         return int(np.count_nonzero(self.count))
@@ -212,6 +233,8 @@ def local_search(
             if _late(deadline):
                 return state.assign, state.levels
             improved |= step(state, deadline)
+        if not improved and not _late(deadline):  # the dearest steps, once the others fail
+            improved = _openings(state, deadline) or _exchanges(state, deadline)
         if not improved or _late(deadline):
             break
     return state.assign, state.levels
@@ -223,7 +246,7 @@ def _single_moves(state: _State, deadline: float | None) -> bool:
         if z % 64 == 0 and _late(deadline):
             break
         best, best_c = -_EPS, None
-        for c in (-1, *np.nonzero(p.allowed[z])[0].tolist()):
+        for c in (-1, *_worth_moving(state, z).tolist()):
             d = state.move_delta(z, c)
             if d is not None and d < best:
                 best, best_c = d, c
@@ -231,6 +254,22 @@ def _single_moves(state: _State, deadline: float | None) -> bool:
             state.move(z, best_c)
             improved = True
     return improved
+
+
+def _worth_moving(state: _State, z: int) -> npt.NDArray[np.int64]:
+    """The backups a move of zone ``z`` to might pay for: its cost there at the cheapest
+    depth, plus the opening of a closed one, less what it costs now and the most its
+    backup could save without it (its surge shifts, or all of it for its last zone)."""
+    cur = int(state.assign[z])
+    freed = 0.0
+    if cur >= 0:
+        freed = float(state.site[cur])
+        if state.count[cur] > 1:
+            freed -= state.opening[cur]
+    now = state.zone_cost(z, cur, int(state.levels[z]))
+    least = state.p.cost[z] + state.hand_min[z] + np.where(state.count == 0, state.opening, 0.0)
+    out: npt.NDArray[np.int64] = np.nonzero(state.p.allowed[z] & (least < now + freed - _EPS))[0]
+    return out
 
 
 def _swaps(state: _State, deadline: float | None) -> bool:
@@ -368,29 +407,185 @@ def _coarsenings(state: _State, deadline: float | None) -> bool:
     return improved
 
 
+def _openings(state: _State, deadline: float | None) -> bool:
+    """Open a closed candidate, bring it the zones that gain most from it and close the
+    backups it drew zones from where that pays: an opening pays only for several zones at
+    once, often only with another backup closed, which single moves never see. The zones
+    in its reach come most gain first as long as it has room, the cheapest prefix is kept,
+    and the whole step only if the plan gets cheaper."""
+    p, improved = state.p, False
+    now, elsewhere = _zone_costs(state), _cheapest_elsewhere(state)
+    served = state.assign >= 0
+    for c in np.nonzero(state.count == 0)[0].tolist():
+        if _late(deadline):
+            break
+        before = state.total()
+        if before is None or not p.allowed[:, c].any() or state._capped(c):
+            continue
+        there = np.where(p.allowed[:, c], p.cost[:, c] + state.hand_min, np.inf)
+        gain = np.where(p.allowed[:, c], now - (p.cost[:, c] + state.hand[:, 0]), 0.0)
+        # at most: every gain, and the site cost of each backup it draws zones from, less
+        # its opening (it stays open) or what its other zones cost elsewhere (it closes)
+        stay = np.maximum(np.minimum(there, elsewhere) - now, 0.0)
+        stay[gain > 0] = 0.0
+        losers = np.unique(state.assign[(gain > 0) & served])
+        kept = np.bincount(state.assign[served], stay[served], minlength=len(p.candidates))
+        kept = np.minimum(kept, state.opening)
+        most = gain[gain > 0].sum() + np.maximum(state.site[losers] - kept[losers], 0.0).sum()
+        if most <= p.candidates[c].opening_cost + _EPS:
+            continue
+        saved, saved_levels = state.assign.copy(), state.levels.copy()
+        _fill(state, c, now)
+        after = state.total()
+        if after is not None and after < before - _EPS:
+            improved = True
+            now, elsewhere = _zone_costs(state), _cheapest_elsewhere(state)
+            served = state.assign >= 0
+        else:
+            _restore(state, saved, saved_levels)
+    return improved
+
+
+def _cheapest_elsewhere(state: _State) -> npt.NDArray[np.float64]:
+    """Each zone's cost at the cheapest open backup other than its own (depth by hand at
+    the least; inf when there is none)."""
+    p = state.p
+    opened = p.allowed & (state.count > 0)[None, :]
+    z = np.nonzero(state.assign >= 0)[0]
+    opened[z, state.assign[z]] = False
+    out: npt.NDArray[np.float64] = np.where(opened, p.cost, np.inf).min(axis=1, initial=np.inf)
+    out += state.hand_min
+    return out
+
+
+def _exchanges(state: _State, deadline: float | None) -> bool:
+    """Close a backup and open a closed candidate in its place: the backup's zones go to
+    the candidate where it reaches them and has room, else to their cheapest other open
+    backup, and the candidate then draws zones from the others as an opening does. Tried
+    with the three candidates that reach most of the backup's zones, cheapest first."""
+    p, improved = state.p, False
+    for k in np.nonzero(state.count > 0)[0].tolist():
+        members = np.nonzero(state.assign == k)[0]
+        if not members.size:
+            continue
+        reach = p.allowed[members] & (state.count == 0)[None, :]
+        share = reach.sum(axis=0)
+        cost = np.where(reach, p.cost[members], 0.0).sum(axis=0) / np.maximum(share, 1)
+        closed = np.nonzero(share * 2 >= members.size)[0]
+        closed = closed[np.lexsort((cost[closed], -share[closed]))[:3]]
+        for c in closed.tolist():
+            before = state.total()
+            if before is None or _late(deadline):
+                return improved
+            saved, saved_levels = state.assign.copy(), state.levels.copy()
+            if _empty_into(state, k, c, members) and not state.over_caps():
+                _fill(state, c, _zone_costs(state))
+                after = state.total()
+                if after is not None and after < before - _EPS:
+                    improved = True
+                    break
+            _restore(state, saved, saved_levels)
+    return improved
+
+
+def _empty_into(state: _State, k: int, c: int, members: npt.NDArray[np.int64]) -> bool:
+    """Move backup ``k``'s zones to ``c`` where it reaches them and has room, else to their
+    cheapest other open backup; False when a zone has nowhere to go."""
+    p = state.p
+    for z in members[np.argsort(p.cost[members, c])].tolist():
+        lv = state.target(z, c) if p.allowed[z, c] else None
+        load = state.load[c] + state.zload[z]
+        if lv is not None and state.site_cost(c, load, int(state.count[c]) + 1) is not None:
+            state.move(z, c, lv)
+            continue
+        moves = [
+            (d, m)
+            for m in np.nonzero(p.allowed[z] & (state.count > 0))[0].tolist()
+            if m not in (k, c) and (d := state.move_delta(z, m)) is not None
+        ]
+        if not moves:
+            return False
+        state.move(z, min(moves)[1])
+    return True
+
+
+def _fill(state: _State, c: int, now: npt.NDArray[np.float64]) -> None:
+    """Bring open candidate ``c`` (or one about to open) the zones that gain from it, most
+    gain first while it has room, keep the cheapest prefix, then close the backups the
+    kept zones came from where that pays."""
+    p = state.p
+    reach = np.nonzero(p.allowed[:, c] & (state.assign != c))[0]
+    gain = now[reach] - (p.cost[reach, c] + state.hand[reach, 0])
+    order = np.argsort(-gain)
+    order = reach[order[gain[order] > 0]]
+    saved, saved_levels = state.assign.copy(), state.levels.copy()
+    best, best_k = state.total() if state.count[c] else None, 0
+    moved: list[int] = []
+    for z in order.tolist():
+        lv = state.target(z, c)
+        if lv is None or not state.fits(z, c, lv):
+            continue
+        if state.site_cost(c, state.load[c] + state.zload[z], int(state.count[c]) + 1) is None:
+            continue
+        state.move(z, c, lv)
+        moved.append(z)
+        total = state.total()
+        if total is not None and (best is None or total < best):
+            best, best_k = total, len(moved)
+    for z in moved[best_k:]:
+        state.move(z, int(saved[z]), int(saved_levels[z]))
+    for k in sorted({int(saved[z]) for z in moved[:best_k]} - {-1}):
+        if state.count[k] > 0:
+            _close(state, k)
+
+
+def _zone_costs(state: _State) -> npt.NDArray[np.float64]:
+    """Each zone's cost where it is now (its backup at its depth, or unserved)."""
+    out: npt.NDArray[np.float64] = state.p.unserved_cost.astype(float)
+    z = np.nonzero(state.assign >= 0)[0]
+    out[z] = state.cost_at(z, state.assign[z], state.levels[z])
+    return out
+
+
+def _close(state: _State, c: int) -> bool:
+    """Close backup ``c``, each of its zones to its cheapest other open backup, if that
+    pays (else the plan is left as it was)."""
+    others = state.count > 0
+    others[c] = False
+    members = np.nonzero(state.assign == c)[0]
+    # at best each zone goes to its cheapest other open backup with room to spare
+    reach = state.p.allowed[members] & others
+    if not reach.any(axis=1).all():
+        return False
+    cheapest = np.where(reach, state.p.cost[members], np.inf).min(axis=1) + state.hand_min[members]
+    now = state.cost_at(members, state.assign[members], state.levels[members])
+    if float((cheapest - now).sum()) >= float(state.site[c]) - _EPS:
+        return False
+    before = state.total()
+    saved, saved_levels = state.assign.copy(), state.levels.copy()
+    for z in members.tolist():
+        moves = [
+            (d, m)
+            for m in np.nonzero(state.p.allowed[z] & others)[0].tolist()
+            if (d := state.move_delta(z, m)) is not None
+        ]
+        if not moves:
+            _restore(state, saved, saved_levels)
+            return False
+        state.move(z, min(moves)[1])
+    after = state.total()
+    if after is None or before is None or after > before - _EPS:
+        _restore(state, saved, saved_levels)
+        return False
+    return True
+
+
 def _closings(state: _State, deadline: float | None) -> bool:
     improved = False
     for c in np.nonzero(state.count > 0)[0].tolist():
         if _late(deadline):
             break
-        before = state.total()
-        saved, saved_levels = state.assign.copy(), state.levels.copy()
-        ok = True
-        for z in np.nonzero(state.assign == c)[0].tolist():
-            moves = [
-                (d, m)
-                for m in np.nonzero(state.p.allowed[z])[0].tolist()
-                if m != c and state.count[m] > 0 and (d := state.move_delta(z, m)) is not None
-            ]
-            if not moves:
-                ok = False
-                break
-            state.move(z, min(moves)[1])
-        after = state.total() if ok else None
-        if after is None or before is None or after > before - _EPS:
-            _restore(state, saved, saved_levels)
-        else:
-            improved = True
+        improved |= _close(state, c)
     return improved
 
 
