@@ -10,8 +10,11 @@ held them waited for a thread to run their endpoint or commit.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 from tests.warehouse.conftest import CODE, SYSTEM, make_site
 
@@ -27,6 +30,25 @@ WRITERS = 60  # more than the request threads (40) and the connections (15)
 ZONES = ["Asia/Shanghai", "Asia/Urumqi", "Asia/Harbin", "Asia/Chongqing"]
 
 
+@asynccontextmanager
+async def _logged_in(app: FastAPI) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
+    """The started service's client, and the headers of user "busy" logged in."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+    ):
+        body = {"username": "busy", "password": "correct horse"}
+        login = await c.post("/api/v1/auth/login", json=body)
+        yield c, {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+async def _change_time_zone(c: httpx.AsyncClient, headers: dict[str, str], k: int) -> int:
+    """One writer of the user's row (through the session dependency)."""
+    reply = await c.put("/api/v1/auth/me/time-zone", headers=headers,
+                        json={"time_zone": ZONES[k % len(ZONES)]})  # fmt: skip
+    return reply.status_code
+
+
 def test_sixty_writers_of_one_row_at_once_all_finish(
     service_settings: Settings, seeded: sessionmaker[Session], network: Network
 ) -> None:
@@ -36,18 +58,10 @@ def test_sixty_writers_of_one_row_at_once_all_finish(
     app = create_app(service_settings, network=lambda: network)
 
     async def run() -> list[int]:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
-        ):
-            body = {"username": "busy", "password": "correct horse"}
-            login = await c.post("/api/v1/auth/login", json=body)
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        async with _logged_in(app) as (c, headers):
 
             async def change(k: int) -> int:
-                reply = await c.put("/api/v1/auth/me/time-zone", headers=headers,
-                                    json={"time_zone": ZONES[k % len(ZONES)]})  # fmt: skip
-                return reply.status_code
+                return await _change_time_zone(c, headers, k)
 
             return await asyncio.wait_for(
                 asyncio.gather(*(change(k) for k in range(WRITERS))), timeout=120
@@ -73,18 +87,10 @@ def test_scans_in_one_step_and_writers_of_the_session_dependency_all_finish_toge
     app = create_app(service_settings, network=lambda: network)
 
     async def run() -> tuple[list[int], list[bool]]:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
-        ):
-            body = {"username": "busy", "password": "correct horse"}
-            login = await c.post("/api/v1/auth/login", json=body)
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        async with _logged_in(app) as (c, headers):
 
             async def change(k: int) -> int:
-                reply = await c.put("/api/v1/auth/me/time-zone", headers=headers,
-                                    json={"time_zone": ZONES[k % len(ZONES)]})  # fmt: skip
-                return reply.status_code
+                return await _change_time_zone(c, headers, k)
 
             async def scan(k: int) -> tuple[int, bool]:
                 reply = await c.post(
