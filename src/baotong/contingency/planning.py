@@ -252,10 +252,9 @@ def solve(
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_allow_restart", False)
-    # from the heuristic's start RENS (and its nested sub-MIPs) adds little: the root's
-    # reduced-cost sub-MIP finds the plans (docs/planner.md, "Where the slow provinces'
-    # time went")
-    h.setOptionValue("mip_heuristic_run_rens", False)
+    # RENS stays on: without it Guangdong and Guangxi, whose backups fill to capacity, search
+    # thousands of nodes for the plan RENS finds at the root (docs/planner.md, "Where the
+    # slow provinces' time went")
     h.passModel(model.lp)
     sol = highspy.HighsSolution()
     sol.col_value = start_vector(model, problem, start, start_levels).tolist()
