@@ -39,6 +39,10 @@ from baotong.contingency.zoning import Problem
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
 
+# HiGHS runs RENS on models up to this many columns (every province-wide lockdown has at
+# most about 6,000; five provinces 11,244)
+RENS_MAX_COLUMNS = 10_000
+
 
 @dataclass(frozen=True)
 class Model:
@@ -252,10 +256,11 @@ def solve(
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_allow_restart", False)
-    # from the heuristic's start RENS (and its nested sub-MIPs) adds little: the root's
-    # reduced-cost sub-MIP finds the plans (docs/planner.md, "Where the slow provinces'
-    # time went")
-    h.setOptionValue("mip_heuristic_run_rens", False)
+    # RENS on a province-sized model: without it Guangdong and Guangxi, whose backups fill to
+    # capacity, search thousands of nodes for the plan RENS finds at the root; off on larger
+    # ones, where its sub-MIP costs more than it finds (five provinces, 11,244 columns: twice
+    # the iterations). docs/planner.md, "Where the slow provinces' time went"
+    h.setOptionValue("mip_heuristic_run_rens", model.lp.num_col_ <= RENS_MAX_COLUMNS)
     h.passModel(model.lp)
     sol = highspy.HighsSolution()
     sol.col_value = start_vector(model, problem, start, start_levels).tolist()
