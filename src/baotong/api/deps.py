@@ -228,11 +228,9 @@ def in_one_step(permission: Permission) -> Callable[..., Awaitable[Step]]:
     """A dependency giving the endpoint a :class:`Step` that needs ``permission``."""
 
     async def step(
-        request: Request,
-        context: Context,
-        _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
     ) -> Step:
-        return Step(context, _token(request), permission)
+        return Step(get_context(request), _token(request), permission)
 
     return declares(step, permission)
 

@@ -58,16 +58,17 @@ def _doc(session: DbSession, row: Document) -> DocumentRead:
     return service.read_document(session, row)
 
 
-async def _scan(step: Step, operation: Callable[[Session, Principal], Scanned]) -> ScanResult:
+async def _scan(step: Step, operation: Callable[[Session, Principal], Scanned]) -> Response:
     """A scan in one step (``api.deps.Step``): the operation, then its answer — whether it
-    was applied now, and its document without the lines."""
+    was applied now, and its document without the lines — written as JSON on the step's
+    thread (a ``ScanResult``: built from its model, so not validated a second time)."""
 
-    def work(session: Session, user: Principal) -> ScanResult:
+    def work(session: Session, user: Principal) -> bytes:
         doc, applied = operation(session, user)
         document = service.read_document(session, doc, with_lines=False)
-        return ScanResult(applied=applied, document=document)
+        return ScanResult(applied=applied, document=document).model_dump_json().encode()
 
-    return await step(work)
+    return Response(await step(work), media_type="application/json")
 
 
 @router.get("/sites", response_model=list[WarehouseRead])
@@ -187,7 +188,7 @@ def expect(
 
 
 @router.post(SITE + "/receipts", response_model=ScanResult)
-async def receive(warehouse_code: str, body: Receive, step: Scanner) -> ScanResult:
+async def receive(warehouse_code: str, body: Receive, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: inbound.receive(
@@ -272,7 +273,7 @@ def create_kit(
 
 
 @router.post(SITE + "/packs", response_model=ScanResult)
-async def pack(warehouse_code: str, body: PackCreate, step: Scanner) -> ScanResult:
+async def pack(warehouse_code: str, body: PackCreate, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: outbound.pack(
@@ -306,7 +307,7 @@ def create_shipment(
 
 
 @router.post(SITE + "/dispatches", response_model=ScanResult)
-async def dispatch(warehouse_code: str, body: DispatchCreate, step: Scanner) -> ScanResult:
+async def dispatch(warehouse_code: str, body: DispatchCreate, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: outbound.dispatch(
@@ -348,7 +349,7 @@ def document_pdf(document_id: int, session: DbSession, user: Reader) -> Response
 
 
 @router.post(DOC + "/putaway", response_model=ScanResult)
-async def put_away(document_id: int, body: PutAway, step: Scanner) -> ScanResult:
+async def put_away(document_id: int, body: PutAway, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: inbound.put_away(
@@ -363,7 +364,7 @@ async def put_away(document_id: int, body: PutAway, step: Scanner) -> ScanResult
 
 
 @router.post(DOC + "/pick", response_model=ScanResult)
-async def pick(document_id: int, body: Pick, step: Scanner) -> ScanResult:
+async def pick(document_id: int, body: Pick, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: outbound.pick(
@@ -379,7 +380,7 @@ async def pick(document_id: int, body: Pick, step: Scanner) -> ScanResult:
 
 
 @router.post(DOC + "/assemble", response_model=ScanResult)
-async def assemble(document_id: int, body: Assemble, step: Scanner) -> ScanResult:
+async def assemble(document_id: int, body: Assemble, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: outbound.assemble(
@@ -389,7 +390,7 @@ async def assemble(document_id: int, body: Assemble, step: Scanner) -> ScanResul
 
 
 @router.post(DOC + "/load", response_model=ScanResult)
-async def load(document_id: int, body: Load, step: Scanner) -> ScanResult:
+async def load(document_id: int, body: Load, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: outbound.load(
@@ -399,7 +400,7 @@ async def load(document_id: int, body: Load, step: Scanner) -> ScanResult:
 
 
 @router.post(DOC + "/seal", response_model=ScanResult)
-async def seal(document_id: int, body: Seal, step: Scanner) -> ScanResult:
+async def seal(document_id: int, body: Seal, step: Scanner) -> Response:
     return await _scan(
         step,
         lambda session, user: outbound.seal(
