@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 
 import pytest
+from openpyxl import load_workbook
 from tests.engines.conftest import CenterSpec, ProvinceSpec, make_network
 from tests.engines.test_planner import check_invariants
 
 from baotong.contingency.engine import plan
+from baotong.contingency.outputs import plan_csv, plan_xlsx
 from baotong.contingency.scenario import Scenario
 from baotong.contingency.sweep import region_scenario
 from baotong.contingency.zoning import build_problem
@@ -163,3 +167,21 @@ def test_a_hainan_lockdown_of_the_reference_network_goes_over_the_qiongzhou_stra
     by_air = plan(net, off).document()
     assert not any(a.ferry for a in by_air.assignments)
     assert document.objective < by_air.objective  # the optimiser took the cheaper crossing
+
+
+def test_the_plan_tables_exported_say_how_each_zone_is_reached() -> None:
+    document = plan(strait(airport=True), lockdown(costs={"ferry_item": 5.0})).document()
+    flown = next(a for a in document.assignments if a.airport)
+    rows = list(csv.reader(io.StringIO(plan_csv(document, "assignments"))))
+    header, body = rows[0], {row[0]: row for row in rows[1:]}
+    assert header[-5:] == ["落地机场 / Airport", "经转枢纽 / Via hub", "轮渡 / Ferry",
+                           "始发港 / Ferry from", "到达港 / Ferry to"]  # fmt: skip
+    assert body[flown.zone_id][-5:] == ["HAK", flown.via_hub, "", "", ""]
+    shipped = plan(strait(), lockdown()).document()
+    rows = list(csv.reader(io.StringIO(plan_csv(shipped, "assignments"))))
+    assert {tuple(row[-3:]) for row in rows[1:]} == {("QZS", "海安港", "新海港")}
+    runs = list(csv.reader(io.StringIO(plan_csv(shipped, "zone_runs"))))
+    assert runs[0][-1] == "港口 / Port"
+    assert {row[-1] for row in runs[1:]} == {"新海港"}
+    sheets = load_workbook(io.BytesIO(plan_xlsx(shipped))).sheetnames
+    assert "assignments" in sheets

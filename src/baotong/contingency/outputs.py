@@ -33,8 +33,11 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
         ("station_id", N_("column.station_id")),
         ("backup_center_id", N_("column.center_id")),
         ("backup", N_("column.backup")), ("volume", N_("column.volume")),
-        ("chutes", N_("column.chutes")), ("km", N_("column.road_km")),
-        ("extra_hours", N_("column.extra_hours")),
+        ("chutes", N_("column.chutes")), ("sort_depth", N_("column.sort_depth")),
+        ("km", N_("column.road_km")), ("hours", N_("column.hours")),
+        ("extra_hours", N_("column.extra_hours")), ("airport", N_("column.airport")),
+        ("via_hub", N_("column.via_hub")), ("ferry", N_("column.ferry")),
+        ("ferry_from", N_("column.ferry_from")), ("ferry_to", N_("column.ferry_to")),
     ]),
     "sort_plan_changes": ("sort_plan_changes", [
         ("zone_id", N_("column.zone_id")), ("destination", N_("column.destination")),
@@ -58,7 +61,8 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
         ("backup_center_id", N_("column.backup")), ("destination", N_("column.destination")),
         ("km", N_("column.km")), ("hours", N_("column.hours")), ("volume", N_("column.volume")),
         ("vehicle", N_("column.vehicle")), ("vehicles", N_("column.vehicles")),
-        ("needs_pass", N_("column.needs_pass")),
+        ("needs_pass", N_("column.needs_pass")), ("airport", N_("column.airport")),
+        ("port", N_("column.port")),
     ]),
 }  # fmt: skip
 
