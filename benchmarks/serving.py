@@ -86,22 +86,23 @@ def _ready(port: int) -> bool:
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU of ``pid`` and its children (the worker processes), from /proc."""
-    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    total = 0.0
     for entry in Path("/proc").iterdir():
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if entry.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / ticks
+        fields = _stat(entry.name)
+        if fields and (entry.name == str(pid) or fields[1] == str(pid)):
+            total += _cpu(fields)
     return total
 
 
-def _process_cpu(pid: int) -> float:
+def _stat(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command's name (none: no such process)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _cpu(fields: list[str]) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -120,7 +121,7 @@ class DatabaseCpu:
             pids = admin.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.name,)
             ).fetchall()
-        return {pid: _process_cpu(pid) for (pid,) in pids}
+        return {pid: _cpu(fields) for (pid,) in pids if (fields := _stat(pid))}
 
     def start(self) -> None:
         self.before = self._backends()

@@ -119,12 +119,9 @@ def ferry_legs(
         return FerryLegs.none(nz, nc)
     p = network.params
 
-    def on(island: tuple[str, ...], codes: Sequence[str]) -> npt.NDArray[np.bool_]:
-        return np.array([any(network.contains(i, code) for i in island) for code in codes],
-                        dtype=bool)  # fmt: skip
-
-    zone_island = np.array([on(f.island, zone_codes) for f in ferries])  # (f, z)
-    cand_island = np.array([on(f.island, candidate_codes) for f in ferries])  # (f, c)
+    crossings = np.arange(len(ferries))[:, None]
+    zone_island = sides(network, zone_codes)[None, :] == crossings  # (f, z)
+    cand_island = sides(network, candidate_codes)[None, :] == crossings  # (f, c)
     across_each = zone_island[:, :, None] != cand_island[:, None, :]  # (f, z, c)
     single = across_each.sum(axis=0) == 1  # one crossing between them, not island to island
     hours = np.full((nz, nc), np.inf)

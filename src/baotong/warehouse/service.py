@@ -506,10 +506,18 @@ class ScannedLine:
 
     def done(self, session: Session, qty_done: int, target: Location | None = None) -> None:
         """Record the line's progress (and the bin it went to) with one UPDATE."""
+        values = self._values(qty_done, target)
+        session.execute(_LINE_DONE, {"b_line": self.line.id, **values})
+        self._keep(values)
+
+    def _values(self, qty_done: int, target: Location | None) -> dict[str, Any]:
         values: dict[str, Any] = {"qty_done": qty_done}
         if target is not None:
             values["to_location_id"] = target.id
-        session.execute(_LINE_DONE, {"b_line": self.line.id, **values})
+        return values
+
+    def _keep(self, values: dict[str, Any]) -> None:
+        """The line as the UPDATE left it, without reading it again."""
         for key, value in values.items():
             set_committed_value(self.line, key, value)
 
@@ -533,14 +541,12 @@ class ScannedLine:
             self.done(session, qty_done, target)
             progress(session, warehouse, doc, actor, self.line.id, line_open=line_open)
             return
-        values = {"qty_done": qty_done, "to_location_id": target.id if target else None}
+        values = self._values(qty_done, target)
         other = session.execute(
             _DONE_AND_OPEN_ELSEWHERE,
-            {"b_line": self.line.id, "b_document": doc.id, **values},
+            {"to_location_id": None, **values, "b_line": self.line.id, "b_document": doc.id},
         ).first()
-        set_committed_value(self.line, "qty_done", qty_done)
-        if target is not None:
-            set_committed_value(self.line, "to_location_id", target.id)
+        self._keep(values)
         if other is None:  # perhaps the last open line: decide under the document's lock
             progress(session, warehouse, doc, actor)
 
