@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from baotong.api import errors, health
-from baotong.api.routing import GatedRouter, gated
+from baotong.api.routing import GatedRouter, RouteIndex, gated
 from baotong.audit import api as audit_api
 from baotong.audit import pages as audit_pages
 from baotong.auth import api as auth_api
@@ -162,6 +162,7 @@ def include(app: FastAPI) -> None:
     app.include_router(api)
     for router in PAGE_ROUTERS:
         app.include_router(gated(router))
+    app.router.middleware_stack = RouteIndex(app.router, app.router.middleware_stack)
     for package in TEMPLATE_PACKAGES:
         templating.add_templates(package)
     templating.add_nav(*NAV)
