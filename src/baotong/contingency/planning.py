@@ -310,7 +310,8 @@ def _two_phase(
     strong-branches on hundreds of split zones (Guangxi: 0.2 s against 1.3 s). Solved to
     half the gap asked, so that its bound is close enough to the best plan. Phase two
     fixes its backups open and the others closed and assigns whole zones, stopped as soon
-    as its plan is within the gap of phase one's bound. docs/planner.md, "Two phases"."""
+    as its plan is within the gap of phase one's bound, or its own bound says it cannot be.
+    docs/planner.md, "Two phases"."""
     lp, nxz, nc = model.lp, model.n_x + model.n_z, model.n_c
     cont, integer = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
     lp.integrality_ = [cont] * nxz + [integer] * (2 * nc)
@@ -369,7 +370,8 @@ class _Run:
         start: npt.NDArray[np.float64] | None,
         target: float | None = None,
     ) -> tuple[Any, npt.NDArray[np.float64], float]:
-        """Run HiGHS on ``lp`` (stopping at a plan as cheap as ``target`` if given):
+        """Run HiGHS on ``lp`` (given a ``target``, stopping at a plan as cheap, or once its
+        bound says there is none):
         model status, solution vector (empty when none) and dual bound."""
         h = _highs()
         h.setOptionValue("time_limit", max(1e-3, self.deadline - time.perf_counter()))
@@ -386,12 +388,13 @@ class _Run:
 
         def interrupt(e: Any) -> None:
             out = e.data_out
+            settled = target is not None and (
+                out.mip_primal_bound <= target or out.mip_dual_bound > target
+            )
             if self.should_cancel is not None and self.should_cancel():
                 self.cancelled = True
                 e.interrupt()
-            elif time.perf_counter() >= self.deadline or (
-                target is not None and out.mip_primal_bound <= target  # good enough
-            ):
+            elif time.perf_counter() >= self.deadline or settled:
                 e.interrupt()
             if self.on_progress is not None:
                 spent = self.time_limit_s - (self.deadline - time.perf_counter())  # all runs
