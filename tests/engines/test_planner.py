@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.engines.conftest import random_network
 
+from baotong.contingency import planning
 from baotong.contingency.assess import is_feasible, score
 from baotong.contingency.engine import compare, plan
 from baotong.contingency.heuristic import greedy, heuristic
 from baotong.contingency.planning import export_model, relative_gap, solve
 from baotong.contingency.result import Plan
 from baotong.contingency.scenario import Scenario
-from baotong.contingency.zoning import Problem, build_problem
+from baotong.contingency.zoning import Area, Candidate, Problem, Zone, build_problem
 from baotong.core.exceptions import ValidationError
 from baotong.network.entities import Network
 
@@ -260,3 +261,89 @@ def test_compare_lists_moved_zones(three_centre_network: Network) -> None:
     assert diff.backups_added == ["SX"]
     assert diff.backups_removed == ["HB"]
     assert len(diff.zones_moved) == 3
+
+
+def two_zones_that_split() -> Problem:
+    """Two stations of 6,000 items/day and two backups of 10,000 opening at 1,000 CNY/day:
+    A takes each station for 100 CNY/day, B for 1,000. Whole stations: both open, one
+    station each (3,100 CNY/day); split, A takes 10,000 items and B the 2,000 left (2,500)."""
+    zones = [
+        Zone(f"S{i}", "segment", f"站{i}", 0, "410101", "410100", f"S{i}", (113.0, 34.0),
+             6000.0, 6000.0, 1, "HOME", ())
+        for i in range(2)
+    ]  # fmt: skip
+    backups = [Candidate(name, name, "42", (114.0, 34.0), 10_000.0, 0.0, 0.0, 0, 10, 1_000.0)
+               for name in ("A", "B")]  # fmt: skip
+    cost = np.array([[100.0, 1000.0]] * 2)
+    return Problem(
+        areas=[Area(0, "410100", "郑州", "city", "segment")], zones=zones, candidates=backups,
+        km=cost / 2, hours=cost / 1000, extra_hours=np.zeros((2, 2)), cost=cost,
+        allowed=np.ones((2, 2), dtype=bool), unserved_cost=np.full(2, 50_000.0),
+        held_by_class={}, rerouted_by_class={}, weights=(0.002, 0.05), max_backups=None,
+    )  # fmt: skip
+
+
+def spy_two_phase(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What each call of ``planning._two_phase`` returned."""
+    seen: list[Any] = []
+    inner = planning._two_phase
+
+    def spy(*args: Any) -> Any:
+        seen.append(inner(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(planning, "_two_phase", spy)
+    return seen
+
+
+def test_two_phases_prove_a_plan_without_the_whole_mip(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.engines.test_heuristic import four_zones
+
+    problem = four_zones()
+    seen = spy_two_phase(monkeypatch)
+    highs, whole = planning._Run.highs, []
+
+    def count(run: Any, lp: Any, options: dict[str, Any], *rest: Any, **kwargs: Any) -> Any:
+        whole.append("mip_heuristic_run_rens" in options)  # only the whole MIP sets it
+        return highs(run, lp, options, *rest, **kwargs)
+
+    monkeypatch.setattr(planning._Run, "highs", count)
+    res = solve(problem, greedy(problem)[0], time_limit_s=5, mip_rel_gap=0.0)
+    assert res.objective == pytest.approx(21_800.0)  # the optimum (see test_heuristic)
+    assert res.bound == pytest.approx(21_800.0)
+    assert res.solver_status == "optimal"
+    assert seen[0] is not None
+    assert seen[0][0].tolist() == [1, 1, 1, 1]
+    assert whole == [False, False]  # phase one's bound proved phase two's plan
+
+
+def test_when_splitting_pays_the_whole_mip_proves_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = two_zones_that_split()
+    seen = spy_two_phase(monkeypatch)
+    start = np.array([0, 1], dtype=np.int64)
+    res = solve(problem, start, time_limit_s=5, mip_rel_gap=0.0)
+    assert seen[0] is not None
+    assert seen[0][2] == pytest.approx(2_500.0)  # phase one: the relaxation's bound
+    assert res.objective == pytest.approx(3_100.0) == pytest.approx(brute_force(problem))
+    assert res.bound == pytest.approx(3_100.0)  # the whole MIP's, not phase one's
+    assert res.solver_status == "optimal"
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_two_phases_find_the_plan_the_whole_mip_does(seed: int) -> None:
+    problem = build_problem(random_network(seed), scenario())
+    start, levels = heuristic(problem)
+    both = solve(problem, start, start_levels=levels, time_limit_s=5, mip_rel_gap=0.001)
+    saved = planning.TWO_PHASE_MAX_COLUMNS
+    planning.TWO_PHASE_MAX_COLUMNS = 0
+    try:
+        whole = solve(problem, start, start_levels=levels, time_limit_s=5, mip_rel_gap=0.001)
+    finally:
+        planning.TWO_PHASE_MAX_COLUMNS = saved
+    assert both.solver_status == whole.solver_status == "optimal"
+    assert both.bound <= whole.objective + 1e-6
+    assert whole.bound <= both.objective + 1e-6
+    assert both.gap <= 0.001 + 1e-9
