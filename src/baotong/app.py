@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -90,6 +91,7 @@ def create_app(
         contingency_jobs.use(network=lambda: context.network, engine=engine)
         context.beginnings = CapacityLimiter(TRANSACTION_THREADS)
         context.endings = CapacityLimiter(TRANSACTION_THREADS)
+        context.steps = ThreadPoolExecutor(settings.step_threads, thread_name_prefix="step")
         context.runner = Runner(sessions, settings, executor=executor_for(settings))
         await run_in_threadpool(context.runner.sweep)  # runs of a stopped process fail now
         await run_in_threadpool(start_recurring, sessions)  # periodic sweeps pending
@@ -103,6 +105,7 @@ def create_app(
             yield
         finally:
             gc.unfreeze()  # collectable again once the service stops (tests start many)
+            context.steps.shutdown()
             context.runner.shutdown()
             db_engine.dispose()
 

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     job_heartbeat_seconds: float = Field(default=10.0, gt=0)  # also the deadline sweep period
     dask_scheduler: str | None = None  # tcp://host:port, or "local"; threads when unset
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)  # larger requests: 413
+    step_threads: int = Field(default=2, ge=1, le=15)  # scans at once a process (api.deps.Step)
     login_max_failures: int = Field(default=5, ge=1)  # per account or address, then back-off
     login_window_minutes: int = Field(default=15, ge=1)  # failures older than this are forgotten
     login_max_lockout_seconds: int = Field(default=900, ge=1)  # the longest back-off

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 from tests.warehouse.conftest import CODE, SYSTEM, make_site
@@ -116,3 +117,55 @@ def test_scans_in_one_step_and_writers_of_the_session_dependency_all_finish_toge
         doc = service.get_document(session, SYSTEM, putaway.id)
         assert doc.status == "done"
         assert ledger.differences(session) == []
+
+
+def test_a_scan_trusts_a_login_its_process_checked_for_a_second_and_a_logout_at_once(
+    service_settings: Settings,
+    seeded: sessionmaker[Session],
+    network: Network,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A handheld's token is looked up once a second by its process, not for every scan: a
+    login revoked elsewhere (another process, an administrator) is refused once that second
+    is over; a logout through this process, and a wrong token, at once."""
+    from baotong.api import deps
+
+    clock = [1000.0]
+    monkeypatch.setattr(deps.time, "monotonic", lambda: clock[0])
+    with session_scope(seeded) as session:
+        auth_service.create_user(session, username="busy", password="correct horse",
+                                 role="admin")  # fmt: skip
+        make_site(session)
+        lines = [ReceiveLine(sku="VEG-ONION", qty=2, lot=f"L{k:02d}") for k in range(4)]
+        receipt, _ = inbound.receive(session, SYSTEM, CODE, lines=lines)
+        putaway = service.get_document(session, SYSTEM, int(receipt.data["putaway_id"]))
+        line_ids = [line.id for line in service.lines_of(session, putaway)]
+    app = create_app(service_settings, network=lambda: network)
+
+    async def run() -> list[int]:
+        async with _logged_in(app) as (c, headers):
+
+            async def scan(k: int, sent: dict[str, str]) -> int:
+                body = {"line_id": line_ids[k], "scan_id": f"trusted-{k:04d}"}
+                url = f"/api/v1/warehouse/documents/{putaway.id}/putaway"
+                return (await c.post(url, headers=sent, json=body)).status_code
+
+            statuses = [await scan(0, headers)]  # checked against the database, then trusted
+            with session_scope(seeded) as session:  # revoked by another process
+                user = auth_service.get_user(session, "busy")
+                assert user is not None
+                auth_service.revoke_sessions(session, user=user)
+            statuses.append(await scan(1, headers))  # within the second: trusted
+            clock[0] += deps.LOGIN_TRUSTED_S
+            statuses.append(await scan(2, headers))  # the second is over: looked up, refused
+            wrong = {"Authorization": headers["Authorization"] + "x"}
+            statuses.append(await scan(3, wrong))
+            again = {"username": "busy", "password": "correct horse"}
+            login = await c.post("/api/v1/auth/login", json=again)
+            fresh = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            statuses.append(await scan(3, fresh))
+            statuses.append((await c.post("/api/v1/auth/logout", headers=fresh)).status_code)
+            statuses.append(await scan(3, fresh))  # logged out through this process: at once
+            return statuses
+
+    assert asyncio.run(run()) == [200, 200, 401, 401, 200, 204, 401]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from anyio import CapacityLimiter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from baotong.auth.permissions import Principal
 from baotong.config import Settings
 from baotong.network.entities import Network
 
@@ -32,6 +34,10 @@ class ServiceContext:
     # startup, in the service's event loop; see ``api.deps.get_session``).
     beginnings: CapacityLimiter | None = None
     endings: CapacityLimiter | None = None
+    # The threads that run steps (``api.deps.Step``: a scan's whole transaction).
+    steps: ThreadPoolExecutor | None = None
+    # Logins a step checked lately: token → (its user, when checked; ``api.deps.Step``)
+    logins: dict[str, tuple[Principal, float]] = field(default_factory=dict)
     _lock: Lock = field(default_factory=Lock)
     _network: Network | None = None
 

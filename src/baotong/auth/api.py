@@ -97,6 +97,7 @@ def logout(request: Request, session: DbSession, context: Context) -> Response:
     token = request_token(request)
     if token:
         service.logout(session, token=token, key=context.key)
+        context.logins.pop(token, None)  # scans trust it no more (api.deps.Step)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
