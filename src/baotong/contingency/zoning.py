@@ -12,6 +12,7 @@ is split to its counties and stations by the stations' daily_inbound shares.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -267,23 +268,29 @@ def build_problem(network: Network, scenario: Scenario) -> Problem:
     ferry = _quickest(boats.usable & ~by_road & ships[:, None], boats.hours, room)
     hours = np.where(air, legs.hours, hours)
     km = np.where(air, legs.road_km, km)
-    extra = extra_hours(network, zones, candidates, hours)
-    extra[:, relay] += side.hop_share * opts.transit_hop_hours
     volume = np.array([z.volume for z in zones], dtype=float)
     w = opts.costs
-    hop = w.transit_hop_item * side.hop_share * relay[None, :]
-    cost = volume[:, None] * (
-        w.item_km * km + w.delay_item_hour * extra + w.air_item * air + hop
-    )  # fmt: skip
+
+    def priced(
+        which: Sequence[int], hours: Array, km: Array, leg: Array | float
+    ) -> tuple[Array, Array]:
+        """Extra hours and CNY/day of zones ``which`` by these legs (``leg``: CNY an item
+        for the air or sea part): item-km, delay (with a relay's transit hop), the hop's
+        handling."""
+        extra = extra_hours(network, [zones[z] for z in which], candidates, hours)
+        extra[:, relay] += side.hop_share * opts.transit_hop_hours
+        hop = w.transit_hop_item * side.hop_share * relay[None, :]
+        cost = np.asarray(volume[list(which), None] * (
+            w.item_km * km + w.delay_item_hour * extra + leg + hop
+        ))  # fmt: skip
+        return extra, cost
+
+    extra, cost = priced(range(len(zones)), hours, km, np.where(air, w.air_item, 0.0))
     if ferry.any():  # each pair goes the cheaper way where both air and the ferry reach
         rows = np.nonzero(ferry.any(axis=1))[0]
         f_hours = np.where(ferry, boats.hours, hours)[rows]
         f_km = np.where(ferry, boats.road_km, km)[rows]
-        f_extra = extra_hours(network, [zones[z] for z in rows], candidates, f_hours)
-        f_extra[:, relay] += side.hop_share * opts.transit_hop_hours
-        f_cost = volume[rows, None] * (
-            w.item_km * f_km + w.delay_item_hour * f_extra + w.ferry_item + hop
-        )  # fmt: skip
+        f_extra, f_cost = priced(rows.tolist(), f_hours, f_km, w.ferry_item)
         take = np.zeros_like(ferry)
         take[rows] = ferry[rows] & (~air[rows] | (f_cost < cost[rows]))
         sub = take[rows]
