@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
 from typing import Any
 
@@ -347,3 +348,34 @@ def test_two_phases_find_the_plan_the_whole_mip_does(seed: int) -> None:
     assert both.bound <= whole.objective + 1e-6
     assert whole.bound <= both.objective + 1e-6
     assert both.gap <= 0.001 + 1e-9
+
+
+@pytest.mark.parametrize("failing", [None, 1, 2])  # none fails, phase one, phase two
+def test_two_phases_give_the_model_back_as_it_was(
+    failing: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phase one makes the zones continuous and phase two fixes the backups: the model the
+    whole MIP solves next must be the one built, also when a phase fails midway."""
+    problem = two_zones_that_split()
+    model = planning.build_model(problem)
+    lp = model.lp
+    built = (list(lp.integrality_), list(lp.col_lower_), list(lp.col_upper_))
+    start = planning.start_vector(model, problem, np.array([0, 1], dtype=np.int64))
+    highs, calls = planning._Run.highs, []
+
+    def fails(self: planning._Run, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == failing:
+            raise RuntimeError("HiGHS stopped")
+        return highs(self, *args, **kwargs)
+
+    monkeypatch.setattr(planning._Run, "highs", fails)
+    run = planning._Run(time.perf_counter() + 5, 5, 0.0, None, None)
+    if failing is None:
+        found = planning._two_phase(model, run, start)
+        assert found is not None
+        assert found[2] == pytest.approx(2_500.0)
+    else:
+        with pytest.raises(RuntimeError):
+            planning._two_phase(model, run, start)
+    assert (list(lp.integrality_), list(lp.col_lower_), list(lp.col_upper_)) == built

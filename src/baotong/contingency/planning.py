@@ -313,29 +313,30 @@ def _two_phase(
     as its plan is within the gap of phase one's bound, or its own bound says it cannot be.
     docs/planner.md, "Two phases"."""
     lp, nxz, nc = model.lp, model.n_x + model.n_z, model.n_c
-    cont, integer = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
-    lp.integrality_ = [cont] * nxz + [integer] * (2 * nc)
+    integrality = list(lp.integrality_)
+    lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
     options: dict[str, Any] = {
         "mip_rel_gap": run.gap / 2,
         # with the zones continuous these find little and cost most of the time
         "mip_heuristic_run_root_reduced_cost": False,
         "mip_heuristic_run_rins": False,
     }
-    status, values, bound = run.highs(lp, options, start)
-    lp.integrality_ = [integer] * lp.num_col_
-    if status != highspy.HighsModelStatus.kOptimal or not values.size:
-        return None
-    opened = np.round(values[nxz : nxz + nc])
-    lower, upper = np.asarray(lp.col_lower_).copy(), np.asarray(lp.col_upper_).copy()
-    fixed_lower, fixed_upper = lower.copy(), upper.copy()
-    fixed_lower[nxz : nxz + nc] = opened
-    fixed_upper[nxz : nxz + nc] = opened
-    lp.col_lower_, lp.col_upper_ = fixed_lower, fixed_upper
-    target = bound / max(1.0 - run.gap, 1e-9) if bound > 0 else 0.0
-    try:
+    try:  # the model is the caller's: put back as it was whatever happens
+        cont = highspy.HighsVarType.kContinuous
+        lp.integrality_ = [cont] * nxz + list(integrality[nxz:])
+        status, values, bound = run.highs(lp, options, start)
+        lp.integrality_ = integrality
+        if status != highspy.HighsModelStatus.kOptimal or not values.size:
+            return None
+        opened = np.round(values[nxz : nxz + nc])
+        fixed_lower, fixed_upper = lower.copy(), upper.copy()
+        fixed_lower[nxz : nxz + nc] = opened
+        fixed_upper[nxz : nxz + nc] = opened
+        lp.col_lower_, lp.col_upper_ = fixed_lower, fixed_upper
+        target = bound / max(1.0 - run.gap, 1e-9) if bound > 0 else 0.0
         status, values, _ = run.highs(lp, {"mip_rel_gap": run.gap / 10}, None, target=target)
     finally:
-        lp.col_lower_, lp.col_upper_ = lower, upper
+        lp.integrality_, lp.col_lower_, lp.col_upper_ = integrality, lower, upper
     if run.cancelled or not values.size:
         return None
     cand, at = _plan_of(model, values)
